@@ -1,0 +1,1 @@
+"""Centric: an open-source, self-hosted CRM for customer-centric businesses."""

@@ -1,0 +1,27 @@
+"""The one error contract: services raise these; pages and the API translate them."""
+
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401  (re-exported)
+
+
+class ApplicationError(Exception):
+    """A business rule refused the request; the message is safe to show to the user."""
+
+    status_code = 400
+    title = "Request refused"
+
+    def __init__(self, message: str, *, extra: dict | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}
+
+
+class ConcurrentEditError(ApplicationError):
+    """Someone else saved the record after this user loaded it (optimistic concurrency)."""
+
+    status_code = 409
+    title = "Edit conflict"
+
+
+class DuplicateError(ApplicationError):
+    status_code = 409
+    title = "Duplicate"

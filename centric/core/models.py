@@ -1,0 +1,100 @@
+"""The in-house framework's tables: base model, visibility policy, audit log, idempotency."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from centric.core.visibility import VisibilityLevel
+
+
+class TimeStampedModel(models.Model):
+    """Created/updated stamps that every business record carries."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VisibilityPolicy(models.Model):
+    """The business's choice, per record type, of who may see and change records.
+
+    One row per record type (`customers.person`, `customers.organisation`); a missing row means
+    the default, `team`. Read by `centric.core.visibility` and nowhere else.
+    """
+
+    record_type = models.CharField(max_length=100, unique=True)
+    level = models.CharField(
+        max_length=20, choices=VisibilityLevel.choices, default=VisibilityLevel.TEAM
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = _("visibility policies")
+        permissions = [("see_all_records", "Can see every record, whatever its visibility")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}: {self.level}"
+
+
+class AuditEvent(models.Model):
+    """Append-only log of security-relevant events: sign-ins, denials, exports, permission changes."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        SIGN_OUT = "sign_out", _("Signed out")
+        PERMISSION_DENIED = "permission_denied", _("Permission denied")
+        EXPORT = "export", _("Export")
+        PERMISSION_CHANGE = "permission_change", _("Permission change")
+        USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        IMPORT = "import", _("Import")
+
+    kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only")
+
+
+class IdempotencyRecord(models.Model):
+    """A stored response to a POST made with an `Idempotency-Key`, replayed on retry."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.TextField()
+    content_type = models.CharField(max_length=100, default="application/json")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

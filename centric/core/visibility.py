@@ -1,0 +1,102 @@
+"""The one visibility rule.
+
+Every list, search, export, count, page and API endpoint reaches records through
+`Model.objects.visible_to(user, action)`, which is built here and nowhere else.
+
+The business chooses a level per record type (`VisibilityPolicy`):
+- private: the owner, and the leads of the owner's team and of every team above it;
+- team: as private, plus everyone in the record's team;
+- public_read: everyone may view; changing follows the team rule;
+- public_read_write: everyone may view and change.
+A user also needs the model's Django permission (`view_…`/`change_…`); without it nothing is
+visible. Superusers and holders of `core.see_all_records` see everything.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+class VisibilityLevel(models.TextChoices):
+    PRIVATE = "private", _("Private to the owner (and their managers)")
+    TEAM = "team", _("Team")
+    PUBLIC_READ = "public_read", _("Everyone may view; the team may change")
+    PUBLIC_READ_WRITE = "public_read_write", _("Everyone may view and change")
+
+
+VIEW = "view"
+CHANGE = "change"
+DEFAULT_LEVEL = VisibilityLevel.TEAM
+
+
+def record_type_of(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def policy_level(model: type[models.Model]) -> str:
+    from centric.core.models import VisibilityPolicy
+
+    level = (
+        VisibilityPolicy.objects.filter(record_type=record_type_of(model))
+        .values_list("level", flat=True)
+        .first()
+    )
+    return level or DEFAULT_LEVEL
+
+
+def has_model_permission(user: Any, model: type[models.Model], action: str) -> bool:
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+
+def sees_everything(user: Any) -> bool:
+    return bool(user.is_superuser or user.has_perm("core.see_all_records"))
+
+
+def visibility_q(
+    model: type[models.Model], user: Any, action: str = VIEW, prefix: str = ""
+) -> Q | None:
+    """The filter for `model` rows `user` may act on; None means "nothing".
+
+    `prefix` lets a dependent model (an interaction, a contact point) reuse the rule of the
+    record it belongs to, e.g. prefix="person__".
+    """
+    if not has_model_permission(user, model, action):
+        return None
+    if sees_everything(user):
+        return Q()
+    level = policy_level(model)
+    if level == VisibilityLevel.PUBLIC_READ_WRITE or (
+        level == VisibilityLevel.PUBLIC_READ and action == VIEW
+    ):
+        return Q()
+    managed = user.managed_team_ids()
+    rule = Q(**{f"{prefix}owner_id": user.pk})
+    if managed:
+        rule |= Q(**{f"{prefix}owner__team_id__in": managed})
+    if level != VisibilityLevel.PRIVATE:
+        teams = set(managed)
+        if user.team_id:
+            teams.add(user.team_id)
+        if teams:
+            rule |= Q(**{f"{prefix}team_id__in": sorted(teams)})
+    return rule
+
+
+class VisibleQuerySet(models.QuerySet):
+    """QuerySet with the one visibility rule, for records that have an owner and a team."""
+
+    def visible_to(self, user: AnonymousUser | Any, action: str = VIEW) -> VisibleQuerySet:
+        rule = visibility_q(self.model, user, action)
+        if rule is None:
+            return self.none()
+        return self.filter(rule)

@@ -1,0 +1,284 @@
+"""The customer record: people, organisations, their contact points and consent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from centric.core.models import TimeStampedModel
+from centric.core.visibility import VisibleQuerySet, visibility_q
+from centric.customers.choices import (
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentStatus,
+    ContactKind,
+    Gender,
+)
+
+
+class LifecycleStage(models.Model):
+    """A stage of the customer lifecycle; the business may rename, add and reorder them."""
+
+    key = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=60)
+    position = models.PositiveIntegerField(default=0)
+    counts_as_customer = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position", "key"]
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+
+class CustomerRecord(TimeStampedModel):
+    """What people and organisations share: ownership, lifecycle, acquisition, tags, custom fields.
+
+    `version` implements optimistic concurrency: an edit names the version it started from, and is
+    refused if someone saved in between.
+    """
+
+    external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    team = models.ForeignKey(
+        "staff.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("team"),
+    )
+    lifecycle_stage = models.ForeignKey(
+        LifecycleStage,
+        to_field="key",
+        db_column="lifecycle_stage",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lifecycle stage"),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=100,
+        blank=True,
+        help_text=_("How they came to us: walk-in, referral, Instagram…"),
+    )
+    campaign = models.CharField(_("campaign"), max_length=150, blank=True)
+    utm_source = models.CharField(max_length=150, blank=True)
+    utm_medium = models.CharField(max_length=150, blank=True)
+    utm_campaign = models.CharField(max_length=150, blank=True)
+    utm_term = models.CharField(max_length=150, blank=True)
+    utm_content = models.CharField(max_length=150, blank=True)
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    search_name = models.CharField(max_length=400, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Organisation(CustomerRecord):
+    """A company, shop, church, school or any body that customers belong to or buy as."""
+
+    name = models.CharField(_("name"), max_length=200)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    tags = models.ManyToManyField("extras.Tag", blank=True, related_name="organisations")
+    history = HistoricalRecords(excluded_fields=["search_name", "updated_at"])
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=Q(external_id__isnull=False),
+                name="organisation_unique_external_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["search_name", "id"], name="organisation_search_name"),
+            models.Index(fields=["owner", "team"], name="organisation_owner_team"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(CustomerRecord):
+    """A person: a customer, a lead, a contact at an organisation."""
+
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    middle_name = models.CharField(_("middle name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=20, blank=True)
+    primary_email = models.CharField(max_length=254, blank=True, editable=False, db_index=True)
+    primary_phone = models.CharField(max_length=20, blank=True, editable=False)
+    organisations = models.ManyToManyField(
+        Organisation, through="Membership", blank=True, related_name="people"
+    )
+    tags = models.ManyToManyField("extras.Tag", blank=True, related_name="people")
+    history = HistoricalRecords(
+        excluded_fields=["search_name", "updated_at", "primary_email", "primary_phone"]
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = _("people")
+        permissions = [
+            ("export_person", "Can export people"),
+            ("import_person", "Can import people"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=Q(external_id__isnull=False),
+                name="person_unique_external_id",
+            ),
+            models.CheckConstraint(
+                condition=~Q(first_name="", last_name="", middle_name=""), name="person_has_a_name"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["search_name", "id"], name="person_search_name"),
+            models.Index(fields=["owner", "team"], name="person_owner_team"),
+            models.Index(fields=["last_name", "first_name", "id"], name="person_name_order"),
+            models.Index(fields=["-created_at", "-id"], name="person_newest"),
+            models.Index(
+                fields=["lifecycle_stage", "last_name", "first_name", "id"],
+                name="person_stage_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(
+            part for part in (self.first_name, self.middle_name, self.last_name) if part
+        )
+
+
+class Membership(models.Model):
+    """A person's place in an organisation (a person may belong to several)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role or title"), max_length=150, blank=True)
+    is_primary = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-is_primary", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organisation"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.organisation}"
+
+
+class ContactPointQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view") -> ContactPointQuerySet:
+        person_rule = visibility_q(Person, user, action, prefix="person__")
+        organisation_rule = visibility_q(Organisation, user, action, prefix="organisation__")
+        rule = None
+        if person_rule is not None:
+            rule = Q(person__isnull=False) & person_rule
+        if organisation_rule is not None:
+            branch = Q(organisation__isnull=False) & organisation_rule
+            rule = branch if rule is None else rule | branch
+        return self.none() if rule is None else self.filter(rule)
+
+
+class ContactPoint(TimeStampedModel):
+    """One way to reach a person or organisation. `value_normalized` is how every channel finds them."""
+
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_points"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_points"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ContactKind.choices)
+    value = models.CharField(_("value"), max_length=500, help_text=_("As entered."))
+    value_normalized = models.CharField(max_length=500, blank=True, editable=False)
+    label = models.CharField(
+        _("label"), max_length=50, blank=True, help_text=_("home, work, shop…")
+    )
+    is_primary = models.BooleanField(_("primary"), default=False)
+    is_verified = models.BooleanField(_("verified"), default=False)
+    street = models.CharField(_("street"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. NG")
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ContactPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-is_primary", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(organisation__isnull=True))
+                | (Q(person__isnull=True) & Q(organisation__isnull=False)),
+                name="contact_point_has_one_owner",
+            ),
+        ]
+        indexes = [models.Index(fields=["value_normalized", "kind"], name="contact_point_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class ConsentQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view") -> ConsentQuerySet:
+        rule = visibility_q(Person, user, action, prefix="person__")
+        return self.none() if rule is None else self.filter(rule)
+
+
+class Consent(models.Model):
+    """A person's current answer for one purpose, with when, how and what they were shown."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=40, choices=ConsentPurpose.choices)
+    status = models.CharField(_("status"), max_length=20, choices=ConsentStatus.choices)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    method = models.CharField(_("how"), max_length=30, choices=ConsentMethod.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    text_shown = models.TextField(_("text shown"), blank=True, max_length=5000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["purpose"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "purpose"], name="consent_unique_purpose")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.purpose} {self.status}"

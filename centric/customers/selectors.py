@@ -1,0 +1,114 @@
+"""Reads of the customer record. Every read starts from the one visibility rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from centric.core.normalise import looks_like_phone, try_normalise_email, try_normalise_phone
+from centric.core.search import prefix_search
+from centric.customers.choices import ContactKind
+from centric.customers.models import ContactPoint, Membership, Organisation, Person
+
+PHONE_KINDS = (ContactKind.PHONE, ContactKind.WHATSAPP)
+
+
+def people_visible(user: Any, action: str = "view") -> QuerySet[Person]:
+    return Person.objects.visible_to(user, action)
+
+
+def organisations_visible(user: Any, action: str = "view") -> QuerySet[Organisation]:
+    return Organisation.objects.visible_to(user, action)
+
+
+def person_get(user: Any, pk: Any, action: str = "view") -> Person:
+    """The person, or Person.DoesNotExist when missing *or* not visible (no existence leak)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Person.DoesNotExist from None
+    return (
+        people_visible(user, action).select_related("owner", "team", "lifecycle_stage").get(pk=pk)
+    )
+
+
+def organisation_get(user: Any, pk: Any, action: str = "view") -> Organisation:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Organisation.DoesNotExist from None
+    return (
+        organisations_visible(user, action)
+        .select_related("owner", "team", "lifecycle_stage")
+        .get(pk=pk)
+    )
+
+
+def person_detail(user: Any, pk: Any) -> Person:
+    """A person with everything the 360° page shows, in a fixed number of queries."""
+    return (
+        people_visible(user)
+        .select_related("owner", "team", "lifecycle_stage")
+        .prefetch_related(
+            "contact_points",
+            "tags",
+            "consents",
+            Prefetch("memberships", queryset=Membership.objects.select_related("organisation")),
+        )
+        .get(pk=int(pk))
+    )
+
+
+@dataclass
+class SearchResults:
+    query: str
+    people: list[Person] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    matched_by: str = "name"
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.people and not self.organisations
+
+
+def _people_by_contact(
+    user: Any, kinds: tuple[str, ...], values: list[str], *, prefix: bool = False
+) -> QuerySet[Person]:
+    points = ContactPoint.objects.filter(kind__in=kinds, person__isnull=False)
+    if prefix:
+        points = points.filter(value_normalized__startswith=values[0])
+    else:
+        points = points.filter(value_normalized__in=values)
+    return people_visible(user).filter(id__in=points.values("person_id"))
+
+
+def search_customers(user: Any, query: str, *, limit: int = 10) -> SearchResults:
+    """The search box: a phone in any format, an email (or its start), or names of people and organisations."""
+    query = (query or "").strip()[:200]
+    results = SearchResults(query=query)
+    if len(query) < 2:
+        return results
+    people = Person.objects.none()
+    if "@" in query:
+        results.matched_by = "email"
+        email = try_normalise_email(query)
+        if email:
+            people = _people_by_contact(user, (ContactKind.EMAIL,), [email])
+        else:
+            people = _people_by_contact(user, (ContactKind.EMAIL,), [query.lower()], prefix=True)
+    elif looks_like_phone(query):
+        results.matched_by = "phone"
+        phone = try_normalise_phone(query)
+        if phone:
+            people = _people_by_contact(user, PHONE_KINDS, [phone])
+    else:
+        people = prefix_search(people_visible(user), query)
+        results.organisations = list(
+            prefix_search(organisations_visible(user), query).order_by("name", "id")[:limit]
+        )
+    results.people = list(
+        people.select_related("lifecycle_stage").order_by("last_name", "first_name", "id")[:limit]
+    )
+    return results

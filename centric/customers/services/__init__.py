@@ -1,0 +1,15 @@
+"""Writes to the customer record. Every page, API endpoint, importer and task goes through here."""
+
+from centric.customers.services.contact_points import (  # noqa: F401
+    consent_record,
+    contact_point_add,
+    contact_point_remove,
+    contact_point_update,
+    refresh_primary_contacts,
+)
+from centric.customers.services.organisations import (  # noqa: F401
+    membership_set,
+    organisation_create,
+    organisation_update,
+)
+from centric.customers.services.people import person_create, person_delete, person_update  # noqa: F401

@@ -1,0 +1,93 @@
+"""The timeline: one row per touchpoint, from every channel. The timeline reads only here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from centric.core.visibility import visibility_q
+from centric.customers.models import Organisation, Person
+from centric.interactions.choices import Channel, Direction, Kind
+
+
+class InteractionQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view") -> InteractionQuerySet:
+        """An interaction is visible when the person or organisation it is about is visible."""
+        from centric.core.visibility import has_model_permission
+
+        if not has_model_permission(user, Interaction, action):
+            return self.none()
+        rule = None
+        for field, model in (("person", Person), ("organisation", Organisation)):
+            record_rule = visibility_q(model, user, "view", prefix=f"{field}__")
+            if record_rule is not None:
+                branch = Q(**{f"{field}__isnull": False}) & record_rule
+                rule = branch if rule is None else rule | branch
+        return self.none() if rule is None else self.filter(rule)
+
+
+class Interaction(models.Model):
+    """A touchpoint: a message, call, meeting, visit, note, purchase… on any channel."""
+
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, db_index=True)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.INTERNAL
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="interactions"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="interactions"
+    )
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The member of staff who acted, if any."),
+    )
+    actor_is_customer = models.BooleanField(
+        default=False, help_text=_("The customer acted (e.g. sent a message).")
+    )
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    body = models.TextField(_("body"), blank=True, help_text=_("Sanitised HTML."))
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    external_id = models.CharField(
+        max_length=255, null=True, blank=True, help_text=_("The channel's message id.")
+    )
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(organisation__isnull=False),
+                name="interaction_has_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="interaction_unique_external_id",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["person", "-occurred_at", "-id"], name="interaction_person_timeline"
+            ),
+            models.Index(
+                fields=["organisation", "-occurred_at", "-id"], name="interaction_org_timeline"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
