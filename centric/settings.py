@@ -6,6 +6,7 @@ CENTRIC_ENV=production every secret must come from the environment, or start-up 
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -128,11 +129,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    # Threaded tests need a file database, not the shared in-memory one.
+    # Threaded tests need a file database, not the shared in-memory one; one per test process,
+    # so parallel runs on one machine never share (or destroy) each other's test database.
     DATABASES["default"]["TEST"] = {
-        "NAME": env("SQLITE_TEST_NAME", str(BASE_DIR / ".test-db.sqlite3"))
+        "NAME": env(
+            "SQLITE_TEST_NAME",
+            str(Path(tempfile.gettempdir()) / f"centric-test-{os.getpid()}.sqlite3"),
+        )
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if IS_POSTGRES and TESTING:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 if IS_POSTGRES:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
