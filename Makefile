@@ -1,0 +1,119 @@
+# Centric: the two commands a new developer needs are `make demo` and `make test`.
+#
+# Everything installs into .venv (Python) and node_modules (npm) inside the work tree; nothing is
+# fetched from a CDN. SQLite is the default database; export DATABASE_URL=postgres://… to switch.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+CENTRIC := $(VENV)/bin/centric
+RUFF := $(VENV)/bin/ruff
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k search -x"`.
+PYTEST_ARGS ?=
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: help install assets browser static db demo serve worker test test-python lint format bench clean
+
+help:
+	@echo "make demo   install everything, load the demo business, serve it at http://$(HOST):$(PORT) with a worker"
+	@echo "make test   install what the tests need, run ruff and the whole test suite (browser tests included)"
+	@echo "make lint   ruff check + ruff format --check"
+	@echo "make bench  run the benchmark under bench/ (PostgreSQL)"
+	@echo "Database: SQLite by default; DATABASE_URL=postgres://user@host:5432/name switches to PostgreSQL."
+
+# --- Installation -----------------------------------------------------------------------------
+
+$(PY):
+	@if ! $(PYTHON) -c "import ensurepip" >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv; \
+		else \
+			echo "ERROR: $(PYTHON) cannot create a virtual environment; install python3-venv." >&2; exit 1; \
+		fi; \
+	fi
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+# Reinstalled only when pyproject.toml changes (the stamp records the last install).
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PIP) install -q -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+# npm packages are copied into centric/static/vendor/ by the UI's build script.
+assets:
+	@if [ ! -f package.json ]; then echo "no package.json: no front-end packages to install"; exit 0; fi; \
+	if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; \
+		else \
+			echo "ERROR: npm is missing; install Node.js and npm (Debian: apt-get install nodejs npm)." >&2; exit 1; \
+		fi; \
+	fi; \
+	if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund --loglevel=error; \
+	fi; \
+	npm run --silent build
+
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+browser:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else \
+		echo "ERROR: $(CHROMIUM) is missing and I cannot install it (not root, or no apt)." >&2; \
+		echo "       Install Debian's chromium package: sudo apt-get install chromium" >&2; exit 1; \
+	fi
+
+static: install assets
+	$(PY) manage.py collectstatic --noinput -v 0
+
+db: install
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py createcachetable
+
+# --- Running ----------------------------------------------------------------------------------
+
+demo: static db
+	$(CENTRIC) demo
+	$(CENTRIC) serve --with-worker --host $(HOST) --port $(PORT)
+
+serve: static db
+	$(CENTRIC) serve --with-worker --host $(HOST) --port $(PORT)
+
+worker: db
+	$(CENTRIC) worker
+
+# --- Checks -----------------------------------------------------------------------------------
+
+lint: install
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+format: install
+	$(RUFF) check --fix .
+	$(RUFF) format .
+
+# The whole suite, browser tests included, on the database DATABASE_URL names (SQLite by default).
+# pytest's exit code 5 (no test collected) fails the target like any other failure.
+test: install assets browser lint test-python
+
+test-python: install
+	@echo "== pytest on $${DATABASE_URL:+$${DATABASE_URL%%://*}}$${DATABASE_URL:-sqlite} =="
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+bench: install
+	@if [ -x bench/run ]; then bench/run; \
+	elif [ -f bench/__main__.py ]; then $(PY) -m bench; \
+	else echo "ERROR: no benchmark yet (bench/run or bench/__main__.py is missing)." >&2; exit 1; fi
+
+clean:
+	rm -rf staticfiles centric/static/vendor .pytest_cache

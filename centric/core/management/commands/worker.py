@@ -1,0 +1,66 @@
+"""`centric worker`: run background tasks from the database queue (django-tasks-db's db_worker).
+
+Defaults suit a small business: every queue, a one-second poll, no autoreload. `--batch` runs
+what is queued and exits (tests, cron); `--max-tasks N` stops after N tasks.
+"""
+
+from __future__ import annotations
+
+import signal
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy as _
+
+
+class Command(BaseCommand):
+    help = _("Run background tasks (imports, exports…) from the database queue.")
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--queue-name",
+            default="*",
+            help=_("Queues to process, comma-separated; '*' for all (default)."),
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help=_("Seconds to wait when the queue is empty (default 1)."),
+        )
+        parser.add_argument(
+            "--batch", action="store_true", help=_("Run every queued task, then exit.")
+        )
+        parser.add_argument(
+            "--max-tasks", type=int, default=None, help=_("Exit after this many tasks.")
+        )
+        parser.add_argument(
+            "--reload", action="store_true", help=_("Restart on code changes (development).")
+        )
+
+    def handle(self, *args, **options) -> None:
+        arguments = {
+            "queue_name": options["queue_name"],
+            "interval": options["interval"],
+            "batch": options["batch"],
+            "reload": options["reload"] and not options["batch"],
+            "startup_delay": False,
+            "verbosity": options["verbosity"],
+            "stdout": self.stdout,
+            "stderr": self.stderr,
+        }
+        if options["max_tasks"] is not None:
+            arguments["max_tasks"] = options["max_tasks"]
+        if not options["batch"]:
+            call_command("db_worker", **arguments)
+            return
+        # The worker installs its own signal handlers; a batch run inside another program (a test,
+        # a cron job's wrapper) gets the caller's handlers back when it returns.
+        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        if hasattr(signal, "SIGQUIT"):
+            saved[signal.SIGQUIT] = signal.getsignal(signal.SIGQUIT)
+        try:
+            call_command("db_worker", **arguments)
+        finally:
+            for sig, handler in saved.items():
+                signal.signal(sig, handler)
