@@ -1,0 +1,69 @@
+"""Staff reads: users, teams, roles, tokens and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db.models import Count, Q, QuerySet
+
+from centric.core.models import AuditEvent
+from centric.core.pagination import Page, keyset_page
+from centric.staff.models import ApiToken, Team, User
+
+AUDIT_ORDERING = ["-occurred_at", "-id"]
+
+
+def users_list(*, query: str = "", team_id: int | None = None, status: str = "") -> QuerySet:
+    users = User.objects.select_related("team").prefetch_related("groups").order_by("username")
+    if query:
+        users = users.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(email__icontains=query)
+        )
+    if team_id:
+        users = users.filter(team_id=team_id)
+    if status == "active":
+        users = users.filter(is_active=True)
+    elif status == "inactive":
+        users = users.filter(is_active=False)
+    return users
+
+
+def teams_list() -> QuerySet:
+    return (
+        Team.objects.select_related("lead", "parent")
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("name")
+    )
+
+
+def team_members(team: Team) -> QuerySet:
+    return team.members.prefetch_related("groups").order_by("-is_active", "username")
+
+
+def roles_list() -> QuerySet:
+    return (
+        Group.objects.select_related("role_profile")
+        .annotate(
+            member_count=Count("user", distinct=True),
+            permission_count=Count("permissions", distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+def tokens_of(user: User) -> QuerySet:
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def audit_page(
+    *, kind: str = "", username: str = "", cursor: str | None = None, size: int = 50
+) -> Page:
+    """One page of the audit log, newest first; keyset-paginated, never counted."""
+    events = AuditEvent.objects.select_related("actor")
+    if kind:
+        events = events.filter(kind=kind)
+    if username:
+        events = events.filter(username__iexact=username.strip())
+    return keyset_page(events, ordering=AUDIT_ORDERING, cursor=cursor, size=size)

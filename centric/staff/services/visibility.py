@@ -1,0 +1,51 @@
+"""The business's record-visibility choice, per record type (read by core.visibility)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from centric.core.audit import audit
+from centric.core.models import AuditEvent, VisibilityPolicy
+from centric.core.visibility import DEFAULT_LEVEL, VisibilityLevel
+from centric.staff.models import User
+
+# The record types whose visibility the business chooses, with their labels.
+CONFIGURABLE_RECORD_TYPES = {
+    "customers.person": gettext_lazy("People"),
+    "customers.organisation": gettext_lazy("Organisations"),
+}
+
+
+def visibility_levels() -> dict[str, str]:
+    """The current level of every configurable record type (the default where none is stored)."""
+    stored = dict(
+        VisibilityPolicy.objects.filter(record_type__in=CONFIGURABLE_RECORD_TYPES).values_list(
+            "record_type", "level"
+        )
+    )
+    return {rt: stored.get(rt, str(DEFAULT_LEVEL)) for rt in CONFIGURABLE_RECORD_TYPES}
+
+
+@transaction.atomic
+def visibility_policy_set(*, record_type: str, level: str, actor: User | None) -> VisibilityPolicy:
+    if record_type not in CONFIGURABLE_RECORD_TYPES:
+        raise ValidationError({"record_type": _("This record type has no visibility setting.")})
+    if level not in VisibilityLevel.values:
+        raise ValidationError({"level": _("Choose one of the visibility levels.")})
+    policy = VisibilityPolicy.objects.select_for_update().filter(record_type=record_type).first()
+    before = policy.level if policy else str(DEFAULT_LEVEL)
+    if policy is None:
+        policy = VisibilityPolicy(record_type=record_type, level=level)
+    policy.level = level
+    policy.full_clean()
+    policy.save()
+    if before != level:
+        audit(
+            AuditEvent.Kind.PERMISSION_CHANGE,
+            actor=actor,
+            detail={"visibility": record_type, "before": before, "after": level},
+        )
+    return policy
