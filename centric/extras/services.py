@@ -115,9 +115,219 @@ def tag_get_or_create(*, name: str) -> Tag:
     return tag
 
 
+# --- Settings: custom field definitions -------------------------------------------------------
+
+CUSTOM_FIELD_EDITABLE = (
+    "label",
+    "field_type",
+    "is_required",
+    "choices",
+    "max_length",
+    "min_value",
+    "max_value",
+    "position",
+)
+
+
+def _check_definition(definition: CustomFieldDefinition) -> None:
+    kind = CustomFieldDefinition.FieldType
+    choices = [str(c).strip() for c in (definition.choices or []) if str(c).strip()]
+    if definition.field_type == kind.CHOICE:
+        if not choices:
+            raise ValidationError({"choices": _("A choice field needs at least one choice.")})
+        if len(set(choices)) != len(choices):
+            raise ValidationError({"choices": _("Each choice may appear only once.")})
+    else:
+        choices = []
+    definition.choices = choices
+    if (
+        definition.min_value is not None
+        and definition.max_value is not None
+        and definition.min_value > definition.max_value
+    ):
+        raise ValidationError({"max_value": _("The maximum is below the minimum.")})
+    if definition.field_type not in (kind.NUMBER, kind.INTEGER):
+        definition.min_value = definition.max_value = None
+
+
 @transaction.atomic
 def custom_field_create(**fields: Any) -> CustomFieldDefinition:
     definition = CustomFieldDefinition(**fields)
+    _check_definition(definition)
     definition.full_clean()
     definition.save()
     return definition
+
+
+@transaction.atomic
+def custom_field_update(
+    *, definition: CustomFieldDefinition, **fields: Any
+) -> CustomFieldDefinition:
+    """Change a definition. Its key and record type stay: stored values are filed under them."""
+    unknown = set(fields) - set(CUSTOM_FIELD_EDITABLE)
+    if unknown:
+        raise ValidationError(
+            _("These cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for name, value in fields.items():
+        setattr(definition, name, value)
+    _check_definition(definition)
+    definition.full_clean()
+    definition.save()
+    return definition
+
+
+@transaction.atomic
+def custom_field_delete(*, definition: CustomFieldDefinition) -> None:
+    """Delete a definition. Values already stored stay in the records' JSON, no longer shown."""
+    definition.delete()
+
+
+# --- Settings: tags ---------------------------------------------------------------------------
+
+
+def _check_tag_name(name: str, *, exclude_pk: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("A tag needs a name.")})
+    if len(name) > 60:
+        raise ValidationError({"name": _("At most 60 characters.")})
+    clash = Tag.objects.filter(name__iexact=name)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError({"name": _("There is already a tag with this name.")})
+    return name
+
+
+def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:60] or "tag"
+    slug, number = base, 1
+    while Tag.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def tag_create(*, name: str, colour: str = "#4b5563") -> Tag:
+    name = _check_tag_name(name)
+    tag = Tag(name=name, slug=_unique_slug(name), colour=colour or "#4b5563")
+    tag.full_clean()
+    tag.save()
+    return tag
+
+
+@transaction.atomic
+def tag_rename(*, tag: Tag, name: str, colour: str | None = None) -> Tag:
+    name = _check_tag_name(name, exclude_pk=tag.pk)
+    if name != tag.name:
+        tag.name = name
+        tag.slug = _unique_slug(name, exclude_pk=tag.pk)
+    if colour:
+        tag.colour = colour
+    tag.full_clean()
+    tag.save()
+    return tag
+
+
+@transaction.atomic
+def tag_delete(*, tag: Tag) -> None:
+    """Delete a tag; it comes off every person and organisation that carried it."""
+    tag.delete()
+
+
+# --- Settings: lifecycle stages ---------------------------------------------------------------
+
+
+def lifecycle_stages_with_counts() -> list:
+    """Every stage with how many people and organisations are in it (one grouped query each)."""
+    from django.db.models import Count
+
+    from centric.customers.models import LifecycleStage, Organisation, Person
+
+    people = dict(
+        Person.objects.values_list("lifecycle_stage")
+        .annotate(n=Count("id"))
+        .values_list("lifecycle_stage", "n")
+    )
+    organisations = dict(
+        Organisation.objects.values_list("lifecycle_stage")
+        .annotate(n=Count("id"))
+        .values_list("lifecycle_stage", "n")
+    )
+    stages = list(LifecycleStage.objects.order_by("position", "key"))
+    for stage in stages:
+        stage.people_count = people.get(stage.key, 0)
+        stage.organisation_count = organisations.get(stage.key, 0)
+    return stages
+
+
+@transaction.atomic
+def lifecycle_stage_create(*, key: str, label: str, counts_as_customer: bool = False):
+    from django.db.models import Max
+
+    from centric.customers.models import LifecycleStage
+
+    key = slugify(key or label)[:40]
+    if LifecycleStage.objects.filter(key=key).exists():
+        raise ValidationError({"key": _("There is already a stage with this key.")})
+    last = LifecycleStage.objects.aggregate(m=Max("position"))["m"]
+    stage = LifecycleStage(
+        key=key,
+        label=(label or "").strip(),
+        counts_as_customer=counts_as_customer,
+        position=(last or 0) + 10,
+    )
+    stage.full_clean()
+    stage.save()
+    return stage
+
+
+@transaction.atomic
+def lifecycle_stage_update(*, stage, label: str, counts_as_customer: bool):
+    """Rename a stage or change whether it counts as a customer. Its key never changes."""
+    stage.label = (label or "").strip()
+    stage.counts_as_customer = counts_as_customer
+    stage.full_clean()
+    stage.save(update_fields=["label", "counts_as_customer"])
+    return stage
+
+
+@transaction.atomic
+def lifecycle_stage_move(*, stage, direction: str):
+    """Move a stage one place up or down; positions are renumbered 10, 20, 30…"""
+    from centric.customers.models import LifecycleStage
+
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Move a stage up or down."))
+    stages = list(LifecycleStage.objects.select_for_update().order_by("position", "key"))
+    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(stages):
+        stages[index], stages[other] = stages[other], stages[index]
+    for position, item in enumerate(stages, start=1):
+        if item.position != position * 10:
+            item.position = position * 10
+            item.save(update_fields=["position"])
+    return next(s for s in stages if s.pk == stage.pk)
+
+
+@transaction.atomic
+def lifecycle_stage_delete(*, stage) -> None:
+    """Delete a stage nobody is in; a stage in use is refused (move its records first)."""
+    from centric.customers.models import Organisation, Person
+
+    in_use = (
+        Person.objects.filter(lifecycle_stage_id=stage.key).count()
+        + Organisation.objects.filter(lifecycle_stage_id=stage.key).count()
+    )
+    if in_use:
+        raise ValidationError(
+            _(
+                "“%(stage)s” is in use by %(count)d records; move them to another stage "
+                "before deleting it."
+            )
+            % {"stage": stage.label, "count": in_use}
+        )
+    stage.delete()
