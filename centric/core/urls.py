@@ -5,5 +5,6 @@ from centric.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
 ]

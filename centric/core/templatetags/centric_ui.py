@@ -1,0 +1,116 @@
+"""Template helpers of the design system: icons, phone formatting, badges, navigation state.
+
+`{% load centric_ui %}` then `{% icon "users" %}` renders an inline <svg> that uses a symbol of
+the lucide sprite built by `npm run build` (scripts/build_assets.js collects every icon name
+written as `{% icon "name" %}` in a template, so the sprite stays small).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+
+from centric.core.normalise import format_phone
+
+register = template.Library()
+
+_ICON_NAME = re.compile(r"^[a-z0-9-]+$")
+
+STAGE_COLOURS = {
+    "subscriber": "grey",
+    "lead": "blue",
+    "qualified": "purple",
+    "opportunity": "amber",
+    "customer": "green",
+    "lost": "red",
+    "churned": "red",
+}
+
+
+@register.simple_tag
+def icon(name: str, css_class: str = "", label: str = ""):
+    """An icon from the sprite; decorative unless a `label` is given (then it is announced)."""
+    if not _ICON_NAME.match(str(name)):
+        return ""
+    href = f"{static('vendor/lucide/sprite.svg')}#{name}"
+    classes = f"icon {css_class}".strip()
+    if label:
+        return format_html(
+            '<svg class="{}" role="img" aria-label="{}" focusable="false"><use href="{}"></use></svg>',
+            classes,
+            label,
+            href,
+        )
+    return format_html(
+        '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>',
+        classes,
+        href,
+    )
+
+
+@register.filter
+def phone(value: str) -> str:
+    """An E.164 number in its readable international form (+234 803 123 4567)."""
+    return format_phone(value) if value else ""
+
+
+@register.filter
+def wa_number(value: str) -> str:
+    """The digits wa.me links want (no "+", no spaces)."""
+    return "".join(ch for ch in str(value or "") if ch.isdigit())
+
+
+@register.filter
+def stage_colour(stage_key: str | None) -> str:
+    return STAGE_COLOURS.get(str(stage_key or ""), "grey")
+
+
+@register.filter
+def initials(name: str) -> str:
+    parts = [part for part in str(name or "").split() if part]
+    if not parts:
+        return "?"
+    if len(parts) == 1:
+        return parts[0][:2].upper()
+    return (parts[0][0] + parts[-1][0]).upper()
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, prefix: str, exclude: str = "") -> str:
+    """`aria-current="page"` for the navigation link whose section the page is in."""
+    request = context.get("request")
+    path = getattr(request, "path", "") or ""
+    if path.startswith(prefix) and not (exclude and path.startswith(exclude)):
+        return format_html('aria-current="{}"', "page")
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str) -> str:
+    """The querystring for sorting a list by `key`, toggling the direction when already sorted by it."""
+    request = context["request"]
+    current = request.GET.get("sort") or context.get("default_sort", "name")
+    target = f"-{key}" if current == key else key
+    params = request.GET.copy()
+    params["sort"] = target
+    params.pop("cursor", None)
+    return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def sort_icon(context, key: str) -> str:
+    request = context["request"]
+    current = request.GET.get("sort") or context.get("default_sort", "name")
+    if current == key:
+        return icon("chevron-up")
+    if current == f"-{key}":
+        return icon("chevron-down")
+    return icon("arrow-up-down", "muted")
+
+
+@register.filter
+def field_id(bound_field) -> str:
+    return bound_field.auto_id if hasattr(bound_field, "auto_id") else ""

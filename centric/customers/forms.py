@@ -1,0 +1,552 @@
+"""Forms of the customer pages. They parse input; the services validate and write.
+
+A service's ValidationError comes back keyed by model field ("first_name"), by nested path
+("contact_points.0.value", "custom_fields.loyalty_tier") or not keyed at all;
+`add_service_errors` puts each message next to the input it belongs to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from centric.customers.choices import (
+    ConsentMethod,
+    ConsentPurpose,
+    ConsentStatus,
+    ContactKind,
+    Gender,
+)
+from centric.customers.models import LifecycleStage
+from centric.extras.models import CustomFieldDefinition
+from centric.staff.models import Team
+
+CUSTOM_FIELD_PREFIX = "cf_"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _user_label(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _user_label(obj)
+
+
+def custom_field_for(definition: CustomFieldDefinition) -> forms.Field:
+    """A form input for a custom field; the service does the real validation on write."""
+    kind = CustomFieldDefinition.FieldType
+    common: dict[str, Any] = {"label": definition.label, "required": definition.is_required}
+    if definition.field_type == kind.BOOLEAN:
+        return forms.ChoiceField(
+            choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))], **common
+        )
+    if definition.field_type == kind.CHOICE:
+        choices = [("", "—")] + [(str(c), str(c)) for c in definition.choices]
+        return forms.ChoiceField(choices=choices, **common)
+    if definition.field_type == kind.DATE:
+        return forms.CharField(widget=forms.TextInput(attrs={"type": "date"}), **common)
+    if definition.field_type in (kind.NUMBER, kind.INTEGER):
+        step = "1" if definition.field_type == kind.INTEGER else "any"
+        return forms.CharField(
+            widget=forms.TextInput(attrs={"type": "number", "step": step}), **common
+        )
+    if definition.field_type == kind.EMAIL:
+        return forms.CharField(widget=forms.TextInput(attrs={"type": "email"}), **common)
+    if definition.field_type == kind.URL:
+        return forms.CharField(widget=forms.TextInput(attrs={"type": "url"}), **common)
+    return forms.CharField(max_length=definition.max_length, **common)
+
+
+def _initial_custom_value(definition: CustomFieldDefinition, value: Any) -> Any:
+    if definition.field_type == CustomFieldDefinition.FieldType.BOOLEAN and value is not None:
+        return "true" if value else "false"
+    return value
+
+
+class CustomerRecordForm(forms.Form):
+    """What person and organisation forms share: ownership, lifecycle, acquisition, tags, custom fields."""
+
+    record_type = ""
+    contact_fields: tuple[str, ...] = ()
+
+    owner = OwnerChoiceField(queryset=None, required=False, label=_("Owner"))
+    team = forms.ModelChoiceField(queryset=None, required=False, label=_("Team"))
+    lifecycle_stage = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Lifecycle stage"), to_field_name="key"
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=100,
+        required=False,
+        help_text=_("How they came to us: walk-in, referral, Instagram…"),
+    )
+    campaign = forms.CharField(label=_("Campaign"), max_length=150, required=False)
+    utm_source = forms.CharField(label=_("UTM source"), max_length=150, required=False)
+    utm_medium = forms.CharField(label=_("UTM medium"), max_length=150, required=False)
+    utm_campaign = forms.CharField(label=_("UTM campaign"), max_length=150, required=False)
+    external_id = forms.CharField(
+        label=_("External id"),
+        max_length=100,
+        required=False,
+        help_text=_("The id in another system, unique when given."),
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=1000,
+        help_text=_("Separate tags with commas, e.g. VIP, Wholesale."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user_model = get_user_model()
+        self.fields["owner"].queryset = user_model.objects.filter(is_active=True).order_by(
+            "first_name", "last_name", "username"
+        )
+        self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["lifecycle_stage"].queryset = LifecycleStage.objects.order_by("position")
+        self.custom_definitions = list(
+            CustomFieldDefinition.objects.filter(record_type=self.record_type).order_by(
+                "position", "label"
+            )
+        )
+        for definition in self.custom_definitions:
+            self.fields[CUSTOM_FIELD_PREFIX + definition.key] = custom_field_for(definition)
+
+    # ---- reading the form for the services ----
+    def custom_field_names(self) -> list[str]:
+        return [CUSTOM_FIELD_PREFIX + d.key for d in self.custom_definitions]
+
+    def custom_fields_value(self) -> dict[str, Any]:
+        return {
+            d.key: self.cleaned_data.get(CUSTOM_FIELD_PREFIX + d.key, "")
+            for d in self.custom_definitions
+        }
+
+    def tags_value(self) -> list[str]:
+        raw = self.cleaned_data.get("tags") or ""
+        seen: dict[str, str] = {}
+        for name in raw.split(","):
+            name = name.strip()
+            if name and name.lower() not in seen:
+                seen[name.lower()] = name
+        return list(seen.values())
+
+    def record_fields(self, names: tuple[str, ...]) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in names}
+
+    def set_initial_from(self, record: Any) -> None:
+        for name in (
+            "source",
+            "campaign",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "external_id",
+        ):
+            self.initial[name] = getattr(record, name) or ""
+        self.initial["owner"] = record.owner_id
+        self.initial["team"] = record.team_id
+        self.initial["lifecycle_stage"] = record.lifecycle_stage_id
+        self.initial["tags"] = ", ".join(tag.name for tag in record.tags.all())
+        self.initial["version"] = record.version
+        for definition in self.custom_definitions:
+            self.initial[CUSTOM_FIELD_PREFIX + definition.key] = _initial_custom_value(
+                definition, (record.custom_fields or {}).get(definition.key)
+            )
+
+    # ---- putting the services' errors next to the right input ----
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            for message in error.messages:
+                self.add_error(None, message)
+            return
+        for key, messages in error.message_dict.items():
+            field = self.field_for_error_key(key)
+            for message in messages:
+                if field and field in self.fields:
+                    # add_error drops the field from cleaned_data; the input stays bound.
+                    self.add_error(field, message)
+                else:
+                    self.add_error(None, message)
+
+    def field_for_error_key(self, key: str) -> str | None:
+        if key.startswith("custom_fields."):
+            return CUSTOM_FIELD_PREFIX + key.split(".", 1)[1]
+        if key.startswith("contact_points."):
+            parts = key.split(".")
+            try:
+                index = int(parts[1])
+            except (IndexError, ValueError):
+                return None
+            used = self.contact_fields_used()
+            return used[index] if index < len(used) else None
+        if key.endswith("_id") and key[:-3] in self.fields:
+            return key[:-3]
+        if key in self.fields and key != "version":
+            return key
+        return None
+
+    def contact_fields_used(self) -> list[str]:
+        """The contact inputs that were filled in, in the order they were sent to the service."""
+        return [name for name in self.contact_fields if (self.cleaned_data or {}).get(name)]
+
+    def contact_points_value(self) -> list[dict[str, str]]:
+        points = []
+        for name in self.contact_fields_used():
+            kind = CONTACT_FIELD_KINDS[name]
+            points.append({"kind": kind, "value": self.cleaned_data[name]})
+        return points
+
+
+CONTACT_FIELD_KINDS = {
+    "phone": ContactKind.PHONE,
+    "whatsapp": ContactKind.WHATSAPP,
+    "email": ContactKind.EMAIL,
+}
+
+PERSON_RECORD_FIELDS = (
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "gender",
+    "preferred_language",
+    "external_id",
+    "owner",
+    "team",
+    "lifecycle_stage",
+    "source",
+    "campaign",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+)
+
+
+class PersonForm(CustomerRecordForm):
+    record_type = CustomFieldDefinition.RecordType.PERSON
+    contact_fields = ("phone", "whatsapp", "email")
+
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    middle_name = forms.CharField(label=_("Middle name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    gender = forms.ChoiceField(
+        label=_("Gender"), required=False, choices=[("", "—"), *Gender.choices]
+    )
+    preferred_language = forms.CharField(
+        label=_("Preferred language"), max_length=20, required=False
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text=_("Any format: 0803 123 4567, +234 803 123 4567…"),
+    )
+    whatsapp = forms.CharField(
+        label=_("WhatsApp"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
+    )
+
+    field_order = [
+        "first_name",
+        "middle_name",
+        "last_name",
+        "phone",
+        "whatsapp",
+        "email",
+        "lifecycle_stage",
+        "owner",
+        "team",
+        "tags",
+        "date_of_birth",
+        "gender",
+        "preferred_language",
+        "source",
+        "campaign",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "external_id",
+    ]
+
+    def __init__(self, *args: Any, with_contacts: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_contacts:
+            for name in self.contact_fields:
+                del self.fields[name]
+            self.contact_fields = ()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not any(data.get(name) for name in ("first_name", "middle_name", "last_name")):
+            self.add_error("first_name", _("Give the person at least one name."))
+        return data
+
+    def set_initial_from(self, person: Any) -> None:  # type: ignore[override]
+        super().set_initial_from(person)
+        for name in (
+            "first_name",
+            "middle_name",
+            "last_name",
+            "gender",
+            "preferred_language",
+        ):
+            self.initial[name] = getattr(person, name)
+        self.initial["date_of_birth"] = person.date_of_birth
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = self.record_fields(PERSON_RECORD_FIELDS)
+        fields["external_id"] = fields.get("external_id") or None
+        return fields
+
+    def section(self, names: tuple[str, ...]) -> list:
+        return [self[name] for name in names if name in self.fields]
+
+    @property
+    def name_fields(self) -> list:
+        return self.section(("first_name", "middle_name", "last_name"))
+
+    @property
+    def contact_inputs(self) -> list:
+        return self.section(self.contact_fields)
+
+    @property
+    def relationship_fields(self) -> list:
+        return self.section(("lifecycle_stage", "owner", "team", "tags"))
+
+    @property
+    def about_fields(self) -> list:
+        return self.section(("date_of_birth", "gender", "preferred_language", "external_id"))
+
+    @property
+    def acquisition_fields(self) -> list:
+        return self.section(("source", "campaign", "utm_source", "utm_medium", "utm_campaign"))
+
+    @property
+    def custom_inputs(self) -> list:
+        return self.section(tuple(self.custom_field_names()))
+
+
+ORGANISATION_RECORD_FIELDS = (
+    "name",
+    "industry",
+    "external_id",
+    "owner",
+    "team",
+    "lifecycle_stage",
+    "source",
+    "campaign",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+)
+
+
+class OrganisationForm(CustomerRecordForm):
+    record_type = CustomFieldDefinition.RecordType.ORGANISATION
+    contact_fields = ("phone", "email")
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    email = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, with_contacts: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_contacts:
+            for name in self.contact_fields:
+                del self.fields[name]
+            self.contact_fields = ()
+
+    def set_initial_from(self, organisation: Any) -> None:  # type: ignore[override]
+        super().set_initial_from(organisation)
+        self.initial["name"] = organisation.name
+        self.initial["industry"] = organisation.industry
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = self.record_fields(ORGANISATION_RECORD_FIELDS)
+        fields["external_id"] = fields.get("external_id") or None
+        return fields
+
+    def section(self, names: tuple[str, ...]) -> list:
+        return [self[name] for name in names if name in self.fields]
+
+    @property
+    def main_fields(self) -> list:
+        return self.section(("name", "industry", *self.contact_fields))
+
+    @property
+    def relationship_fields(self) -> list:
+        return self.section(("lifecycle_stage", "owner", "team", "tags", "external_id"))
+
+    @property
+    def acquisition_fields(self) -> list:
+        return self.section(("source", "campaign", "utm_source", "utm_medium", "utm_campaign"))
+
+    @property
+    def custom_inputs(self) -> list:
+        return self.section(tuple(self.custom_field_names()))
+
+
+class ContactPointForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices)
+    value = forms.CharField(
+        label=_("Value"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Phone in any format, email, handle or web address. For an address, fill in the lines below."
+        ),
+    )
+    label = forms.CharField(
+        label=_("Label"), max_length=50, required=False, help_text=_("home, work, shop…")
+    )
+    is_primary = forms.BooleanField(label=_("Primary"), required=False)
+    street = forms.CharField(label=_("Street"), max_length=255, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    state = forms.CharField(label=_("State"), max_length=100, required=False)
+    country = forms.CharField(
+        label=_("Country"), max_length=2, required=False, help_text=_("ISO code, e.g. NG")
+    )
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            for message in error.messages:
+                self.add_error(None, message)
+            return
+        for key, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(key if key in self.fields else None, message)
+
+
+class MembershipForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
+    role = forms.CharField(label=_("Role or title"), max_length=150, required=False)
+    is_primary = forms.BooleanField(label=_("Main organisation"), required=False)
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    status = forms.ChoiceField(label=_("Answer"), choices=ConsentStatus.choices)
+    method = forms.ChoiceField(
+        label=_("How"), choices=ConsentMethod.choices, initial=ConsentMethod.STAFF
+    )
+    text_shown = forms.CharField(
+        label=_("What they were told"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PersonFilterForm(forms.Form):
+    """The declared filters of the people list (the same keys filter_people, the API and exports read)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    team = forms.ChoiceField(label=_("Team"), required=False)
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    source = forms.CharField(label=_("Source"), required=False, max_length=100)
+    created_after = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
+    created_before = forms.DateField(label=_("Created to"), required=False, widget=DateInput())
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    record_type = CustomFieldDefinition.RecordType.PERSON
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from centric.extras.models import Tag
+
+        super().__init__(*args, **kwargs)
+        user_model = get_user_model()
+        self.fields["stage"].choices = [("", _("Any stage"))] + [
+            (stage.key, stage.label) for stage in LifecycleStage.objects.order_by("position")
+        ]
+        self.fields["owner"].choices = [
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Nobody")),
+        ] + [
+            (str(user.pk), _user_label(user))
+            for user in user_model.objects.filter(is_active=True).order_by(
+                "first_name", "last_name", "username"
+            )
+        ]
+        self.fields["team"].choices = [("", _("Any team"))] + [
+            (str(team.pk), team.name) for team in Team.objects.order_by("name")
+        ]
+        self.fields["tag"].choices = [("", _("Any tag"))] + [
+            (tag.slug, tag.name) for tag in Tag.objects.order_by("name")
+        ]
+        self.custom_definitions = list(
+            CustomFieldDefinition.objects.filter(record_type=self.record_type).order_by(
+                "position", "label"
+            )
+        )
+        for definition in self.custom_definitions:
+            field = custom_field_for(definition)
+            field.required = False
+            self.fields[f"cf.{definition.key}"] = field
+
+    @property
+    def custom_inputs(self) -> list:
+        return [self[f"cf.{d.key}"] for d in self.custom_definitions]
+
+    @property
+    def main_inputs(self) -> list:
+        return [self[name] for name in ("q", "stage", "owner", "team", "tag")]
+
+    @property
+    def more_inputs(self) -> list:
+        return [self[name] for name in ("source", "created_after", "created_before")]
+
+    def has_more_values(self) -> bool:
+        names = ["source", "created_after", "created_before"] + [
+            f"cf.{d.key}" for d in self.custom_definitions
+        ]
+        return any(self.data.get(name) for name in names)
+
+
+class OrganisationFilterForm(PersonFilterForm):
+    record_type = CustomFieldDefinition.RecordType.ORGANISATION

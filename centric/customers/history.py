@@ -1,0 +1,171 @@
+"""Field history of a person: who changed what, when, from what to what.
+
+Reads django-simple-history's records of the person, their contact points and their consent,
+compares each record with the one before it (`diff_against`) and returns entries newest first.
+The person was already read through the visibility rule by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from centric.customers.models import Consent, ContactPoint, LifecycleStage, Person
+from centric.staff.models import Team
+
+HIDDEN_FIELDS = {"version", "value_normalized", "custom_fields"}
+LIMIT_PER_KIND = 100
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    who: Any
+    action: str
+    subject: str
+    changes: list[Change] = field(default_factory=list)
+
+
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("removed")}
+
+
+def _label(model: type, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - history may hold fields the model no longer has
+        return name.replace("_", " ")
+
+
+class _Names:
+    """Display names for foreign keys stored as ids in history rows, fetched in bulk."""
+
+    def __init__(self, records: list[Any]) -> None:
+        user_ids, team_ids = set(), set()
+        for record in records:
+            for name in ("owner_id", "recorded_by_id"):
+                if getattr(record, name, None):
+                    user_ids.add(getattr(record, name))
+            if getattr(record, "team_id", None):
+                team_ids.add(record.team_id)
+        users = get_user_model().objects.filter(pk__in=user_ids) if user_ids else []
+        self.users = {user.pk: str(user) for user in users}
+        self.teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
+        self.stages = dict(LifecycleStage.objects.values_list("key", "label"))
+
+    def show(self, model: type, name: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if name in ("owner", "recorded_by"):
+            return self.users.get(value, str(value))
+        if name == "team":
+            return self.teams.get(value, str(value))
+        if name == "lifecycle_stage":
+            return str(self.stages.get(value, value))
+        try:
+            model_field = model._meta.get_field(name)
+        except Exception:  # noqa: BLE001
+            return str(value)
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return str(_("yes") if value else _("no"))
+        return str(value)
+
+
+def _entries(records: list[Any], model: type, names: _Names, subject_of: Any) -> list[HistoryEntry]:
+    """Turn history rows (newest first) into entries, diffing each with its predecessor."""
+    entries: list[HistoryEntry] = []
+    by_object: dict[Any, list[Any]] = {}
+    for record in records:
+        by_object.setdefault(record.id, []).append(record)
+    for rows in by_object.values():
+        for index, record in enumerate(rows):
+            previous = rows[index + 1] if index + 1 < len(rows) else None
+            entry = HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                action=str(ACTIONS.get(record.history_type, record.history_type)),
+                subject=subject_of(record),
+            )
+            if record.history_type == "~" and previous is not None:
+                delta = record.diff_against(previous)
+                for change in delta.changes:
+                    if change.field in HIDDEN_FIELDS:
+                        continue
+                    entry.changes.append(
+                        Change(
+                            field=_label(model, change.field),
+                            old=names.show(model, change.field, change.old),
+                            new=names.show(model, change.field, change.new),
+                        )
+                    )
+                old = getattr(previous, "custom_fields", None) or {}
+                new = getattr(record, "custom_fields", None) or {}
+                if old != new:
+                    for key in sorted(set(old) | set(new)):
+                        if old.get(key) != new.get(key):
+                            entry.changes.append(
+                                Change(
+                                    field=key,
+                                    old=names.show(model, key, old.get(key)),
+                                    new=names.show(model, key, new.get(key)),
+                                )
+                            )
+                if not entry.changes:
+                    continue
+            entries.append(entry)
+    return entries
+
+
+def person_history(person: Person) -> list[HistoryEntry]:
+    """Every recorded change to the person, their contact points and consent, newest first."""
+    person_rows = list(
+        Person.history.filter(id=person.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:LIMIT_PER_KIND]
+    )
+    point_rows = list(
+        ContactPoint.history.filter(person_id=person.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:LIMIT_PER_KIND]
+    )
+    consent_rows = list(
+        Consent.history.filter(person_id=person.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:LIMIT_PER_KIND]
+    )
+    names = _Names(person_rows + point_rows + consent_rows)
+    entries = _entries(person_rows, Person, names, lambda record: str(_("Profile")))
+    entries += _entries(
+        point_rows,
+        ContactPoint,
+        names,
+        lambda record: (
+            f"{dict(ContactPoint._meta.get_field('kind').flatchoices).get(record.kind, record.kind)}: {record.value}"
+        ),
+    )
+    entries += _entries(
+        consent_rows,
+        Consent,
+        names,
+        lambda record: str(
+            _("Consent: %(purpose)s")
+            % {
+                "purpose": dict(Consent._meta.get_field("purpose").flatchoices).get(
+                    record.purpose, record.purpose
+                )
+            }
+        ),
+    )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries

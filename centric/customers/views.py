@@ -1,0 +1,557 @@
+"""Pages of the customer record: lists, the person 360° page, forms. Thin adapters over
+selectors (reads, always through the visibility rule) and services (writes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from centric.core.errors import ApplicationError, ConcurrentEditError
+from centric.core.htmx import render_page
+from centric.core.pagination import Page, keyset_page
+from centric.customers import services
+from centric.customers.choices import ConsentPurpose, ContactKind
+from centric.customers.filters import filter_organisations, filter_people
+from centric.customers.forms import (
+    ConsentForm,
+    ContactPointForm,
+    MembershipForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    PersonFilterForm,
+    PersonForm,
+)
+from centric.customers.history import person_history as build_person_history
+from centric.customers.models import ContactPoint, Organisation, Person
+from centric.customers.selectors import (
+    organisation_get,
+    organisations_visible,
+    people_visible,
+    person_get,
+)
+from centric.customers.selectors import (
+    person_detail as select_person_detail,
+)
+from centric.extras.models import CustomFieldDefinition
+from centric.interactions.choices import MANUAL_KINDS, Channel, Kind
+from centric.interactions.selectors import timeline
+
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 20
+LIST_PARAMS_NOT_EXPORTED = ("cursor", "size")
+
+
+def _page_size(request: HttpRequest) -> int:
+    try:
+        size = int(request.GET.get("size", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def _export_query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    for name in LIST_PARAMS_NOT_EXPORTED:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _list(
+    request: HttpRequest,
+    *,
+    queryset,
+    filter_function,
+    filter_form,
+    template: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A declared list: visible queryset + filters + keyset page, the table refreshed by htmx."""
+    errors: list[str] = []
+    try:
+        filtered, ordering = filter_function(queryset, request.GET.dict(), request.user)
+        page = keyset_page(
+            filtered, ordering=ordering, cursor=request.GET.get("cursor"), size=_page_size(request)
+        )
+    except ValidationError as error:
+        errors = error.messages
+        page = Page(items=[])
+    context = {
+        "filter_form": filter_form,
+        "page": page,
+        "errors": errors,
+        "export_query": _export_query(request),
+        "is_filtered": any(
+            value for key, value in request.GET.items() if key not in ("sort", "cursor", "size")
+        ),
+        "default_sort": "name",
+        **(extra or {}),
+    }
+    return render_page(request, template, context, partial="table")
+
+
+# ---------------------------------------------------------------- people
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        queryset=people_visible(request.user).select_related("lifecycle_stage", "owner", "team"),
+        filter_function=filter_people,
+        filter_form=PersonFilterForm(request.GET),
+        template="customers/person_list.html",
+        extra={"can_add": request.user.has_perm("customers.add_person")},
+    )
+
+
+def _person_or_404(user: Any, pk: int) -> Person:
+    try:
+        return select_person_detail(user, pk)
+    except Person.DoesNotExist:
+        raise Http404(_("No such person.")) from None
+
+
+def _can_change(user: Any, model: type, pk: int) -> bool:
+    return model.objects.visible_to(user, "change").filter(pk=pk).exists()
+
+
+def _custom_field_rows(record: Any, record_type: str) -> list[tuple[str, Any]]:
+    values = record.custom_fields or {}
+    rows = []
+    for definition in CustomFieldDefinition.objects.filter(record_type=record_type).order_by(
+        "position", "label"
+    ):
+        if definition.key in values:
+            value = values[definition.key]
+            if isinstance(value, bool):
+                value = _("Yes") if value else _("No")
+            rows.append((definition.label, value))
+    return rows
+
+
+def _person_context(request: HttpRequest, person: Person, *, tab: str) -> dict[str, Any]:
+    contact_points = list(person.contact_points.all())
+    consents = {consent.purpose: consent for consent in person.consents.all()}
+    return {
+        "person": person,
+        "tab": tab,
+        "can_change": _can_change(request.user, Person, person.pk),
+        "can_add_interaction": request.user.has_perm("interactions.add_interaction"),
+        "contact_points": contact_points,
+        "memberships": list(person.memberships.all()),
+        "tags": list(person.tags.all()),
+        "custom_field_rows": _custom_field_rows(person, CustomFieldDefinition.RecordType.PERSON),
+        "consent_rows": [(label, consents.get(value)) for value, label in ConsentPurpose.choices],
+        "utm": [
+            (label, getattr(person, name))
+            for name, label in (
+                ("utm_source", _("UTM source")),
+                ("utm_medium", _("UTM medium")),
+                ("utm_campaign", _("UTM campaign")),
+                ("utm_term", _("UTM term")),
+                ("utm_content", _("UTM content")),
+            )
+            if getattr(person, name)
+        ],
+    }
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 360° page: profile, contact points, organisations, consent and the timeline."""
+    person = _person_or_404(request.user, pk)
+    channel = request.GET.get("channel", "")
+    kind = request.GET.get("kind", "")
+    entries = timeline(
+        request.user,
+        person=person,
+        channel=channel if channel in Channel.values else "",
+        kind=kind if kind in Kind.values else "",
+    )
+    page = keyset_page(entries, ordering=["-occurred_at", "-id"], size=TIMELINE_PAGE_SIZE)
+    from centric.interactions.forms import InteractionForm
+
+    context = _person_context(request, person, tab="timeline")
+    context.update(
+        {
+            "timeline_page": page,
+            "channel": channel,
+            "kind": kind,
+            "channels": Channel.choices,
+            "kinds": Kind.choices,
+            "interaction_form": InteractionForm(),
+            "manual_kinds": [(k.value, k.label) for k in MANUAL_KINDS],
+        }
+    )
+    return render(request, "customers/person_detail.html", context)
+
+
+@login_required
+def person_history(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_or_404(request.user, pk)
+    context = _person_context(request, person, tab="history")
+    context["history"] = build_person_history(person)
+    return render(request, "customers/person_detail.html", context)
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("customers.add_person"):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(
+                actor=request.user,
+                contact_points=form.contact_points_value(),
+                tags=form.tags_value(),
+                custom_fields=form.custom_fields_value(),
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
+            return redirect("customers:person_detail", pk=person.pk)
+    return render(
+        request,
+        "customers/person_form.html",
+        {"form": form, "person": None},
+        status=422 if form.errors else 200,
+    )
+
+
+def _person_for_change(user: Any, pk: int) -> Person:
+    """A person the user may change: 404 when they may not even see it, 403 when only view."""
+    try:
+        person_get(user, pk)
+    except Person.DoesNotExist:
+        raise Http404(_("No such person.")) from None
+    try:
+        return person_get(user, pk, "change")
+    except Person.DoesNotExist:
+        raise PermissionDenied from None
+
+
+@login_required
+def person_update(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for_change(request.user, pk)
+    status = 200
+    if request.method == "POST":
+        form = PersonForm(request.POST, with_contacts=False)
+        if form.is_valid():
+            try:
+                person = services.person_update(
+                    person=person,
+                    actor=request.user,
+                    expected_version=form.cleaned_data.get("version"),
+                    tags=form.tags_value(),
+                    custom_fields=form.custom_fields_value(),
+                    **form.service_fields(),
+                )
+            except ConcurrentEditError as error:
+                form.add_error(None, error.message)
+                status = 409
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("customers:person_detail", pk=person.pk)
+        if form.errors and status == 200:
+            status = 422
+    else:
+        form = PersonForm(with_contacts=False)
+        form.set_initial_from(person)
+    return render(
+        request, "customers/person_form.html", {"form": form, "person": person}, status=status
+    )
+
+
+@login_required
+@require_POST
+def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for_change(request.user, pk)
+    if not request.user.has_perm("customers.delete_person"):
+        raise PermissionDenied
+    name = person.full_name
+    services.person_delete(person=person, actor=request.user)
+    messages.success(request, _("%(name)s was deleted.") % {"name": name})
+    return redirect("customers:person_list")
+
+
+# ---------------------------------------------------------------- contact points, organisations, consent
+
+
+def _small_form_response(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    return render(request, template, context, status=status)
+
+
+@login_required
+def contact_point_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for_change(request.user, pk)
+    form = ContactPointForm(request.POST or None, initial={"kind": ContactKind.PHONE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_point_add(owner=person, actor=request.user, **form.service_fields())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect("customers:person_detail", pk=person.pk)
+    return _small_form_response(
+        request,
+        "customers/contact_point_form.html",
+        {"form": form, "person": person, "point": None},
+        status=422 if form.errors else 200,
+    )
+
+
+def _point_or_404(person: Person, point_pk: int) -> ContactPoint:
+    try:
+        return person.contact_points.get(pk=point_pk)
+    except ContactPoint.DoesNotExist:
+        raise Http404(_("No such contact.")) from None
+
+
+@login_required
+def contact_point_edit(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+    person = _person_for_change(request.user, pk)
+    point = _point_or_404(person, point_pk)
+    if request.method == "POST":
+        form = ContactPointForm(request.POST)
+        if form.is_valid():
+            try:
+                services.contact_point_update(
+                    point=point, actor=request.user, **form.service_fields()
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("Contact saved."))
+                return redirect("customers:person_detail", pk=person.pk)
+    else:
+        form = ContactPointForm(
+            initial={name: getattr(point, name) for name in ContactPointForm.base_fields}
+        )
+    return _small_form_response(
+        request,
+        "customers/contact_point_form.html",
+        {"form": form, "person": person, "point": point},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def contact_point_remove(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+    person = _person_for_change(request.user, pk)
+    point = _point_or_404(person, point_pk)
+    services.contact_point_remove(point=point, actor=request.user)
+    messages.success(request, _("Contact removed."))
+    return redirect("customers:person_detail", pk=person.pk)
+
+
+@login_required
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for_change(request.user, pk)
+    organisations = organisations_visible(request.user).order_by("name", "id")
+    form = MembershipForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_set(
+                person=person,
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
+                is_primary=form.cleaned_data["is_primary"],
+            )
+        except ValidationError as error:
+            for key, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(key if key in form.fields else None, message)
+        else:
+            messages.success(request, _("Organisation added."))
+            return redirect("customers:person_detail", pk=person.pk)
+    return _small_form_response(
+        request,
+        "customers/membership_form.html",
+        {"form": form, "person": person},
+        status=422 if form.errors else 200,
+    )
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@login_required
+def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for_change(request.user, pk)
+    form = ConsentForm(request.POST or None, initial={"purpose": request.GET.get("purpose")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(
+                person=person,
+                actor=request.user,
+                ip_address=_client_ip(request),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            for key, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(key if key in form.fields else None, message)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("customers:person_detail", pk=person.pk)
+    return _small_form_response(
+        request,
+        "customers/consent_form.html",
+        {"form": form, "person": person},
+        status=422 if form.errors else 200,
+    )
+
+
+# ---------------------------------------------------------------- organisations
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    return _list(
+        request,
+        queryset=organisations_visible(request.user).select_related(
+            "lifecycle_stage", "owner", "team"
+        ),
+        filter_function=filter_organisations,
+        filter_form=OrganisationFilterForm(request.GET),
+        template="customers/organisation_list.html",
+        extra={"can_add": request.user.has_perm("customers.add_organisation")},
+    )
+
+
+def _organisation_or_404(user: Any, pk: int, action: str = "view") -> Organisation:
+    try:
+        return organisation_get(user, pk, action)
+    except Organisation.DoesNotExist:
+        raise Http404(_("No such organisation.")) from None
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation_or_404(request.user, pk)
+    members = (
+        people_visible(request.user)
+        .filter(memberships__organisation=organisation)
+        .select_related("lifecycle_stage")
+        .order_by("last_name", "first_name", "id")
+    )
+    member_page = keyset_page(
+        members,
+        ordering=["last_name", "first_name", "id"],
+        cursor=request.GET.get("cursor"),
+        size=DEFAULT_PAGE_SIZE,
+    )
+    roles = dict(
+        organisation.memberships.filter(person__in=[p.pk for p in member_page.items]).values_list(
+            "person_id", "role"
+        )
+    )
+    for member in member_page.items:
+        member.role = roles.get(member.pk, "")
+    entries = timeline(request.user, organisation=organisation)
+    context = {
+        "organisation": organisation,
+        "can_change": _can_change(request.user, Organisation, organisation.pk),
+        "contact_points": list(organisation.contact_points.all()),
+        "tags": list(organisation.tags.all()),
+        "custom_field_rows": _custom_field_rows(
+            organisation, CustomFieldDefinition.RecordType.ORGANISATION
+        ),
+        "member_page": member_page,
+        "timeline_page": keyset_page(entries, ordering=["-occurred_at", "-id"], size=10),
+    }
+    return render_page(request, "customers/organisation_detail.html", context, partial="members")
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("customers.add_organisation"):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(
+                actor=request.user,
+                contact_points=form.contact_points_value(),
+                tags=form.tags_value(),
+                custom_fields=form.custom_fields_value(),
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": organisation.name})
+            return redirect("customers:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "customers/organisation_form.html",
+        {"form": form, "organisation": None},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
+    _organisation_or_404(request.user, pk)
+    try:
+        organisation = organisation_get(request.user, pk, "change")
+    except Organisation.DoesNotExist:
+        raise PermissionDenied from None
+    status = 200
+    if request.method == "POST":
+        form = OrganisationForm(request.POST, with_contacts=False)
+        if form.is_valid():
+            try:
+                organisation = services.organisation_update(
+                    organisation=organisation,
+                    actor=request.user,
+                    expected_version=form.cleaned_data.get("version"),
+                    tags=form.tags_value(),
+                    custom_fields=form.custom_fields_value(),
+                    **form.service_fields(),
+                )
+            except ConcurrentEditError as error:
+                form.add_error(None, error.message)
+                status = 409
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("customers:organisation_detail", pk=organisation.pk)
+        if form.errors and status == 200:
+            status = 422
+    else:
+        form = OrganisationForm(with_contacts=False)
+        form.set_initial_from(organisation)
+    return render(
+        request,
+        "customers/organisation_form.html",
+        {"form": form, "organisation": organisation},
+        status=status,
+    )
