@@ -1,0 +1,56 @@
+"""API authentication: personal tokens (`Authorization: Bearer …`) or the signed-in session.
+
+A token is checked by `centric.staff.services.tokens.token_authenticate` (revoked, expired and
+deactivated users' tokens are refused). The session is accepted so the pages' own scripts can
+call the API; unsafe methods then need the CSRF token, exactly as a form post would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+class TokenAuth(HttpBearer):
+    openapi_bearerFormat = "ctk_…"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from centric.staff.services.tokens import token_authenticate
+
+        return token_authenticate(token.strip())
+
+
+class SessionAuth(APIKeyCookie):
+    """The Django session; CSRF is enforced on unsafe methods for signed-in users only.
+
+    An anonymous request falls through to a 401 rather than a CSRF 403.
+    """
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        from django.conf import settings
+
+        self.param_name = settings.SESSION_COOKIE_NAME
+        super().__init__(csrf=True)  # tells the docs page to send the CSRF token
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        if request.method not in SAFE_METHODS and check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check failed")
+        return user
+
+
+def default_auth() -> list:
+    return [TokenAuth(), SessionAuth()]

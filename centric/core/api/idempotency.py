@@ -1,0 +1,116 @@
+"""`Idempotency-Key` for POST: a retried create replays the first response instead of creating twice.
+
+The stored response is written in the same transaction as the create, so a crash between them
+cannot leave a record without its replay (or a replay without its record). The same key with a
+different request is refused with 422.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from centric.core.api.errors import problem
+from centric.core.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+
+
+def fingerprint(request: HttpRequest) -> str:
+    try:
+        canonical = json.dumps(json.loads(request.body or b"null"), sort_keys=True).encode()
+    except ValueError:
+        canonical = request.body
+    digest = hashlib.sha256()
+    digest.update(request.method.encode())
+    digest.update(b"\0")
+    digest.update(request.path.encode())
+    digest.update(b"\0")
+    digest.update(canonical)
+    return digest.hexdigest()
+
+
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(
+        record.response_body, status=record.status_code, content_type=record.content_type
+    )
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _mismatch(request: HttpRequest) -> HttpResponse:
+    return problem(
+        request,
+        422,
+        slug="idempotency-key-reused",
+        title=_("Idempotency key reused"),
+        detail=_(
+            "This Idempotency-Key was already used for a different request. "
+            "Use a new key for a new request."
+        ),
+        errors=[{"field": HEADER, "message": _("Already used for a different request.")}],
+    )
+
+
+def _lookup(request: HttpRequest, user: Any, key: str, digest: str) -> HttpResponse | None:
+    record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if record is None:
+        return None
+    if record.request_fingerprint != digest or record.path != request.path[:500]:
+        return _mismatch(request)
+    return _replay(record)
+
+
+def idempotent(request: HttpRequest, create: Callable[[], tuple[int, str]]) -> HttpResponse:
+    """Run `create` (returning status and JSON text) at most once per (user, Idempotency-Key).
+
+    Without the header, `create` simply runs.
+    """
+    key = request.headers.get(HEADER, "").strip()
+    if not key:
+        with transaction.atomic():
+            status, body = create()
+        return HttpResponse(body, status=status, content_type="application/json")
+    if len(key) > MAX_KEY_LENGTH:
+        return problem(
+            request,
+            422,
+            slug="validation",
+            title=_("Invalid input"),
+            detail=_("The Idempotency-Key header is too long."),
+            errors=[
+                {"field": HEADER, "message": _("At most %(n)d characters.") % {"n": MAX_KEY_LENGTH}}
+            ],
+        )
+    user = request.auth
+    digest = fingerprint(request)
+    earlier = _lookup(request, user, key, digest)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            status, body = create()
+            if 200 <= status < 300:
+                IdempotencyRecord.objects.create(
+                    user=user,
+                    key=key,
+                    method=request.method,
+                    path=request.path[:500],
+                    request_fingerprint=digest,
+                    status_code=status,
+                    response_body=body,
+                )
+    except IntegrityError:
+        # A concurrent request with the same key won the race; its create stands, ours rolled back.
+        earlier = _lookup(request, user, key, digest)
+        if earlier is None:
+            raise
+        return earlier
+    return HttpResponse(body, status=status, content_type="application/json")

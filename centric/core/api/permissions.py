@@ -1,0 +1,36 @@
+"""Permission checks for API endpoints, on top of the one visibility rule.
+
+- Lacking the model permission at all (e.g. no `view_person`) is a 403: it says nothing about any
+  one record.
+- A record the user may not see is a 404, with the same body as a missing id (no existence leak).
+- A record the user may see but not change is a 403 (and a `permission_denied` audit event).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext as _
+
+from centric.core.visibility import has_model_permission
+
+
+def require_model_perm(user: Any, model: type[models.Model], action: str) -> None:
+    if not has_model_permission(user, model, action):
+        raise PermissionDenied(
+            _("You do not have permission to %(action)s %(things)s.")
+            % {"action": action, "things": model._meta.verbose_name_plural}
+        )
+
+
+def require_perm(user: Any, perm: str) -> None:
+    if not (user and user.is_active and user.has_perm(perm)):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def require_change(user: Any, record: models.Model) -> None:
+    """The user sees `record`; may they change it? (403 when not.)"""
+    if not type(record).objects.visible_to(user, "change").filter(pk=record.pk).exists():
+        raise PermissionDenied(_("You may see this record but not change it."))

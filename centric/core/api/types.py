@@ -1,0 +1,42 @@
+"""Field types shared by the API schemas: bounded ids, bounded moments, NUL-free text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.utils import timezone
+from ninja import Field
+from pydantic import AfterValidator
+
+MAX_ID = 2**63 - 1
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _moment(value: dt.datetime) -> dt.datetime:
+    if not 1900 <= value.year <= 2200:
+        raise ValueError("Give a date and time between the years 1900 and 2200.")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _day(value: dt.date) -> dt.date:
+    if not 1800 <= value.year <= 2200:
+        raise ValueError("Give a date between the years 1800 and 2200.")
+    return value
+
+
+Moment = Annotated[dt.datetime, AfterValidator(_moment)]
+Day = Annotated[dt.date, AfterValidator(_day)]
+
+
+def text(max_length: int, **kwargs: Any) -> Any:
+    return Annotated[str, Field(max_length=max_length, **kwargs)]
+
+
+CustomValue = str | int | float | bool | None
+CustomFields = Annotated[
+    dict[Annotated[str, Field(max_length=50)], CustomValue], Field(max_length=100)
+]

@@ -1,0 +1,775 @@
+"""The customer record over the API: people, organisations, contact points, memberships, consent.
+
+Thin adapters: reads go through `selectors` and `filters` (so through the one visibility rule),
+writes through `services`. A record one may not see is a 404, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Query, Router, Schema
+from pydantic import ConfigDict, IPvAnyAddress
+
+from centric.core.api.idempotency import idempotent
+from centric.core.api.pagination import PageParams, page_body, page_of
+from centric.core.api.parser import query_params
+from centric.core.api.permissions import require_change, require_model_perm
+from centric.core.api.render import to_json
+from centric.core.api.types import CustomFields, Day, Id, Moment, text
+from centric.customers import selectors, services
+from centric.customers.choices import ConsentMethod, ConsentPurpose, ConsentStatus, ContactKind
+from centric.customers.choices import Gender as GenderChoice
+from centric.customers.filters import (
+    ORGANISATION_SORTS,
+    PERSON_SORTS,
+    filter_organisations,
+    filter_people,
+)
+from centric.customers.models import (
+    Consent,
+    ContactPoint,
+    LifecycleStage,
+    Membership,
+    Organisation,
+    Person,
+)
+
+people_router = Router()
+organisations_router = Router()
+stages_router = Router()
+
+Gender = Literal[tuple(GenderChoice.values) + ("",)]  # type: ignore[valid-type]
+Kind = Literal[tuple(ContactKind.values)]  # type: ignore[valid-type]
+Purpose = Literal[tuple(ConsentPurpose.values)]  # type: ignore[valid-type]
+ConsentState = Literal[tuple(ConsentStatus.values)]  # type: ignore[valid-type]
+Method = Literal[tuple(ConsentMethod.values)]  # type: ignore[valid-type]
+PersonSort = Literal[tuple(PERSON_SORTS)]  # type: ignore[valid-type]
+OrganisationSort = Literal[tuple(ORGANISATION_SORTS)]  # type: ignore[valid-type]
+TagName = Annotated[str, Field(min_length=1, max_length=60)]
+StageKey = Annotated[str, Field(max_length=40)]
+
+FORBID = ConfigDict(extra="forbid")
+
+
+# --- Output schemas ---------------------------------------------------------------------------
+
+
+class ContactPointOut(Schema):
+    id: int
+    kind: str
+    value: str
+    value_normalized: str
+    label: str
+    is_primary: bool
+    is_verified: bool
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class MembershipOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    organisation_id: int
+    organisation_name: str
+    role: str
+    is_primary: bool
+
+    @staticmethod
+    def resolve_person_name(obj: Membership) -> str:
+        return obj.person.full_name
+
+    @staticmethod
+    def resolve_organisation_name(obj: Membership) -> str:
+        return obj.organisation.name
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    status: str
+    recorded_at: dt.datetime
+    method: str
+    ip_address: str | None
+    text_shown: str
+    recorded_by_id: int | None
+
+
+class RecordOut(Schema):
+    id: int
+    external_id: str | None
+    owner_id: int | None
+    team_id: int | None
+    lifecycle_stage: str | None
+    source: str
+    campaign: str
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+    utm_term: str
+    utm_content: str
+    custom_fields: dict[str, Any]
+    tags: list[str]
+    contact_points: list[ContactPointOut]
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_lifecycle_stage(obj: Any) -> str | None:
+        return obj.lifecycle_stage_id
+
+    @staticmethod
+    def resolve_tags(obj: Any) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]
+
+    @staticmethod
+    def resolve_contact_points(obj: Any) -> list[ContactPoint]:
+        return list(obj.contact_points.all())
+
+
+class PersonOut(RecordOut):
+    first_name: str
+    middle_name: str
+    last_name: str
+    full_name: str
+    date_of_birth: dt.date | None
+    gender: str
+    preferred_language: str
+    primary_email: str
+    primary_phone: str
+
+
+class PersonDetailOut(PersonOut):
+    memberships: list[MembershipOut]
+
+    @staticmethod
+    def resolve_memberships(obj: Person) -> list[Membership]:
+        return list(obj.memberships.all())
+
+
+class OrganisationOut(RecordOut):
+    name: str
+    industry: str
+
+
+class PeoplePage(Schema):
+    items: list[PersonOut]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+class OrganisationPage(Schema):
+    items: list[OrganisationOut]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+class StageOut(Schema):
+    key: str
+    label: str
+    position: int
+    counts_as_customer: bool
+
+
+# --- Input schemas ----------------------------------------------------------------------------
+
+
+class ContactPointIn(Schema):
+    model_config = FORBID
+    kind: Kind
+    value: text(500) = ""
+    label: text(50) = ""
+    is_primary: bool = False
+    is_verified: bool = False
+    street: text(255) = ""
+    city: text(100) = ""
+    state: text(100) = ""
+    postal_code: text(20) = ""
+    country: text(2) = ""
+
+
+class ContactPointPatch(Schema):
+    model_config = FORBID
+    kind: Kind = None
+    value: text(500) = None
+    label: text(50) = None
+    is_primary: bool = None
+    is_verified: bool = None
+    street: text(255) = None
+    city: text(100) = None
+    state: text(100) = None
+    postal_code: text(20) = None
+    country: text(2) = None
+
+
+class RecordFieldsIn(Schema):
+    """Fields people and organisations share; unset fields keep their default (or current) value."""
+
+    model_config = FORBID
+    external_id: text(100) | None = None
+    owner_id: Id | None = None
+    team_id: Id | None = None
+    lifecycle_stage: StageKey | None = None
+    source: text(100) = None
+    campaign: text(150) = None
+    utm_source: text(150) = None
+    utm_medium: text(150) = None
+    utm_campaign: text(150) = None
+    utm_term: text(150) = None
+    utm_content: text(150) = None
+    custom_fields: CustomFields = None
+    tags: Annotated[list[TagName], Field(max_length=50)] = None
+
+
+class PersonFields(RecordFieldsIn):
+    first_name: text(100) = None
+    middle_name: text(100) = None
+    last_name: text(100) = None
+    date_of_birth: Day | None = None
+    gender: Gender = None
+    preferred_language: text(20) = None
+
+
+class PersonIn(PersonFields):
+    contact_points: Annotated[list[ContactPointIn], Field(max_length=50)] = []
+
+
+class PersonPatch(PersonFields):
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] = Field(
+        None, description="The version you edited; a stale one is refused with 409."
+    )
+
+
+class OrganisationFields(RecordFieldsIn):
+    industry: text(100) = None
+
+
+class OrganisationIn(OrganisationFields):
+    name: text(200, min_length=1)
+    contact_points: Annotated[list[ContactPointIn], Field(max_length=50)] = []
+
+
+class OrganisationPatch(OrganisationFields):
+    name: text(200, min_length=1) = None
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] = Field(
+        None, description="The version you edited; a stale one is refused with 409."
+    )
+
+
+class MembershipIn(Schema):
+    model_config = FORBID
+    organisation_id: Id
+    role: text(150) = ""
+    is_primary: bool = False
+
+
+class ConsentIn(Schema):
+    model_config = FORBID
+    purpose: Purpose
+    status: ConsentState
+    method: Method = ConsentMethod.API.value
+    ip_address: IPvAnyAddress | None = None
+    text_shown: text(5000) = ""
+    recorded_at: Moment | None = None
+
+
+class ListFilters(PageParams):
+    q: text(200) | None = Field(None, description="Name prefix, email or phone in any format.")
+    stage: StageKey | None = Field(None, description="Lifecycle stage key.")
+    owner: Annotated[str, Field(pattern=r"^(me|none|[1-9][0-9]{0,17})$")] | None = Field(
+        None, description="`me`, `none` or a user id."
+    )
+    team: Id | None = None
+    tag: text(70) | None = Field(None, description="Tag slug.")
+    source: text(100) | None = None
+    created_after: Day | None = None
+    created_before: Day | None = None
+
+
+class PeopleFilters(ListFilters):
+    organisation: Id | None = Field(None, description="Members of this organisation.")
+    sort: PersonSort = "name"
+
+
+class OrganisationFilters(ListFilters):
+    sort: OrganisationSort = "name"
+
+
+CF_HELP = (
+    " Filter on custom fields with `cf.<key>=<value>` (e.g. `cf.loyalty_tier=gold`). "
+    "Sorted and paginated by cursor."
+)
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _filter_params(request: HttpRequest, filters: ListFilters) -> dict[str, str]:
+    params = {key: value for key, value in query_params(request).items() if key.startswith("cf.")}
+    for key, value in filters.dict(exclude={"cursor", "limit"}).items():
+        if value is None:
+            continue
+        params[key] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return params
+
+
+def _record_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema names -> service keyword arguments."""
+    if "lifecycle_stage" in data:
+        data["lifecycle_stage_id"] = data.pop("lifecycle_stage") or None
+    return data
+
+
+def _expected_version(body_version: int | None, if_match: str | None) -> int | None:
+    if body_version is not None:
+        return body_version
+    if not if_match or if_match.strip() == "*":
+        return None
+    value = if_match.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value.isdigit() or len(value) > 9:
+        raise ValidationError({"If-Match": _('Send the version as If-Match: "<version>".')})
+    return int(value)
+
+
+def _etag(response: HttpResponse, record: Any) -> None:
+    response["ETag"] = f'"{record.version}"'
+
+
+def _people(user: Any, action: str = "view"):
+    return selectors.people_visible(user, action).prefetch_related("tags", "contact_points")
+
+
+def _organisations(user: Any, action: str = "view"):
+    return selectors.organisations_visible(user, action).prefetch_related("tags", "contact_points")
+
+
+def _person_detail(user: Any, person_id: int) -> Person:
+    return (
+        _people(user)
+        .prefetch_related(
+            Prefetch(
+                "memberships", queryset=Membership.objects.select_related("organisation", "person")
+            )
+        )
+        .get(pk=person_id)
+    )
+
+
+def _get_person(user: Any, person_id: int) -> Person:
+    require_model_perm(user, Person, "view")
+    return selectors.person_get(user, person_id)
+
+
+def _get_organisation(user: Any, organisation_id: int) -> Organisation:
+    require_model_perm(user, Organisation, "view")
+    return selectors.organisation_get(user, organisation_id)
+
+
+def _changeable(user: Any, record: Any) -> None:
+    require_model_perm(user, type(record), "change")
+    require_change(user, record)
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+@people_router.get("", response=PeoplePage, summary="List people", description=CF_HELP)
+def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
+    user = request.auth
+    require_model_perm(user, Person, "view")
+    queryset, ordering = filter_people(_people(user), _filter_params(request, filters), user)
+    return page_body(
+        page_of(queryset, ordering=ordering, cursor=filters.cursor, limit=filters.limit)
+    )
+
+
+@people_router.post("", response={201: PersonDetailOut}, summary="Create a person")
+def create_person(request: HttpRequest, payload: PersonIn):
+    user = request.auth
+    require_model_perm(user, Person, "add")
+
+    def create() -> tuple[int, str]:
+        data = _record_fields(payload.dict(exclude_unset=True))
+        contact_points = data.pop("contact_points", [])
+        person = services.person_create(actor=user, contact_points=contact_points, **data)
+        return 201, to_json(PersonDetailOut, Person.objects.get(pk=person.pk))
+
+    return idempotent(request, create)
+
+
+@people_router.get("/{person_id}", response=PersonDetailOut, summary="Get a person")
+def get_person(request: HttpRequest, person_id: Id, response: HttpResponse):
+    user = request.auth
+    require_model_perm(user, Person, "view")
+    person = _person_detail(user, person_id)
+    _etag(response, person)
+    return person
+
+
+@people_router.patch("/{person_id}", response=PersonDetailOut, summary="Update a person")
+def update_person(
+    request: HttpRequest,
+    person_id: Id,
+    payload: PersonPatch,
+    response: HttpResponse,
+    if_match: str | None = Header(None, alias="If-Match", max_length=100),
+):
+    user = request.auth
+    person = _get_person(user, person_id)
+    _changeable(user, person)
+    data = _record_fields(payload.dict(exclude_unset=True))
+    expected = _expected_version(data.pop("version", None), if_match)
+    updated = services.person_update(person=person, actor=user, expected_version=expected, **data)
+    _etag(response, updated)
+    return updated
+
+
+@people_router.delete("/{person_id}", response={204: None}, summary="Delete a person")
+def delete_person(request: HttpRequest, person_id: Id):
+    user = request.auth
+    require_model_perm(user, Person, "delete")
+    person = _get_person(user, person_id)
+    require_change(user, person)
+    services.person_delete(person=person, actor=user)
+    return 204, None
+
+
+# --- Organisations ----------------------------------------------------------------------------
+
+
+@organisations_router.get(
+    "", response=OrganisationPage, summary="List organisations", description=CF_HELP
+)
+def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]):
+    user = request.auth
+    require_model_perm(user, Organisation, "view")
+    queryset, ordering = filter_organisations(
+        _organisations(user), _filter_params(request, filters), user
+    )
+    return page_body(
+        page_of(queryset, ordering=ordering, cursor=filters.cursor, limit=filters.limit)
+    )
+
+
+@organisations_router.post("", response={201: OrganisationOut}, summary="Create an organisation")
+def create_organisation(request: HttpRequest, payload: OrganisationIn):
+    user = request.auth
+    require_model_perm(user, Organisation, "add")
+
+    def create() -> tuple[int, str]:
+        data = _record_fields(payload.dict(exclude_unset=True))
+        contact_points = data.pop("contact_points", [])
+        organisation = services.organisation_create(
+            actor=user, contact_points=contact_points, **data
+        )
+        return 201, to_json(OrganisationOut, organisation)
+
+    return idempotent(request, create)
+
+
+@organisations_router.get(
+    "/{organisation_id}", response=OrganisationOut, summary="Get an organisation"
+)
+def get_organisation(request: HttpRequest, organisation_id: Id, response: HttpResponse):
+    user = request.auth
+    require_model_perm(user, Organisation, "view")
+    organisation = _organisations(user).get(pk=organisation_id)
+    _etag(response, organisation)
+    return organisation
+
+
+@organisations_router.patch(
+    "/{organisation_id}", response=OrganisationOut, summary="Update an organisation"
+)
+def update_organisation(
+    request: HttpRequest,
+    organisation_id: Id,
+    payload: OrganisationPatch,
+    response: HttpResponse,
+    if_match: str | None = Header(None, alias="If-Match", max_length=100),
+):
+    user = request.auth
+    organisation = _get_organisation(user, organisation_id)
+    _changeable(user, organisation)
+    data = _record_fields(payload.dict(exclude_unset=True))
+    expected = _expected_version(data.pop("version", None), if_match)
+    updated = services.organisation_update(
+        organisation=organisation, actor=user, expected_version=expected, **data
+    )
+    _etag(response, updated)
+    return updated
+
+
+@organisations_router.delete(
+    "/{organisation_id}", response={204: None}, summary="Delete an organisation"
+)
+def delete_organisation(request: HttpRequest, organisation_id: Id):
+    user = request.auth
+    require_model_perm(user, Organisation, "delete")
+    organisation = _get_organisation(user, organisation_id)
+    require_change(user, organisation)
+    _organisation_delete(organisation=organisation, actor=user)
+    return 204, None
+
+
+@transaction.atomic
+def _organisation_delete(*, organisation: Organisation, actor: Any) -> None:
+    """There is no organisation_delete service yet; this mirrors person_delete."""
+    from centric.customers.services.common import with_actor
+
+    with_actor(organisation, actor)
+    organisation.delete()
+
+
+# --- Contact points (of a person or an organisation) ------------------------------------------
+
+
+def _owner(user: Any, kind: str, owner_id: int) -> Person | Organisation:
+    return _get_person(user, owner_id) if kind == "person" else _get_organisation(user, owner_id)
+
+
+def _list_points(request: HttpRequest, kind: str, owner_id: int) -> list[ContactPoint]:
+    user = request.auth
+    owner = _owner(user, kind, owner_id)
+    require_model_perm(user, ContactPoint, "view")
+    return list(owner.contact_points.all())
+
+
+def _add_point(request: HttpRequest, kind: str, owner_id: int, payload: ContactPointIn):
+    user = request.auth
+    owner = _owner(user, kind, owner_id)
+    require_model_perm(user, ContactPoint, "add")
+    require_change(user, owner)
+
+    def create() -> tuple[int, str]:
+        point = services.contact_point_add(owner=owner, actor=user, **payload.dict())
+        return 201, to_json(ContactPointOut, point)
+
+    return idempotent(request, create)
+
+
+def _point(user: Any, kind: str, owner_id: int, point_id: int, action: str) -> ContactPoint:
+    owner = _owner(user, kind, owner_id)
+    require_model_perm(user, ContactPoint, action)
+    point = owner.contact_points.get(pk=point_id)
+    require_change(user, owner)
+    return point
+
+
+def _update_point(request, kind: str, owner_id: int, point_id: int, payload: ContactPointPatch):
+    user = request.auth
+    point = _point(user, kind, owner_id, point_id, "change")
+    return services.contact_point_update(
+        point=point, actor=user, **payload.dict(exclude_unset=True)
+    )
+
+
+def _delete_point(request, kind: str, owner_id: int, point_id: int):
+    user = request.auth
+    point = _point(user, kind, owner_id, point_id, "delete")
+    services.contact_point_remove(point=point, actor=user)
+    return 204, None
+
+
+@people_router.get(
+    "/{person_id}/contact-points",
+    response=list[ContactPointOut],
+    summary="List a person's contact points",
+)
+def list_person_contact_points(request: HttpRequest, person_id: Id):
+    return _list_points(request, "person", person_id)
+
+
+@people_router.post(
+    "/{person_id}/contact-points",
+    response={201: ContactPointOut},
+    summary="Add a contact point to a person",
+)
+def add_person_contact_point(request: HttpRequest, person_id: Id, payload: ContactPointIn):
+    return _add_point(request, "person", person_id, payload)
+
+
+@people_router.patch(
+    "/{person_id}/contact-points/{point_id}",
+    response=ContactPointOut,
+    summary="Update a person's contact point",
+)
+def update_person_contact_point(
+    request: HttpRequest, person_id: Id, point_id: Id, payload: ContactPointPatch
+):
+    return _update_point(request, "person", person_id, point_id, payload)
+
+
+@people_router.delete(
+    "/{person_id}/contact-points/{point_id}",
+    response={204: None},
+    summary="Remove a person's contact point",
+)
+def delete_person_contact_point(request: HttpRequest, person_id: Id, point_id: Id):
+    return _delete_point(request, "person", person_id, point_id)
+
+
+@organisations_router.get(
+    "/{organisation_id}/contact-points",
+    response=list[ContactPointOut],
+    summary="List an organisation's contact points",
+)
+def list_organisation_contact_points(request: HttpRequest, organisation_id: Id):
+    return _list_points(request, "organisation", organisation_id)
+
+
+@organisations_router.post(
+    "/{organisation_id}/contact-points",
+    response={201: ContactPointOut},
+    summary="Add a contact point to an organisation",
+)
+def add_organisation_contact_point(
+    request: HttpRequest, organisation_id: Id, payload: ContactPointIn
+):
+    return _add_point(request, "organisation", organisation_id, payload)
+
+
+@organisations_router.patch(
+    "/{organisation_id}/contact-points/{point_id}",
+    response=ContactPointOut,
+    summary="Update an organisation's contact point",
+)
+def update_organisation_contact_point(
+    request: HttpRequest, organisation_id: Id, point_id: Id, payload: ContactPointPatch
+):
+    return _update_point(request, "organisation", organisation_id, point_id, payload)
+
+
+@organisations_router.delete(
+    "/{organisation_id}/contact-points/{point_id}",
+    response={204: None},
+    summary="Remove an organisation's contact point",
+)
+def delete_organisation_contact_point(request: HttpRequest, organisation_id: Id, point_id: Id):
+    return _delete_point(request, "organisation", organisation_id, point_id)
+
+
+# --- Memberships ------------------------------------------------------------------------------
+
+
+@people_router.get(
+    "/{person_id}/memberships",
+    response=list[MembershipOut],
+    summary="List the organisations a person belongs to",
+)
+def list_person_memberships(request: HttpRequest, person_id: Id):
+    user = request.auth
+    person = _get_person(user, person_id)
+    require_model_perm(user, Membership, "view")
+    return list(
+        person.memberships.select_related("person", "organisation").filter(
+            organisation__in=selectors.organisations_visible(user)
+        )
+    )
+
+
+@people_router.post(
+    "/{person_id}/memberships",
+    response={201: MembershipOut},
+    summary="Add a person to an organisation (or change their role there)",
+)
+def set_person_membership(request: HttpRequest, person_id: Id, payload: MembershipIn):
+    user = request.auth
+    person = _get_person(user, person_id)
+    require_model_perm(user, Membership, "add")
+    require_change(user, person)
+    try:
+        organisation = selectors.organisation_get(user, payload.organisation_id)
+    except Organisation.DoesNotExist as error:
+        raise ValidationError({"organisation_id": _("There is no such organisation.")}) from error
+
+    def create() -> tuple[int, str]:
+        membership = services.membership_set(
+            person=person,
+            organisation=organisation,
+            role=payload.role,
+            is_primary=payload.is_primary,
+        )
+        return 201, to_json(MembershipOut, membership)
+
+    return idempotent(request, create)
+
+
+@organisations_router.get(
+    "/{organisation_id}/memberships",
+    response=list[MembershipOut],
+    summary="List the people of an organisation",
+)
+def list_organisation_memberships(request: HttpRequest, organisation_id: Id):
+    user = request.auth
+    organisation = _get_organisation(user, organisation_id)
+    require_model_perm(user, Membership, "view")
+    return list(
+        organisation.memberships.select_related("person", "organisation")
+        .filter(person__in=selectors.people_visible(user))
+        .order_by("person__last_name", "person__first_name", "id")[:500]
+    )
+
+
+# --- Consent ----------------------------------------------------------------------------------
+
+
+@people_router.get(
+    "/{person_id}/consents", response=list[ConsentOut], summary="List a person's consent"
+)
+def list_person_consents(request: HttpRequest, person_id: Id):
+    user = request.auth
+    person = _get_person(user, person_id)
+    require_model_perm(user, Consent, "view")
+    return list(person.consents.all())
+
+
+@people_router.post(
+    "/{person_id}/consents",
+    response={201: ConsentOut},
+    summary="Record a person's consent for one purpose",
+)
+def record_person_consent(request: HttpRequest, person_id: Id, payload: ConsentIn):
+    user = request.auth
+    person = _get_person(user, person_id)
+    require_model_perm(user, Consent, "add")
+    require_change(user, person)
+
+    def create() -> tuple[int, str]:
+        consent = services.consent_record(
+            person=person,
+            purpose=payload.purpose,
+            status=payload.status,
+            method=payload.method,
+            actor=user,
+            ip_address=str(payload.ip_address) if payload.ip_address else None,
+            text_shown=payload.text_shown,
+            recorded_at=payload.recorded_at,
+        )
+        return 201, to_json(ConsentOut, consent)
+
+    return idempotent(request, create)
+
+
+# --- Lifecycle stages -------------------------------------------------------------------------
+
+
+@stages_router.get("", response=list[StageOut], summary="List lifecycle stages")
+def list_lifecycle_stages(request: HttpRequest):
+    return list(LifecycleStage.objects.all())

@@ -1,0 +1,119 @@
+"""Tags and custom field definitions over the API."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
+
+from centric.core.api.idempotency import idempotent
+from centric.core.api.pagination import PageParams, page_body, page_of
+from centric.core.api.permissions import require_perm
+from centric.core.api.render import to_json
+from centric.core.api.types import text
+from centric.extras import services
+from centric.extras.models import CustomFieldDefinition, Tag
+
+tags_router = Router()
+custom_fields_router = Router()
+
+RecordType = Literal[tuple(CustomFieldDefinition.RecordType.values)]  # type: ignore[valid-type]
+FieldType = Literal[tuple(CustomFieldDefinition.FieldType.values)]  # type: ignore[valid-type]
+Bound = Annotated[Decimal, Field(max_digits=20, decimal_places=4, allow_inf_nan=False)]
+
+
+class TagOut(Schema):
+    id: int
+    name: str
+    slug: str
+    colour: str
+
+
+class TagPage(Schema):
+    items: list[TagOut]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+class TagIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: text(60, min_length=1)
+
+
+class CustomFieldOut(Schema):
+    id: int
+    record_type: str
+    key: str
+    label: str
+    field_type: str
+    is_required: bool
+    choices: list[Any]
+    max_length: int
+    min_value: float | None
+    max_value: float | None
+    position: int
+
+
+class CustomFieldIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    record_type: RecordType
+    key: Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")]
+    label: text(100, min_length=1)
+    field_type: FieldType = "text"
+    is_required: bool = False
+    choices: Annotated[list[text(200)], Field(max_length=200)] = []
+    max_length: Annotated[int, Field(ge=1, le=10_000)] = 255
+    min_value: Bound | None = None
+    max_value: Bound | None = None
+    position: Annotated[int, Field(ge=0, le=2_147_483_647)] = 0
+
+
+class CustomFieldFilters(Schema):
+    record_type: RecordType | None = None
+
+
+@tags_router.get("", response=TagPage, summary="List tags")
+def list_tags(request: HttpRequest, params: Query[PageParams]):
+    return page_body(
+        page_of(
+            Tag.objects.all(), ordering=["name", "id"], cursor=params.cursor, limit=params.limit
+        )
+    )
+
+
+@tags_router.post(
+    "", response={201: TagOut}, summary="Create a tag (or get the one with that name)"
+)
+def create_tag(request: HttpRequest, payload: TagIn):
+    require_perm(request.auth, "extras.add_tag")
+
+    def create() -> tuple[int, str]:
+        return 201, to_json(TagOut, services.tag_get_or_create(name=payload.name))
+
+    return idempotent(request, create)
+
+
+@custom_fields_router.get(
+    "", response=list[CustomFieldOut], summary="List custom field definitions"
+)
+def list_custom_fields(request: HttpRequest, filters: Query[CustomFieldFilters]):
+    queryset = CustomFieldDefinition.objects.all()
+    if filters.record_type:
+        queryset = queryset.filter(record_type=filters.record_type)
+    return list(queryset)
+
+
+@custom_fields_router.post(
+    "", response={201: CustomFieldOut}, summary="Define a custom field (administrators)"
+)
+def create_custom_field(request: HttpRequest, payload: CustomFieldIn):
+    require_perm(request.auth, "extras.add_customfielddefinition")
+
+    def create() -> tuple[int, str]:
+        definition = services.custom_field_create(**payload.dict())
+        return 201, to_json(CustomFieldOut, definition)
+
+    return idempotent(request, create)

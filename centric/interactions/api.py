@@ -1,0 +1,136 @@
+"""The timeline over the API: list (filter by person, organisation, channel, kind), create, get."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
+
+from centric.core.api.idempotency import idempotent
+from centric.core.api.pagination import PageParams, page_body, page_of
+from centric.core.api.permissions import require_model_perm
+from centric.core.api.render import to_json
+from centric.core.api.types import CustomValue, Id, Moment, text
+from centric.customers import selectors as customer_selectors
+from centric.customers.models import Organisation, Person
+from centric.interactions import selectors, services
+from centric.interactions.choices import Channel, Direction
+from centric.interactions.choices import Kind as KindChoice
+from centric.interactions.models import Interaction
+
+router = Router()
+
+ChannelName = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
+DirectionName = Literal[tuple(Direction.values)]  # type: ignore[valid-type]
+KindName = Literal[tuple(KindChoice.values)]  # type: ignore[valid-type]
+ORDERING = ["-occurred_at", "-id"]
+
+
+class InteractionOut(Schema):
+    id: int
+    channel: str
+    direction: str
+    kind: str
+    occurred_at: dt.datetime
+    person_id: int | None
+    organisation_id: int | None
+    actor_user_id: int | None
+    actor_is_customer: bool
+    subject: str
+    summary: str
+    body: str
+    duration_seconds: int | None
+    external_id: str | None
+    metadata: dict[str, Any]
+    created_at: dt.datetime
+
+
+class InteractionPage(Schema):
+    items: list[InteractionOut]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+class InteractionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    channel: ChannelName
+    kind: KindName
+    direction: DirectionName = Direction.INTERNAL.value
+    occurred_at: Moment | None = Field(None, description="Defaults to now.")
+    person_id: Id | None = None
+    organisation_id: Id | None = None
+    actor_is_customer: bool = False
+    subject: text(255) = ""
+    summary: text(500) = ""
+    body: text(100_000) = Field("", description="HTML is sanitised.")
+    duration_seconds: Annotated[int, Field(ge=0, le=2_147_483_647)] | None = None
+    external_id: text(255) | None = Field(
+        None, description="The channel's message id; a repeat returns the first interaction."
+    )
+    metadata: Annotated[
+        dict[Annotated[str, Field(max_length=100)], CustomValue], Field(max_length=50)
+    ] = {}
+
+
+class InteractionFilters(PageParams):
+    person: Id | None = None
+    organisation: Id | None = None
+    channel: ChannelName | None = None
+    kind: KindName | None = None
+
+
+@router.get("", response=InteractionPage, summary="List interactions, newest first")
+def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):
+    user = request.auth
+    require_model_perm(user, Interaction, "view")
+    queryset = selectors.timeline(
+        user,
+        person=filters.person,
+        organisation=filters.organisation,
+        channel=filters.channel or "",
+        kind=filters.kind or "",
+    )
+    return page_body(
+        page_of(queryset, ordering=ORDERING, cursor=filters.cursor, limit=filters.limit)
+    )
+
+
+@router.post("", response={201: InteractionOut}, summary="Record an interaction")
+def create_interaction(request: HttpRequest, payload: InteractionIn):
+    user = request.auth
+    require_model_perm(user, Interaction, "add")
+    fields = payload.dict()
+    # Whom it is about must be visible to the writer (a 422 on the field otherwise: no leak).
+    if fields["person_id"] is not None:
+        try:
+            fields["person"] = customer_selectors.person_get(user, fields.pop("person_id"))
+        except Person.DoesNotExist as error:
+            raise ValidationError({"person_id": _("There is no such person.")}) from error
+    if fields["organisation_id"] is not None:
+        try:
+            fields["organisation"] = customer_selectors.organisation_get(
+                user, fields.pop("organisation_id")
+            )
+        except Organisation.DoesNotExist as error:
+            raise ValidationError(
+                {"organisation_id": _("There is no such organisation.")}
+            ) from error
+    fields = {key: value for key, value in fields.items() if value is not None}
+
+    def create() -> tuple[int, str]:
+        interaction = services.interaction_create(actor=user, **fields)
+        return 201, to_json(InteractionOut, interaction)
+
+    return idempotent(request, create)
+
+
+@router.get("/{interaction_id}", response=InteractionOut, summary="Get an interaction")
+def get_interaction(request: HttpRequest, interaction_id: Id):
+    user = request.auth
+    require_model_perm(user, Interaction, "view")
+    return Interaction.objects.visible_to(user).get(pk=interaction_id)

@@ -1,0 +1,74 @@
+"""Staff users and teams over the API (read-only)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from centric.core.api.pagination import PageParams, page_body, page_of
+from centric.core.api.types import Id
+from centric.staff.models import Team, User
+
+users_router = Router()
+teams_router = Router()
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    full_name: str
+    email: str
+    team_id: int | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_full_name(obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class UserPage(Schema):
+    items: list[UserOut]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    kind: str
+    lead_id: int | None
+    parent_id: int | None
+
+
+@users_router.get("", response=UserPage, summary="List staff users")
+def list_users(request: HttpRequest, params: Query[PageParams]):
+    return page_body(
+        page_of(
+            User.objects.all(),
+            ordering=["username", "id"],
+            cursor=params.cursor,
+            limit=params.limit,
+        )
+    )
+
+
+@users_router.get("/me", response=UserOut, summary="The user behind this token or session")
+def get_me(request: HttpRequest):
+    return request.auth
+
+
+@users_router.get("/{user_id}", response=UserOut, summary="Get a staff user")
+def get_user(request: HttpRequest, user_id: Id):
+    return User.objects.get(pk=user_id)
+
+
+@teams_router.get("", response=list[TeamOut], summary="List teams")
+def list_teams(request: HttpRequest):
+    return list(Team.objects.all())
+
+
+@teams_router.get("/{team_id}", response=TeamOut, summary="Get a team")
+def get_team(request: HttpRequest, team_id: Id):
+    return Team.objects.get(pk=team_id)
