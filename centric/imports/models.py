@@ -1,0 +1,135 @@
+"""Import jobs: one uploaded file, how its columns map to fields, and what happened to each row."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordType(models.TextChoices):
+    PEOPLE = "people", _("People")
+    ORGANISATIONS = "organisations", _("Organisations")
+
+
+class JobStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    MAPPED = "mapped", _("Mapped")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class MatchBy(models.TextChoices):
+    EXTERNAL_ID = "external_id", _("External id column")
+    EMAIL = "email", _("Email address")
+
+
+class FileFormat(models.TextChoices):
+    CSV = "csv", _("CSV")
+    XLSX = "xlsx", _("Excel (.xlsx)")
+    VCF = "vcf", _("vCard (.vcf)")
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportJobQuerySet:
+        """Jobs a user may see: their own; all of them with `imports.view_importjob` and
+        `core.see_all_records` (administrators)."""
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.has_perm("core.see_all_records"):
+            return self if user.has_perm("imports.view_importjob") else self.none()
+        if not (user.has_perm("imports.view_importjob") or user.has_perm("imports.add_importjob")):
+            return self.none()
+        return self.filter(created_by=user)
+
+
+class ImportJob(models.Model):
+    """One import of one file. Rows are written in batches; `processed` says how far it got, so a
+    retried task resumes where the last committed batch ended."""
+
+    record_type = models.CharField(_("record type"), max_length=20, choices=RecordType.choices)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=300, blank=True)
+    source_path = models.CharField(
+        max_length=1000, blank=True, help_text=_("A file on the server (command-line imports).")
+    )
+    original_filename = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(max_length=10, choices=FileFormat.choices)
+    encoding = models.CharField(max_length=30, blank=True)
+    notes = models.TextField(_("notes"), blank=True, help_text=_("What the reader noticed."))
+    status = models.CharField(
+        _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.UPLOADED
+    )
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    match_by = models.CharField(
+        _("match existing records by"),
+        max_length=20,
+        choices=MatchBy.choices,
+        default=MatchBy.EXTERNAL_ID,
+    )
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    default_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner of new records"),
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_jobs",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="importjob_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.original_filename} ({self.get_status_display()})"
+
+    @property
+    def path(self) -> str:
+        return self.source_path or self.file.path
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.is_finished else 0
+        return min(100, int(self.processed * 100 / self.total))
+
+
+class ImportRejection(models.Model):
+    """A row that was not imported: its line in the file, why, and the row as it was."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejections")
+    line = models.PositiveIntegerField(_("line"))
+    reason = models.TextField(_("reason"))
+    raw = models.JSONField(_("row"), default=list)
+
+    class Meta:
+        ordering = ["job", "line", "id"]
+        indexes = [models.Index(fields=["job", "line"], name="importrejection_job_line")]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.reason}"

@@ -1,0 +1,317 @@
+"""Reading uploaded files (CSV, Excel .xlsx, vCard) into a header row and numbered data rows.
+
+A `Table` can be iterated more than once (to count, to preview, to import) and never holds the
+whole file in memory. Anything that makes the file unreadable raises `ImportFileError`, whose
+message is shown to the user as it is.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from centric.core.errors import ApplicationError
+
+SAMPLE_BYTES = 64 * 1024
+MAX_COLUMNS = 300
+MAX_HEADER_LENGTH = 200
+CSV_FIELD_LIMIT = 128 * 1024
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class ImportFileError(ApplicationError):
+    """The file cannot be read at all (too big, not text, not a spreadsheet, no header…)."""
+
+
+@dataclass
+class Row:
+    line: int
+    values: list[str]
+    error: str = ""
+
+
+@dataclass
+class Table:
+    path: Path
+    file_format: str
+    headers: list[str]
+    encoding: str = ""
+    notes: list[str] = field(default_factory=list)
+    delimiter: str = ","
+
+    def rows(self) -> Iterator[Row]:
+        if self.file_format == "csv":
+            return _csv_rows(self)
+        if self.file_format == "xlsx":
+            return _xlsx_rows(self)
+        from centric.imports.vcard import vcard_rows
+
+        return vcard_rows(self)
+
+    def count(self) -> int:
+        return sum(1 for _row in self.rows())
+
+
+def format_of(filename: str) -> str:
+    suffix = Path(filename or "").suffix.lower()
+    if suffix in (".csv", ".txt", ".tsv"):
+        return "csv"
+    if suffix == ".xlsx":
+        return "xlsx"
+    if suffix in (".vcf", ".vcard"):
+        return "vcf"
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise ImportFileError(
+            _("%(suffix)s files cannot be read; save the sheet as Excel .xlsx or CSV.")
+            % {"suffix": suffix}
+        )
+    raise ImportFileError(_("Upload a CSV (.csv), Excel (.xlsx) or vCard (.vcf) file."))
+
+
+def check_size(size: int) -> None:
+    limit = settings.CENTRIC_IMPORT_MAX_BYTES
+    if size > limit:
+        raise ImportFileError(
+            _("The file is %(size)s MB; the largest file you can import is %(limit)s MB.")
+            % {"size": f"{size / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:.0f}"}
+        )
+    if size == 0:
+        raise ImportFileError(_("The file is empty."))
+
+
+def open_table(path: str | Path, file_format: str) -> Table:
+    """Open a stored upload and read its header row; raises ImportFileError when unreadable."""
+    path = Path(path)
+    check_size(path.stat().st_size)
+    if file_format == "csv":
+        return _open_csv(path)
+    if file_format == "xlsx":
+        return _open_xlsx(path)
+    if file_format == "vcf":
+        from centric.imports.vcard import open_vcard
+
+        return open_vcard(path)
+    raise ImportFileError(_("Upload a CSV (.csv), Excel (.xlsx) or vCard (.vcf) file."))
+
+
+def unique_headers(raw: list) -> list[str]:
+    headers: list[str] = []
+    seen: dict[str, int] = {}
+    for index, value in enumerate(raw):
+        name = " ".join(str(value if value is not None else "").split())
+        if not name:
+            name = _("Column %(n)d") % {"n": index + 1}
+        count = seen.get(name.lower(), 0) + 1
+        seen[name.lower()] = count
+        headers.append(name if count == 1 else f"{name} ({count})")
+    return headers
+
+
+def _check_headers(headers: list[str]) -> None:
+    if len(headers) > MAX_COLUMNS or any(len(h) > MAX_HEADER_LENGTH for h in headers):
+        raise ImportFileError(
+            _(
+                "The first line does not look like a header row (column names). "
+                "Check that this is the right file."
+            )
+        )
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def looks_binary(sample: bytes) -> bool:
+    """Text files have (almost) no control characters; images, zips and random bytes do."""
+    if not sample:
+        return False
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in sample:
+        return True
+    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 200)
+
+
+def detect_encoding(path: Path) -> tuple[str, list[str]]:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252, else Latin-1."""
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    if looks_binary(sample):
+        raise ImportFileError(
+            _(
+                "This file is not a text (CSV) file; it may be a spreadsheet, an image or damaged. "
+                "Save it as CSV (UTF-8) or Excel .xlsx and try again."
+            )
+        )
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", []
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(1024 * 1024):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8-sig":
+            return "utf-8-sig", []
+        return encoding, [
+            _(
+                "The file is not UTF-8; it was read as Windows-1252 (Western European). "
+                "Check accented names in the preview."
+            )
+        ]
+    return "latin-1", [
+        _(
+            "The file is not UTF-8; it was read as Latin-1. Check accented names in the preview, "
+            "or save the file as CSV UTF-8 and upload it again."
+        )
+    ]
+
+
+def _open_text(table: Table) -> io.TextIOWrapper:
+    return table.path.open("r", encoding=table.encoding, newline="", errors="strict")
+
+
+def _open_csv(path: Path) -> Table:
+    encoding, notes = detect_encoding(path)
+    with path.open("r", encoding=encoding, newline="") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    first_line = sample.splitlines()[0] if sample.splitlines() else ""
+    try:
+        delimiter = csv.Sniffer().sniff(sample[: 16 * 1024], delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: first_line.count(d) for d in ",;\t|"}
+        delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    table = Table(path=path, file_format="csv", headers=[], encoding=encoding, notes=notes)
+    table.delimiter = delimiter
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    with _open_text(table) as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            header = next(reader, None)
+        except csv.Error as error:
+            raise ImportFileError(
+                _("The header row cannot be read: %(error)s") % {"error": error}
+            ) from error
+    if not header or not any(cell.strip() for cell in header):
+        raise ImportFileError(_("The file has no header row (column names) on its first line."))
+    table.headers = unique_headers(header)
+    _check_headers(table.headers)
+    return table
+
+
+def _csv_rows(table: Table) -> Iterator[Row]:
+    width = len(table.headers)
+    with _open_text(table) as handle:
+        reader = csv.reader(handle, delimiter=table.delimiter)
+        try:
+            next(reader, None)
+        except csv.Error:
+            return
+        line = reader.line_num
+        while True:
+            start = line + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                line = reader.line_num
+                yield Row(
+                    line=start,
+                    values=[],
+                    error=_("This line cannot be read: %(error)s") % {"error": error},
+                )
+                continue
+            line = reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) < width:
+                values = values + [""] * (width - len(values))
+            yield Row(line=start, values=values[:width])
+
+
+# --- Excel ---------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _workbook(path: Path):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        raise ImportFileError(
+            _("This is not a valid Excel .xlsx file (it may be damaged or in another format).")
+        ) from error
+    except Exception as error:  # openpyxl raises many kinds of errors on malformed files
+        raise ImportFileError(
+            _("This Excel file cannot be read: %(error)s") % {"error": error}
+        ) from error
+
+
+def _open_xlsx(path: Path) -> Table:
+    workbook = _workbook(path)
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise ImportFileError(_("The workbook has no sheets."))
+        header = None
+        for values in sheet.iter_rows(values_only=True):
+            if any(v not in (None, "") for v in values):
+                header = list(values)
+                break
+    finally:
+        workbook.close()
+    if header is None:
+        raise ImportFileError(_("The first sheet is empty."))
+    while header and header[-1] in (None, ""):
+        header.pop()
+    table = Table(path=path, file_format="xlsx", headers=unique_headers(header))
+    _check_headers(table.headers)
+    return table
+
+
+def _xlsx_rows(table: Table) -> Iterator[Row]:
+    width = len(table.headers)
+    workbook = _workbook(table.path)
+    try:
+        sheet = workbook.worksheets[0]
+        seen_header = False
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            texts = [_cell_text(v) for v in values[:width]]
+            if not any(t.strip() for t in texts):
+                continue
+            if not seen_header:
+                seen_header = True
+                continue
+            if len(texts) < width:
+                texts += [""] * (width - len(texts))
+            yield Row(line=line, values=texts)
+    finally:
+        workbook.close()

@@ -1,0 +1,382 @@
+"""Import jobs: create from an upload, configure the mapping, preview, start, and run.
+
+`job_run` is the one code path — the background task, the command line and the benchmark all
+call it. It is idempotent: a finished job is left alone, and a job interrupted mid-way resumes
+after the last committed batch (its `processed` counter is written in the batch's transaction).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centric.imports.fields import clean_mapping, suggest_mapping
+from centric.imports.models import ImportJob, ImportRejection, JobStatus, MatchBy, RecordType
+from centric.imports.parsing import ImportFileError, Table, check_size, format_of, open_table
+from centric.imports.services.rows import PreparedRow, RowPreparer, RowRejected
+from centric.imports.services.writer import BatchWriter, Outcome, write_batch
+
+logger = logging.getLogger(__name__)
+BATCH_SIZE = 2000
+PREVIEW_ROWS = 10
+
+
+def _check_choices(record_type: str, match_by: str) -> None:
+    if record_type not in RecordType.values:
+        raise ValidationError({"record_type": _("Import people or organisations.")})
+    if match_by not in MatchBy.values:
+        raise ValidationError({"match_by": _("Match by external id or by email.")})
+
+
+def job_table(job: ImportJob) -> Table:
+    return open_table(job.path, job.file_format)
+
+
+@transaction.atomic
+def job_create(
+    *, actor: Any, uploaded_file: Any, record_type: str, match_by: str = MatchBy.EXTERNAL_ID
+) -> ImportJob:
+    """Store an upload and read its header row; a file that cannot be read is refused here."""
+    if not actor.has_perm("imports.add_importjob"):
+        raise PermissionDenied(_("You may not import."))
+    _check_choices(record_type, match_by)
+    file_format = format_of(uploaded_file.name)
+    check_size(uploaded_file.size)
+    job = ImportJob(
+        record_type=record_type,
+        original_filename=Path(uploaded_file.name).name[:255],
+        file_format=file_format,
+        match_by=match_by,
+        created_by=actor,
+        default_owner=actor,
+    )
+    job.file.save(Path(uploaded_file.name).name[-100:], uploaded_file, save=False)
+    try:
+        table = job_table(job)
+    except ImportFileError:
+        job.file.delete(save=False)
+        raise
+    job.encoding = table.encoding
+    job.notes = "\n".join(table.notes)
+    job.mapping = suggest_mapping(table.headers, record_type)
+    job.save()
+    return job
+
+
+@transaction.atomic
+def job_configure(
+    *, job: ImportJob, mapping: dict[str, str], match_by: str, default_owner: Any = None
+) -> ImportJob:
+    """Save the user's mapping (validated against the file's headers)."""
+    if job.status not in (JobStatus.UPLOADED, JobStatus.MAPPED, JobStatus.DONE, JobStatus.FAILED):
+        raise ValidationError(_("This import is running; wait until it has finished."))
+    _check_choices(job.record_type, match_by)
+    table = job_table(job)
+    cleaned = clean_mapping(mapping, table.headers, job.record_type, match_by)
+    job.mapping = {header: cleaned.get(header, "") for header in table.headers}
+    job.match_by = match_by
+    if default_owner is not None:
+        job.default_owner = default_owner
+    job.status = JobStatus.MAPPED
+    job.save(update_fields=["mapping", "match_by", "default_owner", "status"])
+    return job
+
+
+def job_preview(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> tuple[list[str], list[dict]]:
+    """The first rows as they would be saved (normalised), each with its problems."""
+    table = job_table(job)
+    mapping = {h: t for h, t in (job.mapping or {}).items() if t}
+    preparer = RowPreparer(record_type=job.record_type, headers=table.headers, mapping=mapping)
+    targets = list(dict.fromkeys(mapping.values()))
+    result = []
+    for number, row in enumerate(table.rows()):
+        if number >= limit:
+            break
+        item = {"line": row.line, "values": [], "error": row.error}
+        if not row.error:
+            try:
+                prepared = preparer.prepare(row.line, row.values)
+            except RowRejected as rejection:
+                item["error"] = rejection.reason
+                prepared = None
+            item["values"] = _preview_values(prepared, targets, row.values, table.headers, mapping)
+        result.append(item)
+    labels = [preparer.label(t) for t in targets]
+    return labels, result
+
+
+def _preview_values(prepared, targets, raw, headers, mapping) -> list[str]:
+    if prepared is None:
+        by_target: dict[str, list[str]] = {}
+        for header, value in zip(headers, raw, strict=False):
+            if mapping.get(header):
+                by_target.setdefault(mapping[header], []).append(value)
+        return [", ".join(by_target.get(t, [])) for t in targets]
+    values = []
+    for target in targets:
+        if target in ("email", "phone", "whatsapp", "website", "social"):
+            text = ", ".join(
+                c["value_normalized"] for c in prepared.contacts if c["kind"] == target
+            )
+        elif target in ("street", "city", "state", "postal_code", "country"):
+            address = next((c for c in prepared.contacts if c["kind"] == "address"), {})
+            text = address.get(target, "")
+        elif target == "full_name":
+            text = " ".join(
+                p
+                for p in (
+                    prepared.fields.get("first_name"),
+                    prepared.fields.get("middle_name"),
+                    prepared.fields.get("last_name"),
+                )
+                if p
+            )
+        elif target == "external_id":
+            text = prepared.external_id or ""
+        elif target == "tags":
+            text = ", ".join(prepared.tags)
+        elif target == "organisation":
+            text = prepared.organisation
+        elif target == "role":
+            text = prepared.role
+        elif target == "owner":
+            text = next(
+                (v for h, v in zip(headers, raw, strict=False) if mapping.get(h) == "owner"), ""
+            )
+        elif target == "lifecycle_stage":
+            text = prepared.fields.get("lifecycle_stage_id") or ""
+        elif target.startswith("cf."):
+            value = prepared.custom_fields.get(target[3:], "")
+            text = "" if value is None else str(value)
+        elif target.startswith("consent."):
+            text = dict(prepared.consents).get(target.split(".", 1)[1], "")
+        else:
+            value = prepared.fields.get(target, "")
+            text = "" if value is None else str(value)
+        values.append(text)
+    return values
+
+
+@transaction.atomic
+def job_start(*, job: ImportJob, dry_run: bool, actor: Any = None) -> ImportJob:
+    """Queue a configured job (a dry run or the real import) for the background worker."""
+    from centric.imports.tasks import import_run
+
+    if job.status not in (JobStatus.MAPPED, JobStatus.DONE, JobStatus.FAILED):
+        raise ValidationError(_("Map the columns first, or wait for the running import."))
+    if job.status == JobStatus.DONE and not job.dry_run:
+        raise ValidationError(_("This file has been imported; upload it again to re-import."))
+    job.dry_run = dry_run
+    _reset(job, JobStatus.QUEUED)
+    job_id = job.pk
+    transaction.on_commit(lambda: import_run.enqueue(job_id))
+    return job
+
+
+def _reset(job: ImportJob, status: str) -> None:
+    ImportRejection.objects.filter(job=job).delete()
+    job.status = status
+    job.total = job.processed = job.created = job.updated = job.unchanged = job.rejected = 0
+    job.error = ""
+    job.started_at = job.finished_at = None
+    job.save()
+
+
+def _fail(job: ImportJob, message: str) -> ImportJob:
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED, error=message, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
+    """Run (or resume) an import job. Safe to call again: finished jobs are left as they are."""
+    job = ImportJob.objects.select_related("created_by", "default_owner").filter(pk=job_id).first()
+    if job is None or job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+        return job
+    try:
+        table = job_table(job)
+        mapping = clean_mapping(
+            {h: t for h, t in job.mapping.items() if t},
+            table.headers,
+            job.record_type,
+            job.match_by,
+        )
+    except ImportFileError as error:
+        return _fail(job, error.message)
+    except ValidationError as error:
+        return _fail(job, " ".join(error.messages))
+    resume = job.processed if job.status == JobStatus.RUNNING and not job.dry_run else 0
+    if not resume:
+        _reset(job, JobStatus.RUNNING)
+        job.total = table.count()
+        job.started_at = timezone.now()
+        job.save(update_fields=["total", "started_at"])
+    try:
+        _run(job, table, mapping, resume=resume, batch_size=batch_size)
+    except ImportFileError as error:
+        return _fail(job, error.message)
+    except Exception as error:
+        logger.exception("Import %s failed", job.pk)
+        _fail(
+            job,
+            _("The import stopped because of an unexpected error: %(error)s") % {"error": error},
+        )
+        raise
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _run(job: ImportJob, table: Table, mapping: dict, *, resume: int, batch_size: int) -> None:
+    preparer = RowPreparer(record_type=job.record_type, headers=table.headers, mapping=mapping)
+    writer = BatchWriter(
+        record_type=job.record_type,
+        match_by=job.match_by,
+        actor=job.created_by,
+        default_owner=job.default_owner,
+        reason=_("Import #%(id)s") % {"id": job.pk},
+    )
+    by_email = job.match_by == MatchBy.EMAIL
+    seen_ids: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+
+    def duplicate_reason(prepared: PreparedRow) -> str:
+        if prepared.external_id:
+            first = seen_ids.setdefault(prepared.external_id, prepared.line)
+            if first != prepared.line:
+                return _(
+                    "External id “%(id)s” appears more than once in the file (first on line %(line)d)."
+                ) % {"id": prepared.external_id, "line": first}
+        if by_email:
+            for email in prepared.emails:
+                first = seen_emails.setdefault(email, prepared.line)
+                if first != prepared.line:
+                    return _(
+                        "Email %(email)s appears more than once in the file (first on line "
+                        "%(line)d); matching by email needs one row per email."
+                    ) % {"email": email, "line": first}
+        return ""
+
+    def record(outcome: Outcome, consumed: int) -> None:
+        with transaction.atomic():
+            ImportRejection.objects.bulk_create(
+                [
+                    ImportRejection(job=job, line=line, reason=reason[:2000], raw=raw)
+                    for line, reason, raw in outcome.rejections
+                ]
+            )
+            ImportJob.objects.filter(pk=job.pk).update(
+                processed=F("processed") + consumed,
+                created=F("created") + outcome.created,
+                updated=F("updated") + outcome.updated,
+                unchanged=F("unchanged") + outcome.unchanged,
+                rejected=F("rejected") + len(outcome.rejections),
+            )
+
+    batch: list[PreparedRow] = []
+    early = Outcome()
+    consumed = 0
+
+    def flush() -> None:
+        nonlocal batch, early, consumed
+        if not consumed:
+            return
+        count, pre = consumed, early
+        write_batch(
+            writer,
+            batch,
+            required_custom=preparer.required_custom,
+            dry_run=job.dry_run,
+            record=lambda outcome: record(_merged(pre, outcome), count),
+        )
+        batch, early, consumed = [], Outcome(), 0
+
+    for index, row in enumerate(table.rows()):
+        if row.error:
+            if index >= resume:
+                early.rejections.append((row.line, row.error, row.values))
+                consumed += 1
+        else:
+            try:
+                prepared = preparer.prepare(row.line, row.values)
+                reason = duplicate_reason(prepared)
+                if reason:
+                    raise RowRejected(reason)
+            except RowRejected as rejection:
+                if index >= resume:
+                    early.rejections.append((row.line, rejection.reason, row.values))
+                    consumed += 1
+            else:
+                if index >= resume:
+                    batch.append(prepared)
+                    consumed += 1
+        if consumed >= batch_size:
+            flush()
+    flush()
+
+
+def _merged(first: Outcome, second: Outcome) -> Outcome:
+    result = Outcome()
+    result.merge(first)
+    result.merge(second)
+    result.rejections.sort(key=lambda item: item[0])
+    return result
+
+
+def import_file(
+    *,
+    path: str | Path,
+    record_type: str,
+    mapping: dict[str, str] | None = None,
+    match_by: str = MatchBy.EXTERNAL_ID,
+    dry_run: bool = False,
+    owner: Any = None,
+    actor: Any = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportJob:
+    """Import a file on this machine synchronously, in-process (the command line, the benchmark).
+
+    `mapping` overrides the suggested target of the named columns. Raises ImportFileError when the
+    file cannot be read and ValidationError when the mapping is incomplete.
+    """
+    _check_choices(record_type, match_by)
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise ImportFileError(_("There is no file %(path)s.") % {"path": path})
+    file_format = format_of(path.name)
+    table = open_table(path, file_format)
+    suggested = suggest_mapping(table.headers, record_type)
+    lowered = {h.lower(): h for h in table.headers}
+    for column, target in (mapping or {}).items():
+        header = lowered.get(column.strip().lower())
+        if header is None:
+            raise ValidationError(
+                _("The file has no column “%(column)s”; its columns are: %(columns)s.")
+                % {"column": column, "columns": ", ".join(table.headers)}
+            )
+        suggested[header] = target.strip()
+    cleaned = clean_mapping(suggested, table.headers, record_type, match_by)
+    job = ImportJob.objects.create(
+        record_type=record_type,
+        source_path=str(path),
+        original_filename=path.name[:255],
+        file_format=file_format,
+        encoding=table.encoding,
+        notes="\n".join(table.notes),
+        mapping={h: cleaned.get(h, "") for h in table.headers},
+        match_by=match_by,
+        dry_run=dry_run,
+        default_owner=owner,
+        created_by=actor,
+        status=JobStatus.QUEUED,
+    )
+    return job_run(job_id=job.pk, batch_size=batch_size)

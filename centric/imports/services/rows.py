@@ -1,0 +1,376 @@
+"""Turning one file row into validated, normalised values — in Python, with the same normalise
+functions the forms and the API use, so a batch can then be written in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from centric.customers.choices import ConsentStatus, ContactKind, Gender
+from centric.customers.models import LifecycleStage, Organisation, Person
+from centric.customers.services.contact_points import normalise_contact_value
+from centric.extras.models import CustomFieldDefinition
+from centric.extras.services import _coerce as coerce_custom_value
+from centric.imports.fields import ADDRESS_TARGETS, CONTACT_TARGETS, UTM
+from centric.imports.models import RecordType
+
+SPLIT_EMAILS = re.compile(r"[;,\s]+")
+SPLIT_PHONES = re.compile(r"[;,/]+")
+SPLIT_TAGS = re.compile(r"[,;]+")
+MAX_CELL = 10_000
+GENDERS = {
+    "f": Gender.FEMALE,
+    "female": Gender.FEMALE,
+    "woman": Gender.FEMALE,
+    "w": Gender.FEMALE,
+    "m": Gender.MALE,
+    "male": Gender.MALE,
+    "man": Gender.MALE,
+    "other": Gender.OTHER,
+    "o": Gender.OTHER,
+    "nonbinary": Gender.OTHER,
+    "non-binary": Gender.OTHER,
+    "undisclosed": Gender.UNDISCLOSED,
+    "prefer not to say": Gender.UNDISCLOSED,
+    "not disclosed": Gender.UNDISCLOSED,
+}
+CONSENT_VALUES = {
+    "yes": ConsentStatus.GRANTED,
+    "y": ConsentStatus.GRANTED,
+    "true": ConsentStatus.GRANTED,
+    "1": ConsentStatus.GRANTED,
+    "granted": ConsentStatus.GRANTED,
+    "opt-in": ConsentStatus.GRANTED,
+    "optin": ConsentStatus.GRANTED,
+    "opted in": ConsentStatus.GRANTED,
+    "subscribed": ConsentStatus.GRANTED,
+    "no": ConsentStatus.DENIED,
+    "n": ConsentStatus.DENIED,
+    "false": ConsentStatus.DENIED,
+    "0": ConsentStatus.DENIED,
+    "denied": ConsentStatus.DENIED,
+    "withdrawn": ConsentStatus.WITHDRAWN,
+    "unsubscribed": ConsentStatus.WITHDRAWN,
+    "opt-out": ConsentStatus.WITHDRAWN,
+    "optout": ConsentStatus.WITHDRAWN,
+    "opted out": ConsentStatus.WITHDRAWN,
+    "pending": ConsentStatus.PENDING,
+}
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
+PLAIN_FIELDS = ("middle_name", "preferred_language", "industry", "source", "campaign", *UTM)
+
+
+class RowRejected(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class PreparedRow:
+    line: int
+    raw: list[str]
+    fields: dict[str, Any] = field(default_factory=dict)
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    organisation: str = ""
+    role: str = ""
+    consents: list[tuple[str, str]] = field(default_factory=list)
+    external_id: str | None = None
+
+    @property
+    def emails(self) -> list[str]:
+        return [c["value_normalized"] for c in self.contacts if c["kind"] == ContactKind.EMAIL]
+
+
+def _max_lengths(model) -> dict[str, int]:
+    return {
+        f.name: f.max_length
+        for f in model._meta.get_fields()
+        if getattr(f, "max_length", None) and f.get_internal_type() == "CharField"
+    }
+
+
+def parse_date(text: str) -> dt.date:
+    value = text.strip()
+    if "T" in value and len(value) > 10:
+        value = value.split("T", 1)[0]
+    for pattern in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+class RowPreparer:
+    """Validates and normalises rows of one import; caches look-ups (stages, owners, fields)."""
+
+    def __init__(self, *, record_type: str, headers: list[str], mapping: dict[str, str]) -> None:
+        self.record_type = record_type
+        self.model = Person if record_type == RecordType.PEOPLE else Organisation
+        self.labels = {}
+        from centric.imports.fields import targets
+
+        self.labels = {t.key: str(t.label) for t in targets(record_type)}
+        self.columns: dict[str, list[int]] = {}
+        index_of = {h: i for i, h in enumerate(headers)}
+        for header, target in mapping.items():
+            if target and header in index_of:
+                self.columns.setdefault(target, []).append(index_of[header])
+        self.max_lengths = _max_lengths(self.model)
+        self.stages: dict[str, str] = {}
+        for stage in LifecycleStage.objects.all():
+            self.stages[stage.key.lower()] = stage.key
+            self.stages[str(stage.label).lower()] = stage.key
+        self.owner_cache: dict[str, tuple[int, int | None] | None] = {}
+        definition_type = "person" if record_type == RecordType.PEOPLE else "organisation"
+        self.definitions = {
+            d.key: d for d in CustomFieldDefinition.objects.filter(record_type=definition_type)
+        }
+        self.required_custom = [d.key for d in self.definitions.values() if d.is_required]
+
+    def label(self, target: str) -> str:
+        return self.labels.get(target, target)
+
+    def _values(self, row: list[str], target: str) -> list[str]:
+        return [
+            row[i].strip() for i in self.columns.get(target, ()) if i < len(row) and row[i].strip()
+        ]
+
+    def _value(self, row: list[str], target: str) -> str:
+        values = self._values(row, target)
+        return values[0] if values else ""
+
+    def owner(self, text: str) -> tuple[int, int | None] | None:
+        key = text.strip().lower()
+        if key not in self.owner_cache:
+            user = (
+                get_user_model()
+                .objects.filter(Q(username__iexact=key) | Q(email__iexact=key), is_active=True)
+                .order_by("id")
+                .values_list("id", "team_id")
+                .first()
+            )
+            self.owner_cache[key] = user
+        return self.owner_cache[key]
+
+    def _text(self, name: str, value: str, errors: list[str], target: str | None = None) -> str:
+        limit = self.max_lengths.get(name)
+        if limit and len(value) > limit:
+            errors.append(
+                _("%(field)s: at most %(limit)d characters (this one has %(length)d).")
+                % {"field": self.label(target or name), "limit": limit, "length": len(value)}
+            )
+        return value
+
+    def prepare(self, line: int, row: list[str]) -> PreparedRow:
+        """A validated row, or RowRejected naming every problem in it."""
+        errors: list[str] = []
+        if any(len(cell) > MAX_CELL for cell in row):
+            raise RowRejected(
+                _("A cell is longer than %(limit)d characters.") % {"limit": MAX_CELL}
+            )
+        prepared = PreparedRow(line=line, raw=row)
+        fields = prepared.fields
+        if self.record_type == RecordType.PEOPLE:
+            self._names(row, fields, errors)
+            self._person_fields(row, fields, errors)
+            prepared.organisation = self._value(row, "organisation")
+            if len(prepared.organisation) > 200:
+                errors.append(
+                    _("%(field)s: at most %(limit)d characters (this one has %(length)d).")
+                    % {
+                        "field": self.label("organisation"),
+                        "limit": 200,
+                        "length": len(prepared.organisation),
+                    }
+                )
+            role = self._value(row, "role")
+            if len(role) > 150:
+                errors.append(
+                    _("%(field)s: at most %(limit)d characters (this one has %(length)d).")
+                    % {"field": self.label("role"), "limit": 150, "length": len(role)}
+                )
+            prepared.role = role
+            self._consents(row, prepared, errors)
+        else:
+            name = self._value(row, "name")
+            if not name:
+                errors.append(_("Name: this field is required."))
+            fields["name"] = self._text("name", name, errors)
+        for name in PLAIN_FIELDS:
+            value = self._value(row, name) if name in self.max_lengths else ""
+            if value:
+                fields[name] = self._text(name, value, errors)
+        external_id = self._value(row, "external_id")
+        if external_id:
+            prepared.external_id = self._text("external_id", external_id, errors)
+        if stage := self._value(row, "lifecycle_stage"):
+            key = self.stages.get(stage.lower())
+            if key is None:
+                errors.append(
+                    _("Lifecycle stage: “%(value)s” is not one of %(stages)s.")
+                    % {"value": stage, "stages": ", ".join(sorted(set(self.stages.values())))}
+                )
+            fields["lifecycle_stage_id"] = key
+        if owner_text := self._value(row, "owner"):
+            owner = self.owner(owner_text)
+            if owner is None:
+                errors.append(
+                    _("Owner: there is no active staff user “%(value)s”.") % {"value": owner_text}
+                )
+            else:
+                fields["owner_id"], fields["team_id"] = owner
+        self._contacts(row, prepared, errors)
+        for value in self._values(row, "tags"):
+            for name in SPLIT_TAGS.split(value):
+                if name.strip():
+                    if len(name.strip()) > 60:
+                        errors.append(_("Tags: a tag has at most 60 characters."))
+                    elif name.strip().lower() not in {t.lower() for t in prepared.tags}:
+                        prepared.tags.append(name.strip())
+        self._custom_fields(row, prepared, errors)
+        if errors:
+            raise RowRejected("; ".join(errors))
+        return prepared
+
+    def _names(self, row: list[str], fields: dict, errors: list[str]) -> None:
+        first, middle, last = (
+            self._value(row, k) for k in ("first_name", "middle_name", "last_name")
+        )
+        full = self._value(row, "full_name")
+        if full and not (first or last):
+            parts = full.split()
+            if len(parts) == 1:
+                first = parts[0]
+            else:
+                first, last = parts[0], parts[-1]
+                middle = middle or " ".join(parts[1:-1])
+        if not (first or middle or last):
+            errors.append(_("Name: give at least a first or a last name."))
+        fields["first_name"] = self._text("first_name", first, errors)
+        fields["last_name"] = self._text("last_name", last, errors)
+        if middle:
+            fields["middle_name"] = self._text("middle_name", middle, errors)
+
+    def _person_fields(self, row: list[str], fields: dict, errors: list[str]) -> None:
+        if value := self._value(row, "date_of_birth"):
+            try:
+                born = parse_date(value)
+            except ValueError:
+                errors.append(
+                    _("Date of birth: “%(value)s” is not a date (use YYYY-MM-DD).")
+                    % {"value": value}
+                )
+            else:
+                if born > dt.date.today():
+                    errors.append(_("Date of birth: it cannot be in the future."))
+                fields["date_of_birth"] = born
+        if value := self._value(row, "gender"):
+            gender = GENDERS.get(value.lower())
+            if gender is None:
+                errors.append(
+                    _("Gender: “%(value)s” is not one of female, male, other, undisclosed.")
+                    % {"value": value}
+                )
+            fields["gender"] = gender or ""
+
+    def _consents(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
+        for target in self.columns:
+            if not target.startswith("consent."):
+                continue
+            value = self._value(row, target)
+            if not value:
+                continue
+            status = CONSENT_VALUES.get(value.lower())
+            if status is None:
+                errors.append(
+                    _("%(field)s: “%(value)s” is not yes/no, granted, denied or withdrawn.")
+                    % {"field": self.label(target), "value": value}
+                )
+                continue
+            prepared.consents.append((target.split(".", 1)[1], status))
+
+    def _contacts(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
+        seen: set[tuple[str, str]] = set()
+        for kind in CONTACT_TARGETS:
+            for cell in self._values(row, kind):
+                pieces = SPLIT_EMAILS.split(cell) if kind == "email" else SPLIT_PHONES.split(cell)
+                if kind not in ("email", "phone", "whatsapp"):
+                    pieces = [cell]
+                for piece in (p.strip() for p in pieces):
+                    if not piece:
+                        continue
+                    try:
+                        normalised = normalise_contact_value(kind, piece)
+                    except ValidationError as error:
+                        messages = (
+                            error.message_dict.get("value")
+                            if hasattr(error, "error_dict")
+                            else error.messages
+                        )
+                        errors.append(f"{self.label(kind)}: {' '.join(messages or error.messages)}")
+                        continue
+                    if len(piece) > 500:
+                        errors.append(_("%(field)s: too long.") % {"field": self.label(kind)})
+                        continue
+                    if (kind, normalised) not in seen:
+                        seen.add((kind, normalised))
+                        prepared.contacts.append(
+                            {"kind": kind, "value": piece, "value_normalized": normalised}
+                        )
+        address = {name: self._value(row, name) for name in ADDRESS_TARGETS}
+        if any(address.values()):
+            country = address["country"].upper()
+            if country and not (len(country) == 2 and country.isalpha()):
+                errors.append(
+                    _("Country: use the two-letter code, e.g. NG (not “%(value)s”).")
+                    % {"value": address["country"]}
+                )
+            address["country"] = country
+            limits = {"street": 255, "city": 100, "state": 100, "postal_code": 20}
+            for name, limit in limits.items():
+                if len(address[name]) > limit:
+                    errors.append(
+                        _("%(field)s: at most %(limit)d characters (this one has %(length)d).")
+                        % {"field": self.label(name), "limit": limit, "length": len(address[name])}
+                    )
+            value = ", ".join(address[name] for name in ADDRESS_TARGETS if address[name])[:500]
+            prepared.contacts.append(
+                {
+                    "kind": ContactKind.ADDRESS,
+                    "value": value,
+                    "value_normalized": normalise_contact_value(ContactKind.ADDRESS, value),
+                    **address,
+                }
+            )
+
+    def _custom_fields(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
+        for target in self.columns:
+            if not target.startswith("cf."):
+                continue
+            key = target[3:]
+            value = self._value(row, target)
+            definition = self.definitions.get(key)
+            if not value or definition is None:
+                continue
+            try:
+                prepared.custom_fields[key] = coerce_custom_value(definition, value)
+            except ValidationError as error:
+                errors.append(
+                    _("%(field)s: “%(value)s” — %(reason)s")
+                    % {
+                        "field": definition.label,
+                        "value": value[:80],
+                        "reason": " ".join(error.messages),
+                    }
+                )
