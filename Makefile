@@ -107,7 +107,8 @@ format: install
 test: install assets browser lint test-python
 
 test-python: install
-	@echo "== pytest on $${DATABASE_URL:+$${DATABASE_URL%%://*}}$${DATABASE_URL:-sqlite} =="
+	@if [ -n "$${DATABASE_URL:-}" ]; then echo "== pytest on $${DATABASE_URL%%:*} =="; \
+	else echo "== pytest on sqlite =="; fi
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: install

@@ -1,0 +1,167 @@
+"""`centric demo`: a deterministic, believable demo business that search and visibility work on."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from centric.core.demo import DEMO_PASSWORD, DEMO_STAFF, load_demo, remove_demo
+from centric.core.models import VisibilityPolicy
+from centric.core.normalise import normalise_phone
+from centric.customers.models import ContactPoint, Membership, Organisation, Person
+from centric.customers.selectors import search_customers
+from centric.interactions.models import Interaction
+from centric.staff.models import Team, User
+
+SMALL = 80
+
+
+def quiet(_message: str) -> None:
+    return None
+
+
+def snapshot() -> list[tuple]:
+    return list(
+        Person.objects.order_by("external_id").values_list(
+            "external_id",
+            "first_name",
+            "last_name",
+            "primary_phone",
+            "primary_email",
+            "owner__username",
+        )
+    )
+
+
+@pytest.fixture
+def demo(db):
+    load_demo(people=SMALL, log=quiet)
+
+
+def test_the_command_loads_once_prints_logins_and_reset_reloads(db):
+    out = io.StringIO()
+    call_command("demo", people=SMALL, stdout=out)
+    text = out.getvalue()
+    for spec in DEMO_STAFF:
+        assert spec.username in text
+    assert DEMO_PASSWORD in text
+    assert "http://127.0.0.1:8000/" in text
+    count = Person.objects.count()
+    assert count >= SMALL
+
+    again = io.StringIO()
+    call_command("demo", people=SMALL, stdout=again)
+    assert "already loaded" in again.getvalue()
+    assert Person.objects.count() == count
+
+    call_command("demo", people=SMALL, reset=True, stdout=io.StringIO())
+    assert Person.objects.count() == count
+    assert User.objects.filter(username="admin").count() == 1
+
+
+def test_the_demo_is_deterministic(db):
+    load_demo(people=SMALL, log=quiet)
+    first = snapshot()
+    interactions = Interaction.objects.count()
+    remove_demo()
+    assert Person.objects.count() == 0
+    load_demo(people=SMALL, log=quiet)
+    assert snapshot() == first
+    assert Interaction.objects.count() == interactions
+
+
+def test_staff_teams_and_logins(demo):
+    management = Team.objects.get(name="Management")
+    for name in ("Marketing", "Sales", "Service", "Back office"):
+        team = Team.objects.get(name=name)
+        assert team.parent == management
+        assert team.lead is not None
+        assert team.members.exists()
+    assert management.lead.username == "admin"
+    for spec in DEMO_STAFF:
+        user = authenticate(username=spec.username, password=DEMO_PASSWORD)
+        assert user is not None, spec.username
+        assert user.groups.filter(name=spec.role).exists()
+    assert VisibilityPolicy.objects.get(record_type="customers.person").level == "team"
+
+
+def test_phones_are_messy_but_normalised_like_the_services_do(demo):
+    phones = ContactPoint.objects.filter(kind__in=["phone", "whatsapp"])
+    assert phones.count() >= SMALL * 0.8
+    written = set()
+    for point in phones:
+        assert point.value_normalized == normalise_phone(point.value, point.country or None)
+        written.add(point.value[:1])
+    assert {"0", "+", "2", "("} <= written  # national, international, bare 234, (0803)
+    assert phones.exclude(value_normalized__startswith="+234").exists()  # foreign numbers
+    person = Person.objects.exclude(primary_phone="").first()
+    assert person.contact_points.filter(value_normalized=person.primary_phone).exists()
+
+
+def test_search_finds_demo_customers_by_folded_name_and_any_phone_form(demo):
+    admin = User.objects.get(username="admin")
+    accented = (
+        Person.objects.filter(search_name__gt="")
+        .exclude(first_name__regex=r"^[A-Za-z' -]*$")
+        .first()
+    )
+    assert accented is not None  # some names carry tone marks (Adébáyọ̀)
+    results = search_customers(admin, accented.search_name.split()[0])
+    assert accented in results.people
+
+    point = ContactPoint.objects.filter(
+        kind="phone", person__isnull=False, value_normalized__startswith="+234"
+    ).first()
+    national = "0" + point.value_normalized[4:]
+    for form in (f"{national[:4]} {national[4:7]} {national[7:]}", point.value_normalized):
+        assert point.person in search_customers(admin, form).people
+
+
+def test_near_duplicates_share_a_number_under_another_spelling(demo):
+    duplicates = Person.objects.filter(external_id__contains="dup")
+    assert duplicates.count() >= 5
+    for duplicate in duplicates:
+        phone = duplicate.contact_points.get(kind="phone")
+        twin = (
+            Person.objects.exclude(pk=duplicate.pk)
+            .filter(contact_points__value_normalized=phone.value_normalized)
+            .get()
+        )
+        assert twin.last_name.lower() == duplicate.last_name.lower()
+        assert (
+            twin.contact_points.exclude(value=phone.value)
+            .filter(value_normalized=phone.value_normalized)
+            .exists()
+            or twin.first_name != duplicate.first_name
+        )
+
+
+def test_two_years_of_interactions_across_channels_and_organisations(demo):
+    channels = set(Interaction.objects.values_list("channel", flat=True))
+    assert {"whatsapp", "sms", "phone", "email", "in_person", "visit", "web"} <= channels
+    oldest = Interaction.objects.order_by("occurred_at").first().occurred_at
+    newest = Interaction.objects.order_by("-occurred_at").first().occurred_at
+    assert (newest - oldest).days > 365
+    assert Organisation.objects.filter(name__endswith="Ltd").exists()
+    assert Membership.objects.exclude(role="").exists()
+    assert Person.objects.exclude(custom_fields={}).exists()
+    assert Person.objects.filter(consents__isnull=False).exists()
+
+
+def test_team_visibility_applies_to_demo_customers(demo):
+    sales = User.objects.get(username="sales")
+    service = User.objects.get(username="service2")
+    admin = User.objects.get(username="admin")
+    visible_to_sales = Person.objects.visible_to(sales)
+    assert visible_to_sales.exists()
+    assert (
+        not visible_to_sales.exclude(team=sales.team)
+        .filter(owner__isnull=False)
+        .exclude(owner=sales)
+        .exists()
+    )
+    assert not Person.objects.visible_to(service).filter(team=sales.team).exists()
+    assert Person.objects.visible_to(admin).count() == Person.objects.count()
