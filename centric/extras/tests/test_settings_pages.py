@@ -12,7 +12,6 @@ from centric.extras.models import CustomFieldDefinition, Tag
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    "/settings/",
     "/settings/fields/",
     "/settings/fields/new/",
     "/settings/fields/{field}/",
@@ -37,7 +36,7 @@ def subjects(db):
     return {"field": field.pk, "tag": tag.pk, "stage": stage.pk}
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ["/settings/", *PAGES])
 def test_anonymous_is_sent_to_sign_in(page, subjects):
     response = Client().get(page.format(**subjects))
     assert response.status_code == 302
@@ -56,6 +55,17 @@ def test_front_office_is_refused_and_audited(page, subjects, make_user, logged_i
 def test_administrator_role_opens_every_settings_page(page, subjects, make_user, logged_in_client):
     boss = make_user("boss", role="Administrator")
     assert logged_in_client(boss).get(page.format(**subjects)).status_code == 200
+
+
+def test_settings_index_shows_each_user_what_their_role_allows(make_user, logged_in_client):
+    clerk_page = logged_in_client(make_user("clerk", role="Front office")).get("/settings/")
+    assert clerk_page.status_code == 200
+    body = clerk_page.content.decode()
+    assert 'href="/accounts/2fa/"' in body
+    assert 'href="/staff/tokens/"' in body
+    assert 'href="/settings/visibility/"' not in body
+    boss_page = logged_in_client(make_user("boss", role="Administrator")).get("/settings/")
+    assert 'href="/settings/visibility/"' in boss_page.content.decode()
 
 
 def test_refused_delete_changes_nothing(subjects, make_user, logged_in_client):
