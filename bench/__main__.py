@@ -1,0 +1,110 @@
+"""`python -m bench [what …]`: build the scale dataset if needed, run the benchmarks, record results.
+
+    python -m bench                      # everything (generate if missing, then every benchmark)
+    python -m bench generate [--rebuild] # only the dataset
+    python -m bench search person list api import
+    python -m bench --people 20000 --interactions 100000 search   # a quick small-scale run
+
+The data lives in its own PostgreSQL database (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/centric_bench), never the dev database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+
+BENCHMARKS = ["search", "person", "list", "api", "import"]
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "what",
+        nargs="*",
+        default=[],
+        help=f"generate, {', '.join(BENCHMARKS)} (default: all of them)",
+    )
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--interactions", type=int, default=5_000_000)
+    parser.add_argument("--import-rows", type=int, default=1_000_000)
+    parser.add_argument("--rebuild", action="store_true", help="drop the bench database first")
+    parser.add_argument("--samples", type=int, default=200, help="queries per latency figure")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument(
+        "--no-record", action="store_true", help="print only; do not add to bench/RESULTS.md"
+    )
+    args = parser.parse_args(argv)
+    unknown = set(args.what) - {"generate", *BENCHMARKS}
+    if unknown:
+        parser.error(f"unknown: {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(sys.argv[1:] if argv is None else argv)
+    from bench import env
+
+    url = env.bench_url()
+    created = env.ensure_database(url, drop=args.rebuild)
+    env.setup_django(url)
+    print(f"bench database: {env.database_name(url)}{' (created)' if created else ''}")
+    env.migrate()
+
+    from bench.generate import SEED, Generator
+    from bench.measure import Run
+
+    generator = Generator(
+        url,
+        people=args.people,
+        interactions=args.interactions,
+        seed=args.seed if args.seed is not None else SEED,
+    )
+    machine = env.machine_line()
+    print(f"machine: {machine}")
+    free_gb = shutil.disk_usage("/").free / 1e9
+    print(f"free disk: {free_gb:.0f} GB (the full dataset takes about 6 GB)")
+
+    wanted = args.what or ["generate", *BENCHMARKS]
+    if generator.is_complete():
+        timings = generator.meta().get("generation_seconds", {})
+        print(
+            f"dataset present: {args.people:,} people, {args.interactions:,} interactions "
+            f"(generated earlier in {timings.get('total', '?')} s; --rebuild to regenerate)"
+        )
+        dataset_note = "already present"
+    else:
+        started = time.perf_counter()
+        print(f"generating {args.people:,} people and {args.interactions:,} interactions …")
+        timings = generator.run()
+        print(f"generated in {time.perf_counter() - started:.0f} s: {timings}")
+        dataset_note = f"generated in this run in {timings['total']:.0f} s"
+    counts = generator.counts()
+    dataset = (
+        f"{counts['customers_person']:,} people, {counts['customers_contactpoint']:,} contact "
+        f"points, {counts['customers_organisation']:,} organisations, "
+        f"{counts['interactions_interaction']:,} interactions ({dataset_note}; generation "
+        f"took {timings.get('total', '?')} s: "
+        + ", ".join(f"{k} {v}" for k, v in timings.items() if k != "total")
+        + ")"
+    )
+    run = Run(machine=machine, dataset=dataset)
+
+    from bench import runners
+
+    for name in BENCHMARKS:
+        if name in wanted:
+            print(f"\n== {name}")
+            runners.BY_NAME[name](run, args)
+    if not args.no_record:
+        run.record()
+        if run.results:
+            print("\nrecorded in bench/RESULTS.md")
+    missed = [r for r in run.results if r.ok is False]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
