@@ -1,0 +1,68 @@
+"""Blocking: candidate pairs from records that share a key, near-linear in the record count."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from centric.identity.matching.settings import BlockingRule
+from centric.identity.matching.table import RecordTable
+
+
+@lru_cache(maxsize=512)
+def _triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(size, k=1)
+
+
+def _rule_pairs(table: RecordTable, rule: BlockingRule, link_only: bool) -> np.ndarray:
+    keys = rule.keys(table)
+    record_index: list[int] = []
+    key_values: list[object] = []
+    for index, key in enumerate(keys):
+        if isinstance(key, tuple):
+            for item in set(key):
+                if item:
+                    record_index.append(index)
+                    key_values.append(item)
+        elif key:
+            record_index.append(index)
+            key_values.append(key)
+    if not record_index:
+        return np.zeros(0, dtype=np.int64)
+    records = np.asarray(record_index, dtype=np.int64)
+    _unique, inverse, counts = np.unique(
+        np.asarray(key_values, dtype=object).astype(str), return_inverse=True, return_counts=True
+    )
+    order = np.argsort(inverse, kind="stable")
+    sorted_records = records[order]
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    n = len(table)
+    chunks: list[np.ndarray] = []
+    for start, count in zip(starts, counts, strict=True):
+        if count < 2 or count > rule.max_block_size:
+            continue
+        members = sorted_records[start : start + count]
+        upper_i, upper_j = _triangle(int(count))
+        left, right = members[upper_i], members[upper_j]
+        low, high = np.minimum(left, right), np.maximum(left, right)
+        keep = low != high
+        if link_only and table.source is not None:
+            keep &= table.source[low] != table.source[high]
+        chunks.append(low[keep] * n + high[keep])
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+
+
+def candidate_pairs(
+    table: RecordTable, rules: list[BlockingRule], *, link_only: bool = False
+) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Union of every rule's pairs, each pair once (left index < right index)."""
+    codes = []
+    counts: dict[str, int] = {}
+    for rule in rules:
+        rule_codes = _rule_pairs(table, rule, link_only)
+        counts[rule.name] = int(len(rule_codes))
+        codes.append(rule_codes)
+    merged = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+    n = len(table)
+    return merged // n, merged % n, counts

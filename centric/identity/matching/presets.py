@@ -1,0 +1,135 @@
+"""The settings Centric uses for people in a CRM: names, phones, emails, date of birth, city, organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from centric.identity.matching.settings import BlockingRule, Comparison, MatchSettings
+from centric.identity.matching.table import RecordTable
+from centric.identity.matching.text import (
+    canonical_first_name,
+    date_digits,
+    fold,
+    fold_name,
+    organisation_key,
+    phone_tail,
+)
+
+PEOPLE_COLUMNS = [
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "phones",
+    "emails",
+    "city",
+    "organisation",
+]
+MULTI_COLUMNS = ("phones", "emails")
+
+
+def people_table(records: Iterable[dict]) -> RecordTable:
+    """Prepare raw person dicts (id, first_name, last_name, date_of_birth, phones, emails, city, organisation)."""
+    rows = []
+    for record in records:
+        rows.append(
+            {
+                "id": record["id"],
+                "first_name": fold_name(record.get("first_name")),
+                "last_name": fold_name(record.get("last_name")),
+                "date_of_birth": date_digits(record.get("date_of_birth")),
+                "phones": tuple(sorted({p for p in record.get("phones") or () if p})),
+                "emails": tuple(sorted({e.lower() for e in record.get("emails") or () if e})),
+                "city": fold(record.get("city")),
+                "organisation": organisation_key(record.get("organisation")),
+            }
+        )
+    return RecordTable.from_rows(rows, id_column="id", columns=PEOPLE_COLUMNS, multi=MULTI_COLUMNS)
+
+
+def _single(*columns: str, transform=None):
+    def keys(table: RecordTable):
+        arrays = [table.columns[c] for c in columns]
+        result = []
+        for values in zip(*arrays, strict=True):
+            if any(not v for v in values):
+                result.append("")
+                continue
+            parts = [
+                transform(c, v) if transform else v for c, v in zip(columns, values, strict=True)
+            ]
+            result.append("|".join(parts))
+        return result
+
+    return keys
+
+
+def _canonical_names(table: RecordTable):
+    return [
+        "|".join(sorted((canonical_first_name(first), last))) if first and last else ""
+        for first, last in zip(table.columns["first_name"], table.columns["last_name"], strict=True)
+    ]
+
+
+def _first_canonical_dob(table: RecordTable):
+    return [
+        f"{canonical_first_name(first)}|{dob}" if first and dob else ""
+        for first, dob in zip(
+            table.columns["first_name"], table.columns["date_of_birth"], strict=True
+        )
+    ]
+
+
+def _multi(column: str, transform=None):
+    def keys(table: RecordTable):
+        return [
+            tuple(transform(v) if transform else v for v in values)
+            for values in table.columns[column]
+        ]
+
+    return keys
+
+
+def _email_local(value: str) -> str:
+    local = value.partition("@")[0]
+    return local if len(local) >= 5 else ""
+
+
+def _initial_surname_city(table: RecordTable):
+    return [
+        f"{first[:1]}|{last}|{city}" if first and last and city else ""
+        for first, last, city in zip(
+            table.columns["first_name"],
+            table.columns["last_name"],
+            table.columns["city"],
+            strict=True,
+        )
+    ]
+
+
+def people_settings(
+    *, review_threshold: float = 0.5, merge_threshold: float = 0.95
+) -> MatchSettings:
+    return MatchSettings(
+        comparisons=[
+            Comparison("first name", "first_name", "first_name", (0.92, 0.8)),
+            Comparison("last name", "last_name", "jaro_winkler", (0.92, 0.8), term_frequency=True),
+            Comparison("date of birth", "date_of_birth", "date"),
+            Comparison("phone", "phones", "phone", term_frequency=True),
+            Comparison("email", "emails", "email", term_frequency=True),
+            Comparison("city", "city", "jaro_winkler", (0.9,), term_frequency=True),
+            Comparison("organisation", "organisation", "jaro_winkler", (0.9,)),
+        ],
+        blocking_rules=[
+            BlockingRule("names", _canonical_names),
+            BlockingRule("phone", _multi("phones")),
+            BlockingRule("phone tail", _multi("phones", phone_tail)),
+            BlockingRule("email", _multi("emails")),
+            BlockingRule("email local part", _multi("emails", _email_local)),
+            BlockingRule("last name + date of birth", _single("last_name", "date_of_birth")),
+            BlockingRule("first name + date of birth", _first_canonical_dob),
+            BlockingRule("initial + last name + city", _initial_surname_city),
+        ],
+        swap_columns=("first_name", "last_name"),
+        review_threshold=review_threshold,
+        merge_threshold=merge_threshold,
+    )

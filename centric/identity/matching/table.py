@@ -1,0 +1,74 @@
+"""RecordTable: records as columns of prepared strings, the form every comparison reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class RecordTable:
+    """Aligned columns. Single values are str ('' when missing); multi-values are tuples of str.
+
+    `source` distinguishes the two files of a linkage task (pairs are formed only across sources);
+    for deduplication every record has source 0.
+    """
+
+    ids: np.ndarray
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
+    source: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Iterable[dict],
+        *,
+        id_column: str,
+        columns: Sequence[str],
+        multi: Sequence[str] = (),
+        source: Sequence[int] | None = None,
+    ) -> RecordTable:
+        rows = list(rows)
+        ids = np.array([row[id_column] for row in rows], dtype=object)
+        data: dict[str, np.ndarray] = {}
+        for name in columns:
+            if name in multi:
+                values = [tuple(v for v in (row.get(name) or ()) if v) for row in rows]
+                array = np.empty(len(values), dtype=object)
+                array[:] = values
+            else:
+                array = np.array([_text(row.get(name)) for row in rows], dtype=object)
+            data[name] = array
+        src = np.asarray(source, dtype=np.int8) if source is not None else None
+        return cls(ids=ids, columns=data, source=src)
+
+    @classmethod
+    def concat(cls, tables: Sequence[RecordTable]) -> RecordTable:
+        """Join tables for linkage; table i gets source i."""
+        names = list(tables[0].columns)
+        ids = np.concatenate([t.ids for t in tables])
+        columns = {name: np.concatenate([t.columns[name] for t in tables]) for name in names}
+        source = np.concatenate([np.full(len(t), i, dtype=np.int8) for i, t in enumerate(tables)])
+        return cls(ids=ids, columns=columns, source=source)
+
+    def derive(self, name: str, function) -> np.ndarray:
+        """Add (or return) a column computed from the others, e.g. a canonical first name."""
+        if name not in self.columns:
+            values = [function(i) for i in range(len(self))]
+            array = np.empty(len(values), dtype=object)
+            array[:] = values
+            self.columns[name] = array
+        return self.columns[name]
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN from pandas
+        return ""
+    return str(value).strip()

@@ -1,0 +1,99 @@
+"""Text normalisation for matching: folding, nicknames, organisation suffixes, dates."""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NON_LETTER = re.compile(r"[^a-z]+")
+NICKNAMES_FILE = Path(__file__).with_name("nicknames.csv")
+
+ORGANISATION_SUFFIXES = {
+    "ltd",
+    "limited",
+    "plc",
+    "nig",
+    "nigeria",
+    "ng",
+    "co",
+    "company",
+    "inc",
+    "incorporated",
+    "llc",
+    "llp",
+    "enterprise",
+    "enterprises",
+    "ent",
+    "intl",
+    "international",
+    "the",
+    "and",
+    "of",
+    "gmbh",
+    "sa",
+    "bv",
+}
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ASCII with accents removed and punctuation turned into single spaces."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    ascii_text = (
+        "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        .encode("ascii", "ignore")
+        .decode()
+    )
+    return " ".join(_NON_ALNUM.sub(" ", ascii_text.lower()).split())
+
+
+def fold_name(text: str | None) -> str:
+    """A name as letters only: "O'Neil-Smith" -> "oneilsmith" (spacing and hyphens vary in practice)."""
+    return _NON_LETTER.sub("", fold(text))
+
+
+@lru_cache(maxsize=4)
+def nickname_map(path: str | None = None) -> dict[str, str]:
+    """variant -> canonical form, from an editable CSV: one row per name family, canonical first."""
+    mapping: dict[str, str] = {}
+    with open(path or NICKNAMES_FILE, newline="", encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            names = [fold_name(cell) for cell in row if cell.strip() and not cell.startswith("#")]
+            if not names:
+                continue
+            canonical = names[0]
+            for name in names:
+                mapping.setdefault(name, canonical)
+    return mapping
+
+
+def canonical_first_name(name: str, mapping: dict[str, str] | None = None) -> str:
+    folded = fold_name(name)
+    return (mapping if mapping is not None else nickname_map()).get(folded, folded)
+
+
+def organisation_key(name: str | None) -> str:
+    """An organisation name without legal suffixes: "Balogun Traders Nig. Ltd" -> "balogun traders"."""
+    words = [w for w in fold(name).split() if w not in ORGANISATION_SUFFIXES]
+    return " ".join(words)
+
+
+def date_digits(value: object) -> str:
+    """A date as YYYYMMDD digits ('' when unknown): accepts date objects, ISO strings, YYYYMMDD."""
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y%m%d")
+    digits = re.sub(r"\D", "", str(value))
+    return digits if len(digits) == 8 else ""
+
+
+def phone_tail(e164: str, digits: int = 9) -> str:
+    """The last digits of a phone, to match numbers written without their country code."""
+    only = re.sub(r"\D", "", e164 or "")
+    return only[-digits:] if len(only) >= digits else ""
