@@ -58,7 +58,9 @@ assets:
 			echo "ERROR: npm is missing; install Node.js and npm (Debian: apt-get install nodejs npm)." >&2; exit 1; \
 		fi; \
 	fi; \
-	if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	if [ ! -f package-lock.json ]; then \
+		npm install --no-audit --no-fund --loglevel=error; \
+	elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 		npm ci --no-audit --no-fund --loglevel=error; \
 	fi; \
 	npm run --silent build
