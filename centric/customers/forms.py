@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from centric.core.normalise import normalise_email, normalise_phone
 from centric.customers.choices import (
     ConsentMethod,
     ConsentPurpose,
@@ -23,6 +24,7 @@ from centric.customers.choices import (
 )
 from centric.customers.models import LifecycleStage
 from centric.extras.models import CustomFieldDefinition
+from centric.extras.services import custom_fields_clean
 from centric.staff.models import Team
 
 CUSTOM_FIELD_PREFIX = "cf_"
@@ -81,10 +83,18 @@ class CustomerRecordForm(forms.Form):
     record_type = ""
     contact_fields: tuple[str, ...] = ()
 
-    owner = OwnerChoiceField(queryset=None, required=False, label=_("Owner"))
-    team = forms.ModelChoiceField(queryset=None, required=False, label=_("Team"))
+    owner = OwnerChoiceField(
+        queryset=None, required=False, label=_("Owner"), empty_label=_("Nobody")
+    )
+    team = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Team"), empty_label=_("No team")
+    )
     lifecycle_stage = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("Lifecycle stage"), to_field_name="key"
+        queryset=None,
+        required=False,
+        label=_("Lifecycle stage"),
+        to_field_name="key",
+        empty_label="—",
     )
     source = forms.CharField(
         label=_("Source"),
@@ -125,6 +135,15 @@ class CustomerRecordForm(forms.Form):
         )
         for definition in self.custom_definitions:
             self.fields[CUSTOM_FIELD_PREFIX + definition.key] = custom_field_for(definition)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.custom_definitions:
+            try:
+                custom_fields_clean(record_type=self.record_type, values=self.custom_fields_value())
+            except ValidationError as error:
+                self.add_service_errors(error)
+        return data
 
     # ---- reading the form for the services ----
     def custom_field_names(self) -> list[str]:
@@ -178,6 +197,8 @@ class CustomerRecordForm(forms.Form):
             field = self.field_for_error_key(key)
             for message in messages:
                 if field and field in self.fields:
+                    if message in self.errors.get(field, []):
+                        continue
                     # add_error drops the field from cleaned_data; the input stays bound.
                     self.add_error(field, message)
                 else:
@@ -212,6 +233,32 @@ class CustomerRecordForm(forms.Form):
         return points
 
 
+def _check_contact(kind: str, value: str) -> str:
+    """Check a phone or email as typed, so every mistake shows at once; the value is kept as
+    entered (the service stores it and its normalised form)."""
+    value = (value or "").strip()
+    if not value:
+        return value
+    if kind == ContactKind.EMAIL:
+        normalise_email(value)
+    else:
+        normalise_phone(value)
+    return value
+
+
+class ContactInputsMixin:
+    """Phone, WhatsApp and email inputs of a create form, checked as they are cleaned."""
+
+    def clean_phone(self) -> str:
+        return _check_contact(ContactKind.PHONE, self.cleaned_data.get("phone", ""))
+
+    def clean_whatsapp(self) -> str:
+        return _check_contact(ContactKind.WHATSAPP, self.cleaned_data.get("whatsapp", ""))
+
+    def clean_email(self) -> str:
+        return _check_contact(ContactKind.EMAIL, self.cleaned_data.get("email", ""))
+
+
 CONTACT_FIELD_KINDS = {
     "phone": ContactKind.PHONE,
     "whatsapp": ContactKind.WHATSAPP,
@@ -237,7 +284,7 @@ PERSON_RECORD_FIELDS = (
 )
 
 
-class PersonForm(CustomerRecordForm):
+class PersonForm(ContactInputsMixin, CustomerRecordForm):
     record_type = CustomFieldDefinition.RecordType.PERSON
     contact_fields = ("phone", "whatsapp", "email")
 
@@ -366,7 +413,7 @@ ORGANISATION_RECORD_FIELDS = (
 )
 
 
-class OrganisationForm(CustomerRecordForm):
+class OrganisationForm(ContactInputsMixin, CustomerRecordForm):
     record_type = CustomFieldDefinition.RecordType.ORGANISATION
     contact_fields = ("phone", "email")
 
@@ -457,7 +504,9 @@ class ContactPointForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
+    organisation = forms.ModelChoiceField(
+        queryset=None, label=_("Organisation"), empty_label=_("Choose…")
+    )
     role = forms.CharField(label=_("Role or title"), max_length=150, required=False)
     is_primary = forms.BooleanField(label=_("Main organisation"), required=False)
 

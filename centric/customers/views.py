@@ -206,7 +206,10 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
 def person_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("customers.add_person"):
         raise PermissionDenied
-    form = PersonForm(request.POST or None)
+    form = PersonForm(
+        request.POST or None,
+        initial={"owner": request.user.pk, "team": request.user.team_id},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(
@@ -489,7 +492,10 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("customers.add_organisation"):
         raise PermissionDenied
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(
+        request.POST or None,
+        initial={"owner": request.user.pk, "team": request.user.team_id},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_create(

@@ -1,0 +1,144 @@
+"""The page shell, the home page and the search box."""
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from centric.core.models import VisibilityPolicy
+from centric.customers.services import organisation_create
+from centric.customers.tests.factories import make_person
+
+
+@pytest.fixture
+def seller(make_team, make_user):
+    return make_user("seller", team=make_team("Sales"))
+
+
+@pytest.mark.django_db
+def test_home_needs_sign_in(client):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+def test_home_has_the_shell_navigation_search_and_assets(logged_in_client, seller):
+    make_person(actor=seller, first_name="Ngozi")
+    response = logged_in_client(seller).get(reverse("core:home"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    for text in (
+        'href="/people/"',
+        'href="/people/organisations/"',
+        'href="/imports/"',
+        'href="/staff/"',
+        'href="/settings/"',
+        'id="search-input"',
+        "/static/vendor/htmx/htmx.min.js",
+        "/static/centric/app.js",
+        "/static/centric/app.css",
+        '"includeIndicatorStyles":false',
+        'name="csrf-token"',
+        "Ngozi Okafor",
+    ):
+        assert text in body, text
+    assert "<script>" not in body and "style=" not in body
+    assert "http://" not in body.replace("http://testserver", "")
+    assert "https://" not in body
+
+
+@pytest.mark.django_db
+def test_messages_are_rendered(logged_in_client, seller):
+    client = logged_in_client(seller)
+    response = client.post(
+        reverse("customers:person_create"), {"first_name": "Bola", "last_name": "Ade"}, follow=True
+    )
+    assert "Bola Ade was added." in response.content.decode()
+    assert 'class="alert alert-success"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["+234 803 123 4567", "234-803-123-4567", "08031234567"])
+def test_search_finds_a_person_by_any_spelling_of_their_phone(logged_in_client, seller, query):
+    person = make_person(actor=seller, first_name="Chinedu", phone="0803 123 4567")
+    response = logged_in_client(seller).get(
+        reverse("core:search"), {"q": query}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert f'href="/people/{person.pk}/"' in body
+    assert "+234 803 123 4567" in body
+    assert 'role="option"' in body
+
+
+@pytest.mark.django_db
+def test_search_dropdown_lists_people_and_organisations(logged_in_client, seller):
+    make_person(
+        actor=seller, first_name="Balogun", email="b@example.com", lifecycle_stage_id="lead"
+    )
+    organisation = organisation_create(actor=seller, name="Balogun Traders")
+    body = (
+        logged_in_client(seller)
+        .get(reverse("core:search"), {"q": "balog"}, HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
+    assert "Balogun Okafor" in body and "b@example.com" in body and "Lead" in body
+    assert f'href="/people/organisations/{organisation.pk}/"' in body
+    assert "All results for" in body
+
+
+@pytest.mark.django_db
+def test_search_full_page_and_nothing_found(logged_in_client, seller):
+    make_person(actor=seller, first_name="Ngozi", email="ngozi@example.com")
+    client = logged_in_client(seller)
+    response = client.get(reverse("core:search"), {"q": "ngozi@example.com"})
+    assert response.status_code == 200
+    assert "<html" in response.content.decode()
+    assert [p.first_name for p in response.context["results"].people] == ["Ngozi"]
+    response = client.get(reverse("core:search"), {"q": "zzzz"}, HTTP_HX_REQUEST="true")
+    assert "Nothing found for “zzzz”." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_search_never_shows_another_teams_private_person(
+    logged_in_client, seller, make_user, make_team
+):
+    VisibilityPolicy.objects.update_or_create(
+        record_type="customers.person", defaults={"level": "private"}
+    )
+    make_person(actor=seller, first_name="Secret", phone="0803 123 4567")
+    outsider = make_user("outsider", team=make_team("Service"))
+    client = logged_in_client(outsider)
+    for query in ("secret", "0803 123 4567"):
+        response = client.get(reverse("core:search"), {"q": query}, HTTP_HX_REQUEST="true")
+        assert "Secret" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_search_needs_sign_in(client):
+    assert client.get(reverse("core:search"), {"q": "ada"}).status_code == 302
+
+
+def test_icon_tag_renders_a_sprite_reference():
+    html = Template('{% load centric_ui %}{% icon "users" %}{% icon "x" label="Close" %}').render(
+        Context({})
+    )
+    assert '<use href="/static/vendor/lucide/sprite.svg#users">' in html
+    assert 'aria-hidden="true"' in html
+    assert 'role="img" aria-label="Close"' in html
+    assert Template('{% load centric_ui %}{% icon "bad name" %}').render(Context({})) == ""
+
+
+def test_phone_filter_formats_e164():
+    html = Template("{% load centric_ui %}{{ value|phone }} {{ value|wa_number }}").render(
+        Context({"value": "+2348031234567"})
+    )
+    assert html == "+234 803 123 4567 2348031234567"
+
+
+@pytest.mark.django_db
+def test_unknown_page_uses_the_custom_404(logged_in_client, seller):
+    response = logged_in_client(seller).get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
