@@ -95,8 +95,13 @@ def visibility_q(
 class VisibleQuerySet(models.QuerySet):
     """QuerySet with the one visibility rule, for records that have an owner and a team."""
 
-    def visible_to(self, user: AnonymousUser | Any, action: str = VIEW) -> VisibleQuerySet:
+    def visible_to(self, user: AnonymousUser | Any, action: str = VIEW, *, include_merged: bool = False) -> VisibleQuerySet:
+        """Rows `user` may act on. Records merged into another are hidden unless asked for:
+        after a merge, only the surviving record is the customer."""
         rule = visibility_q(self.model, user, action)
         if rule is None:
             return self.none()
-        return self.filter(rule)
+        queryset = self.filter(rule)
+        if not include_merged and any(f.name == "merged_into" for f in self.model._meta.fields):
+            queryset = queryset.filter(merged_into__isnull=True)
+        return queryset
