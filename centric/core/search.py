@@ -80,3 +80,22 @@ def postgres_search_index_sql(table: str) -> tuple[str, str]:
         f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (to_tsvector('simple', search_name))",
         f"DROP INDEX IF EXISTS {name}",
     )
+
+
+def ensure_sqlite_search_index(connection, table: str) -> bool:
+    """Re-create the FTS5 table and triggers if missing; returns True when it had to.
+
+    SQLite migrations that alter a table rebuild it, which silently drops its triggers, so this
+    runs after every `migrate` (post_migrate) rather than once in a migration.
+    """
+    fts = f"{table}_fts"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
+            [f"{fts}_ai", f"{fts}_ad", f"{fts}_au"],
+        )
+        if cursor.fetchone()[0] == 3:
+            return False
+        for sql in sqlite_fts_drop_sql(table) + sqlite_fts_sql(table):
+            cursor.execute(sql)
+    return True
