@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -80,10 +81,9 @@ def user_create(request):
                 last_name=data["last_name"],
                 team=data["team"],
                 roles=list(data["roles"]),
+                phone=data["phone"],
                 actor=request.user,
             )
-            if data["phone"]:
-                user_services.user_update(user=user, actor=request.user, phone=data["phone"])
         except ValidationError as error:
             show_errors(form, error)
         else:
@@ -107,18 +107,19 @@ def user_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user_services.user_update(
-                user=subject,
-                actor=request.user,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                phone=data["phone"],
-                team=data["team"],
-            )
-            user_services.user_set_roles(
-                user=subject, roles=list(data["roles"]), actor=request.user
-            )
+            with transaction.atomic():  # profile and roles change together or not at all
+                user_services.user_update(
+                    user=subject,
+                    actor=request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    team=data["team"],
+                )
+                user_services.user_set_roles(
+                    user=subject, roles=list(data["roles"]), actor=request.user
+                )
         except ValidationError as error:
             show_errors(form, error)
         else:

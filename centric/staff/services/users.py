@@ -44,12 +44,14 @@ def user_create(
     roles: list[Group] | None = None,
     is_superuser: bool = False,
     actor: User | None = None,
+    phone: str = "",
 ) -> User:
     """Create a staff user; without a password the account cannot sign in until one is set."""
     email = (email or "").strip().lower()
     user = User(
         username=username,
         email=email,
+        phone=phone,
         first_name=first_name,
         last_name=last_name,
         team=team,
@@ -108,6 +110,14 @@ def user_set_password(*, user: User, password: str, actor: User | None) -> User:
 @transaction.atomic
 def user_set_roles(*, user: User, roles: list[Group], actor: User | None) -> User:
     before = sorted(user.groups.values_list("name", flat=True))
+    if actor is not None and actor.pk == user.pk and not user.is_superuser:
+        keeps_manage = Permission.objects.filter(
+            group__in=roles, content_type__app_label="staff", codename="manage_staff"
+        ).exists()
+        if user.has_perm("staff.manage_staff") and not keeps_manage:
+            raise ValidationError(
+                {"roles": _("You cannot take away your own right to manage staff.")}
+            )
     user.groups.set(roles)
     after = sorted(r.name for r in roles)
     if before != after:

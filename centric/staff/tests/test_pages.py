@@ -367,3 +367,46 @@ def test_audit_log_is_read_only(make_user, logged_in_client):
     response = client.post("/staff/audit/", {"kind": "export"})
     assert response.status_code == 405
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [("/staff/teams/", 10), ("/staff/roles/", 10), ("/staff/audit/", 10), ("/staff/tokens/", 10)],
+)
+def test_list_pages_query_count_does_not_grow_with_rows(
+    url, budget, make_user, make_team, roles, django_assert_max_num_queries
+):
+    from centric.core.audit import audit
+    from centric.staff.services.users import role_create
+
+    boss = make_user("boss", role="Administrator")
+    for index in range(12):
+        team = make_team(f"Team {index}")
+        make_user(f"member{index}", team=team)
+        role_create(name=f"Role {index}", permissions=["customers.view_person"])
+        audit(AuditEvent.Kind.EXPORT, actor=boss)
+        token_create(user=boss, name=f"token {index}")
+    client = Client()
+    client.force_login(boss)
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
+
+
+def test_admin_removing_own_staff_role_is_refused_and_nothing_changes(roles, logged_in_client):
+    from centric.staff.services.users import user_create
+
+    boss = user_create(
+        username="boss",
+        password="x-long-passphrase",
+        email="b@example.com",
+        roles=[roles["Administrator"]],
+    )
+    response = logged_in_client(boss).post(
+        f"/staff/users/{boss.pk}/",
+        {"first_name": "Renamed", "email": "b@example.com", "roles": [roles["Read only"].pk]},
+    )
+    assert response.status_code == 200
+    assert "roles" in response.context["form"].errors
+    boss.refresh_from_db()
+    assert boss.first_name == ""
+    assert list(boss.groups.values_list("name", flat=True)) == ["Administrator"]

@@ -189,3 +189,14 @@ def test_default_roles_include_audit_log_for_managers(roles):
     assert "core.view_auditevent" in role_permission_names(roles["Manager"])
     assert "core.view_auditevent" not in role_permission_names(roles["Front office"])
     assert isinstance(roles["Administrator"], Group)
+
+
+def test_administrator_cannot_remove_own_staff_management(make_user, roles):
+    boss = make_user("boss", role="Administrator")
+    with pytest.raises(ValidationError) as error:
+        user_set_roles(user=boss, roles=[roles["Front office"]], actor=boss)
+    assert "roles" in error.value.message_dict
+    assert list(boss.groups.values_list("name", flat=True)) == ["Administrator"]
+    # keeping a role that manages staff is fine
+    user_set_roles(user=boss, roles=[roles["Administrator"], roles["Manager"]], actor=boss)
+    assert boss.groups.count() == 2

@@ -177,3 +177,15 @@ def test_security_pages_render_under_csp(make_user, logged_in_client):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_csp_clean(response)
+
+
+def test_password_reset_explains_and_sends_nothing(make_user, mailoutbox):
+    make_user("ada")
+    page = Client().get("/accounts/password/reset/")
+    assert page.status_code == 200
+    assert "Ask an administrator" in assert_csp_clean(page)
+    response = Client().post("/accounts/password/reset/", {"email": "ada@example.com"})
+    assert response.status_code in (200, 302)
+    unknown = Client().post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    assert unknown.status_code in (200, 302)
+    assert mailoutbox == []
