@@ -2,7 +2,8 @@
  * Centric page behaviour. Loaded from this host only (the CSP forbids inline scripts), so every
  * behaviour is bound here from data- attributes rather than written into the templates.
  *
- * - htmx requests carry the CSRF token (read from <meta name="csrf-token">).
+ * - htmx requests carry the CSRF token (read from <meta name="csrf-token">); GET forms marked
+ *   data-drop-empty leave their empty fields out of the address.
  * - The search box: "/" or Ctrl-K (Cmd-K) focuses it; arrow keys move through the results,
  *   Enter opens the selected one (or, with none selected, submits to the full results page),
  *   Escape closes the list.
@@ -22,6 +23,16 @@
     var method = (event.detail.verb || "get").toLowerCase();
     if (method !== "get") {
       event.detail.headers["X-CSRFToken"] = csrfToken();
+    }
+    // Filter forms leave empty fields out of the address, so shared links stay short.
+    var source = event.detail.elt;
+    var formData = event.detail.formData;
+    if (method === "get" && formData && source && source.closest && source.closest("[data-drop-empty]")) {
+      var empty = [];
+      formData.forEach(function (value, key) {
+        if (value === "") empty.push(key);
+      });
+      empty.forEach(function (key) { formData.delete(key); });
     }
   });
 
