@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "centric.customers",
     "centric.interactions",
     "centric.imports",
+    "centric.identity",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "centric.identity"
+    label = "identity"
+    verbose_name = "Identity resolution"
