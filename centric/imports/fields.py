@@ -197,6 +197,7 @@ def targets(record_type: str) -> list[Target]:
     result = list(base)
     if record_type == RecordType.PEOPLE:
         for purpose in ConsentPurpose:
+            channel = purpose.value.split("_")[-1]
             result.append(
                 Target(
                     f"consent.{purpose.value}",
@@ -205,6 +206,9 @@ def targets(record_type: str) -> list[Target]:
                         compact(f"consent {purpose.value}"),
                         compact(f"consent {purpose.label}"),
                         compact(f"{purpose.value} consent"),
+                        f"{channel}consent",
+                        f"{channel}optin",
+                        f"optin{channel}",
                     ),
                 )
             )
@@ -240,6 +244,10 @@ def _guess(header: str, available: list[Target]) -> str:
                 return target.key
     if key.startswith("utm"):
         return ""
+    if key.endswith(("id", "number", "no")) and key.startswith(
+        ("customer", "client", "company", "organisation", "organization", "account", "member")
+    ):
+        return "external_id"
     if "whatsapp" in key:
         return "whatsapp"
     if key.endswith(("email", "emailaddress", "mail")):

@@ -25,3 +25,9 @@ def stages(db):
             key=key,
             defaults={"label": str(label), "position": position, "counts_as_customer": counts},
         )
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploads in tests go to a temporary directory, never to the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -73,3 +73,209 @@ def test_bad_rows_are_rejected_with_line_and_reason_and_good_rows_kept(write_fil
     assert "12345" in rejections[1].reason and rejections[1].reason.startswith("Phone")
     assert rejections[0].raw == ["2", "Bad", "Email", "", "not-an-email"]
     assert set(Person.objects.values_list("external_id", flat=True)) == {"1", "4"}
+
+
+def test_custom_field_of_the_wrong_type_is_rejected(write_file):
+    from centric.extras.services import custom_field_create
+
+    custom_field_create(
+        record_type="person", key="shoe_size", label="Shoe size", field_type="integer"
+    )
+    path = write_file(
+        "p.csv", "First name,Last name,Shoe size\nAda,Okafor,42\nBayo,Adeyemi,large\n"
+    )
+
+    job = import_file(path=path, record_type="people")
+
+    assert (job.created, job.rejected) == (1, 1)
+    assert Person.objects.get().custom_fields == {"shoe_size": 42}
+    rejection = job.rejections.get()
+    assert rejection.line == 3 and "Shoe size" in rejection.reason and "large" in rejection.reason
+
+
+def test_oversize_fields_are_rejected(write_file):
+    path = write_file("p.csv", f"First name,Last name\nAda,Okafor\n{'A' * 101},Long\n")
+
+    job = import_file(path=path, record_type="people")
+
+    assert (job.created, job.rejected) == (1, 1)
+    assert "First name: at most 100 characters (this one has 101)" in job.rejections.get().reason
+
+
+def test_duplicate_external_id_in_the_file_rejects_the_second_occurrence(write_file):
+    path = write_file(
+        "p.csv", "id,First name,Last name\nA1,Ada,Okafor\nA2,Bayo,Adeyemi\nA1,Ada,Again\n"
+    )
+
+    job = import_file(path=path, record_type="people", batch_size=1)
+
+    assert (job.created, job.rejected) == (2, 1)
+    rejection = job.rejections.get()
+    assert rejection.line == 4
+    assert "“A1” appears more than once in the file (first on line 2)" in rejection.reason
+    assert Person.objects.get(external_id="A1").last_name == "Okafor"
+
+
+def test_external_id_of_an_existing_record_updates_it(write_file):
+    from centric.customers.tests.factories import make_person
+
+    person = make_person(first_name="Ada", last_name="Old", external_id="A1")
+    path = write_file("p.csv", "id,First name,Last name,email\nA1,Ada,Okafor,ada@example.com\n")
+
+    job = import_file(path=path, record_type="people")
+
+    assert (job.created, job.updated) == (0, 1)
+    person.refresh_from_db()
+    assert (person.last_name, person.version, person.primary_email) == (
+        "Okafor",
+        2,
+        "ada@example.com",
+    )
+    assert person.search_name == "ada okafor"
+    latest = person.history.first()
+    assert (latest.history_type, latest.last_name) == ("~", "Okafor")
+
+
+def test_email_matching_updates_the_person_with_that_email(write_file):
+    from centric.customers.tests.factories import make_person
+
+    person = make_person(first_name="Ada", last_name="Okafor", email="ada@example.com")
+    path = write_file(
+        "p.csv", "First name,Last name,Email,Source\nAda,Okafor,ADA@example.com ,walk-in\n"
+    )
+
+    by_id = import_file(path=path, record_type="people", dry_run=True)
+    by_email = import_file(path=path, record_type="people", match_by="email")
+
+    assert by_id.created == 1  # without email matching it would be a new person
+    assert (by_email.created, by_email.updated) == (0, 1)
+    assert Person.objects.count() == 1
+    person.refresh_from_db()
+    assert person.source == "walk-in"
+
+
+def test_duplicate_email_in_the_file_is_rejected_when_matching_by_email(write_file):
+    path = write_file(
+        "p.csv", "First name,Last name,Email\nAda,Okafor,ada@example.com\nAda,O,ADA@example.com\n"
+    )
+
+    job = import_file(path=path, record_type="people", match_by="email")
+
+    assert (job.created, job.rejected) == (1, 1)
+    assert "appears more than once" in job.rejections.get().reason
+
+
+def test_phone_is_never_used_for_matching(write_file):
+    from centric.customers.tests.factories import make_person
+
+    make_person(first_name="Mama", last_name="Okafor", phone="0803 123 4567")
+    path = write_file("p.csv", "First name,Last name,Phone\nChidi,Okafor,+2348031234567\n")
+
+    for match_by in ("external_id", "email"):
+        path = write_file(
+            f"p-{match_by}.csv",
+            f"First name,Last name,Phone,Email\nChidi{match_by},Okafor,+2348031234567,\n",
+        )
+        job = import_file(path=path, record_type="people", match_by="external_id")
+        assert (job.created, job.updated) == (1, 0)
+    assert Person.objects.filter(primary_phone="+2348031234567").count() == 3
+
+
+def test_dry_run_writes_nothing_but_reports_counts(write_file):
+    from centric.customers.models import Consent
+    from centric.extras.models import Tag
+
+    path = write_file(
+        "p.csv",
+        "id,First name,Last name,Email,Company,Tags,Email consent\n"
+        "A1,Ada,Okafor,ada@example.com,Balogun Stores,VIP,yes\n"
+        "A2,Bad,Row,not-an-email,,,\n",
+    )
+
+    job = import_file(path=path, record_type="people", dry_run=True)
+
+    assert (job.status, job.created, job.rejected, job.dry_run) == (JobStatus.DONE, 1, 1, True)
+    assert job.rejections.get().line == 3
+    assert Person.objects.count() == 0
+    assert ContactPoint.objects.count() == 0
+    assert Organisation.objects.count() == 0
+    assert Tag.objects.count() == 0
+    assert Consent.objects.count() == 0
+    assert Person.history.count() == 0
+
+
+def test_consent_lifecycle_owner_and_dates(write_file, make_user, stages):
+    from centric.customers.models import Consent
+
+    owner = make_user("bisi")
+    path = write_file(
+        "p.csv",
+        "First name,Last name,Stage,Owner,Date of birth,Gender,Email consent\n"
+        "Ada,Okafor,Customer,BISI,15/04/1990,F,yes\n"
+        "Bayo,Adeyemi,unknown-stage,nobody,31/02/1990,x,maybe\n",
+    )
+
+    job = import_file(path=path, record_type="people")
+
+    ada = Person.objects.get()
+    assert (ada.lifecycle_stage_id, ada.owner, ada.gender) == ("customer", owner, "female")
+    assert ada.date_of_birth.isoformat() == "1990-04-15"
+    consent = Consent.objects.get(person=ada)
+    assert (consent.purpose, consent.status, consent.method) == (
+        "marketing_email",
+        "granted",
+        "import",
+    )
+    reason = job.rejections.get().reason
+    for part in ("Lifecycle stage", "Owner", "Date of birth", "Gender", "Consent"):
+        assert part in reason
+
+
+def test_organisations_import_and_rerun(write_file):
+    path = write_file(
+        "orgs.csv",
+        "Company ID,Company,Industry,Phone,Website\n"
+        "O1,Balogun Stores,Retail,0803 765 4321,balogun.ng\n"
+        "O2,,Retail,,\n",
+    )
+
+    first = import_file(path=path, record_type="organisations")
+    again = import_file(path=path, record_type="organisations")
+
+    assert (first.created, first.rejected) == (1, 1)
+    assert "Name" in first.rejections.get().reason
+    assert (again.created, again.unchanged) == (0, 1)
+    organisation = Organisation.objects.get()
+    assert (organisation.name, organisation.industry, organisation.search_name) == (
+        "Balogun Stores",
+        "Retail",
+        "balogun stores",
+    )
+    assert set(organisation.contact_points.values_list("kind", "value_normalized")) == {
+        ("phone", "+2348037654321"),
+        ("website", "https://balogun.ng"),
+    }
+
+
+def test_concurrently_taken_external_id_rejects_only_that_row(write_file, monkeypatch):
+    """If the database refuses a batch, rows are retried one by one and only the bad one is lost."""
+    from centric.imports.services import writer as writer_module
+
+    path = write_file("p.csv", "id,First name,Last name\nA1,Ada,Okafor\nA2,Bayo,Adeyemi\n")
+    Person.objects.create(first_name="Other", last_name="Writer", external_id="A2")
+    original = writer_module.BatchWriter._matches
+
+    def blind_matches(self, rows):
+        # Another writer took A2 after our look-up: the look-up does not see it.
+        by_external, by_email, objects, allowed = original(self, rows)
+        return {}, by_email, {}, allowed
+
+    monkeypatch.setattr(writer_module.BatchWriter, "_matches", blind_matches)
+
+    job = import_file(path=path, record_type="people")
+
+    assert (job.created, job.rejected) == (1, 1)
+    assert job.rejections.get().line == 3
+    assert "database refused" in job.rejections.get().reason
+    assert Person.objects.filter(external_id="A1", last_name="Okafor").exists()
+    assert Person.objects.get(external_id="A2").first_name == "Other"

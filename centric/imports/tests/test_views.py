@@ -1,0 +1,164 @@
+"""The import pages: upload -> mapping + preview -> dry run / import -> job page; permissions."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from centric.customers.models import Person
+from centric.imports.models import ImportJob, JobStatus
+from centric.imports.services.jobs import job_run
+
+pytestmark = pytest.mark.django_db
+
+CSV = b"Customer ID,First Name,Surname,Mobile,E-mail\nC1,Ada,Okafor,0803 123 4567,ada@example.com\nC2,Bad,Phone,12,\n"
+
+
+@pytest.fixture
+def manager(make_user, make_team):
+    return make_user("manager", role="Manager", team=make_team("Sales"))
+
+
+def _upload(client, content=CSV, name="people.csv", record_type="people"):
+    return client.post(
+        "/imports/new/",
+        {"record_type": record_type, "file": SimpleUploadedFile(name, content, "text/csv")},
+    )
+
+
+def test_upload_suggests_a_mapping_and_shows_a_preview(logged_in_client, manager):
+    client = logged_in_client(manager)
+
+    response = _upload(client)
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == f"/imports/{job.pk}/mapping/"
+    assert job.mapping == {
+        "Customer ID": "external_id",
+        "First Name": "first_name",
+        "Surname": "last_name",
+        "Mobile": "phone",
+        "E-mail": "email",
+    }
+    page = client.post(
+        f"/imports/{job.pk}/mapping/",
+        {
+            "match_by": "external_id",
+            "column_0": "external_id",
+            "column_1": "first_name",
+            "column_2": "last_name",
+            "column_3": "phone",
+            "column_4": "email",
+            "action": "preview",
+        },
+        follow=True,
+    )
+    content = page.content.decode()
+    assert "+2348031234567" in content  # normalised in the preview
+    assert "“12” is not a valid phone number" in content
+    job.refresh_from_db()
+    assert job.status == JobStatus.MAPPED
+    assert Person.objects.count() == 0
+
+
+def test_dry_run_then_import_from_the_pages(
+    logged_in_client, manager, django_capture_on_commit_callbacks
+):
+    client = logged_in_client(manager)
+    _upload(client)
+    job = ImportJob.objects.get()
+    data = {"match_by": "external_id", "column_0": "external_id", "column_1": "first_name"}
+    data |= {"column_2": "last_name", "column_3": "phone", "column_4": "email"}
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(f"/imports/{job.pk}/mapping/", data | {"action": "dry_run"})
+    assert response.status_code == 302 and len(callbacks) == 1
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.dry_run, job.status, job.created, job.rejected) == (True, "done", 1, 1)
+    assert Person.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(f"/imports/{job.pk}/mapping/", data | {"action": "import"})
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.dry_run, job.status, job.created, job.rejected) == (False, "done", 1, 1)
+    assert Person.objects.get().owner == manager
+
+    page = client.get(f"/imports/{job.pk}/").content.decode()
+    assert "Download rejected rows (CSV)" in page and "“12” is not a valid phone number" in page
+    download = client.get(f"/imports/{job.pk}/rejected.csv")
+    body = b"".join(download.streaming_content).decode("utf-8-sig")
+    lines = body.splitlines()
+    assert lines[0] == "Line,Reason,Customer ID,First Name,Surname,Mobile,E-mail"
+    assert lines[1].startswith("3,") and lines[1].endswith(",C2,Bad,Phone,12,")
+    progress = client.get(f"/imports/{job.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert 'value="100"' in progress.content.decode()
+    assert progress.headers["HX-Refresh"] == "true"
+    listing = client.get("/imports/").content.decode()
+    assert "people.csv" in listing
+
+
+def test_upload_errors_are_shown_not_500(logged_in_client, manager):
+    client = logged_in_client(manager)
+
+    garbage = _upload(client, content=bytes(range(256)) * 100, name="junk.csv")
+    old_excel = _upload(client, content=b"\xd0\xcf\x11\xe0" * 10, name="old.xls")
+
+    assert garbage.status_code == 400 and "not a text" in garbage.content.decode()
+    assert old_excel.status_code == 400 and ".xlsx or CSV" in old_excel.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+def test_missing_required_column_is_named_on_the_mapping_page(logged_in_client, manager):
+    client = logged_in_client(manager)
+    _upload(client, content=b"Mobile,E-mail\n0803 123 4567,ada@example.com\n")
+    job = ImportJob.objects.get()
+
+    response = client.post(
+        f"/imports/{job.pk}/mapping/",
+        {"match_by": "external_id", "column_0": "phone", "column_1": "email", "action": "import"},
+    )
+
+    assert response.status_code == 400
+    assert "no column for First name or Last name or Full name" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == JobStatus.UPLOADED
+
+
+def test_permissions_and_scoping(logged_in_client, make_user, manager, client):
+    front = make_user("front", role="Front office")
+    other_manager = make_user("other", role="Manager")
+    _upload(logged_in_client(manager))
+    job = ImportJob.objects.get()
+
+    assert client.get("/imports/").status_code == 302  # anonymous: to the sign-in page
+    assert logged_in_client(front).get("/imports/new/").status_code == 403
+    assert _upload(logged_in_client(front)).status_code == 403
+    assert logged_in_client(front).get(f"/imports/{job.pk}/").status_code == 404
+    other = logged_in_client(other_manager)
+    assert other.get(f"/imports/{job.pk}/").status_code == 404
+    assert other.get(f"/imports/{job.pk}/rejected.csv").status_code == 404
+    assert other.post(f"/imports/{job.pk}/mapping/", {"action": "import"}).status_code == 404
+    assert "people.csv" not in other.get("/imports/").content.decode()
+    assert ImportJob.objects.count() == 1
+
+
+def test_import_never_updates_a_record_the_user_may_not_change(
+    logged_in_client, make_user, make_team, manager
+):
+    from centric.customers.tests.factories import make_person
+
+    stranger = make_user("stranger", role="Front office", team=make_team("Service"))
+    hidden = make_person(actor=stranger, first_name="Hidden", external_id="C1")
+    client = logged_in_client(manager)
+    _upload(client)
+    job = ImportJob.objects.get()
+    job.status = JobStatus.QUEUED
+    job.save()
+
+    job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    hidden.refresh_from_db()
+    assert (job.created, job.updated, job.rejected) == (0, 0, 2)
+    assert "may not change" in job.rejections.get(line=2).reason
+    assert hidden.first_name == "Hidden"
