@@ -43,6 +43,8 @@ PERSON_FIELDS = {
     "utm_campaign",
     "utm_term",
     "utm_content",
+    "lost_at",
+    "lost_to",
 }
 
 
