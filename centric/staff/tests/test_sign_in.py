@@ -121,6 +121,12 @@ def test_totp_activation_and_full_two_step_sign_in(make_user, clock):
     assert done.status_code == 302
     assert Authenticator.objects.filter(user=user, type="totp").exists()
     assert_csp_clean(client.get("/accounts/2fa/"))
+    codes_page = client.get("/accounts/2fa/recovery-codes/")
+    assert codes_page.status_code == 200
+    codes = codes_page.context["unused_codes"]
+    assert len(codes) == 10
+    assert codes[0] in assert_csp_clean(codes_page)
+    assert_csp_clean(client.get("/accounts/2fa/totp/deactivate/"))
 
     # 2. sign out, sign in again: the password alone is not enough
     client.post("/accounts/logout/")
@@ -189,3 +195,22 @@ def test_password_reset_explains_and_sends_nothing(make_user, mailoutbox):
     unknown = Client().post("/accounts/password/reset/", {"email": "nobody@example.com"})
     assert unknown.status_code in (200, 302)
     assert mailoutbox == []
+
+
+def test_recovery_code_completes_sign_in_once(make_user):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = make_user("ada")
+    TOTP.activate(user, generate_totp_secret())
+    code = RecoveryCodes.activate(user).get_unused_codes()[0]
+    client = Client()
+
+    assert sign_in(client, "ada")["Location"] == "/accounts/2fa/authenticate/"
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    assert client.get("/staff/tokens/").status_code == 200
+
+    again = Client()
+    sign_in(again, "ada")
+    assert again.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 200
+    assert again.get("/staff/tokens/").status_code == 302
