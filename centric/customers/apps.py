@@ -17,6 +17,33 @@ def _ensure_search_indexes(sender, using="default", **kwargs) -> None:
             ensure_sqlite_search_index(connection, table)
 
 
+def _ensure_lifecycle_stages(sender, using="default", **kwargs) -> None:
+    """Seed the default stages when there are none: after migrate, and after a test flush.
+
+    Transactional tests (browser tests, the worker) end with a flush that empties every table,
+    data-migration seeds included; flush sends post_migrate, so the stages come back here.
+    A business that renamed or removed stages keeps its choice (only an empty table is seeded).
+    """
+    from django.db import connections
+
+    from centric.customers.choices import DEFAULT_LIFECYCLE_STAGES
+    from centric.customers.models import LifecycleStage
+
+    if LifecycleStage._meta.db_table not in connections[using].introspection.table_names():
+        return
+    stages = LifecycleStage.objects.using(using)
+    if stages.exists():
+        return
+    stages.bulk_create(
+        [
+            LifecycleStage(
+                key=key, label=str(label), position=index * 10, counts_as_customer=is_customer
+            )
+            for index, (key, label, is_customer) in enumerate(DEFAULT_LIFECYCLE_STAGES)
+        ]
+    )
+
+
 class CustomersConfig(AppConfig):
     name = "centric.customers"
     label = "customers"
@@ -24,4 +51,7 @@ class CustomersConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(
             _ensure_search_indexes, sender=self, dispatch_uid="customers_search_indexes"
+        )
+        post_migrate.connect(
+            _ensure_lifecycle_stages, sender=self, dispatch_uid="customers_lifecycle_stages"
         )
