@@ -149,7 +149,9 @@ def _person_context(request: HttpRequest, person: Person, *, tab: str) -> dict[s
         "memberships": list(person.memberships.all()),
         "tags": list(person.tags.all()),
         "custom_field_rows": _custom_field_rows(person, CustomFieldDefinition.RecordType.PERSON),
-        "consent_rows": [(label, consents.get(value)) for value, label in ConsentPurpose.choices],
+        "consent_rows": [
+            (value, label, consents.get(value)) for value, label in ConsentPurpose.choices
+        ],
         "utm": [
             (label, getattr(person, name))
             for name, label in (
@@ -278,7 +280,14 @@ def person_update(request: HttpRequest, pk: int) -> HttpResponse:
         form = PersonForm(with_contacts=False)
         form.set_initial_from(person)
     return render(
-        request, "customers/person_form.html", {"form": form, "person": person}, status=status
+        request,
+        "customers/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "can_delete": request.user.has_perm("customers.delete_person"),
+        },
+        status=status,
     )
 
 

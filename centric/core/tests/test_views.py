@@ -142,3 +142,23 @@ def test_unknown_page_uses_the_custom_404(logged_in_client, seller):
     response = logged_in_client(seller).get("/no-such-page/")
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_page_assets_are_local_and_well_under_300_kb(logged_in_client, seller):
+    """Everything a page loads comes from this host (built by `npm run build`) and is small."""
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    body = logged_in_client(seller).get(reverse("customers:person_list")).content.decode()
+    urls = set(re.findall(r'(?:src|href)="(/static/[^"#]+)', body))
+    assert "/static/vendor/htmx/htmx.min.js" in urls
+    assert "/static/vendor/lucide/sprite.svg" in urls
+    total = 0
+    for url in urls:
+        path = finders.find(url.removeprefix("/static/"))
+        assert path, f"{url} is missing: run `npm ci && npm run build`"
+        with open(path, "rb") as handle:
+            total += len(handle.read())
+    assert total < 150 * 1024, total

@@ -523,3 +523,49 @@ def test_organisation_list_query_count_does_not_grow_with_page_size(
         client.get(reverse("customers:organisation_list"), {"size": 10})
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("customers:organisation_list"), {"size": 100})
+
+
+@pytest.mark.django_db
+def test_person_page_query_count_does_not_grow_with_the_record(
+    client_for, seller, django_assert_max_num_queries
+):
+    from centric.customers.services import contact_point_add, membership_set
+    from centric.interactions.services import interaction_create
+
+    person = make_person(actor=seller, phone="0803 000 0001", tags=["VIP"])
+    client = client_for(seller)
+    url = reverse("customers:person_detail", args=[person.pk])
+    client.get(url)
+    with django_assert_max_num_queries(30) as small:
+        client.get(url)
+    for index in range(5):
+        contact_point_add(owner=person, kind="email", value=f"p{index}@example.com")
+        membership_set(
+            person=person, organisation=organisation_create(actor=seller, name=f"Org {index}")
+        )
+        consent_record(person=person, purpose="marketing_sms", status="granted", method="form")
+    for index in range(30):
+        interaction_create(person=person, channel="sms", kind="message", summary=f"m{index}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["timeline_page"].items) == 20
+
+
+@pytest.mark.django_db
+def test_manager_may_delete_a_person_front_office_may_not(client_for, seller, make_user, sales):
+    person = make_person(actor=seller)
+    assert (
+        client_for(seller).post(reverse("customers:person_delete", args=[person.pk])).status_code
+        == 403
+    )
+    manager = make_user("boss", role="Manager", team=sales)
+    sales.lead = manager
+    sales.save()
+    client = client_for(manager)
+    assert (
+        "Delete person"
+        in client.get(reverse("customers:person_update", args=[person.pk])).content.decode()
+    )
+    response = client.post(reverse("customers:person_delete", args=[person.pk]))
+    assert response.status_code == 302
+    assert not Person.objects.filter(pk=person.pk).exists()
