@@ -66,7 +66,12 @@ def decode_cursor(cursor: str, width: int) -> tuple[list[Any], str]:
 
 
 def _after(ordering: list[str], values: list[Any], *, reverse: bool) -> Q:
-    """Rows strictly after `values` in `ordering` (or before, when reverse)."""
+    """Rows strictly after `values` in `ordering` (or before, when reverse).
+
+    The OR-chain alone is only a filter to PostgreSQL, so a page deep in the list would scan every
+    row before it; the redundant bound on the first column (`last_name >= …`) lets the sort index
+    start the scan at the cursor, so page 10,000 costs what page 1 does.
+    """
     condition = Q()
     equal_so_far = Q()
     for name, value in zip(ordering, values, strict=True):
@@ -76,6 +81,11 @@ def _after(ordering: list[str], values: list[Any], *, reverse: bool) -> Q:
         step = Q(**{f"{column}__gt" if greater else f"{column}__lt": value})
         condition |= equal_so_far & step
         equal_so_far &= Q(**{column: value})
+    first, value = ordering[0], values[0]
+    if len(ordering) > 1 and value is not None:
+        column = first.lstrip("-")
+        greater = first.startswith("-") == reverse
+        condition = Q(**{f"{column}__gte" if greater else f"{column}__lte": value}) & condition
     return condition
 
 
