@@ -61,6 +61,7 @@ class ImportJob(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.UPLOADED
     )
+    headers = models.JSONField(_("columns of the file"), default=list, blank=True)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     match_by = models.CharField(
         _("match existing records by"),

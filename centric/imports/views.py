@@ -191,7 +191,7 @@ class _Echo:
 @require_GET
 def rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     job = _job(request, pk)
-    headers = list((job.mapping or {}).keys())
+    headers = job.headers or list((job.mapping or {}).keys())
 
     def rows():
         writer = csv.writer(_Echo())

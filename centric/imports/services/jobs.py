@@ -65,6 +65,7 @@ def job_create(
         raise
     job.encoding = table.encoding
     job.notes = "\n".join(table.notes)
+    job.headers = table.headers
     job.mapping = suggest_mapping(table.headers, record_type)
     job.save()
     return job
@@ -92,7 +93,7 @@ def job_configure(
 def job_preview(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> tuple[list[str], list[dict]]:
     """The first rows as they would be saved (normalised), each with its problems."""
     table = job_table(job)
-    mapping = {h: t for h, t in (job.mapping or {}).items() if t}
+    mapping = {h: (job.mapping or {}).get(h) for h in table.headers if (job.mapping or {}).get(h)}
     preparer = RowPreparer(record_type=job.record_type, headers=table.headers, mapping=mapping)
     targets = list(dict.fromkeys(mapping.values()))
     result = []
@@ -372,6 +373,7 @@ def import_file(
         file_format=file_format,
         encoding=table.encoding,
         notes="\n".join(table.notes),
+        headers=table.headers,
         mapping={h: cleaned.get(h, "") for h in table.headers},
         match_by=match_by,
         dry_run=dry_run,

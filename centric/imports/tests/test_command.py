@@ -1,0 +1,60 @@
+"""`centric import people|organisations FILE` (call_command)."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from centric.customers.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args) -> str:
+    out = io.StringIO()
+    call_command("import", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_import_prints_summary_and_rejected_rows(write_file, make_user):
+    make_user("bisi")
+    path = write_file(
+        "p.csv",
+        "Ref,Given name,Family name,GSM,Notes\nR1,Ada,Okafor,0803 123 4567,x\nR2,Bad,Phone,99,y\n",
+    )
+
+    dry = _run("people", str(path), "--dry-run", "--mapping", "Ref=external_id", "Notes=")
+    real = _run("people", str(path), "--owner", "bisi", "--mapping", "Ref=external_id")
+    again = _run("people", str(path), "--owner", "bisi", "--mapping", "Ref=external_id")
+
+    assert dry.splitlines()[0] == (
+        "Dry run (nothing saved): 2 rows: 1 created, 0 updated, 0 unchanged, 1 rejected."
+    )
+    assert "  line 3: Phone: “99” is not a valid phone number." in dry
+    assert real.splitlines()[0] == "2 rows: 1 created, 0 updated, 0 unchanged, 1 rejected."
+    assert again.splitlines()[0] == "2 rows: 0 created, 0 updated, 1 unchanged, 1 rejected."
+    person = Person.objects.get()
+    assert (person.external_id, person.owner.username) == ("R1", "bisi")
+
+
+def test_match_by_email_and_organisations(write_file):
+    people = write_file("p.csv", "First name,Last name,Email\nAda,Okafor,ada@example.com\n")
+    _run("people", str(people), "--match-by", "email")
+    updated = _run("people", str(people), "--match-by", "email")
+    organisations = write_file("o.csv", "Organisation,Industry\nBalogun Stores,Retail\n")
+
+    output = _run("organisations", str(organisations))
+
+    assert "0 created, 0 updated, 1 unchanged" in updated
+    assert output.startswith("1 rows: 1 created")
+
+
+def test_fatal_file_errors_exit_non_zero(write_file):
+    with pytest.raises(CommandError, match="not a text"):
+        _run("people", str(write_file("x.csv", b"\x00\x01\x02" * 1000)))
+    with pytest.raises(CommandError, match="no column for"):
+        _run("people", str(write_file("y.csv", "Phone\n0803 123 4567\n")))
+    with pytest.raises(CommandError, match="There is no file"):
+        _run("people", "/nonexistent/file.csv")
+    with pytest.raises(CommandError, match="no column “Nope”"):
+        _run("people", str(write_file("z.csv", "First name\nAda\n")), "--mapping", "Nope=email")
