@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from centric.customers.models import Consent, ContactPoint, LifecycleStage, Person
+from centric.extras.models import CustomFieldDefinition
 from centric.staff.models import Team
 
 HIDDEN_FIELDS = {"version", "value_normalized", "custom_fields"}
@@ -61,6 +62,9 @@ class _Names:
         self.users = {user.pk: str(user) for user in users}
         self.teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
         self.stages = dict(LifecycleStage.objects.values_list("key", "label"))
+        self.custom_labels = dict(
+            CustomFieldDefinition.objects.filter(record_type="person").values_list("key", "label")
+        )
 
     def show(self, model: type, name: str, value: Any) -> str:
         if value is None or value == "":
@@ -116,7 +120,7 @@ def _entries(records: list[Any], model: type, names: _Names, subject_of: Any) ->
                         if old.get(key) != new.get(key):
                             entry.changes.append(
                                 Change(
-                                    field=key,
+                                    field=names.custom_labels.get(key, key),
                                     old=names.show(model, key, old.get(key)),
                                     new=names.show(model, key, new.get(key)),
                                 )

@@ -162,3 +162,19 @@ def test_page_assets_are_local_and_well_under_300_kb(logged_in_client, seller):
         with open(path, "rb") as handle:
             total += len(handle.read())
     assert total < 150 * 1024, total
+
+
+def test_the_500_page_stands_alone():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html
+    assert "/static/centric/app.css" in html
+
+
+@pytest.mark.django_db
+def test_forbidden_pages_use_the_custom_403(logged_in_client, make_user):
+    reader = make_user("reader", role="Read only")
+    response = logged_in_client(reader).get(reverse("customers:person_create"))
+    assert response.status_code == 403
+    assert "You are not allowed to do that" in response.content.decode()

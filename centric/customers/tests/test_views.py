@@ -569,3 +569,30 @@ def test_manager_may_delete_a_person_front_office_may_not(client_for, seller, ma
     response = client.post(reverse("customers:person_delete", args=[person.pk]))
     assert response.status_code == 302
     assert not Person.objects.filter(pk=person.pk).exists()
+
+
+@pytest.mark.django_db
+def test_history_shows_custom_field_and_contact_changes_with_labels(client_for, seller):
+    from centric.customers.services import contact_point_update
+
+    custom_field_create(record_type="person", key="loyalty_tier", label="Loyalty tier")
+    person = make_person(
+        actor=seller, phone="0803 123 4567", custom_fields={"loyalty_tier": "silver"}
+    )
+    person_update(
+        person=person,
+        actor=seller,
+        expected_version=person.version,
+        custom_fields={"loyalty_tier": "gold"},
+    )
+    point = person.contact_points.get()
+    contact_point_update(point=point, actor=seller, label="shop")
+    body = (
+        client_for(seller)
+        .get(reverse("customers:person_history", args=[person.pk]))
+        .content.decode()
+    )
+    assert "Loyalty tier" in body
+    assert "<del>silver</del> → <ins>gold</ins>" in body
+    assert "<del>—</del> → <ins>shop</ins>" in body
+    assert "Phone: 0803 123 4567" in body
