@@ -177,6 +177,29 @@ class OrganisationPage(Schema):
     previous_cursor: str | None
 
 
+class ChangeOut(Schema):
+    field: str
+    old: str
+    new: str
+
+
+class HistoryEntryOut(Schema):
+    when: dt.datetime
+    who_id: int | None
+    who: str | None
+    action: str
+    subject: str
+    changes: list[ChangeOut]
+
+    @staticmethod
+    def resolve_who_id(obj: Any) -> int | None:
+        return obj.who.pk if obj.who is not None else None
+
+    @staticmethod
+    def resolve_who(obj: Any) -> str | None:
+        return str(obj.who) if obj.who is not None else None
+
+
 class StageOut(Schema):
     key: str
     label: str
@@ -448,6 +471,17 @@ def delete_person(request: HttpRequest, person_id: Id):
     require_change(user, person)
     services.person_delete(person=person, actor=user)
     return 204, None
+
+
+@people_router.get(
+    "/{person_id}/history",
+    response=list[HistoryEntryOut],
+    summary="A person's field history: who changed what, when, from what to what",
+)
+def get_person_history(request: HttpRequest, person_id: Id):
+    from centric.customers.history import person_history
+
+    return person_history(_get_person(request.auth, person_id))
 
 
 # --- Organisations ----------------------------------------------------------------------------

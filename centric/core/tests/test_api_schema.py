@@ -6,6 +6,7 @@ asserts: no 5xx, every status code and content type is documented, and bodies ma
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -70,7 +71,8 @@ def test_docs_load_nothing_from_another_host(client):
     assert "<script>" not in html
 
 
-COVERAGE = False
+# Deeper runs: CENTRIC_FUZZ_EXAMPLES=200 CENTRIC_FUZZ_COVERAGE=1 (minutes, not seconds).
+COVERAGE = os.environ.get("CENTRIC_FUZZ_COVERAGE") == "1"
 
 
 def _load_schema():
@@ -112,7 +114,7 @@ def admin_token(in_test_transaction, make_user):
 
 @schema.parametrize()
 @settings(
-    max_examples=6,
+    max_examples=int(os.environ.get("CENTRIC_FUZZ_EXAMPLES", "6")),
     derandomize=True,
     deadline=None,
     database=None,

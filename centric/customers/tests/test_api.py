@@ -247,6 +247,7 @@ def _paths(p: int, o: int, c: int):
         ("get", f"/api/v1/people/{p}/memberships", None),
         ("post", f"/api/v1/people/{p}/memberships", {"organisation_id": o}),
         ("get", f"/api/v1/people/{p}/consents", None),
+        ("get", f"/api/v1/people/{p}/history", None),
         (
             "post",
             f"/api/v1/people/{p}/consents",
@@ -579,3 +580,15 @@ def test_memberships_and_consent(world, records, api_client):
 def test_lifecycle_stages_are_listed(world, api_client):
     stages = api_client(world["reader"]).get("/api/v1/lifecycle-stages").json()
     assert [s["key"] for s in stages][:2] == ["subscriber", "lead"]
+
+
+def test_field_history_says_who_changed_what(world, api_client):
+    person = make_person(actor=world["ada"], first_name="Kemi")
+    client = api_client(world["ada"])
+    call(client, "patch", f"/api/v1/people/{person.pk}", {"first_name": "Kemisola"})
+    history = client.get(f"/api/v1/people/{person.pk}/history")
+    assert history.status_code == 200, history.content
+    latest = history.json()[0]
+    assert latest["who_id"] == world["ada"].pk
+    assert {"field": "first name", "old": "Kemi", "new": "Kemisola"} in latest["changes"]
+    assert_problem(api_client(world["bola"]).get(f"/api/v1/people/{person.pk}/history"), 404)
