@@ -315,7 +315,9 @@ def _frequencies(column: np.ndarray) -> dict[str, float]:
         elif value:
             counter[value] += 1
     total = sum(counter.values()) or 1
-    return {value: count / total for value, count in counter.items()}
+    # Leave-one-out: how often *another* record holds the value, so a pair of duplicates does not
+    # make its own shared value look common.
+    return {value: max(count - 1, 1) / total for value, count in counter.items()}
 
 
 def _swap_names(left: dict, right: dict, first: str, last: str) -> None:

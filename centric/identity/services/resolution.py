@@ -179,3 +179,20 @@ def resolution_run(
         )
     summary["result"] = result
     return summary
+
+
+@transaction.atomic
+def resolution_request(*, actor: Any) -> ResolutionRun:
+    """Queue a full resolution; the task is enqueued only if this transaction commits."""
+    from centric.identity.tasks import resolve_people
+
+    running = ResolutionRun.objects.filter(
+        status__in=[ResolutionRun.Status.QUEUED, ResolutionRun.Status.RUNNING]
+    ).first()
+    if running is not None:
+        return running
+    run = ResolutionRun.objects.create(
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None
+    )
+    transaction.on_commit(lambda: resolve_people.enqueue(run.pk))
+    return run
