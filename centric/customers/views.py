@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -139,7 +140,9 @@ def _custom_field_rows(record: Any, record_type: str) -> list[tuple[str, Any]]:
 
 def _person_context(request: HttpRequest, person: Person, *, tab: str) -> dict[str, Any]:
     contact_points = list(person.contact_points.all())
-    consents = {consent.purpose: consent for consent in person.consents.all()}
+    consent_list = list(person.consents.all())
+    prefetch_related_objects(consent_list, "recorded_by")
+    consents = {consent.purpose: consent for consent in consent_list}
     return {
         "person": person,
         "tab": tab,

@@ -533,6 +533,7 @@ def test_person_page_query_count_does_not_grow_with_the_record(
     from centric.interactions.services import interaction_create
 
     person = make_person(actor=seller, phone="0803 000 0001", tags=["VIP"])
+    consent_record(person=person, purpose="marketing_phone", status="denied", method="staff")
     client = client_for(seller)
     url = reverse("customers:person_detail", args=[person.pk])
     client.get(url)
@@ -543,7 +544,10 @@ def test_person_page_query_count_does_not_grow_with_the_record(
         membership_set(
             person=person, organisation=organisation_create(actor=seller, name=f"Org {index}")
         )
-        consent_record(person=person, purpose="marketing_sms", status="granted", method="form")
+    for purpose in ("marketing_sms", "marketing_email", "profiling"):
+        consent_record(
+            person=person, purpose=purpose, status="granted", method="staff", actor=seller
+        )
     for index in range(30):
         interaction_create(person=person, channel="sms", kind="message", summary=f"m{index}")
     with django_assert_max_num_queries(len(small.captured_queries)):
