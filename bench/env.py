@@ -116,6 +116,17 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def load_average() -> str:
+    """The 1-minute load average and what it means on this machine (others may share it)."""
+    try:
+        one = os.getloadavg()[0]
+    except OSError:
+        return "unknown"
+    cores = os.cpu_count() or 1
+    busy = " — the machine was busy with other work, figures are pessimistic" if one > cores else ""
+    return f"load average {one:.1f} on {cores} cores{busy}"
+
+
 def machine_line(info: dict | None = None) -> str:
     info = info or machine()
     extra = f", PostgreSQL {info['postgresql']}" if "postgresql" in info else ""

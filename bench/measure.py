@@ -72,6 +72,7 @@ class Result:
     bar: str
     ok: bool | None  # None: not measured (explained in `note`)
     note: str = ""
+    load: str = field(default="")
 
     @property
     def verdict(self) -> str:
@@ -89,11 +90,14 @@ class Run:
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     def add(self, result: Result) -> Result:
+        from bench.env import load_average
+
+        result.load = result.load or load_average()
         self.results.append(result)
         print(f"  {result.name}: {result.figure} — bar {result.bar} — {result.verdict}")
         if result.note:
             print(f"    {result.note}")
-        print(f"    machine: {self.machine}")
+        print(f"    machine: {self.machine}; {result.load}")
         return result
 
     def markdown(self) -> str:
@@ -103,11 +107,14 @@ class Run:
             f"- Machine: {self.machine}",
             f"- Dataset: {self.dataset}",
             "",
-            "| benchmark | figure | bar | verdict |",
-            "|---|---|---|---|",
+            "| benchmark | figure | bar | verdict | load when measured |",
+            "|---|---|---|---|---|",
         ]
         for result in self.results:
-            lines.append(f"| {result.name} | {result.figure} | {result.bar} | {result.verdict} |")
+            lines.append(
+                f"| {result.name} | {result.figure} | {result.bar} | {result.verdict} "
+                f"| {result.load.split(' — ')[0]} |"
+            )
         notes = [f"{r.name}: {r.note}" for r in self.results if r.note] + self.notes
         if notes:
             lines.append("")
