@@ -1,5 +1,6 @@
 """Send members of roles that require TOTP to set it up before they do anything else."""
 
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -21,5 +22,11 @@ class RequireMfaMiddleware:
             from allauth.mfa.models import Authenticator
 
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                return redirect(reverse("mfa_activate_totp"))
+                target = reverse("mfa_activate_totp")
+                if request.headers.get("HX-Request") == "true":
+                    # An htmx request would swap the set-up page into a fragment: load it whole.
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return redirect(target)
         return self.get_response(request)

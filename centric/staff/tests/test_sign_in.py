@@ -158,6 +158,10 @@ def test_role_requiring_mfa_sends_members_to_set_it_up(make_user, roles, clock, 
     blocked = client.get("/staff/tokens/")
     assert blocked.status_code == 302
     assert blocked["Location"] == "/accounts/2fa/totp/activate/"
+    fragment = client.get("/settings/", headers={"HX-Request": "true"})
+    assert fragment.status_code == 204
+    assert fragment["HX-Redirect"] == "/accounts/2fa/totp/activate/"
+    assert client.get("/api/v1/openapi.json").status_code == 200
     page = client.get(blocked["Location"])
     assert "Your role requires two-factor sign-in" in page.content.decode()
 
