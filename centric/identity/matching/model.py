@@ -254,9 +254,12 @@ class Matcher:
         )
         levels = self.comparison_levels(table, left, right)
         u = self.estimate_u(table)
-        self.parameters = (
-            self.estimate_m(levels, u) if len(levels) else Parameters(m=u, u=u, prior=0.5)
-        )
+        if len(levels):
+            self.parameters = self.estimate_m(levels, u)
+        else:  # nothing to learn from: the weak prior on m stands
+            self.parameters = Parameters(
+                m=[_initial_m(c) for c in self.settings.comparisons], u=u, prior=0.5
+            )
         expected_matches = self.parameters.prior * len(levels)
         self.parameters.global_prior = min(
             max(expected_matches, 1.0) / max(_possible_pairs(table, self.settings), 1), 0.5
