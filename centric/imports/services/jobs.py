@@ -8,9 +8,11 @@ after the last committed batch (its `processed` counter is written in the batch'
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from centric.imports.fields import clean_mapping, suggest_mapping
 from centric.imports.models import ImportJob, ImportRejection, JobStatus, MatchBy, RecordType
 from centric.imports.parsing import ImportFileError, Table, check_size, format_of, open_table
-from centric.imports.services.rows import PreparedRow, RowPreparer, RowRejected
+from centric.imports.services.rows import PreparedRow, RowPreparer, RowRejected, prepared_rows
 from centric.imports.services.writer import BatchWriter, Outcome, write_batch
 
 logger = logging.getLogger(__name__)
@@ -103,7 +105,7 @@ def job_preview(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> tuple[list[str]
         item = {"line": row.line, "values": [], "error": row.error}
         if not row.error:
             try:
-                prepared = preparer.prepare(row.line, row.values)
+                prepared = preparer.resolve(preparer.prepare(row.line, row.values))
             except RowRejected as rejection:
                 item["error"] = rejection.reason
                 prepared = None
@@ -301,25 +303,24 @@ def _run(job: ImportJob, table: Table, mapping: dict, *, resume: int, batch_size
         )
         batch, early, consumed = [], Outcome(), 0
 
-    for index, row in enumerate(table.rows()):
-        if row.error:
-            if index >= resume:
-                early.rejections.append((row.line, row.error, row.values))
-                consumed += 1
-        else:
+    workers = 1
+    if job.total >= getattr(settings, "CENTRIC_IMPORT_PARALLEL_MIN_ROWS", 20_000):
+        workers = getattr(settings, "CENTRIC_IMPORT_WORKERS", None) or os.cpu_count() or 1
+    stream = prepared_rows(preparer, table.rows(), workers=workers)
+    for index, (line, values, prepared, reason) in enumerate(stream):
+        if prepared is not None:
             try:
-                prepared = preparer.prepare(row.line, row.values)
+                preparer.resolve(prepared)
                 reason = duplicate_reason(prepared)
-                if reason:
-                    raise RowRejected(reason)
             except RowRejected as rejection:
-                if index >= resume:
-                    early.rejections.append((row.line, rejection.reason, row.values))
-                    consumed += 1
-            else:
-                if index >= resume:
-                    batch.append(prepared)
-                    consumed += 1
+                reason = rejection.reason
+        if index < resume:
+            continue
+        consumed += 1
+        if reason:
+            early.rejections.append((line, reason, values))
+        else:
+            batch.append(prepared)
         if consumed >= batch_size:
             flush()
     flush()

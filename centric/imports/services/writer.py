@@ -24,6 +24,7 @@ from centric.customers.services.people import person_search_name
 from centric.extras.models import Tag
 from centric.extras.services import tag_get_or_create
 from centric.imports.models import MatchBy, RecordType
+from centric.imports.services import bulk
 from centric.imports.services.rows import PreparedRow
 
 PERSON_HISTORY_EXCLUDED = {"search_name", "primary_email", "primary_phone", "updated_at"}
@@ -77,6 +78,8 @@ class BatchWriter:
         self.tag_ids: dict[str, int] = {}
         self.organisation_ids: dict[str, int] = {}
         self.created_cache_keys: list[tuple[dict, str]] = []
+        self.new_record = bulk.InstanceFactory(self.model)
+        self.new_point = bulk.InstanceFactory(ContactPoint)
         self.history_model = self.model.history.model
         self.tracked = {f.attname for f in self.history_model.tracked_fields}
 
@@ -225,13 +228,8 @@ class BatchWriter:
 
         created = [obj for _row, obj in new]
         if created:
-            self.model.objects.bulk_create(created)
-            self.model.history.bulk_history_create(
-                created,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-                default_date=now,
-            )
+            bulk.insert(self.model, created)
+            bulk.insert_history(self.model, created, user=self.actor, reason=self.reason, date=now)
         outcome.created += len(created)
 
         existing_points: dict[int, set[tuple[str, str]]] = {}
@@ -265,23 +263,21 @@ class BatchWriter:
                 changed_objects.append(obj)
                 touched.add(obj.pk)
         if new_points:
-            ContactPoint.objects.bulk_create(new_points)
-            ContactPoint.history.bulk_history_create(
-                new_points,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-                default_date=now,
+            bulk.insert(ContactPoint, new_points)
+            bulk.insert_history(
+                ContactPoint, new_points, user=self.actor, reason=self.reason, date=now
             )
         if changed_objects:
             self.model.objects.bulk_update(changed_objects, sorted(update_fields))
             versioned = [o for o in changed_objects if getattr(o, "_import_versioned", False)]
             if versioned:
-                self.model.history.bulk_history_create(
+                bulk.insert_history(
+                    self.model,
                     versioned,
                     update=True,
-                    default_user=self.actor,
-                    default_change_reason=self.reason,
-                    default_date=now,
+                    user=self.actor,
+                    reason=self.reason,
+                    date=now,
                 )
         touched |= self._tags(new, matched)
         if self.is_people:
@@ -291,7 +287,7 @@ class BatchWriter:
         outcome.unchanged += len(matched) - len(touched)
 
     def _build(self, row: PreparedRow, now) -> Any:
-        obj = self.model(
+        obj = self.new_record(
             **{k: v for k, v in row.fields.items() if v not in (None, "") or k.endswith("_name")},
             external_id=row.external_id,
             custom_fields=dict(row.custom_fields),
@@ -326,11 +322,11 @@ class BatchWriter:
                 continue
             existing.add(key)
             group = _group(contact["kind"])
-            point = ContactPoint(
+            point = self.new_point(
                 **contact,
                 is_primary=group not in primaries,
                 created_at=now,
-                **{self.owner_attr: obj},
+                **{f"{self.owner_attr}_id": obj.pk},
             )
             primaries.add(group)
             points.append(point)
@@ -447,13 +443,8 @@ class BatchWriter:
                     )
                 )
         if created:
-            Consent.objects.bulk_create(created)
-            Consent.history.bulk_history_create(
-                created,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-                default_date=now,
-            )
+            bulk.insert(Consent, created)
+            bulk.insert_history(Consent, created, user=self.actor, reason=self.reason, date=now)
         touched: set[int] = set()
         with_consents = [(row, obj) for row, obj in matched if row.consents]
         if with_consents:
