@@ -410,3 +410,16 @@ def test_admin_removing_own_staff_role_is_refused_and_nothing_changes(roles, log
     boss.refresh_from_db()
     assert boss.first_name == ""
     assert list(boss.groups.values_list("name", flat=True)) == ["Administrator"]
+
+
+def test_role_edit_keeps_permissions_the_grid_does_not_show(admin_user, logged_in_client):
+    from centric.staff.services.users import role_create
+
+    role = role_create(
+        name="Integrations", permissions=["staff.view_user", "customers.view_person"]
+    )
+    logged_in_client(admin_user).post(
+        f"/staff/roles/{role.pk}/",
+        {"name": "Integrations", "permissions": ["customers.add_person"]},
+    )
+    assert role_permission_names(role) == ["customers.add_person", "staff.view_user"]
