@@ -11,10 +11,10 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
+from ninja.responses import Status
 from pydantic import ConfigDict, IPvAnyAddress
 
 from centric.core.api.idempotency import idempotent
@@ -150,14 +150,6 @@ class PersonOut(RecordOut):
     preferred_language: str
     primary_email: str
     primary_phone: str
-
-
-class PersonDetailOut(PersonOut):
-    memberships: list[MembershipOut]
-
-    @staticmethod
-    def resolve_memberships(obj: Person) -> list[Membership]:
-        return list(obj.memberships.all())
 
 
 class OrganisationOut(RecordOut):
@@ -383,15 +375,9 @@ def _organisations(user: Any, action: str = "view"):
 
 
 def _person_detail(user: Any, person_id: int) -> Person:
-    return (
-        _people(user)
-        .prefetch_related(
-            Prefetch(
-                "memberships", queryset=Membership.objects.select_related("organisation", "person")
-            )
-        )
-        .get(pk=person_id)
-    )
+    """The hot path (GET /people/{id}): the person, tags and contact points in three queries.
+    Memberships, consent and history are sub-resources, so this stays cheap."""
+    return _people(user).get(pk=person_id)
 
 
 def _get_person(user: Any, person_id: int) -> Person:
@@ -422,7 +408,7 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
     )
 
 
-@people_router.post("", response={201: PersonDetailOut}, summary="Create a person")
+@people_router.post("", response={201: PersonOut}, summary="Create a person")
 def create_person(request: HttpRequest, payload: PersonIn):
     user = request.auth
     require_model_perm(user, Person, "add")
@@ -431,12 +417,12 @@ def create_person(request: HttpRequest, payload: PersonIn):
         data = _record_fields(payload.dict(exclude_unset=True))
         contact_points = data.pop("contact_points", [])
         person = services.person_create(actor=user, contact_points=contact_points, **data)
-        return 201, to_json(PersonDetailOut, Person.objects.get(pk=person.pk))
+        return 201, to_json(PersonOut, Person.objects.get(pk=person.pk))
 
     return idempotent(request, create)
 
 
-@people_router.get("/{person_id}", response=PersonDetailOut, summary="Get a person")
+@people_router.get("/{person_id}", response=PersonOut, summary="Get a person")
 def get_person(request: HttpRequest, person_id: Id, response: HttpResponse):
     user = request.auth
     require_model_perm(user, Person, "view")
@@ -445,7 +431,7 @@ def get_person(request: HttpRequest, person_id: Id, response: HttpResponse):
     return person
 
 
-@people_router.patch("/{person_id}", response=PersonDetailOut, summary="Update a person")
+@people_router.patch("/{person_id}", response=PersonOut, summary="Update a person")
 def update_person(
     request: HttpRequest,
     person_id: Id,
@@ -470,7 +456,7 @@ def delete_person(request: HttpRequest, person_id: Id):
     person = _get_person(user, person_id)
     require_change(user, person)
     services.person_delete(person=person, actor=user)
-    return 204, None
+    return Status(204, None)
 
 
 @people_router.get(
@@ -559,7 +545,7 @@ def delete_organisation(request: HttpRequest, organisation_id: Id):
     organisation = _get_organisation(user, organisation_id)
     require_change(user, organisation)
     _organisation_delete(organisation=organisation, actor=user)
-    return 204, None
+    return Status(204, None)
 
 
 @transaction.atomic
@@ -618,7 +604,7 @@ def _delete_point(request, kind: str, owner_id: int, point_id: int):
     user = request.auth
     point = _point(user, kind, owner_id, point_id, "delete")
     services.contact_point_remove(point=point, actor=user)
-    return 204, None
+    return Status(204, None)
 
 
 @people_router.get(

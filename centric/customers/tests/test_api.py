@@ -9,6 +9,7 @@ from centric.core.models import AuditEvent
 from centric.customers.models import ContactPoint, Membership, Organisation, Person
 from centric.customers.services import organisation_create
 from centric.customers.tests.factories import make_person
+from centric.extras.models import Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -477,11 +478,14 @@ def test_get_person_is_a_handful_of_queries(world, api_client, django_assert_max
     person = make_person(actor=world["ada"], first_name="A", phone="08031234567", email="a@x.ng")
     organisation = organisation_create(actor=world["ada"], name="Org")
     Membership.objects.create(person=person, organisation=organisation)
+    person.tags.add(Tag.objects.create(name="VIP"))
     client = api_client(world["ada"])
     client.get(f"/api/v1/people/{person.pk}")
-    with django_assert_max_num_queries(9):
+    # token, permissions, visibility policy, teams, person, tags, contact points
+    with django_assert_max_num_queries(7):
         response = client.get(f"/api/v1/people/{person.pk}")
-    assert response.json()["memberships"][0]["organisation_name"] == "Org"
+    assert response.json()["tags"] == ["VIP"]
+    assert len(response.json()["contact_points"]) == 2
 
 
 # --- Contact points, memberships, consent ---------------------------------------------------------
