@@ -9,6 +9,7 @@ way, with the columns django-simple-history itself would fill.
 from __future__ import annotations
 
 import json
+import operator
 from typing import Any
 
 from django.db import connection, models
@@ -23,6 +24,25 @@ def _converter(field: models.Field):
     if isinstance(field, models.JSONField):
         return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
     return None
+
+
+def _rows(objects, attnames: list[str], converters: list, tail: tuple = ()) -> list[tuple]:
+    """The column values of each object, as tuples (attrgetter does the work in C)."""
+    getter = operator.attrgetter(*attnames)
+    conversions = [(i, c) for i, c in enumerate(converters) if c is not None]
+    if len(attnames) == 1:
+        values = [(getter(obj),) for obj in objects]
+    else:
+        values = [getter(obj) for obj in objects]
+    if not conversions and not tail:
+        return values
+    rows = []
+    for row in values:
+        row = list(row)
+        for index, convert in conversions:
+            row[index] = convert(row[index])
+        rows.append(tuple(row) + tail)
+    return rows
 
 
 def _copy(table: str, columns: list[str], rows: list[tuple]) -> None:
@@ -68,14 +88,7 @@ def insert(model: type[models.Model], objects: list[models.Model]) -> None:
         obj._state.db = connection.alias
         for attname in auto_stamps:
             setattr(obj, attname, now)
-    plan = [(f.attname, _converter(f)) for f in fields]
-    rows = [
-        tuple(
-            convert(getattr(obj, attname)) if convert else getattr(obj, attname)
-            for attname, convert in plan
-        )
-        for obj in objects
-    ]
+    rows = _rows(objects, [f.attname for f in fields], [_converter(f) for f in fields])
     _copy(model._meta.db_table, [f.column for f in fields], rows)
 
 
@@ -103,22 +116,10 @@ def insert_history(
         return
     history_model = model.history.model
     tracked = list(history_model.tracked_fields)
-    plan = []
-    columns = []
-    for field in tracked:
-        history_field = history_model._meta.get_field(field.name)
-        columns.append(history_field.column)
-        plan.append((field.attname, _converter(field)))
+    columns = [history_model._meta.get_field(f.name).column for f in tracked]
     columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
     tail = (date, reason or None, "~" if update else "+", user.pk if user is not None else None)
-    rows = [
-        tuple(
-            convert(getattr(obj, attname)) if convert else getattr(obj, attname)
-            for attname, convert in plan
-        )
-        + tail
-        for obj in objects
-    ]
+    rows = _rows(objects, [f.attname for f in tracked], [_converter(f) for f in tracked], tail)
     _copy(history_model._meta.db_table, columns, rows)
 
 

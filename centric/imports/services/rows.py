@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -13,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from centric.core.search import search_key
 from centric.customers.choices import ConsentStatus, ContactKind, Gender
 from centric.customers.models import LifecycleStage, Organisation, Person
 from centric.customers.services.contact_points import normalise_contact_value
+from centric.customers.services.people import person_search_name
 from centric.extras.models import CustomFieldDefinition
 from centric.extras.services import _coerce as coerce_custom_value
 from centric.imports.fields import ADDRESS_TARGETS, CONTACT_TARGETS, UTM
@@ -254,7 +257,29 @@ class RowPreparer:
         self._custom_fields(row, prepared, errors)
         if errors:
             raise RowRejected("; ".join(errors))
+        self._denormalised(prepared)
         return prepared
+
+    def _denormalised(self, prepared: PreparedRow) -> None:
+        """What the services keep beside the fields: the search key, the primary email/phone."""
+        fields = prepared.fields
+        if self.record_type != RecordType.PEOPLE:
+            fields["search_name"] = search_key(fields["name"])[:400]
+            return
+        fields["search_name"] = person_search_name(
+            SimpleNamespace(
+                first_name=fields.get("first_name", ""),
+                middle_name=fields.get("middle_name", ""),
+                last_name=fields.get("last_name", ""),
+            )
+        )
+        email = phone = ""
+        for contact in prepared.contacts:
+            if not email and contact["kind"] == ContactKind.EMAIL:
+                email = contact["value_normalized"]
+            if not phone and contact["kind"] in (ContactKind.PHONE, ContactKind.WHATSAPP):
+                phone = contact["value_normalized"]
+        fields["primary_email"], fields["primary_phone"] = email, phone
 
     def _names(self, row: list[str], fields: dict, errors: list[str]) -> None:
         first, middle, last = (

@@ -27,7 +27,8 @@ from centric.imports.models import MatchBy, RecordType
 from centric.imports.services import bulk
 from centric.imports.services.rows import PreparedRow
 
-PERSON_HISTORY_EXCLUDED = {"search_name", "primary_email", "primary_phone", "updated_at"}
+# Computed by RowPreparer for new records; for existing ones they follow from what changed.
+DENORMALISED = {"search_name", "primary_email", "primary_phone"}
 
 
 @dataclass
@@ -154,9 +155,11 @@ class BatchWriter:
             )
         return by_external, by_email, objects, allowed
 
+    def noun(self) -> str:
+        return _("person") if self.is_people else _("organisation")
+
     def _target(self, row, by_external, by_email, objects) -> tuple[Any, str]:
         """The existing record this row updates (or None to create), or a rejection reason."""
-        noun = _("person") if self.is_people else _("organisation")
         by_id = by_external.get(row.external_id) if row.external_id else None
         if self.match_by != MatchBy.EMAIL:
             return by_id, ""
@@ -174,11 +177,11 @@ class BatchWriter:
         if row.external_id and by_id is not None and by_id.pk != match.pk:
             return None, _(
                 "The email matches one %(noun)s but the external id “%(id)s” belongs to another."
-            ) % {"noun": noun, "id": row.external_id}
+            ) % {"noun": self.noun(), "id": row.external_id}
         if row.external_id and match.external_id and match.external_id != row.external_id:
             return None, _(
                 "The %(noun)s with this email has external id “%(theirs)s”, not “%(ours)s”."
-            ) % {"noun": noun, "theirs": match.external_id, "ours": row.external_id}
+            ) % {"noun": self.noun(), "theirs": match.external_id, "ours": row.external_id}
         return match, ""
 
     # --- writing --------------------------------------------------------------------------
@@ -297,21 +300,7 @@ class BatchWriter:
             obj.owner_id = self.default_owner_id
             if obj.team_id is None:
                 obj.team_id = self.default_team_id
-        if self.is_people:
-            obj.search_name = person_search_name(obj)
-            obj.primary_email = next(
-                (c["value_normalized"] for c in row.contacts if c["kind"] == ContactKind.EMAIL), ""
-            )
-            obj.primary_phone = next(
-                (
-                    c["value_normalized"]
-                    for c in row.contacts
-                    if c["kind"] in (ContactKind.PHONE, ContactKind.WHATSAPP)
-                ),
-                "",
-            )
-        else:
-            obj.search_name = search_key(obj.name)[:400]
+        # search_name, primary_email and primary_phone were computed by RowPreparer.
         return obj
 
     def _points(self, row, obj, existing: set, primaries: set, now) -> list[ContactPoint]:
@@ -335,7 +324,7 @@ class BatchWriter:
     def _apply(self, row: PreparedRow, obj: Any, points: list[ContactPoint]) -> set[str]:
         changed: set[str] = set()
         for name, value in row.fields.items():
-            if value in (None, ""):
+            if value in (None, "") or name in DENORMALISED:
                 continue
             if getattr(obj, name) != value:
                 setattr(obj, name, value)
