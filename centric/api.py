@@ -29,6 +29,16 @@ ERROR_STATUSES = {
     "422": "Invalid input",
 }
 WRITE_ERROR_STATUSES = {"409": "Conflict (stale version or duplicate)"}
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": (
+        "Makes a retried create safe: the same key with the same body replays the first "
+        "response instead of creating again; the same key with another body is a 422."
+    ),
+    "schema": {"type": "string", "maxLength": 255},
+}
 
 
 def _problem_405(view: Any) -> Any:
@@ -115,6 +125,8 @@ def _with_problem_responses(schema: Any) -> Any:
                     content = response.setdefault("content", {})
                     content.pop("application/json", None)
                     content[errors.PROBLEM_CONTENT_TYPE] = {"schema": problem_ref}
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             statuses = dict(ERROR_STATUSES)
             if method in ("post", "patch", "put", "delete"):
                 statuses.update(WRITE_ERROR_STATUSES)
@@ -149,6 +161,8 @@ errors.install(api)
 def _mount() -> None:
     from centric.customers.api import organisations_router, people_router, stages_router
     from centric.extras.api import custom_fields_router, tags_router
+    from centric.identity.api import count_router as customers_count_router
+    from centric.identity.api import router as identity_router
     from centric.interactions.api import router as interactions_router
     from centric.staff.api import teams_router, users_router
 
@@ -160,6 +174,8 @@ def _mount() -> None:
     api.add_router("/lifecycle-stages", stages_router, tags=["lifecycle stages"])
     api.add_router("/users", users_router, tags=["users"])
     api.add_router("/teams", teams_router, tags=["teams"])
+    api.add_router("/customers", customers_count_router, tags=["customers"])
+    api.add_router("/identity", identity_router, tags=["identity resolution"])
 
 
 _mount()

@@ -21,6 +21,7 @@ from centric.identity.matching.table import RecordTable
 from centric.identity.matching.text import canonical_first_name, nickname_map
 
 EPSILON = 1e-9
+U_PRIOR_STRENGTH = 200.0
 
 
 @dataclass
@@ -165,11 +166,16 @@ class Matcher:
     def estimate_u(self, table: RecordTable) -> list[np.ndarray]:
         left, right = self._random_pairs(table)
         levels = self.comparison_levels(table, left, right)
+        # A tiny table has few distinct pairs however often we sample it: weigh the sample by the
+        # pairs that really exist, against a weak prior that strangers rarely agree.
+        effective = min(len(left), _possible_pairs(table, self.settings))
         result = []
         for k, comparison in enumerate(self.settings.comparisons):
             counts = np.bincount(levels[:, k], minlength=comparison.level_count).astype(float)
             counts[MISSING] = 0
-            counts[1:] += 0.5  # smoothing: no level is impossible
+            if counts[1:].sum() > 0:
+                counts[1:] *= effective / counts[1:].sum()
+            counts[1:] += U_PRIOR_STRENGTH * _prior_u(comparison)[1:]
             u = counts / counts[1:].sum()
             u[MISSING] = 1.0
             result.append(u)
@@ -285,6 +291,14 @@ def _possible_pairs(table: RecordTable, settings: MatchSettings) -> int:
         first = int((table.source == 0).sum())
         return first * (n - first)
     return n * (n - 1) // 2
+
+
+def _prior_u(comparison: Comparison) -> np.ndarray:
+    """Strangers rarely agree: a little mass on each agreeing level, the rest on "different"."""
+    u = np.full(comparison.level_count, 0.002)
+    u[-1] = 1.0 - 0.002 * (comparison.level_count - 2)
+    u[MISSING] = 1.0
+    return u
 
 
 def _initial_m(comparison: Comparison) -> np.ndarray:

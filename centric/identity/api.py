@@ -1,0 +1,349 @@
+"""Identity resolution and the customer count over the API.
+
+Thin adapters over `selectors`, `suggestions` and `services`; the same rules as the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
+from pydantic import ConfigDict
+
+from centric.core.api.idempotency import idempotent
+from centric.core.api.pagination import PageParams, page_body, page_of
+from centric.core.api.permissions import require_model_perm, require_perm
+from centric.core.api.render import to_json
+from centric.core.api.types import Id, text
+from centric.customers.models import Person
+from centric.identity import selectors
+from centric.identity.models import CandidatePair, Merge, ResolutionRun
+from centric.identity.services.merge import golden_record, merge_undo, people_merge
+from centric.identity.services.resolution import resolution_request
+from centric.identity.services.review import pair_decide
+from centric.identity.suggestions import duplicate_suggestions
+
+count_router = Router()
+router = Router()
+FORBID = ConfigDict(extra="forbid")
+
+
+class BreakdownOut(Schema):
+    active: int
+    at_risk: int
+    lapsed: int
+    lost: int
+
+
+class TrendOut(Schema):
+    month: str
+    customers: int
+    gained: int
+    lost: int
+
+
+class LostOut(Schema):
+    id: int
+    name: str
+    lost_at: str
+    lost_to: str
+
+
+class CountOut(Schema):
+    customers: int = Field(
+        description="One number: customers, duplicates resolved, non-customers excluded."
+    )
+    records: int = Field(description="Person records you may see, merged ones included.")
+    merged: int = Field(description="Records already merged into another.")
+    clustered: int = Field(
+        description="Records above the merge threshold with another, counted as one before anyone merges them."
+    )
+    identities: int = Field(description="records − merged − clustered.")
+    not_customers: int = Field(
+        description="Identities whose lifecycle stage does not count as a customer."
+    )
+    pending_pairs: int = Field(
+        description="Pairs of customers waiting in the review queue: the count may be at most this many fewer."
+    )
+    at_least: int
+    breakdown: BreakdownOut
+    trend: list[TrendOut]
+    lost_this_month: list[LostOut]
+    thresholds: dict[str, float]
+    explanation: str
+
+
+@count_router.get("/count", response=CountOut, summary="How many customers do we have?")
+def customers_count(request: HttpRequest):
+    user = request.auth
+    require_model_perm(user, Person, "view")
+    count = selectors.customer_count(user)
+    body = {
+        key: getattr(count, key)
+        for key in (
+            "customers",
+            "records",
+            "merged",
+            "clustered",
+            "identities",
+            "not_customers",
+            "pending_pairs",
+            "at_least",
+            "breakdown",
+            "trend",
+            "lost_this_month",
+            "thresholds",
+        )
+    }
+    body["explanation"] = (
+        f"{count.records} records − {count.merged} merged − {count.clustered} duplicates found = {count.identities} identities; "
+        f"− {count.not_customers} not customers = {count.customers} customers"
+        + (
+            f" (at most {count.pending_pairs} fewer: pairs waiting for review)"
+            if count.pending_pairs
+            else ""
+        )
+    )
+    return body
+
+
+class PersonBrief(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    primary_email: str
+    primary_phone: str
+    lifecycle_stage: str | None = Field(None, alias="lifecycle_stage_id")
+
+
+class EvidenceOut(Schema):
+    comparison: str
+    level: str
+    weight: float
+    left: str = ""
+    right: str = ""
+
+
+class PairOut(Schema):
+    id: int
+    probability: float
+    weight: float
+    status: str
+    person_low: PersonBrief
+    person_high: PersonBrief
+    evidence: list[EvidenceOut]
+
+
+class PairPage(Schema):
+    items: list[PairOut]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+class PairFilters(PageParams):
+    status: Literal["pending", "merged", "not_same", "stale"] = "pending"
+
+
+def _visible_pairs(user: Any):
+    visible = Person.objects.visible_to(user, include_merged=True).values("pk")
+    return CandidatePair.objects.filter(
+        Q(person_low__in=visible) & Q(person_high__in=visible)
+    ).select_related("person_low", "person_high")
+
+
+@router.get(
+    "/pairs", response=PairPage, summary="The review queue: possible duplicates with evidence"
+)
+def list_pairs(request: HttpRequest, filters: Query[PairFilters]):
+    user = request.auth
+    require_model_perm(user, Person, "view")
+    queryset = _visible_pairs(user).filter(status=filters.status)
+    return page_body(
+        page_of(
+            queryset, ordering=["-probability", "id"], cursor=filters.cursor, limit=filters.limit
+        )
+    )
+
+
+class DecisionIn(Schema):
+    model_config = FORBID
+    decision: Literal["merge", "not_same"]
+    survivor_id: Id | None = None
+    choices: dict[Annotated[str, Field(max_length=50)], Id] | None = Field(None, max_length=40)
+
+
+class MergeOut(Schema):
+    id: int
+    survivor_id: int
+    merged_ids: list[int]
+    merged_at: Any
+    is_automatic: bool
+    undone_at: Any | None
+    golden_choices: dict[str, int]
+
+
+class DecisionOut(Schema):
+    pair: PairOut
+    merge: MergeOut | None = None
+
+
+@router.post(
+    "/pairs/{pair_id}/decision",
+    response=DecisionOut,
+    summary="Merge a pair, or mark it not the same",
+)
+def decide_pair(request: HttpRequest, pair_id: Id, payload: DecisionIn):
+    user = request.auth
+    require_model_perm(user, Person, "change")
+    pair = get_object_or_404(_visible_pairs(user), pk=pair_id)
+    merge = pair_decide(
+        actor=user,
+        pair=pair,
+        decision=payload.decision,
+        survivor_id=payload.survivor_id,
+        choices=payload.choices,
+    )
+    pair.refresh_from_db()
+    return {"pair": pair, "merge": merge}
+
+
+class MergeIn(Schema):
+    model_config = FORBID
+    survivor_id: Id
+    other_ids: list[Id] = Field(min_length=1, max_length=20)
+    choices: dict[Annotated[str, Field(max_length=50)], Id] | None = Field(None, max_length=40)
+
+
+class GoldenFieldOut(Schema):
+    field: str
+    value: Any
+    source_id: int
+    rule: str
+
+
+def _people_for_merge(user: Any, payload: MergeIn) -> tuple[Person, list[Person]]:
+    ids = {payload.survivor_id, *payload.other_ids}
+    people = {p.pk: p for p in Person.objects.visible_to(user).filter(pk__in=ids)}
+    if len(people) != len(ids):
+        from django.http import Http404
+
+        raise Http404("Not found")
+    return people[payload.survivor_id], [
+        people[i] for i in payload.other_ids if i != payload.survivor_id
+    ]
+
+
+@router.post(
+    "/merges/preview", response=list[GoldenFieldOut], summary="Preview the golden record of a merge"
+)
+def preview_merge(request: HttpRequest, payload: MergeIn):
+    user = request.auth
+    require_model_perm(user, Person, "view")
+    survivor, others = _people_for_merge(user, payload)
+    return [
+        {
+            "field": g.field,
+            "value": g.value if not hasattr(g.value, "pk") else g.value.pk,
+            "source_id": g.source_id,
+            "rule": g.rule,
+        }
+        for g in golden_record(survivor=survivor, others=others, choices=payload.choices)
+    ]
+
+
+@router.post("/merges", response={201: MergeOut}, summary="Merge people into one (undoable)")
+def create_merge(request: HttpRequest, payload: MergeIn):
+    user = request.auth
+    require_model_perm(user, Person, "change")
+
+    def create() -> tuple[int, str]:
+        survivor, others = _people_for_merge(user, payload)
+        merge = people_merge(actor=user, survivor=survivor, others=others, choices=payload.choices)
+        return 201, to_json(MergeOut, merge)
+
+    return idempotent(request, create)
+
+
+def _visible_merges(user: Any):
+    return Merge.objects.filter(
+        survivor__in=Person.objects.visible_to(user, include_merged=True).values("pk")
+    )
+
+
+@router.get("/merges/{merge_id}", response=MergeOut, summary="A merge")
+def get_merge(request: HttpRequest, merge_id: Id):
+    user = request.auth
+    require_model_perm(user, Person, "view")
+    return get_object_or_404(_visible_merges(user), pk=merge_id)
+
+
+@router.post("/merges/{merge_id}/undo", response=MergeOut, summary="Undo a merge exactly")
+def undo_merge(request: HttpRequest, merge_id: Id):
+    user = request.auth
+    require_model_perm(user, Person, "change")
+    merge = get_object_or_404(_visible_merges(user), pk=merge_id)
+    merge_undo(actor=user, merge=merge)
+    merge.refresh_from_db()
+    return merge
+
+
+class RunOut(Schema):
+    id: int
+    status: str
+    stage: str
+    progress: int
+    records: int
+    pairs_scored: int
+    pairs_for_review: int
+    pairs_above_merge: int
+    clusters: int
+    auto_merged: int
+    created_at: Any
+    finished_at: Any | None
+    error: str
+
+
+@router.post("/runs", response={202: RunOut}, summary="Start a full resolution in the background")
+def start_run(request: HttpRequest):
+    user = request.auth
+    require_perm(user, "identity.add_resolutionrun")
+    return Status(202, resolution_request(actor=user))
+
+
+@router.get("/runs/{run_id}", response=RunOut, summary="Progress of a resolution run")
+def get_run(request: HttpRequest, run_id: Id):
+    user = request.auth
+    require_perm(user, "identity.view_resolutionrun")
+    return get_object_or_404(ResolutionRun, pk=run_id)
+
+
+class CandidateIn(Schema):
+    model_config = FORBID
+    first_name: text(100) = ""
+    last_name: text(100) = ""
+    date_of_birth: text(10) = ""
+    phones: list[text(40)] = Field(default_factory=list, max_length=10)
+    emails: list[text(254)] = Field(default_factory=list, max_length=10)
+    exclude_id: Id | None = None
+
+
+class SuggestionOut(Schema):
+    person: PersonBrief
+    probability: float
+    evidence: list[EvidenceOut]
+
+
+@router.post(
+    "/duplicates",
+    response=list[SuggestionOut],
+    summary="Who a person about to be saved may duplicate",
+)
+def check_duplicates(request: HttpRequest, payload: CandidateIn):
+    user = request.auth
+    require_model_perm(user, Person, "view")
+    record = payload.model_dump()
+    return duplicate_suggestions(user, record, exclude_id=record.pop("exclude_id"))
