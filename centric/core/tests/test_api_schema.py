@@ -131,3 +131,26 @@ def test_api_conforms_to_its_schema(case, admin_token):
             response_schema_conformance,
         ],
     )
+
+
+def test_every_operation_refuses_anonymous_callers_with_a_401_problem(client):
+    from centric.core.api.testing import assert_problem, call
+
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    checked = 0
+    for template, operations in paths.items():
+        path = re.sub(r"\{[^}]+\}", "1", template)
+        for method in operations:
+            response = call(client, method, path, {} if method in ("post", "patch") else None)
+            assert_problem(response, 401)
+            checked += 1
+    assert checked >= 30
+
+
+def test_post_operations_document_the_idempotency_key(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    posts = [ops["post"] for ops in paths.values() if "post" in ops]
+    assert posts
+    for operation in posts:
+        names = [p["name"] for p in operation.get("parameters", [])]
+        assert "Idempotency-Key" in names, operation["operationId"]
