@@ -309,12 +309,6 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- contact points, organisations, consent
 
 
-def _small_form_response(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    return render(request, template, context, status=status)
-
-
 @login_required
 def contact_point_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for_change(request.user, pk)
@@ -327,7 +321,7 @@ def contact_point_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Contact added."))
             return redirect("customers:person_detail", pk=person.pk)
-    return _small_form_response(
+    return render(
         request,
         "customers/contact_point_form.html",
         {"form": form, "person": person, "point": None},
@@ -362,7 +356,7 @@ def contact_point_edit(request: HttpRequest, pk: int, point_pk: int) -> HttpResp
         form = ContactPointForm(
             initial={name: getattr(point, name) for name in ContactPointForm.base_fields}
         )
-    return _small_form_response(
+    return render(
         request,
         "customers/contact_point_form.html",
         {"form": form, "person": person, "point": point},
@@ -400,7 +394,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Organisation added."))
             return redirect("customers:person_detail", pk=person.pk)
-    return _small_form_response(
+    return render(
         request,
         "customers/membership_form.html",
         {"form": form, "person": person},
@@ -431,7 +425,7 @@ def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("customers:person_detail", pk=person.pk)
-    return _small_form_response(
+    return render(
         request,
         "customers/consent_form.html",
         {"form": form, "person": person},

@@ -109,8 +109,3 @@ def sort_icon(context, key: str) -> str:
     if current == f"-{key}":
         return icon("chevron-down")
     return icon("arrow-up-down", "muted")
-
-
-@register.filter
-def field_id(bound_field) -> str:
-    return bound_field.auto_id if hasattr(bound_field, "auto_id") else ""
