@@ -156,6 +156,13 @@ class Matcher:
         rng = np.random.default_rng(self.settings.seed)
         size = self.settings.u_sample_size
         n = len(table)
+        if _possible_pairs(table, self.settings) <= size:
+            # Small table: every pair, exactly, instead of sampling the same pairs many times.
+            left, right = np.triu_indices(n, k=1)
+            if self.settings.link_only and table.source is not None:
+                keep = table.source[left] != table.source[right]
+                left, right = left[keep], right[keep]
+            return left.astype(np.int64), right.astype(np.int64)
         if self.settings.link_only and table.source is not None:
             zero, one = np.flatnonzero(table.source == 0), np.flatnonzero(table.source == 1)
             return rng.choice(zero, size), rng.choice(one, size)
