@@ -596,3 +596,36 @@ def test_field_history_says_who_changed_what(world, api_client):
     assert latest["who_id"] == world["ada"].pk
     assert {"field": "first name", "old": "Kemi", "new": "Kemisola"} in latest["changes"]
     assert_problem(api_client(world["bola"]).get(f"/api/v1/people/{person.pk}/history"), 404)
+
+
+def test_detail_and_list_show_the_same_tags_and_contact_points(world, api_client):
+    person = make_person(
+        actor=world["ada"], first_name="Ify", phone="08031234567", email="ify@x.ng", tags=["b", "A"]
+    )
+    call(
+        api_client(world["ada"]),
+        "post",
+        f"/api/v1/people/{person.pk}/contact-points",
+        {"kind": "phone", "value": "08039999999", "is_primary": True},
+    )
+    organisation = organisation_create(
+        actor=world["ada"],
+        name="Ify Stores",
+        tags=["Retail"],
+        contact_points=[{"kind": "website", "value": "ify.ng"}],
+    )
+    client = api_client(world["ada"])
+    for detail, listing in (
+        (f"/api/v1/people/{person.pk}", "/api/v1/people"),
+        (f"/api/v1/organisations/{organisation.pk}", "/api/v1/organisations"),
+    ):
+        one = client.get(detail).json()
+        [listed] = [item for item in client.get(listing).json()["items"] if item["id"] == one["id"]]
+        assert one == listed
+    one = client.get(f"/api/v1/people/{person.pk}").json()
+    assert one["tags"] == ["A", "b"]
+    assert [(p["kind"], p["is_primary"]) for p in one["contact_points"]] == [
+        ("email", True),
+        ("phone", True),
+        ("phone", False),
+    ]
