@@ -1,8 +1,8 @@
-"""Field history of a person: who changed what, when, from what to what.
+"""Field history of a person or organisation: who changed what, when, from what to what.
 
-Reads django-simple-history's records of the person, their contact points and their consent,
+Reads django-simple-history's records of the record, its contact points and (people) consent,
 compares each record with the one before it (`diff_against`) and returns entries newest first.
-The person was already read through the visibility rule by the caller.
+The record was already read through the visibility rule by the caller.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from centric.customers.models import Consent, ContactPoint, LifecycleStage, Person
+from centric.customers.models import Consent, ContactPoint, LifecycleStage, Organisation, Person
 from centric.extras.models import CustomFieldDefinition
 from centric.staff.models import Team
 
@@ -50,7 +50,7 @@ def _label(model: type, name: str) -> str:
 class _Names:
     """Display names for foreign keys stored as ids in history rows, fetched in bulk."""
 
-    def __init__(self, records: list[Any]) -> None:
+    def __init__(self, records: list[Any], *, record_type: str) -> None:
         user_ids, team_ids = set(), set()
         for record in records:
             for name in ("owner_id", "recorded_by_id"):
@@ -63,7 +63,9 @@ class _Names:
         self.teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
         self.stages = dict(LifecycleStage.objects.values_list("key", "label"))
         self.custom_labels = dict(
-            CustomFieldDefinition.objects.filter(record_type="person").values_list("key", "label")
+            CustomFieldDefinition.objects.filter(record_type=record_type).values_list(
+                "key", "label"
+            )
         )
 
     def show(self, model: type, name: str, value: Any) -> str:
@@ -131,45 +133,45 @@ def _entries(records: list[Any], model: type, names: _Names, subject_of: Any) ->
     return entries
 
 
+def _rows(manager: Any, **filters: Any) -> list[Any]:
+    return list(
+        manager.filter(**filters)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:LIMIT_PER_KIND]
+    )
+
+
+def _contact_subject(record: Any) -> str:
+    kinds = dict(ContactPoint._meta.get_field("kind").flatchoices)
+    return f"{kinds.get(record.kind, record.kind)}: {record.value}"
+
+
+def _consent_subject(record: Any) -> str:
+    purposes = dict(Consent._meta.get_field("purpose").flatchoices)
+    return str(
+        _("Consent: %(purpose)s") % {"purpose": purposes.get(record.purpose, record.purpose)}
+    )
+
+
 def person_history(person: Person) -> list[HistoryEntry]:
     """Every recorded change to the person, their contact points and consent, newest first."""
-    person_rows = list(
-        Person.history.filter(id=person.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[:LIMIT_PER_KIND]
-    )
-    point_rows = list(
-        ContactPoint.history.filter(person_id=person.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[:LIMIT_PER_KIND]
-    )
-    consent_rows = list(
-        Consent.history.filter(person_id=person.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[:LIMIT_PER_KIND]
-    )
-    names = _Names(person_rows + point_rows + consent_rows)
+    person_rows = _rows(Person.history, id=person.pk)
+    point_rows = _rows(ContactPoint.history, person_id=person.pk)
+    consent_rows = _rows(Consent.history, person_id=person.pk)
+    names = _Names(person_rows + point_rows + consent_rows, record_type="person")
     entries = _entries(person_rows, Person, names, lambda record: str(_("Profile")))
-    entries += _entries(
-        point_rows,
-        ContactPoint,
-        names,
-        lambda record: (
-            f"{dict(ContactPoint._meta.get_field('kind').flatchoices).get(record.kind, record.kind)}: {record.value}"
-        ),
-    )
-    entries += _entries(
-        consent_rows,
-        Consent,
-        names,
-        lambda record: str(
-            _("Consent: %(purpose)s")
-            % {
-                "purpose": dict(Consent._meta.get_field("purpose").flatchoices).get(
-                    record.purpose, record.purpose
-                )
-            }
-        ),
-    )
+    entries += _entries(point_rows, ContactPoint, names, _contact_subject)
+    entries += _entries(consent_rows, Consent, names, _consent_subject)
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+def organisation_history(organisation: Organisation) -> list[HistoryEntry]:
+    """Every recorded change to the organisation and its contact points, newest first."""
+    organisation_rows = _rows(Organisation.history, id=organisation.pk)
+    point_rows = _rows(ContactPoint.history, organisation_id=organisation.pk)
+    names = _Names(organisation_rows + point_rows, record_type="organisation")
+    entries = _entries(organisation_rows, Organisation, names, lambda record: str(_("Profile")))
+    entries += _entries(point_rows, ContactPoint, names, _contact_subject)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries

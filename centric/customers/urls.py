@@ -27,4 +27,9 @@ urlpatterns = [
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
+    path(
+        "organisations/<int:pk>/history/",
+        views.organisation_history,
+        name="organisation_history",
+    ),
 ]

@@ -29,6 +29,7 @@ from centric.customers.forms import (
     PersonFilterForm,
     PersonForm,
 )
+from centric.customers.history import organisation_history as build_organisation_history
 from centric.customers.history import person_history as build_person_history
 from centric.customers.models import ContactPoint, Organisation, Person
 from centric.customers.selectors import (
@@ -492,6 +493,16 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline_page": keyset_page(entries, ordering=["-occurred_at", "-id"], size=10),
     }
     return render_page(request, "customers/organisation_detail.html", context, partial="members")
+
+
+@login_required
+def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation_or_404(request.user, pk)
+    return render(
+        request,
+        "customers/organisation_history.html",
+        {"organisation": organisation, "history": build_organisation_history(organisation)},
+    )
 
 
 @login_required

@@ -602,3 +602,23 @@ def test_history_shows_custom_field_and_contact_changes_with_labels(client_for, 
     assert "<del>silver</del> → <ins>gold</ins>" in body
     assert "<del>—</del> → <ins>shop</ins>" in body
     assert "Phone: 0803 123 4567" in body
+
+
+@pytest.mark.django_db
+def test_organisation_history_shows_changes_and_hides_from_others(client_for, seller, outsider):
+    from centric.customers.services import organisation_update
+
+    VisibilityPolicy.objects.update_or_create(
+        record_type="customers.organisation", defaults={"level": "private"}
+    )
+    organisation = organisation_create(actor=seller, name="Balogun Traders", industry="Retail")
+    organisation_update(
+        organisation=organisation,
+        actor=seller,
+        expected_version=organisation.version,
+        industry="Wholesale",
+    )
+    url = reverse("customers:organisation_history", args=[organisation.pk])
+    body = client_for(seller).get(url).content.decode()
+    assert "<del>Retail</del> → <ins>Wholesale</ins>" in body
+    assert client_for(outsider).get(url).status_code == 404
