@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centric.core.audit import audit
 from centric.imports.fields import clean_mapping, suggest_mapping
 from centric.imports.models import ImportJob, ImportRejection, JobStatus, MatchBy, RecordType
 from centric.imports.parsing import ImportFileError, Table, check_size, format_of, open_table
@@ -236,6 +237,21 @@ def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
         raise
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, finished_at=timezone.now())
     job.refresh_from_db()
+    if not job.dry_run:
+        audit(
+            "import",
+            actor=job.created_by,
+            username="" if job.created_by else "command line",
+            detail={
+                "job": job.pk,
+                "record_type": job.record_type,
+                "file": job.original_filename,
+                "created": job.created,
+                "updated": job.updated,
+                "unchanged": job.unchanged,
+                "rejected": job.rejected,
+            },
+        )
     return job
 
 

@@ -32,6 +32,10 @@ def test_enqueued_import_is_run_by_the_worker(write_file, make_user):
     assert Person.objects.count() == 2
     result = DBTaskResult.objects.get()
     assert result.status == "SUCCESSFUL"
+    from centric.core.models import AuditEvent
+
+    event = AuditEvent.objects.get(kind="import")
+    assert (event.actor, event.detail["created"], event.detail["job"]) == (user, 2, job.pk)
 
 
 @pytest.mark.django_db
