@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from centric.core.errors import ApplicationError
@@ -81,8 +82,8 @@ def check_size(size: int) -> None:
     limit = settings.CENTRIC_IMPORT_MAX_BYTES
     if size > limit:
         raise ImportFileError(
-            _("The file is %(size)s MB; the largest file you can import is %(limit)s MB.")
-            % {"size": f"{size / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:.0f}"}
+            _("The file is %(size)s; the largest file you can import is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
         )
     if size == 0:
         raise ImportFileError(_("The file is empty."))

@@ -27,7 +27,7 @@ from centric.customers.models import Person
 from centric.customers.selectors import person_get
 from centric.imports import exporting
 from centric.imports.forms import MappingForm, UploadForm
-from centric.imports.models import ImportJob, JobStatus
+from centric.imports.models import ImportJob, JobStatus, MatchBy
 from centric.imports.parsing import ImportFileError
 from centric.imports.services import job_configure, job_create, job_preview, job_start
 from centric.imports.services.jobs import job_table
@@ -150,6 +150,8 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
             "preview_labels": preview_labels,
             "preview": preview,
             "is_mapped": job.status != JobStatus.UPLOADED,
+            "warn_no_key": job.match_by == MatchBy.EXTERNAL_ID
+            and "external_id" not in (job.mapping or {}).values(),
         },
         status=status,
     )

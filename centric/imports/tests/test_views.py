@@ -162,3 +162,30 @@ def test_import_never_updates_a_record_the_user_may_not_change(
     assert (job.created, job.updated, job.rejected) == (0, 0, 2)
     assert "may not change" in job.rejections.get(line=2).reason
     assert hidden.first_name == "Hidden"
+
+
+def test_ten_megabytes_of_garbage_and_oversize_uploads_are_clear_errors(
+    logged_in_client, manager, settings
+):
+    import os
+
+    client = logged_in_client(manager)
+
+    garbage = _upload(client, content=os.urandom(10 * 1024 * 1024), name="data.csv")
+    settings.CENTRIC_IMPORT_MAX_BYTES = 100
+    too_big = _upload(client)
+
+    assert garbage.status_code == 400 and "not a text (CSV) file" in garbage.content.decode()
+    assert too_big.status_code == 400
+    assert "the largest file you can import is" in too_big.content.decode()
+    assert ImportJob.objects.count() == 0
+
+
+def test_mapping_page_warns_when_nothing_identifies_a_row(logged_in_client, manager):
+    client = logged_in_client(manager)
+    _upload(client, content=b"First Name,Surname\nAda,Okafor\n")
+    job = ImportJob.objects.get()
+
+    page = client.get(f"/imports/{job.pk}/mapping/").content.decode()
+
+    assert "No column is mapped to External id" in page
