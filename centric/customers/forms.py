@@ -120,8 +120,9 @@ class CustomerRecordForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.editing = editing
         user_model = get_user_model()
         self.fields["owner"].queryset = user_model.objects.filter(is_active=True).order_by(
             "first_name", "last_name", "username"
@@ -138,6 +139,12 @@ class CustomerRecordForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.editing and not data.get("owner") and not data.get("team"):
+            # Creating without an owner makes the creator the owner; editing does not.
+            self.add_error(
+                "owner",
+                _("Choose an owner or a team: without either, only administrators can see it."),
+            )
         if self.custom_definitions:
             try:
                 custom_fields_clean(record_type=self.record_type, values=self.custom_fields_value())
@@ -281,6 +288,8 @@ PERSON_RECORD_FIELDS = (
     "utm_source",
     "utm_medium",
     "utm_campaign",
+    "lost_at",
+    "lost_to",
 )
 
 
@@ -298,6 +307,8 @@ class PersonForm(ContactInputsMixin, CustomerRecordForm):
     preferred_language = forms.CharField(
         label=_("Preferred language"), max_length=20, required=False
     )
+    lost_at = forms.DateField(label=_("Lost on"), required=False, widget=DateInput())
+    lost_to = forms.CharField(label=_("Lost to (competitor)"), max_length=150, required=False)
     phone = forms.CharField(
         label=_("Phone"),
         max_length=40,
@@ -341,6 +352,7 @@ class PersonForm(ContactInputsMixin, CustomerRecordForm):
     ]
 
     def __init__(self, *args: Any, with_contacts: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("editing", not with_contacts)
         super().__init__(*args, **kwargs)
         if not with_contacts:
             for name in self.contact_fields:
@@ -361,9 +373,11 @@ class PersonForm(ContactInputsMixin, CustomerRecordForm):
             "last_name",
             "gender",
             "preferred_language",
+            "lost_to",
         ):
             self.initial[name] = getattr(person, name)
         self.initial["date_of_birth"] = person.date_of_birth
+        self.initial["lost_at"] = person.lost_at
 
     def service_fields(self) -> dict[str, Any]:
         fields = self.record_fields(PERSON_RECORD_FIELDS)
@@ -383,7 +397,7 @@ class PersonForm(ContactInputsMixin, CustomerRecordForm):
 
     @property
     def relationship_fields(self) -> list:
-        return self.section(("lifecycle_stage", "owner", "team", "tags"))
+        return self.section(("lifecycle_stage", "owner", "team", "tags", "lost_at", "lost_to"))
 
     @property
     def about_fields(self) -> list:
@@ -433,6 +447,7 @@ class OrganisationForm(ContactInputsMixin, CustomerRecordForm):
     )
 
     def __init__(self, *args: Any, with_contacts: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("editing", not with_contacts)
         super().__init__(*args, **kwargs)
         if not with_contacts:
             for name in self.contact_fields:

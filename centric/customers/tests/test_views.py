@@ -389,7 +389,12 @@ def test_concurrent_edit_is_refused_with_a_clear_message_and_input_kept(client_f
     person_update(person=person, actor=seller, expected_version=loaded_version, source="radio")
     response = client_for(seller).post(
         reverse("customers:person_update", args=[person.pk]),
-        {"first_name": "My edit", "last_name": "Okafor", "version": loaded_version},
+        {
+            "first_name": "My edit",
+            "last_name": "Okafor",
+            "version": loaded_version,
+            "owner": seller.pk,
+        },
     )
     assert response.status_code == 409
     body = response.content.decode()
@@ -491,7 +496,7 @@ def test_organisation_pages(client_for, seller, outsider):
     assert detail.status_code == 200 and "Retail" in detail.content.decode()
     edit = client.post(
         reverse("customers:organisation_update", args=[organisation.pk]),
-        {"name": "Balogun Traders Ltd", "version": organisation.version},
+        {"name": "Balogun Traders Ltd", "version": organisation.version, "owner": seller.pk},
     )
     assert edit.status_code == 302
     organisation.refresh_from_db()
@@ -622,3 +627,37 @@ def test_organisation_history_shows_changes_and_hides_from_others(client_for, se
     body = client_for(seller).get(url).content.decode()
     assert "<del>Retail</del> → <ins>Wholesale</ins>" in body
     assert client_for(outsider).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_marking_a_person_lost_to_a_competitor(client_for, seller):
+    person = make_person(actor=seller, first_name="Ada")
+    client = client_for(seller)
+    response = client.post(
+        reverse("customers:person_update", args=[person.pk]),
+        {
+            "first_name": "Ada",
+            "last_name": "Okafor",
+            "version": person.version,
+            "owner": seller.pk,
+            "lifecycle_stage": "lost",
+            "lost_at": "2026-11-01",
+            "lost_to": "Shoprite",
+        },
+    )
+    assert response.status_code == 302
+    body = client.get(reverse("customers:person_detail", args=[person.pk])).content.decode()
+    assert "1 Nov 2026 · to Shoprite" in body
+
+
+@pytest.mark.django_db
+def test_editing_away_both_owner_and_team_is_refused(client_for, seller):
+    person = make_person(actor=seller, first_name="Ada")
+    response = client_for(seller).post(
+        reverse("customers:person_update", args=[person.pk]),
+        {"first_name": "Ada", "last_name": "Okafor", "version": person.version},
+    )
+    assert response.status_code == 422
+    assert "Choose an owner or a team" in response.context["form"].errors["owner"][0]
+    person.refresh_from_db()
+    assert person.owner == seller
