@@ -82,6 +82,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", error.message)
         except ValidationError as error:
             form.add_error(None, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
         else:
             return redirect("imports:mapping", pk=job.pk)
     return render(

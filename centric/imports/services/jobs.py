@@ -47,9 +47,12 @@ def job_create(
     *, actor: Any, uploaded_file: Any, record_type: str, match_by: str = MatchBy.EXTERNAL_ID
 ) -> ImportJob:
     """Store an upload and read its header row; a file that cannot be read is refused here."""
-    if not actor.has_perm("imports.add_importjob"):
-        raise PermissionDenied(_("You may not import."))
     _check_choices(record_type, match_by)
+    model_permission = (
+        "customers.add_person" if record_type == RecordType.PEOPLE else "customers.add_organisation"
+    )
+    if not (actor.has_perm("imports.add_importjob") and actor.has_perm(model_permission)):
+        raise PermissionDenied(_("You may not import these records."))
     file_format = format_of(uploaded_file.name)
     check_size(uploaded_file.size)
     job = ImportJob(

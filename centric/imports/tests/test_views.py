@@ -142,6 +142,31 @@ def test_permissions_and_scoping(logged_in_client, make_user, manager, client):
     assert ImportJob.objects.count() == 1
 
 
+def test_importing_needs_the_permission_to_add_such_records(logged_in_client, make_user):
+    from django.contrib.auth.models import Permission
+
+    importer = make_user("importer", role=None)
+    importer.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["add_importjob", "view_importjob", "add_organisation"]
+        )
+    )
+
+    people = _upload(logged_in_client(importer))
+    organisations = _upload(
+        logged_in_client(importer),
+        content=b"Company\nBalogun Stores\n",
+        name="orgs.csv",
+        record_type="organisations",
+    )
+
+    assert (
+        people.status_code == 400 and "You may not import these records." in people.content.decode()
+    )
+    assert organisations.status_code == 302
+    assert list(ImportJob.objects.values_list("record_type", flat=True)) == ["organisations"]
+
+
 def test_import_never_updates_a_record_the_user_may_not_change(
     logged_in_client, make_user, make_team, manager
 ):
