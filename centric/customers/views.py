@@ -170,10 +170,27 @@ def _person_context(request: HttpRequest, person: Person, *, tab: str) -> dict[s
     }
 
 
+def _merged_into(user: Any, pk: int) -> int | None:
+    """The surviving record a visible, merged-away person now lives in, if any."""
+    return (
+        Person.objects.visible_to(user, include_merged=True)
+        .filter(pk=pk, merged_into__isnull=False)
+        .values_list("merged_into_id", flat=True)
+        .first()
+    )
+
+
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The 360° page: profile, contact points, organisations, consent and the timeline."""
-    person = _person_or_404(request.user, pk)
+    try:
+        person = select_person_detail(request.user, pk)
+    except Person.DoesNotExist:
+        survivor = _merged_into(request.user, pk)
+        if survivor is None:
+            raise Http404(_("No such person.")) from None
+        messages.info(request, _("This record was merged; you are seeing the combined record."))
+        return redirect("customers:person_detail", pk=survivor)
     channel = request.GET.get("channel", "")
     kind = request.GET.get("kind", "")
     entries = timeline(

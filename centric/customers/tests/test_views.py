@@ -661,3 +661,15 @@ def test_editing_away_both_owner_and_team_is_refused(client_for, seller):
     assert "Choose an owner or a team" in response.context["form"].errors["owner"][0]
     person.refresh_from_db()
     assert person.owner == seller
+
+
+@pytest.mark.django_db
+def test_a_merged_away_person_redirects_to_the_surviving_record(client_for, seller):
+    from centric.identity.services.merge import people_merge
+
+    survivor = make_person(actor=seller, first_name="Ada")
+    duplicate = make_person(actor=seller, first_name="Adaa")
+    people_merge(actor=seller, survivor=survivor, others=[duplicate])
+    response = client_for(seller).get(reverse("customers:person_detail", args=[duplicate.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("customers:person_detail", args=[survivor.pk])
