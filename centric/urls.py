@@ -8,6 +8,7 @@ from centric.api import api
 urlpatterns = [
     path("", include("centric.core.urls")),
     path("people/", include("centric.customers.urls")),
+    path("customers/", include("centric.identity.urls")),
     path("timeline/", include("centric.interactions.urls")),
     path("imports/", include("centric.imports.urls")),
     path("staff/", include("centric.staff.urls")),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -21,7 +20,7 @@ from centric.core.api.render import to_json
 from centric.core.api.types import Id, text
 from centric.customers.models import Person
 from centric.identity import selectors
-from centric.identity.models import CandidatePair, Merge, ResolutionRun
+from centric.identity.models import ResolutionRun
 from centric.identity.services.merge import golden_record, merge_undo, people_merge
 from centric.identity.services.resolution import resolution_request
 from centric.identity.services.review import pair_decide
@@ -149,10 +148,7 @@ class PairFilters(PageParams):
 
 
 def _visible_pairs(user: Any):
-    visible = Person.objects.visible_to(user, include_merged=True).values("pk")
-    return CandidatePair.objects.filter(
-        Q(person_low__in=visible) & Q(person_high__in=visible)
-    ).select_related("person_low", "person_high")
+    return selectors.pairs_visible(user)
 
 
 @router.get(
@@ -269,9 +265,7 @@ def create_merge(request: HttpRequest, payload: MergeIn):
 
 
 def _visible_merges(user: Any):
-    return Merge.objects.filter(
-        survivor__in=Person.objects.visible_to(user, include_merged=True).values("pk")
-    )
+    return selectors.merges_visible(user)
 
 
 @router.get("/merges/{merge_id}", response=MergeOut, summary="A merge")

@@ -20,10 +20,25 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from centric.customers.models import LifecycleStage, Person
-from centric.identity.models import CandidatePair, IdentitySettings
+from centric.identity.models import CandidatePair, IdentitySettings, Merge
 from centric.interactions.models import Interaction
 
 LOST_STAGES = ("lost", "churned")
+
+
+def pairs_visible(user: Any):
+    """Candidate pairs whose two records the user may both see (merged ones included)."""
+    visible = Person.objects.visible_to(user, include_merged=True).values("pk")
+    return CandidatePair.objects.filter(
+        Q(person_low__in=visible) & Q(person_high__in=visible)
+    ).select_related("person_low", "person_high")
+
+
+def merges_visible(user: Any):
+    """Merges whose surviving record the user may see."""
+    return Merge.objects.filter(
+        survivor__in=Person.objects.visible_to(user, include_merged=True).values("pk")
+    )
 
 
 @dataclass

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from centric.identity import views
+
+app_name = "identity"
+urlpatterns = [
+    path("", views.customer_count, name="count"),
+    path("runs/", views.run_start, name="run_start"),
+    path("runs/<int:pk>/", views.run_status, name="run_status"),
+    path("duplicates/", views.duplicate_queue, name="queue"),
+    path("duplicates/check", views.duplicate_check, name="duplicate_check"),
+    path("duplicates/<int:pk>/", views.pair_detail, name="pair_detail"),
+    path("duplicates/<int:pk>/not-same/", views.pair_not_same, name="pair_not_same"),
+    path("merge/", views.merge_preview, name="merge_preview"),
+    path("merges/", views.merge_list, name="merges"),
+    path("merges/<int:pk>/undo/", views.merge_undo_view, name="merge_undo"),
+    path("settings/", views.identity_settings, name="settings"),
+]
