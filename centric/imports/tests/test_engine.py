@@ -303,3 +303,43 @@ def test_parallel_preparation_gives_the_same_result(write_file, settings, make_u
     assert Person.objects.filter(owner__username="bisi").count() == 2495
     assert ContactPoint.objects.count() == 2495 * 2
     assert Person.objects.get(external_id="P1234").primary_phone == "+2348030001234"
+
+
+def test_imported_person_equals_one_made_by_the_services(write_file, make_user):
+    """The bulk path keeps what person_create keeps: search key, primaries, contact points, history."""
+    from centric.customers.services import person_create
+
+    user = make_user("same")
+    made = person_create(
+        actor=user,
+        first_name="Adébáyọ̀",
+        middle_name="T.",
+        last_name="O'Neil-Okafor",
+        contact_points=[
+            {"kind": "phone", "value": "0803 123 4567"},
+            {"kind": "email", "value": "Ade@Example.com"},
+            {"kind": "phone", "value": "+234 805 555 0101"},
+        ],
+    )
+    path = write_file(
+        "p.csv",
+        "First name,Middle name,Last name,Phone,Email,Mobile\n"
+        "Adébáyọ̀,T.,O'Neil-Okafor,0803 123 4567,Ade@Example.com,+234 805 555 0101\n",
+    )
+
+    import_file(path=path, record_type="people", owner=user)
+
+    imported = Person.objects.exclude(pk=made.pk).get()
+    made.refresh_from_db()
+    fields = ["search_name", "primary_email", "primary_phone", "owner_id", "team_id", "version"]
+    assert [getattr(imported, f) for f in fields] == [getattr(made, f) for f in fields]
+
+    def points(person):
+        return sorted(
+            person.contact_points.values_list("kind", "value", "value_normalized", "is_primary")
+        )
+
+    assert points(imported) == points(made)
+    assert imported.history.count() == made.history.count() == 1
+    assert imported.history.get().history_type == "+"
+    assert ContactPoint.history.filter(person_id=imported.pk).count() == 3
