@@ -159,7 +159,12 @@ errors.install(api)
 
 
 def _mount() -> None:
-    from centric.customers.api import organisations_router, people_router, stages_router
+    from centric.customers.api import (
+        organisations_router,
+        people_router,
+        search_router,
+        stages_router,
+    )
     from centric.extras.api import custom_fields_router, tags_router
     from centric.identity.api import count_router as customers_count_router
     from centric.identity.api import router as identity_router
@@ -172,6 +177,7 @@ def _mount() -> None:
     api.add_router("/tags", tags_router, tags=["tags"])
     api.add_router("/custom-fields", custom_fields_router, tags=["custom fields"])
     api.add_router("/lifecycle-stages", stages_router, tags=["lifecycle stages"])
+    api.add_router("/search", search_router, tags=["search"])
     api.add_router("/users", users_router, tags=["users"])
     api.add_router("/teams", teams_router, tags=["teams"])
     api.add_router("/customers", customers_count_router, tags=["customers"])

@@ -45,6 +45,7 @@ from centric.extras.models import Tag
 people_router = Router()
 organisations_router = Router()
 stages_router = Router()
+search_router = Router()
 
 Gender = Literal[tuple(GenderChoice.values) + ("",)]  # type: ignore[valid-type]
 Kind = Literal[tuple(ContactKind.values)]  # type: ignore[valid-type]
@@ -193,6 +194,30 @@ class HistoryEntryOut(Schema):
     @staticmethod
     def resolve_who(obj: Any) -> str | None:
         return str(obj.who) if obj.who is not None else None
+
+
+class PersonBrief(Schema):
+    id: int
+    full_name: str
+    primary_email: str
+    primary_phone: str
+    lifecycle_stage: str | None
+
+    @staticmethod
+    def resolve_lifecycle_stage(obj: Person) -> str | None:
+        return obj.lifecycle_stage_id
+
+
+class OrganisationBrief(Schema):
+    id: int
+    name: str
+
+
+class SearchOut(Schema):
+    query: str
+    matched_by: str
+    people: list[PersonBrief]
+    organisations: list[OrganisationBrief]
 
 
 class StageOut(Schema):
@@ -825,3 +850,19 @@ def record_person_consent(request: HttpRequest, person_id: Id, payload: ConsentI
 @stages_router.get("", response=list[StageOut], summary="List lifecycle stages")
 def list_lifecycle_stages(request: HttpRequest):
     return list(LifecycleStage.objects.all())
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+@search_router.get(
+    "", response=SearchOut, summary="The search box: name, email or any-format phone"
+)
+def search(
+    request: HttpRequest,
+    q: str = Query(..., max_length=200, description="At least two characters."),
+    limit: int = Query(10, ge=1, le=50),
+):
+    user = request.auth
+    require_model_perm(user, Person, "view")
+    return selectors.search_customers(user, q, limit=limit)

@@ -629,3 +629,15 @@ def test_detail_and_list_show_the_same_tags_and_contact_points(world, api_client
         ("phone", True),
         ("phone", False),
     ]
+
+
+def test_search_finds_by_any_phone_spelling_and_respects_visibility(world, api_client):
+    mine = make_person(actor=world["ada"], first_name="Zainab", phone="0803 123 4567")
+    make_person(actor=world["bola"], first_name="Zainab", last_name="Hidden")
+    client = api_client(world["ada"])
+    for query in ("234-803-123-4567", "+2348031234567", "zain"):
+        body = client.get("/api/v1/search", {"q": query}).json()
+        assert [p["id"] for p in body["people"]] == [mine.pk], query
+    assert client.get("/api/v1/search", {"q": "234-803-123-4567"}).json()["matched_by"] == "phone"
+    assert_problem(client.get("/api/v1/search"), 422, field="q")
+    assert_problem(api_client(world["nobody"]).get("/api/v1/search", {"q": "zain"}), 403)
