@@ -8,10 +8,12 @@ written as `{% icon "name" %}` in a template, so the sprite stays small).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from centric.core.normalise import format_phone
 
@@ -49,6 +51,23 @@ def icon(name: str, css_class: str = "", label: str = ""):
         classes,
         href,
     )
+
+
+_CHOICE_LABELS: dict[tuple, dict[str, str]] = {}
+
+
+@register.filter
+def choice_label(instance: Any, field_name: str) -> str:
+    """`{{ entry|choice_label:"kind" }}`: like get_kind_display, with the labels translated once
+    per language rather than on every call (a timeline page shows dozens)."""
+    key = (type(instance), field_name, get_language())
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        field = instance._meta.get_field(field_name)
+        labels = {str(value): str(label) for value, label in field.flatchoices}
+        _CHOICE_LABELS[key] = labels
+    value = getattr(instance, field_name)
+    return labels.get(str(value), value)
 
 
 @register.filter
