@@ -85,7 +85,7 @@ db: install
 # --- Running ----------------------------------------------------------------------------------
 
 demo: static db
-	$(CENTRIC) demo
+	$(CENTRIC) demo --url http://$(HOST):$(PORT)/
 	$(CENTRIC) serve --with-worker --host $(HOST) --port $(PORT)
 
 serve: static db

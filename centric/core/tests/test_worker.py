@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 import pytest
 from django.core.management import call_command
@@ -80,3 +89,70 @@ def test_max_tasks_stops_the_worker_after_that_many():
         statuses.append(result.status)
     assert statuses.count(TaskResultStatus.SUCCESSFUL) == 2
     assert statuses.count(TaskResultStatus.READY) == 1
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_serve_with_worker_starts_both_and_stops_both(tmp_path):
+    """`make demo` runs `centric serve --with-worker`: stopping it must not leave a worker behind."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CENTRIC_TESTING", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER"}
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    env["PYTHONUNBUFFERED"] = "1"
+    migrate = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "centric", "migrate", "-v", "0", "--skip-checks"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serve = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "centric",
+            "serve",
+            "--with-worker",
+            "--noreload",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        worker_line = serve.stdout.readline()
+        worker_pid = int(re.search(r"pid (\d+)", worker_line).group(1))
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert json.load(r) == {"status": "ok"}
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not answer"
+                time.sleep(0.3)
+        assert _alive(worker_pid)
+        serve.send_signal(signal.SIGTERM)
+        assert serve.wait(timeout=30) == 0
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+    assert not _alive(worker_pid)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)

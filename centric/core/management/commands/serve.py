@@ -1,11 +1,13 @@
 """`centric serve`: the development server, with a background worker beside it.
 
-`make demo` runs `centric serve --with-worker`. The worker is a child process that is stopped
-when the server stops (Ctrl-C, SIGTERM, or the server exiting on its own).
+`make demo` runs `centric serve --with-worker`. Server and worker run in their own process
+groups and are stopped together when the server stops, on Ctrl-C, or on SIGTERM.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -13,6 +15,23 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy as _
+
+
+class _Stop(Exception):
+    """Raised by the SIGTERM handler to leave the wait and stop the children."""
+
+
+def _stop(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        if child.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGTERM)  # the runserver reloader has a child too
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
 
 
 class Command(BaseCommand):
@@ -28,46 +47,38 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         python = sys.executable
+        server_args = [python, "-m", "centric", "runserver", f"{options['host']}:{options['port']}"]
+        if options["noreload"]:
+            server_args.append("--noreload")
         children: list[subprocess.Popen] = []
 
-        def stop(*_args) -> None:
-            for child in reversed(children):
-                if child.poll() is None:
-                    child.terminate()
-            for child in children:
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+        def on_term(*_args) -> None:
+            raise _Stop
 
-        if options["with_worker"]:
-            children.append(
-                subprocess.Popen(  # noqa: S603 - our own interpreter and command
-                    [python, "-m", "centric", "worker", "--verbosity", "1"]
+        previous = signal.signal(signal.SIGTERM, on_term)
+        try:
+            if options["with_worker"]:
+                worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+                    [python, "-m", "centric", "worker"], start_new_session=True
+                )
+                children.append(worker)
+                self.stdout.write(_("worker started (pid %(pid)s)") % {"pid": worker.pid})
+            server = subprocess.Popen(server_args, start_new_session=True)  # noqa: S603
+            children.append(server)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("%(name)s at http://%(host)s:%(port)s/ — Ctrl-C stops server and worker")
+                    % {
+                        "name": settings.CENTRIC_BUSINESS_NAME,
+                        "host": options["host"],
+                        "port": options["port"],
+                    }
                 )
             )
-            self.stdout.write(f"worker started (pid {children[-1].pid})")
-        server = [
-            python,
-            "-m",
-            "centric",
-            "runserver",
-            f"{options['host']}:{options['port']}",
-        ]
-        if options["noreload"]:
-            server.append("--noreload")
-        children.insert(0, subprocess.Popen(server))  # noqa: S603 - our own interpreter
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Centric ({settings.CENTRIC_BUSINESS_NAME}) at "
-                f"http://{options['host']}:{options['port']}/ — Ctrl-C stops server and worker"
-            )
-        )
-        previous = signal.signal(signal.SIGTERM, lambda *_a: (stop(), sys.exit(0)))
-        try:
-            children[0].wait()
-        except KeyboardInterrupt:
+            server.wait()
+        except (KeyboardInterrupt, _Stop):
             pass
         finally:
-            stop()
+            _stop(children)
             signal.signal(signal.SIGTERM, previous)
+            self.stdout.write(_("server and worker stopped"))
