@@ -95,7 +95,9 @@ def visibility_q(
 class VisibleQuerySet(models.QuerySet):
     """QuerySet with the one visibility rule, for records that have an owner and a team."""
 
-    def visible_to(self, user: AnonymousUser | Any, action: str = VIEW, *, include_merged: bool = False) -> VisibleQuerySet:
+    def visible_to(
+        self, user: AnonymousUser | Any, action: str = VIEW, *, include_merged: bool = False
+    ) -> VisibleQuerySet:
         """Rows `user` may act on. Records merged into another are hidden unless asked for:
         after a merge, only the surviving record is the customer."""
         rule = visibility_q(self.model, user, action)

@@ -129,8 +129,15 @@ class Person(CustomerRecord):
     lost_at = models.DateField(_("lost on"), null=True, blank=True)
     lost_to = models.CharField(_("lost to (competitor)"), max_length=150, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records", editable=False,
-        help_text=_("Set when this record was merged into another; merged records are hidden, and can be un-merged."),
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        editable=False,
+        help_text=_(
+            "Set when this record was merged into another; merged records are hidden, and can be un-merged."
+        ),
     )
     primary_email = models.CharField(max_length=254, blank=True, editable=False, db_index=True)
     primary_phone = models.CharField(max_length=20, blank=True, editable=False)
