@@ -15,7 +15,9 @@ CENTRIC := $(VENV)/bin/centric
 RUFF := $(VENV)/bin/ruff
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-k search -x"`.
+# What pytest runs (the app and the benchmark's own unit tests) and extra arguments, e.g.
+# `make test PYTEST_PATHS=centric/core PYTEST_ARGS="-k search -x"`.
+PYTEST_PATHS ?= centric $(wildcard bench/tests)
 PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 
@@ -111,7 +113,7 @@ test: install assets browser lint test-python
 test-python: install
 	@if [ -n "$${DATABASE_URL:-}" ]; then echo "== pytest on $${DATABASE_URL%%:*} =="; \
 	else echo "== pytest on sqlite =="; fi
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q $(PYTEST_PATHS) $(PYTEST_ARGS)
 
 bench: install
 	@if [ -x bench/run ]; then bench/run; \
