@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     created = env.ensure_database(url, drop=args.rebuild)
     env.setup_django(url)
     print(f"bench database: {env.database_name(url)}{' (created)' if created else ''}")
-    env.migrate()
+    applied = env.migrate()
 
     from bench.generate import SEED, Generator
     from bench.measure import Run
@@ -75,6 +75,12 @@ def main(argv: list[str] | None = None) -> int:
             f"(generated earlier in {timings.get('total', '?')} s; --rebuild to regenerate)"
         )
         dataset_note = "already present"
+        if applied:
+            # A migration that adds a column leaves PostgreSQL without statistics for it, and
+            # the planner then guesses (e.g. `merged_into_id IS NULL` matching 0.5% of rows).
+            print(f"{applied} new migration(s) applied to the existing dataset: ANALYZE …")
+            generator.stage_analyze()
+            dataset_note += f", re-analysed after {applied} new migration(s)"
     else:
         started = time.perf_counter()
         print(f"generating {args.people:,} people and {args.interactions:,} interactions …")

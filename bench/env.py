@@ -67,12 +67,26 @@ def setup_django(url: str) -> None:
     import django
 
     django.setup()
+    from django.db.backends.signals import connection_created
+
+    def bound_statements(sender, connection, **kwargs):
+        # One query may take at most this long in a bench run; a timeout is an error, reported.
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = '20s'")
+
+    connection_created.connect(bound_statements, weak=False)
 
 
-def migrate() -> None:
+def migrate() -> int:
+    """Apply the application's migrations; returns how many were applied."""
     from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     call_command("migrate", verbosity=0, interactive=False)
+    return len(pending)
 
 
 def machine() -> dict:

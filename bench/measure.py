@@ -25,6 +25,8 @@ def percentile(values: list[float], pct: float) -> float:
 @dataclass
 class Timings:
     samples_ms: list[float] = field(default_factory=list)
+    planned: int = 0
+    stopped_early: bool = False
 
     @property
     def p50(self) -> float:
@@ -45,15 +47,33 @@ class Timings:
     def summary(self) -> str:
         return (
             f"p95 {self.p95:.1f} ms (p50 {self.p50:.1f}, p99 {self.p99:.1f}, "
-            f"max {self.max:.1f}; n={len(self.samples_ms)})"
+            f"max {self.max:.1f}; n={len(self.samples_ms)}"
+            + (f" of {self.planned}, time budget reached" if self.stopped_early else "")
+            + ")"
         )
 
 
+BUDGET_S = 60.0
+
+
 def time_calls(
-    items: Iterable, call: Callable, *, warmup: int = 0, on_each: Callable | None = None
+    items: Iterable,
+    call: Callable,
+    *,
+    warmup: int = 0,
+    on_each: Callable | None = None,
+    budget_s: float = BUDGET_S,
 ) -> Timings:
-    """Call `call(item)` for each item and time each call; the first `warmup` calls are not kept."""
+    """Call `call(item)` for each item and time each call; the first `warmup` calls are not kept.
+
+    A series stops when it has used `budget_s` (a badly missed bar would otherwise keep
+    `make bench` busy for half an hour); the items are in random order, so the percentiles of
+    the calls made are still a fair estimate, and the summary says how many were made.
+    """
     timings = Timings()
+    items = list(items)
+    timings.planned = len(items)
+    deadline = time.perf_counter() + budget_s
     for position, item in enumerate(items):
         started = time.perf_counter()
         outcome = call(item)
@@ -62,6 +82,9 @@ def time_calls(
             on_each(item, outcome, elapsed)
         if position >= warmup:
             timings.samples_ms.append(elapsed)
+        if time.perf_counter() > deadline and position + 1 < len(items):
+            timings.stopped_early = True
+            break
     return timings
 
 
