@@ -28,7 +28,10 @@ ERROR_STATUSES = {
     "404": "Not found (or not visible to you)",
     "422": "Invalid input",
 }
-WRITE_ERROR_STATUSES = {"409": "Conflict (stale version or duplicate)"}
+WRITE_ERROR_STATUSES = {
+    "409": "Conflict (stale version or duplicate)",
+    "413": "Request body too large",
+}
 IDEMPOTENCY_PARAMETER = {
     "name": "Idempotency-Key",
     "in": "header",

@@ -12,7 +12,12 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -198,6 +203,18 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, exc.status_code, slug=slug, detail=str(exc))
 
 
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    if isinstance(exc, RequestDataTooBig):
+        return problem(
+            request,
+            413,
+            slug="too-large",
+            title=_("Request too large"),
+            detail=_("The request body is larger than the server accepts."),
+        )
+    return problem(request, 400, slug="bad-request", title=_("Bad request"))
+
+
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled API error on %s %s", request.method, request.path)
     return problem(
@@ -219,6 +236,7 @@ def install(api: Any) -> None:
     api.add_exception_handler(ObjectDoesNotExist, on_not_found)
     api.add_exception_handler(PermissionDenied, on_permission_denied)
     api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(SuspiciousOperation, on_suspicious)
 
 
 def as_problem_405(request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -133,3 +133,12 @@ def test_session_auth_needs_csrf_on_unsafe_methods(user):
 def test_an_anonymous_unsafe_request_is_401_not_a_csrf_403():
     client = Client(enforce_csrf_checks=True)
     assert_problem(call(client, "post", "/api/v1/people", {"first_name": "A"}), 401)
+
+
+def test_an_oversize_body_is_refused_not_a_crash(user, api_client):
+    raw = b'{"first_name": "' + b"x" * (6 * 1024 * 1024) + b'"}'
+    response = api_client(user).post(
+        "/api/v1/people", raw, content_type="application/json", HTTP_IDEMPOTENCY_KEY="big"
+    )
+    assert_problem(response, 413)
+    assert Person.objects.count() == 0
