@@ -17,34 +17,37 @@ def _triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _rule_pairs(table: RecordTable, rule: BlockingRule, link_only: bool) -> np.ndarray:
     keys = rule.keys(table)
+    lookup: dict = {}
     record_index: list[int] = []
-    key_values: list[object] = []
+    key_codes: list[int] = []
     for index, key in enumerate(keys):
         if isinstance(key, tuple):
             for item in set(key):
                 if item:
                     record_index.append(index)
-                    key_values.append(item)
+                    key_codes.append(lookup.setdefault(item, len(lookup)))
         elif key:
             record_index.append(index)
-            key_values.append(key)
+            key_codes.append(lookup.setdefault(key, len(lookup)))
     if not record_index:
         return np.zeros(0, dtype=np.int64)
     records = np.asarray(record_index, dtype=np.int64)
-    _unique, inverse, counts = np.unique(
-        np.asarray(key_values, dtype=object).astype(str), return_inverse=True, return_counts=True
-    )
-    order = np.argsort(inverse, kind="stable")
+    codes = np.asarray(key_codes, dtype=np.int64)
+    del record_index, key_codes, lookup
+    counts = np.bincount(codes)
+    order = np.argsort(codes, kind="stable")
     sorted_records = records[order]
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     n = len(table)
     chunks: list[np.ndarray] = []
-    for start, count in zip(starts, counts, strict=True):
-        if count < 2 or count > rule.max_block_size:
-            continue
-        members = sorted_records[start : start + count]
-        upper_i, upper_j = _triangle(int(count))
-        left, right = members[upper_i], members[upper_j]
+    usable = (counts >= 2) & (counts <= rule.max_block_size)
+    # Blocks of one size at a time: a (blocks x size) matrix of members, every pair at once.
+    for size in np.flatnonzero(np.bincount(counts[usable])):
+        size = int(size)
+        block_starts = starts[usable & (counts == size)]
+        members = sorted_records[block_starts[:, None] + np.arange(size)]
+        upper_i, upper_j = _triangle(size)
+        left, right = members[:, upper_i].ravel(), members[:, upper_j].ravel()
         low, high = np.minimum(left, right), np.maximum(left, right)
         keep = low != high
         if link_only and table.source is not None:
@@ -63,6 +66,10 @@ def candidate_pairs(
         rule_codes = _rule_pairs(table, rule, link_only)
         counts[rule.name] = int(len(rule_codes))
         codes.append(rule_codes)
-    merged = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+    merged = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+    del codes
+    merged.sort()
+    if len(merged):
+        merged = merged[np.concatenate([[True], merged[1:] != merged[:-1]])]
     n = len(table)
     return merged // n, merged % n, counts

@@ -7,20 +7,27 @@ and the share of matches among candidate pairs come from EM over the candidate p
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
 
 from centric.identity.matching.blocking import candidate_pairs
-from centric.identity.matching.comparisons import MISSING, compare
+from centric.identity.matching.comparisons import (
+    _JW as _JW_SCORER,
+)
+from centric.identity.matching.comparisons import (
+    MISSING,
+    compare_codes,
+    compare_multi_indexed,
+    pair_scores,
+    shared_values,
+)
 from centric.identity.matching.settings import Comparison, MatchSettings
-from centric.identity.matching.table import RecordTable
-from centric.identity.matching.text import canonical_first_name, nickname_map
+from centric.identity.matching.table import MultiValues, RecordTable, factorize
+from centric.identity.matching.text import canonical_first_name, nickname_map, phone_tail
 
 EPSILON = 1e-9
+MULTI_KINDS = ("phone", "email")
 U_PRIOR_STRENGTH = 200.0
 
 
@@ -79,21 +86,12 @@ class MatchResult:
 
     def clusters(self, threshold: float | None = None) -> np.ndarray:
         """A cluster id per record (the smallest record index of its cluster)."""
-        parent = np.arange(len(self.table))
-
-        def find(x: int) -> int:
-            root = x
-            while parent[root] != root:
-                root = parent[root]
-            while parent[x] != root:
-                parent[x], x = root, parent[x]
-            return root
-
-        for index in self.accepted(threshold):
-            a, b = find(int(self.left[index])), find(int(self.right[index]))
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-        return np.array([find(i) for i in range(len(self.table))])
+        accepted = self.accepted(threshold)
+        return connected_components(
+            len(self.table),
+            self.left[accepted].astype(np.int64),
+            self.right[accepted].astype(np.int64),
+        )
 
     def explain(self, pair_index: int) -> list[dict]:
         """Per comparison: the level reached and the evidence it gave (the review queue shows this)."""
@@ -132,22 +130,57 @@ class Matcher:
     def comparison_levels(
         self, table: RecordTable, left: np.ndarray, right: np.ndarray
     ) -> np.ndarray:
-        left_values = {name: column[left] for name, column in table.columns.items()}
-        right_values = {name: column[right] for name, column in table.columns.items()}
-        if self.settings.swap_columns:
-            first, last = self.settings.swap_columns
-            _swap_names(left_values, right_values, first, last)
+        left = np.asarray(left, dtype=np.int64)
+        right = np.asarray(right, dtype=np.int64)
+        swap = self.settings.swap_columns
+        codes_left: dict[str, np.ndarray] = {}
+        codes_right: dict[str, np.ndarray] = {}
+        spaces: dict[str, tuple[np.ndarray, int]] = {}
+        for comparison in self.settings.comparisons:
+            name = comparison.column
+            if comparison.kind in MULTI_KINDS or name in codes_left:
+                continue
+            if swap and name in swap:
+                continue
+            codes, values, blank = _value_codes(table, name)
+            codes_left[name], codes_right[name] = codes[left], codes[right]
+            spaces[name] = (values, blank)
+        if swap:
+            first, last = swap
+            (codes_first, codes_last), values, blank = _joint_codes(table, first, last)
+            lf, ll, rf, rl = (
+                codes_first[left],
+                codes_last[left],
+                codes_first[right],
+                codes_last[right],
+            )
+            if len(left):
+                straight = pair_scores(lf, rf, values, _JW_SCORER, None, 0.0) + pair_scores(
+                    ll, rl, values, _JW_SCORER, None, 0.0
+                )
+                crossed = pair_scores(lf, rl, values, _JW_SCORER, None, 0.0) + pair_scores(
+                    ll, rf, values, _JW_SCORER, None, 0.0
+                )
+                crossing = crossed > straight + 0.3
+                rf, rl = np.where(crossing, rl, rf), np.where(crossing, rf, rl)
+            codes_left[first], codes_left[last] = lf, ll
+            codes_right[first], codes_right[last] = rf, rl
+            spaces[first] = spaces[last] = (values, blank)
         levels = np.zeros((len(left), len(self.settings.comparisons)), dtype=np.int8)
         for k, comparison in enumerate(self.settings.comparisons):
-            extra = None
+            name = comparison.column
+            if comparison.kind in MULTI_KINDS:
+                multi = _multi_values(table, name)
+                tails = _phone_tails(table, name) if comparison.kind == "phone" else None
+                levels[:, k] = compare_multi_indexed(comparison, multi, tails, left, right)
+                continue
+            values, blank = spaces[name]
+            canonical = None
             if comparison.kind == "first_name":
-                mapping = nickname_map()
-                extra = {
-                    "canonical_left": _canonical(left_values[comparison.column], mapping),
-                    "canonical_right": _canonical(right_values[comparison.column], mapping),
-                }
-            levels[:, k] = compare(
-                comparison, left_values[comparison.column], right_values[comparison.column], extra
+                forms = _canonical(values, nickname_map())
+                canonical = (forms[codes_left[name]], forms[codes_right[name]])
+            levels[:, k] = compare_codes(
+                comparison, codes_left[name], codes_right[name], values, blank, canonical
             )
         return levels
 
@@ -189,7 +222,7 @@ class Matcher:
         return result
 
     def estimate_m(self, levels: np.ndarray, u: list[np.ndarray]) -> Parameters:
-        patterns, counts = np.unique(levels, axis=0, return_counts=True)
+        patterns, counts = _unique_rows(levels, [c.level_count for c in self.settings.comparisons])
         comparisons = self.settings.comparisons
         initial = [_initial_m(c) for c in comparisons]
         m = [array.copy() for array in initial]
@@ -244,19 +277,27 @@ class Matcher:
         self, table, comparison: Comparison, k: int, left, right, levels, per_level
     ) -> None:
         """Agreement on a common value is weaker evidence: u becomes that value's frequency."""
-        column = table.columns[comparison.column]
-        frequencies = _frequencies(column)
-        m_exact = self.parameters.m[k][1]
+        m_exact = max(self.parameters.m[k][1], EPSILON)
         exact = np.flatnonzero(levels[:, k] == 1)
-        for index in exact:
-            a, b = column[left[index]], column[right[index]]
-            if isinstance(a, tuple):
-                shared = set(a) & set(b)
-                frequency = min(frequencies.get(v, 0.0) for v in shared) if shared else 0.0
-            else:
-                frequency = frequencies.get(a, 0.0)
-            if frequency > 0:
-                per_level[index, k] = np.log2(max(m_exact, EPSILON) / frequency)
+        if len(exact) == 0:
+            return
+        if comparison.kind in MULTI_KINDS:
+            multi = _multi_values(table, comparison.column)
+            counts = multi.counts()
+            frequency_of = np.maximum(counts - 1, 1) / max(int(counts.sum()), 1)
+            _shared, pairs, codes = shared_values(multi, left[exact], right[exact])
+            frequency = np.full(len(exact), np.inf)
+            np.minimum.at(frequency, pairs, frequency_of[codes])
+            frequency[np.isinf(frequency)] = 0.0
+        else:
+            codes, _values, blank = _value_codes(table, comparison.column)
+            counts = np.bincount(codes, minlength=blank + 1).astype(np.int64)
+            counts[blank] = 0
+            frequency_of = np.maximum(counts - 1, 1) / max(int(counts.sum()), 1)
+            frequency_of[blank] = 0.0
+            frequency = frequency_of[codes[left[exact]]]
+        adjusted = frequency > 0
+        per_level[exact[adjusted], k] = np.log2(m_exact / frequency[adjusted])
 
     # --- the whole run ----------------------------------------------------------------------
     def fit_predict(self, table: RecordTable) -> MatchResult:
@@ -322,40 +363,95 @@ def _initial_m(comparison: Comparison) -> np.ndarray:
 
 
 def _canonical(values: np.ndarray, mapping: dict[str, str]) -> np.ndarray:
-    cache: dict[str, str] = {}
-    result = np.empty(len(values), dtype=object)
-    for index, value in enumerate(values):
-        if value not in cache:
-            cache[value] = canonical_first_name(value, mapping) if value else ""
-        result[index] = cache[value]
-    return result
+    codes, distinct = factorize(values)
+    canonical = np.empty(len(distinct), dtype=object)
+    canonical[:] = [canonical_first_name(v, mapping) if v else "" for v in distinct]
+    return canonical[codes]
 
 
-def _frequencies(column: np.ndarray) -> dict[str, float]:
-    counter: Counter = Counter()
-    for value in column:
-        if isinstance(value, tuple):
-            counter.update(set(value))
-        elif value:
-            counter[value] += 1
-    total = sum(counter.values()) or 1
-    # Leave-one-out: how often *another* record holds the value, so a pair of duplicates does not
-    # make its own shared value look common.
-    return {value: max(count - 1, 1) / total for value, count in counter.items()}
+def connected_components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Label every node with the smallest node of its component (min-label propagation)."""
+    label = np.arange(n, dtype=np.int64)
+    while len(left):
+        low = np.minimum(label[left], label[right])
+        np.minimum.at(label, label[left], low)
+        np.minimum.at(label, label[right], low)
+        while True:  # pointer jumping: every label points at a root
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
+        if np.array_equal(label[left], label[right]):
+            break
+    return label
 
 
-def _swap_names(left: dict, right: dict, first: str, last: str) -> None:
-    """Where the right record's first and last names look swapped, compare them swapped."""
-    lf, ll, rf, rl = left[first], left[last], right[first], right[last]
-    if len(lf) == 0:
-        return
-    straight = _jw(lf, rf) + _jw(ll, rl)
-    crossed = _jw(lf, rl) + _jw(ll, rf)
-    swap = crossed > straight + 0.3
-    if swap.any():
-        right[first] = np.where(swap, rl, rf)
-        right[last] = np.where(swap, rf, rl)
+def _unique_rows(levels: np.ndarray, level_counts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(levels, axis=0, return_counts=True), through one integer per row (same order)."""
+    base = max(level_counts + [2])
+    width = levels.shape[1]
+    if len(levels) == 0 or base**width >= 2**62:
+        return np.unique(levels, axis=0, return_counts=True)
+    code = np.zeros(len(levels), dtype=np.int64)
+    for k in range(width):
+        code = code * base + levels[:, k]
+    distinct, counts = np.unique(code, return_counts=True)
+    patterns = np.empty((len(distinct), width), dtype=levels.dtype)
+    rest = distinct.copy()
+    for k in range(width - 1, -1, -1):
+        patterns[:, k] = rest % base
+        rest //= base
+    return patterns, counts
 
 
-def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return process.cpdist(list(a), list(b), scorer=JaroWinkler.normalized_similarity, workers=-1)
+def _multi_values(table: RecordTable, column: str) -> MultiValues:
+    key = ("multi", column)
+    if key not in table.cache:
+        table.cache[key] = MultiValues.build(table.columns[column])
+    return table.cache[key]
+
+
+def _phone_tails(table: RecordTable, column: str) -> MultiValues:
+    """The phones' last digits, as their own exploded column (numbers saved without the code)."""
+    key = ("tails", column)
+    if key not in table.cache:
+        phones = _multi_values(table, column)
+        tail_codes, tails = factorize([phone_tail(v) for v in phones.values])
+        blank = tails.index("") if "" in tails else -1
+        per_value = tail_codes[phones.codes] if len(phones.codes) else phones.codes
+        owner = np.repeat(np.arange(len(table), dtype=np.int64), phones.lengths)
+        keep = per_value != blank
+        # Two of a record's numbers may end alike: keep each (record, tail) once.
+        width = max(len(tails), 1)
+        unique = np.unique(owner[keep] * width + per_value[keep])
+        owner, per_value = unique // width, unique % width
+        lengths = np.bincount(owner, minlength=len(table))
+        offsets = np.zeros(len(table) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        table.cache[key] = MultiValues(offsets=offsets, codes=per_value, values=tails)
+    return table.cache[key]
+
+
+def _value_codes(table: RecordTable, column: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """Integer codes of a single-valued column, its distinct values, and the code of ''."""
+    key = ("codes", column)
+    if key not in table.cache:
+        codes, distinct = factorize(table.columns[column])
+        blank = distinct.index("") if "" in distinct else len(distinct)
+        values = np.empty(len(distinct), dtype=object)
+        values[:] = distinct
+        table.cache[key] = (codes, values, blank)
+    return table.cache[key]
+
+
+def _joint_codes(table: RecordTable, first: str, last: str):
+    """Codes of two columns in one shared space (first and last names may be swapped)."""
+    key = ("joint", first, last)
+    if key not in table.cache:
+        n = len(table)
+        codes, distinct = factorize(np.concatenate([table.columns[first], table.columns[last]]))
+        blank = distinct.index("") if "" in distinct else len(distinct)
+        values = np.empty(len(distinct), dtype=object)
+        values[:] = distinct
+        table.cache[key] = ((codes[:n], codes[n:]), values, blank)
+    return table.cache[key]

@@ -63,18 +63,32 @@ def _single(*columns: str, transform=None):
     return keys
 
 
+def _canonical_first_names(table: RecordTable) -> list[str]:
+    """canonical_first_name per record, computed once per distinct (already folded) name."""
+    cache: dict[str, str] = {}
+    result = []
+    for first in table.columns["first_name"]:
+        canonical = cache.get(first)
+        if canonical is None:
+            canonical = cache[first] = canonical_first_name(first) if first else ""
+        result.append(canonical)
+    return result
+
+
 def _canonical_names(table: RecordTable):
     return [
-        "|".join(sorted((canonical_first_name(first), last))) if first and last else ""
-        for first, last in zip(table.columns["first_name"], table.columns["last_name"], strict=True)
+        "|".join(sorted((canonical, last))) if canonical and last else ""
+        for canonical, last in zip(
+            _canonical_first_names(table), table.columns["last_name"], strict=True
+        )
     ]
 
 
 def _first_canonical_dob(table: RecordTable):
     return [
-        f"{canonical_first_name(first)}|{dob}" if first and dob else ""
-        for first, dob in zip(
-            table.columns["first_name"], table.columns["date_of_birth"], strict=True
+        f"{canonical}|{dob}" if canonical and dob else ""
+        for canonical, dob in zip(
+            _canonical_first_names(table), table.columns["date_of_birth"], strict=True
         )
     ]
 

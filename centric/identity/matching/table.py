@@ -19,6 +19,8 @@ class RecordTable:
     ids: np.ndarray
     columns: dict[str, np.ndarray] = field(default_factory=dict)
     source: np.ndarray | None = None
+    # Derived arrays (value codes, exploded multi-values) computed once per table and column.
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -64,6 +66,66 @@ class RecordTable:
             array[:] = values
             self.columns[name] = array
         return self.columns[name]
+
+
+def factorize(values) -> tuple[np.ndarray, list]:
+    """Integer codes for hashable values (first seen, first code) and the distinct values."""
+    lookup: dict = {}
+    codes = np.fromiter(
+        (lookup.setdefault(v, len(lookup)) for v in values), dtype=np.int64, count=len(values)
+    )
+    return codes, list(lookup)
+
+
+@dataclass
+class MultiValues:
+    """A multi-valued column exploded: record i holds codes[offsets[i]:offsets[i + 1]] (each once)."""
+
+    offsets: np.ndarray
+    codes: np.ndarray
+    values: list[str]
+
+    @classmethod
+    def build(cls, column, transform=None) -> MultiValues:
+        lookup: dict[str, int] = {}
+        lengths = np.zeros(len(column), dtype=np.int64)
+        codes: list[int] = []
+        for index, items in enumerate(column):
+            if not items:
+                continue
+            seen = set()
+            for item in items:
+                value = transform(item) if transform is not None else item
+                if value and value not in seen:
+                    seen.add(value)
+                    codes.append(lookup.setdefault(value, len(lookup)))
+            lengths[index] = len(seen)
+        offsets = np.zeros(len(column) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return cls(offsets=offsets, codes=np.asarray(codes, dtype=np.int64), values=list(lookup))
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def explode(self, records: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in `records`, value code) for every value of every listed record."""
+        starts = self.offsets[records]
+        lengths = self.offsets[records + 1] - starts
+        return _explode(starts, lengths, self.codes)
+
+    def counts(self) -> np.ndarray:
+        """How many records hold each value."""
+        return np.bincount(self.codes, minlength=len(self.values))
+
+
+def _explode(starts: np.ndarray, lengths: np.ndarray, codes: np.ndarray):
+    owner = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    ends = np.cumsum(lengths)
+    within = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - np.repeat(
+        ends - lengths, lengths
+    )
+    return owner, codes[np.repeat(starts, lengths) + within]
 
 
 def _text(value: object) -> str:
