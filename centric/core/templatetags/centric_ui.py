@@ -12,7 +12,8 @@ from typing import Any
 
 from django import template
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from centric.core.normalise import format_phone
@@ -128,3 +129,32 @@ def sort_icon(context, key: str) -> str:
     if current == f"-{key}":
         return icon("chevron-down")
     return icon("arrow-up-down", "muted")
+
+
+@register.simple_tag
+def select(bound_field: Any) -> SafeString:
+    """A single <select> rendered in Python: Django's widget templates render one template per
+    option, which makes long owner and tag lists slow. Anything unusual (grouped choices, a
+    multiple select, extra widget attributes) falls back to the widget."""
+    widget = bound_field.field.widget
+    choices = list(getattr(bound_field.field, "choices", []))
+    grouped = any(isinstance(label, list | tuple) for _value, label in choices)
+    if grouped or getattr(widget, "allow_multiple_selected", False) or widget.attrs:
+        return bound_field.as_widget()
+    current = "" if bound_field.value() is None else str(bound_field.value())
+    attrs = {"name": bound_field.html_name, "id": bound_field.auto_id}
+    if bound_field.help_text:
+        attrs["aria-describedby"] = f"{bound_field.auto_id}_helptext"
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == current else "", label)  # noqa: S308
+            for value, label in choices
+        ),
+    )
+    attributes = format_html_join("", ' {}="{}"', ((name, value) for name, value in attrs.items()))
+    required = mark_safe(" required") if bound_field.field.required else ""  # noqa: S308
+    return format_html("<select{}{}>{}</select>", attributes, required, options)

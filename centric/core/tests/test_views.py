@@ -178,3 +178,20 @@ def test_forbidden_pages_use_the_custom_403(logged_in_client, make_user):
     response = logged_in_client(reader).get(reverse("customers:person_create"))
     assert response.status_code == 403
     assert "You are not allowed to do that" in response.content.decode()
+
+
+def test_select_tag_marks_the_current_choice_and_escapes_labels():
+    from django import forms
+
+    class Form(forms.Form):
+        colour = forms.ChoiceField(
+            choices=[("", "—"), ("red", "Red <b>"), ("blue", "Blue")], help_text="Pick one"
+        )
+
+    bound = Form({"colour": "red"})["colour"]
+    html = Template("{% load centric_ui %}{% select field %}").render(Context({"field": bound}))
+    assert html.startswith(
+        '<select name="colour" id="id_colour" aria-describedby="id_colour_helptext" required>'
+    )
+    assert '<option value="red" selected>Red &lt;b&gt;</option>' in html
+    assert '<option value="blue">Blue</option>' in html
