@@ -4,6 +4,7 @@ NaN and Infinity. Such input is a 400/422, never a 500."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from django.http import HttpRequest
@@ -30,6 +31,8 @@ def _check(value: Any, depth: int = 0) -> None:
         if "\x00" in value:
             raise ValueError("NUL character")
         value.encode("utf-8")  # lone surrogates raise UnicodeEncodeError (a ValueError)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("numbers must be finite")
     elif isinstance(value, dict):
         for key, item in value.items():
             _check(key, depth + 1)

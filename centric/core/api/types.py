@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.utils import timezone
 from ninja import Field
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 MAX_ID = 2**63 - 1
 
@@ -36,7 +36,16 @@ def text(max_length: int, **kwargs: Any) -> Any:
     return Annotated[str, Field(max_length=max_length, **kwargs)]
 
 
-CustomValue = str | int | float | bool | None
+def _bounded_number(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        raise ValueError("Numbers must fit in 64 bits.")
+    return value
+
+
+CustomValue = Annotated[
+    Annotated[str, Field(max_length=10_000)] | int | float | bool | None,
+    BeforeValidator(_bounded_number),
+]
 CustomFields = Annotated[
     dict[Annotated[str, Field(max_length=50)], CustomValue], Field(max_length=100)
 ]

@@ -51,6 +51,7 @@ def test_unknown_path_and_wrong_method(user, api_client):
     [
         b"{not json",
         b'{"first_name": NaN}',
+        b'{"first_name": "A", "custom_fields": {"x": 1e400}}',
         b'{"first_name": "A\\u0000B"}',
         b'{"first_name": "\\ud800"}',
         b"\xff\xfe garbage",
@@ -78,6 +79,25 @@ def test_pydantic_errors_name_the_field(user, api_client):
     )
     body = assert_problem(response, 422, field="contact_points.0.kind")
     assert body["type"] == "urn:centric:problem:validation"
+
+
+def test_huge_numbers_in_free_form_fields_are_422(user, api_client):
+    from centric.customers.tests.factories import make_person
+
+    person = make_person(actor=user, first_name="A")
+    response = call(
+        api_client(user),
+        "post",
+        "/api/v1/interactions",
+        {
+            "channel": "web",
+            "kind": "form",
+            "person_id": person.pk,
+            "body": "x",
+            "metadata": {"n": 10**30},
+        },
+    )
+    assert_problem(response, 422, field="metadata.n")
 
 
 def test_django_validation_errors_name_the_field(user, api_client):
