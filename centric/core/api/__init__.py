@@ -1,4 +1,21 @@
 """The in-house framework for the REST API: authentication, RFC 9457 errors, cursor pages, idempotency.
 
-Apps define their routers in `centric/<app>/api.py` with these helpers; `centric/api.py` mounts them.
+Apps define routers in `centric/<app>/api.py`; `centric/api.py` mounts them under /api/v1/.
+How an endpoint is written (see centric/customers/api.py for the full pattern):
+
+- Reads go through the app's selectors, i.e. through `Model.objects.visible_to(user, action)`.
+  A record the user may not see raises DoesNotExist -> 404, the same body as a missing id.
+- `permissions.require_model_perm(user, Model, "add"|"change"|"delete"|"view")` first (403 when
+  the role lacks it, independent of any record), then `permissions.require_change(user, record)`
+  for writes to a visible record (403 + a `permission_denied` audit event).
+- Writes call the app's services; their Django ValidationError (message_dict) and
+  ApplicationError subclasses become problem+json via `errors.install` (no try/except needed).
+- Creates run inside `idempotency.idempotent(request, create)`, where `create()` returns
+  `(status, json_text)` built with `render.to_json(Schema, obj)`; the stored replay shares the
+  create's transaction.
+- Lists return `pagination.page_body(pagination.page_of(qs, ordering=..., cursor=..., limit=...))`
+  with a `{"items", "next_cursor", "previous_cursor"}` schema; `ordering` must end in a unique
+  column; list querysets use select_related/prefetch_related so the query count is fixed.
+- Input schemas forbid unknown fields and bound every string (model max_length), integer
+  (`types.Id`) and moment (`types.Moment`), so bad input is a 422, never a 500.
 """
