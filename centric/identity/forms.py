@@ -17,7 +17,10 @@ RULE_PREFIX = "rule_"
 
 
 def field_label(field: str) -> str:
-    return str(Person._meta.get_field(field).verbose_name).capitalize()
+    label = str(Person._meta.get_field(field).verbose_name)
+    if field.startswith("utm_"):
+        return "UTM " + field[4:]
+    return label[:1].upper() + label[1:]
 
 
 class IdentitySettingsForm(forms.Form):

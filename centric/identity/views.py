@@ -71,6 +71,16 @@ def _require_perm(user: Any, perm: str) -> None:
         raise PermissionDenied
 
 
+def percent(probability: float) -> str:
+    """A match probability as people read it: 87, 99.4, never a rounded-up 100."""
+    value = probability * 100
+    if value >= 99.95:
+        return "99.9+"
+    if value >= 99:
+        return f"{value:.1f}"
+    return f"{value:.0f}"
+
+
 def _evidence_class(item: dict) -> str:
     weight = float(item.get("weight") or 0)
     if item.get("level") == "missing" or weight == 0:
@@ -230,6 +240,7 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
             key=lambda e: -abs(float(e["weight"])),
         )[:3]
         pair.above_merge = pair.probability >= settings.merge_threshold
+        pair.percent = percent(pair.probability)
     context = {"page": page, "errors": errors, "settings": settings}
     return render_page(request, "identity/queue.html", context, partial="table")
 
@@ -290,6 +301,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except PairMissing:
         return _pair_missing(request)
     rows, people = _record_rows(pair)
+    pair.percent = percent(pair.probability)
     shown = {EVIDENCE_FOR[row["key"]] for row in rows if row["key"] in EVIDENCE_FOR}
     context = {
         "pair": pair,
@@ -593,7 +605,8 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
             suggestions = []
     for suggestion in suggestions:
         suggestion.shown_evidence = _evidence(suggestion.evidence)
-        suggestion.percent = round(suggestion.probability * 100)
+        suggestion.percent = percent(suggestion.probability)
+        suggestion.strong = suggestion.probability >= 0.9
     return render(
         request,
         "identity/partials/duplicate_suggestions.html",
