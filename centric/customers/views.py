@@ -94,6 +94,8 @@ def _list(
             value for key, value in request.GET.items() if key not in ("sort", "cursor", "size")
         ),
         "default_sort": "name",
+        "can_export": request.user.has_perm("customers.export_person"),
+        "can_import": request.user.has_perm("imports.add_importjob"),
         **(extra or {}),
     }
     return render_page(request, template, context, partial="table")
@@ -149,6 +151,7 @@ def _person_context(request: HttpRequest, person: Person, *, tab: str) -> dict[s
         "tab": tab,
         "can_change": _can_change(request.user, Person, person.pk),
         "can_add_interaction": request.user.has_perm("interactions.add_interaction"),
+        "can_export": request.user.has_perm("customers.export_person"),
         "contact_points": contact_points,
         "memberships": list(person.memberships.all()),
         "tags": list(person.tags.all()),
