@@ -26,23 +26,25 @@ def _converter(field: models.Field):
     return None
 
 
-def _rows(objects, attnames: list[str], converters: list, tail: tuple = ()) -> list[tuple]:
-    """The column values of each object, as tuples (attrgetter does the work in C)."""
-    getter = operator.attrgetter(*attnames)
-    conversions = [(i, c) for i, c in enumerate(converters) if c is not None]
-    if len(attnames) == 1:
-        values = [(getter(obj),) for obj in objects]
-    else:
-        values = [getter(obj) for obj in objects]
-    if not conversions and not tail:
+def _plan(fields: list[models.Field], columns: list[str]) -> tuple[list[str], Any]:
+    """Column order and a function giving each object's row: plain values are read together by
+    `attrgetter` (in C); the few values that need converting (JSON) go last."""
+    plain = [(f, c) for f, c in zip(fields, columns, strict=True) if _converter(f) is None]
+    converted = [
+        (f, c, _converter(f)) for f, c in zip(fields, columns, strict=True) if _converter(f)
+    ]
+    order = [c for _f, c in plain] + [c for _f, c, _convert in converted]
+    getter = operator.attrgetter(*[f.attname for f, _c in plain])
+    single = len(plain) == 1
+    extra = [(f.attname, convert) for f, _c, convert in converted]
+
+    def row(obj) -> tuple:
+        values = (getter(obj),) if single else getter(obj)
+        if extra:
+            values += tuple(convert(getattr(obj, attname)) for attname, convert in extra)
         return values
-    rows = []
-    for row in values:
-        row = list(row)
-        for index, convert in conversions:
-            row[index] = convert(row[index])
-        rows.append(tuple(row) + tail)
-    return rows
+
+    return order, row
 
 
 def _copy(table: str, columns: list[str], rows: list[tuple]) -> None:
@@ -88,8 +90,8 @@ def insert(model: type[models.Model], objects: list[models.Model]) -> None:
         obj._state.db = connection.alias
         for attname in auto_stamps:
             setattr(obj, attname, now)
-    rows = _rows(objects, [f.attname for f in fields], [_converter(f) for f in fields])
-    _copy(model._meta.db_table, [f.column for f in fields], rows)
+    columns, row = _plan(fields, [f.column for f in fields])
+    _copy(model._meta.db_table, columns, [row(obj) for obj in objects])
 
 
 def insert_history(
@@ -116,11 +118,10 @@ def insert_history(
         return
     history_model = model.history.model
     tracked = list(history_model.tracked_fields)
-    columns = [history_model._meta.get_field(f.name).column for f in tracked]
+    columns, row = _plan(tracked, [history_model._meta.get_field(f.name).column for f in tracked])
     columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
     tail = (date, reason or None, "~" if update else "+", user.pk if user is not None else None)
-    rows = _rows(objects, [f.attname for f in tracked], [_converter(f) for f in tracked], tail)
-    _copy(history_model._meta.db_table, columns, rows)
+    _copy(history_model._meta.db_table, columns, [row(obj) + tail for obj in objects])
 
 
 class InstanceFactory:
