@@ -70,6 +70,7 @@ def test_search_finds_a_person_by_any_spelling_of_their_phone(logged_in_client, 
     assert f'href="/people/{person.pk}/"' in body
     assert "+234 803 123 4567" in body
     assert 'role="option"' in body
+    assert "matched by phone number" in body
 
 
 @pytest.mark.django_db
