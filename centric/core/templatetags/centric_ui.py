@@ -7,6 +7,7 @@ written as `{% icon "name" %}` in a template, so the sprite stays small).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -33,12 +34,18 @@ STAGE_COLOURS = {
 }
 
 
+@functools.cache
+def _sprite_url() -> str:
+    """The sprite's address, worked out once: a page draws dozens of icons."""
+    return static("vendor/lucide/sprite.svg")
+
+
 @register.simple_tag
 def icon(name: str, css_class: str = "", label: str = ""):
     """An icon from the sprite; decorative unless a `label` is given (then it is announced)."""
     if not _ICON_NAME.match(str(name)):
         return ""
-    href = f"{static('vendor/lucide/sprite.svg')}#{name}"
+    href = f"{_sprite_url()}#{name}"
     classes = f"icon {css_class}".strip()
     if label:
         return format_html(
