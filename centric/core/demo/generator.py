@@ -90,11 +90,18 @@ def demo_is_loaded() -> bool:
 @transaction.atomic
 def remove_demo() -> None:
     """Delete what `load_demo` created (demo customers, their history, staff, teams, fields)."""
+    from django.apps import apps
+
     from centric.customers.models import Organisation, Person
     from centric.extras.models import CustomFieldDefinition, Tag
     from centric.staff.models import Team, User
 
-    Person.objects.filter(external_id__startswith=PERSON_PREFIX).delete()
+    people = Person.objects.filter(external_id__startswith=PERSON_PREFIX)
+    # Records merged while exploring the demo point at each other (PROTECT): undo that first.
+    if apps.is_installed("centric.identity"):
+        apps.get_model("identity", "Merge").objects.filter(survivor__in=people).delete()
+    Person.objects.filter(merged_into__in=people).update(merged_into=None)
+    people.delete()
     Organisation.objects.filter(external_id__startswith=ORGANISATION_PREFIX).delete()
     Person.history.filter(external_id__startswith=PERSON_PREFIX).delete()
     Organisation.history.filter(external_id__startswith=ORGANISATION_PREFIX).delete()

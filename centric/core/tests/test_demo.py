@@ -165,3 +165,11 @@ def test_team_visibility_applies_to_demo_customers(demo):
     )
     assert not Person.objects.visible_to(service).filter(team=sales.team).exists()
     assert Person.objects.visible_to(admin).count() == Person.objects.count()
+
+
+def test_reset_works_after_demo_records_were_merged(demo):
+    survivor, merged = Person.objects.filter(external_id__startswith="demo-p-")[:2]
+    Person.objects.filter(pk=merged.pk).update(merged_into=survivor)
+    call_command("demo", people=SMALL, reset=True, stdout=io.StringIO())
+    assert Person.objects.filter(external_id__startswith="demo-p-").count() == SMALL + 12
+    assert not Person.objects.filter(merged_into__isnull=False).exists()
