@@ -74,6 +74,19 @@ def test_create_find_by_phone_and_add_a_note(page, live_server, sign_in, make_us
     note = Interaction.objects.get(person=person)
     assert (note.kind, note.actor_user_id) == ("note", user.pk)
 
+    # The fresh form works again: log a call, which goes on top of the note.
+    form = page.locator("#interaction-form")
+    form.get_by_label("Type").select_option("call")
+    form.get_by_label("What happened").fill("Called back about the fabric.")
+    with page.expect_response(lambda r: "/timeline/" in r.url and r.status == 201):
+        form.get_by_role("button", name="Add to timeline").click()
+    expect(timeline.locator(".timeline-item").first).to_contain_text(
+        "Called back about the fabric."
+    )
+    expect(timeline.locator(".timeline-item")).to_have_count(2)
+    assert page.evaluate("window.__noReload") is True
+    assert Interaction.objects.filter(person=person, kind="call", channel="phone").exists()
+
 
 def test_phone_layout_has_a_menu_button(page, live_server, sign_in, make_user):
     user = make_user("bola")
