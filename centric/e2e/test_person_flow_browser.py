@@ -101,3 +101,41 @@ def test_phone_layout_has_a_menu_button(page, live_server, sign_in, make_user):
     expect(navigation.get_by_role("link", name="People")).to_be_in_viewport()
     navigation.get_by_role("link", name="People").click()
     page.wait_for_url(f"{live_server.url}/people/")
+
+
+def test_timeline_filters_and_load_more_in_the_browser(
+    page, live_server, sign_in, make_user, make_team
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from centric.customers.services import person_create
+    from centric.interactions.services import interaction_create
+
+    user = make_user("tunde", team=make_team("Service", kind="service"))
+    person = person_create(actor=user, first_name="Kemi", last_name="Timeline")
+    now = timezone.now()
+    for index in range(24):
+        channel, kind = (("email", "email"), ("whatsapp", "message"))[index % 2]
+        interaction_create(
+            person=person,
+            channel=channel,
+            kind=kind,
+            subject=f"{channel} {index}",
+            occurred_at=now - dt.timedelta(hours=index),
+        )
+    sign_in(page, user)
+    page.goto(f"{live_server.url}/people/{person.pk}/")
+    items = page.locator("#timeline-items .timeline-item")
+    expect(items).to_have_count(20)
+    expect(items.first).to_contain_text("email 0")
+
+    page.get_by_role("link", name="Load more").click()
+    expect(items).to_have_count(24)
+    expect(items.last).to_contain_text("whatsapp 23")
+
+    page.get_by_label("Channel").select_option("whatsapp")
+    expect(items).to_have_count(12)
+    expect(items.first).to_contain_text("whatsapp 1")
+    expect(page.locator("#timeline-items")).not_to_contain_text("email")
