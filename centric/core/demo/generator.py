@@ -277,7 +277,9 @@ class DemoBuilder:
         from centric.customers.services import organisation_create
 
         self.orgs = []
-        for index, (name, industry) in enumerate(data.ORGANISATIONS, start=1):
+        # 40 organisations for 2,000 customers; fewer for a small demo (tests).
+        count = max(6, min(len(data.ORGANISATIONS), self.people_count // 50))
+        for index, (name, industry) in enumerate(data.ORGANISATIONS[:count], start=1):
             owner = self.rng.choice(self.owners)
             area = self.rng.choice(list(data.LAGOS_AREAS))
             phone, _e164 = self.ng_phone()
@@ -540,7 +542,7 @@ class DemoBuilder:
         from centric.customers.models import Consent, Membership, Person
 
         memberships = []
-        members = self.rng.sample(self.people_rows, min(450, len(self.people_rows)))
+        members = self.rng.sample(self.people_rows, len(self.people_rows) * 9 // 40)
         for position, person in enumerate(members):
             organisation = self.orgs[position % len(self.orgs)]
             roles = data.MEMBERSHIP_ROLES.get(
