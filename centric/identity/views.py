@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from centric.core.errors import ApplicationError
@@ -44,10 +45,10 @@ MERGES_PAGE_SIZE = 25
 MAX_MERGE_RECORDS = 20
 
 BREAKDOWN = (
-    ("active", _("Active"), "#15803d"),
-    ("at_risk", _("At risk"), "#d97706"),
-    ("lapsed", _("Lapsed"), "#6b7280"),
-    ("lost", _("Lost"), "#b91c1c"),
+    ("active", gettext_lazy("Active"), "#15803d"),
+    ("at_risk", gettext_lazy("At risk"), "#d97706"),
+    ("lapsed", gettext_lazy("Lapsed"), "#6b7280"),
+    ("lost", gettext_lazy("Lost"), "#b91c1c"),
 )
 # Which evidence row belongs to which field of the side-by-side page.
 EVIDENCE_FOR = {
@@ -333,6 +334,15 @@ def pair_not_same(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Marked as not the same person. This pair will not be suggested again."),
         )
+        following = (
+            selectors.pairs_visible(request.user)
+            .filter(status=CandidatePair.Status.PENDING)
+            .order_by("-probability", "id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if following is not None and request.POST.get("then") == "next":
+            return redirect("identity:pair_detail", pk=following)
     return redirect("identity:queue")
 
 

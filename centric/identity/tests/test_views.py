@@ -302,6 +302,19 @@ def test_not_the_same_removes_the_pair_for_good(manager, pair, logged_in_client)
 
 
 @pytest.mark.django_db
+def test_not_the_same_opens_the_next_pair(manager, people, logged_in_client):
+    emeka, short = people
+    third = make_person(actor=manager, first_name="Emeka", last_name="Okafor-Eze")
+    first = _pair(emeka, short, probability=0.9)
+    second = _pair(short, third, probability=0.7)
+    client = logged_in_client(manager)
+    response = client.post(reverse("identity:pair_not_same", args=[first.pk]), {"then": "next"})
+    assert response["Location"] == reverse("identity:pair_detail", args=[second.pk])
+    response = client.post(reverse("identity:pair_not_same", args=[second.pk]), {"then": "next"})
+    assert response["Location"] == reverse("identity:queue")
+
+
+@pytest.mark.django_db
 def test_a_pair_whose_record_was_deleted_gives_a_clear_message(manager, pair, logged_in_client):
     pair_id = pair.pk
     Person.objects.filter(pk=pair.person_high_id).delete()
