@@ -165,6 +165,15 @@ def run_febrl4(threshold: float | None = None) -> dict:
 
 
 if __name__ == "__main__":
+    import json
+    import sys
+
+    if len(sys.argv) > 1:  # `febrl.py febrl3|febrl4`: one JSON line (bench/identity/compare.py)
+        outcome = {"febrl3": run_febrl3, "febrl4": run_febrl4}[sys.argv[1]]()
+        outcome["tool"] = "Centric"
+        outcome["threshold"] = "merge threshold (default 0.95)"
+        print(json.dumps(outcome))
+        sys.exit(0)
     for runner in (run_febrl4, run_febrl3):
         outcome = runner()
         print(
