@@ -232,10 +232,10 @@ def test_organisation_patch_checks_the_version_too(world, api_client):
 
 
 def _endpoints(person: Person, organisation: Organisation, point: ContactPoint):
-    return _paths(person.pk, organisation.pk, point.pk)
+    return _paths(person.pk, organisation.pk, point.pk, organisation.contact_points.get().pk)
 
 
-def _paths(p: int, o: int, c: int):
+def _paths(p: int, o: int, c: int, oc: int):
     return [
         ("get", "/api/v1/people", None),
         ("post", "/api/v1/people", {"first_name": "New"}),
@@ -264,7 +264,10 @@ def _paths(p: int, o: int, c: int):
             f"/api/v1/organisations/{o}/contact-points",
             {"kind": "website", "value": "shop.ng"},
         ),
+        ("patch", f"/api/v1/organisations/{o}/contact-points/{oc}", {"label": "shop"}),
+        ("delete", f"/api/v1/organisations/{o}/contact-points/{oc}", None),
         ("get", f"/api/v1/organisations/{o}/memberships", None),
+        ("get", "/api/v1/search?q=amaka", None),
         ("delete", f"/api/v1/organisations/{o}", None),
         ("delete", f"/api/v1/people/{p}", None),
     ]
@@ -273,7 +276,11 @@ def _paths(p: int, o: int, c: int):
 @pytest.fixture
 def records(world):
     person = make_person(actor=world["ada"], first_name="Amaka", phone="08030000001")
-    organisation = organisation_create(actor=world["ada"], name="Balogun Market Stores")
+    organisation = organisation_create(
+        actor=world["ada"],
+        name="Balogun Market Stores",
+        contact_points=[{"kind": "website", "value": "balogun.ng"}],
+    )
     return person, organisation, person.contact_points.get()
 
 
@@ -299,9 +306,13 @@ def test_another_teams_user_gets_404_for_every_record_endpoint(world, records, a
     """bola (Service) may use the API but may not see ada's (Sales) records: 404, like a missing id."""
     client = api_client(world["bola"])
     person, organisation, _point = records
-    missing = _paths(987654, 987655, 987656)
+    missing = _paths(987654, 987655, 987656, 987657)
     for (method, path, body), (_m, missing_path, _b) in zip(_endpoints(*records), missing):
         response = call(client, method, path, body)
+        if path.startswith("/api/v1/search"):
+            assert response.status_code == 200
+            assert response.json()["people"] == []
+            continue
         if path in ("/api/v1/people", "/api/v1/organisations"):
             assert response.status_code in (200, 201), (method, path, response.content)
             if method == "get":
@@ -330,7 +341,11 @@ def test_read_only_user_may_read_but_not_write(world, records, api_client):
 def test_owner_and_manager_may_use_every_endpoint(world, records, api_client):
     for user in ("ada", "manager"):
         person = make_person(actor=world["ada"], first_name=f"For {user}", phone="08030000002")
-        organisation = organisation_create(actor=world["ada"], name=f"Org for {user}")
+        organisation = organisation_create(
+            actor=world["ada"],
+            name=f"Org for {user}",
+            contact_points=[{"kind": "email", "value": f"{user}@org.ng"}],
+        )
         point = person.contact_points.get()
         client = api_client(world[user])
         for method, path, body in _endpoints(person, organisation, point):
