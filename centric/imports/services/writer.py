@@ -146,6 +146,8 @@ class BatchWriter:
                 wanted = set().union(*by_email.values()) - set(objects)
                 if wanted:
                     objects.update(self.model.objects.in_bulk(wanted))
+        if any(getattr(o, "merged_into_id", None) for o in objects.values()):
+            by_external, by_email, objects = self._follow_merges(by_external, by_email, objects)
         allowed = None
         if self.restrict and objects:
             allowed = set(
@@ -154,6 +156,41 @@ class BatchWriter:
                 .values_list("pk", flat=True)
             )
         return by_external, by_email, objects, allowed
+
+    def _follow_merges(self, by_external: dict, by_email: dict, objects: dict):
+        """A record merged into another stands for its survivor: after a merge, only the
+        surviving record is the customer (identity resolution keeps the losers, hidden)."""
+        for _step in range(10):
+            missing = {
+                o.merged_into_id
+                for o in objects.values()
+                if o.merged_into_id and o.merged_into_id not in objects
+            }
+            if not missing:
+                break
+            objects.update(self.model.objects.in_bulk(missing))
+
+        def survivor(pk: int) -> int | None:
+            for _step in range(10):
+                record = objects.get(pk)
+                if record is None:
+                    return None
+                if not record.merged_into_id:
+                    return pk
+                pk = record.merged_into_id
+            return None
+
+        by_external = {
+            key: objects[final]
+            for key, record in by_external.items()
+            if (final := survivor(record.pk)) is not None
+        }
+        by_email = {
+            email: {final for pk in ids if (final := survivor(pk)) is not None}
+            for email, ids in by_email.items()
+        }
+        objects = {pk: o for pk, o in objects.items() if not o.merged_into_id}
+        return by_external, by_email, objects
 
     def noun(self) -> str:
         return _("person") if self.is_people else _("organisation")

@@ -343,3 +343,27 @@ def test_imported_person_equals_one_made_by_the_services(write_file, make_user):
     assert imported.history.count() == made.history.count() == 1
     assert imported.history.get().history_type == "+"
     assert ContactPoint.history.filter(person_id=imported.pk).count() == 3
+
+
+def test_rows_matching_a_merged_record_update_its_survivor(write_file):
+    from centric.customers.tests.factories import make_person
+
+    survivor = make_person(first_name="Ada", last_name="Okafor", external_id="S1")
+    loser = make_person(
+        first_name="Ada", last_name="Okafo", external_id="L1", email="ada@example.com"
+    )
+    Person.objects.filter(pk=loser.pk).update(merged_into=survivor)
+    by_id = write_file("a.csv", "id,First name,Last name,Source\nL1,Ada,Okafor,walk-in\n")
+    by_email = write_file(
+        "b.csv", "First name,Last name,Email,Campaign\nAda,Okafor,ada@example.com,xmas\n"
+    )
+
+    first = import_file(path=by_id, record_type="people")
+    second = import_file(path=by_email, record_type="people", match_by="email")
+
+    assert (first.created, first.updated, second.created, second.updated) == (0, 1, 0, 1)
+    survivor.refresh_from_db()
+    loser.refresh_from_db()
+    assert (survivor.source, survivor.campaign, survivor.external_id) == ("walk-in", "xmas", "S1")
+    assert (loser.source, loser.campaign) == ("", "")
+    assert Person.objects.count() == 2
