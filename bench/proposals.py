@@ -11,6 +11,7 @@ from typing import Any
 
 from centric.core.normalise import looks_like_phone
 from centric.core.search import prefix_search
+from centric.customers.models import Person
 from centric.customers.selectors import SearchResults, people_visible, search_customers
 
 # The search box shows the alphabetically first of at most this many matches; a short prefix
@@ -26,16 +27,20 @@ def search_customers_capped(user: Any, query: str, *, limit: int = 10) -> Search
     until ten match: fast when matches are spread out, seconds when they are clustered (a
     surname: every "Oyinlola" sits together in last-name order). Proposed: take up to
     CANDIDATES visible matches from the GIN index first (no ORDER BY, so the scan stops early),
-    then order those few.
+    then order those few (they are already filtered by the visibility rule).
     """
     text = (query or "").strip()[:200]
     if "@" in text or looks_like_phone(text) or len(text) < 2:
         return search_customers(user, query, limit=limit)
     results = SearchResults(query=text)
-    candidates = prefix_search(people_visible(user), text).order_by().values("id")[:CANDIDATES]
+    # Fetched first, as a list: given a subquery, the planner goes back to walking the name index.
+    candidates = list(
+        prefix_search(people_visible(user), text)
+        .order_by()
+        .values_list("id", flat=True)[:CANDIDATES]
+    )
     results.people = list(
-        people_visible(user)
-        .filter(id__in=candidates)
+        Person.objects.filter(id__in=candidates)
         .select_related("lifecycle_stage")
         .order_by("last_name", "first_name", "id")[:limit]
     )
