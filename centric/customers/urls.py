@@ -28,6 +28,21 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
     path(
+        "organisations/<int:pk>/contacts/new/",
+        views.organisation_contact_point_add,
+        name="organisation_contact_point_add",
+    ),
+    path(
+        "organisations/<int:pk>/contacts/<int:point_pk>/edit/",
+        views.organisation_contact_point_edit,
+        name="organisation_contact_point_edit",
+    ),
+    path(
+        "organisations/<int:pk>/contacts/<int:point_pk>/remove/",
+        views.organisation_contact_point_remove,
+        name="organisation_contact_point_remove",
+    ),
+    path(
         "organisations/<int:pk>/history/",
         views.organisation_history,
         name="organisation_history",

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -330,37 +331,62 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- contact points, organisations, consent
 
 
-@login_required
-def contact_point_add(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_for_change(request.user, pk)
+def _owner_url(owner: Person | Organisation) -> str:
+    if isinstance(owner, Person):
+        return reverse("customers:person_detail", args=[owner.pk])
+    return reverse("customers:organisation_detail", args=[owner.pk])
+
+
+def _organisation_for_change(user: Any, pk: int) -> Organisation:
+    """An organisation the user may change: 404 when they may not see it, 403 when only view."""
+    _organisation_or_404(user, pk)
+    try:
+        return organisation_get(user, pk, "change")
+    except Organisation.DoesNotExist:
+        raise PermissionDenied from None
+
+
+def _contact_form_page(
+    request: HttpRequest, owner: Person | Organisation, form, point, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "customers/contact_point_form.html",
+        {
+            "form": form,
+            "owner": owner,
+            "owner_url": _owner_url(owner),
+            "is_person": isinstance(owner, Person),
+            "point": point,
+        },
+        status=422 if form.errors else status,
+    )
+
+
+def _contact_point_add(request: HttpRequest, owner: Person | Organisation) -> HttpResponse:
     form = ContactPointForm(request.POST or None, initial={"kind": ContactKind.PHONE})
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_point_add(owner=person, actor=request.user, **form.service_fields())
+            services.contact_point_add(owner=owner, actor=request.user, **form.service_fields())
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, _("Contact added."))
-            return redirect("customers:person_detail", pk=person.pk)
-    return render(
-        request,
-        "customers/contact_point_form.html",
-        {"form": form, "person": person, "point": None},
-        status=422 if form.errors else 200,
-    )
+            return redirect(_owner_url(owner))
+    return _contact_form_page(request, owner, form, None)
 
 
-def _point_or_404(person: Person, point_pk: int) -> ContactPoint:
+def _point_or_404(owner: Person | Organisation, point_pk: int) -> ContactPoint:
     try:
-        return person.contact_points.get(pk=point_pk)
+        return owner.contact_points.get(pk=point_pk)
     except ContactPoint.DoesNotExist:
         raise Http404(_("No such contact.")) from None
 
 
-@login_required
-def contact_point_edit(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
-    person = _person_for_change(request.user, pk)
-    point = _point_or_404(person, point_pk)
+def _contact_point_edit(
+    request: HttpRequest, owner: Person | Organisation, point_pk: int
+) -> HttpResponse:
+    point = _point_or_404(owner, point_pk)
     if request.method == "POST":
         form = ContactPointForm(request.POST)
         if form.is_valid():
@@ -372,27 +398,53 @@ def contact_point_edit(request: HttpRequest, pk: int, point_pk: int) -> HttpResp
                 form.add_service_errors(error)
             else:
                 messages.success(request, _("Contact saved."))
-                return redirect("customers:person_detail", pk=person.pk)
+                return redirect(_owner_url(owner))
     else:
         form = ContactPointForm(
             initial={name: getattr(point, name) for name in ContactPointForm.base_fields}
         )
-    return render(
-        request,
-        "customers/contact_point_form.html",
-        {"form": form, "person": person, "point": point},
-        status=422 if form.errors else 200,
-    )
+    return _contact_form_page(request, owner, form, point)
+
+
+def _contact_point_remove(
+    request: HttpRequest, owner: Person | Organisation, point_pk: int
+) -> HttpResponse:
+    point = _point_or_404(owner, point_pk)
+    services.contact_point_remove(point=point, actor=request.user)
+    messages.success(request, _("Contact removed."))
+    return redirect(_owner_url(owner))
+
+
+@login_required
+def contact_point_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _contact_point_add(request, _person_for_change(request.user, pk))
+
+
+@login_required
+def contact_point_edit(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+    return _contact_point_edit(request, _person_for_change(request.user, pk), point_pk)
 
 
 @login_required
 @require_POST
 def contact_point_remove(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
-    person = _person_for_change(request.user, pk)
-    point = _point_or_404(person, point_pk)
-    services.contact_point_remove(point=point, actor=request.user)
-    messages.success(request, _("Contact removed."))
-    return redirect("customers:person_detail", pk=person.pk)
+    return _contact_point_remove(request, _person_for_change(request.user, pk), point_pk)
+
+
+@login_required
+def organisation_contact_point_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _contact_point_add(request, _organisation_for_change(request.user, pk))
+
+
+@login_required
+def organisation_contact_point_edit(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+    return _contact_point_edit(request, _organisation_for_change(request.user, pk), point_pk)
+
+
+@login_required
+@require_POST
+def organisation_contact_point_remove(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+    return _contact_point_remove(request, _organisation_for_change(request.user, pk), point_pk)
 
 
 @login_required
@@ -559,11 +611,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _organisation_or_404(request.user, pk)
-    try:
-        organisation = organisation_get(request.user, pk, "change")
-    except Organisation.DoesNotExist:
-        raise PermissionDenied from None
+    organisation = _organisation_for_change(request.user, pk)
     status = 200
     if request.method == "POST":
         form = OrganisationForm(request.POST, with_contacts=False)

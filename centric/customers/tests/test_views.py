@@ -677,3 +677,31 @@ def test_a_merged_away_person_redirects_to_the_surviving_record(client_for, sell
     response = client_for(seller).get(reverse("customers:person_detail", args=[duplicate.pk]))
     assert response.status_code == 302
     assert response.url == reverse("customers:person_detail", args=[survivor.pk])
+
+
+@pytest.mark.django_db
+def test_organisation_contact_points_add_edit_remove(client_for, seller, outsider):
+    VisibilityPolicy.objects.update_or_create(
+        record_type="customers.organisation", defaults={"level": "private"}
+    )
+    organisation = organisation_create(actor=seller, name="Balogun Traders")
+    client = client_for(seller)
+    response = client.post(
+        reverse("customers:organisation_contact_point_add", args=[organisation.pk]),
+        {"kind": "website", "value": "balogun.example.com"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("customers:organisation_detail", args=[organisation.pk])
+    point = organisation.contact_points.get()
+    response = client.post(
+        reverse("customers:organisation_contact_point_edit", args=[organisation.pk, point.pk]),
+        {"kind": "email", "value": "Sales@Balogun.example.com"},
+    )
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert point.value_normalized == "sales@balogun.example.com"
+    other = client_for(outsider)
+    url = reverse("customers:organisation_contact_point_remove", args=[organisation.pk, point.pk])
+    assert other.post(url).status_code == 404
+    assert client.post(url).status_code == 302
+    assert not organisation.contact_points.exists()
