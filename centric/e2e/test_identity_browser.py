@@ -87,3 +87,33 @@ def test_review_merge_and_undo(page, live_server, sign_in, make_user, make_team)
     # Undone: the pair waits in the queue again.
     page.goto(f"{live_server.url}/customers/duplicates/")
     expect(page.locator("tbody tr").first).to_contain_text("Emeka Okafor")
+
+
+def test_the_person_form_warns_about_a_likely_duplicate(
+    page, live_server, sign_in, make_user, make_team
+):
+    user = make_user("tunde", team=make_team("Sales"), first_name="Tunde")
+    existing = make_person(
+        actor=user,
+        first_name="Chukwuemeka",
+        last_name="Okafor",
+        phone="0803 123 4567",
+        lifecycle_stage_id="customer",
+    )
+    make_person(actor=user, first_name="Ada", last_name="Obi", phone="0802 000 0000")
+    sign_in(page, user)
+    page.goto(f"{live_server.url}/people/new/")
+    page.get_by_label("First name").fill("Emeka")
+    page.get_by_label("Last name").fill("Okafor")
+    with page.expect_response(
+        lambda r: "/customers/duplicates/check" in r.url and "phone" in r.url
+    ):
+        page.get_by_label("Phone", exact=True).fill("+234 803 123 4567")
+        page.get_by_label("Email", exact=True).click()
+    panel = page.locator("#duplicate-panel")
+    expect(panel).to_contain_text("This looks like")
+    link = panel.get_by_role("link", name="Chukwuemeka Okafor")
+    expect(link).to_have_attribute("href", f"/people/{existing.pk}/")
+    expect(panel).to_contain_text("% likely the same")
+    expect(panel).to_contain_text("Phone:")
+    expect(panel).not_to_contain_text("Ada Obi")
