@@ -129,3 +129,44 @@ def test_other_creates_are_idempotent_too(path, body, make_user, api_client):
     assert first.status_code == 201
     assert again["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_retries_create_once(make_user, make_team):
+    """Two requests with one key racing each other: one create stands, the other replays it."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from centric.staff.services.tokens import token_create
+
+    user = make_user("racer", team=make_team("Sales"))
+    _token, plain = token_create(user=user, name="race")
+    barrier = threading.Barrier(2)
+    responses = []
+
+    def post():
+        try:
+            client = Client(HTTP_AUTHORIZATION=f"Bearer {plain}")
+            barrier.wait(timeout=10)
+            responses.append(
+                call(
+                    client,
+                    "post",
+                    "/api/v1/people",
+                    {"first_name": "Race"},
+                    HTTP_IDEMPOTENCY_KEY="r",
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [r.status_code for r in responses] == [201, 201], [r.content for r in responses]
+    assert responses[0].json()["id"] == responses[1].json()["id"]
+    assert Person.objects.count() == 1
