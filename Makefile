@@ -108,7 +108,7 @@ format: install
 
 # The whole suite, browser tests included, on the database DATABASE_URL names (SQLite by default).
 # pytest's exit code 5 (no test collected) fails the target like any other failure.
-test: install assets browser lint test-python
+test: install assets static browser lint test-python
 
 test-python: install
 	@if [ -n "$${DATABASE_URL:-}" ]; then echo "== pytest on $${DATABASE_URL%%:*} =="; \
