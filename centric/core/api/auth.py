@@ -70,6 +70,7 @@ class SessionAuth(APIKeyCookie):
             return None
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed")
+        preload_permissions(user)
         return user
 
 
