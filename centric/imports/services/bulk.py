@@ -22,7 +22,15 @@ def _is_postgres() -> bool:
 
 def _converter(field: models.Field):
     if isinstance(field, models.JSONField):
-        return lambda value: None if value is None else json.dumps(value, cls=field.encoder)
+
+        def to_json(value):
+            if value is None:
+                return None
+            if not value and isinstance(value, dict):
+                return "{}"
+            return json.dumps(value, cls=field.encoder)
+
+        return to_json
     return None
 
 
@@ -34,12 +42,20 @@ def _plan(fields: list[models.Field], columns: list[str]) -> tuple[list[str], An
         (f, c, _converter(f)) for f, c in zip(fields, columns, strict=True) if _converter(f)
     ]
     order = [c for _f, c in plain] + [c for _f, c, _convert in converted]
-    getter = operator.attrgetter(*[f.attname for f, _c in plain])
+    attnames = [f.attname for f, _c in plain]
+    # Read the instance's __dict__ (skips the field descriptors); a deferred field falls back.
+    fast = operator.itemgetter(*attnames)
+    slow = operator.attrgetter(*attnames)
     single = len(plain) == 1
     extra = [(f.attname, convert) for f, _c, convert in converted]
 
     def row(obj) -> tuple:
-        values = (getter(obj),) if single else getter(obj)
+        try:
+            values = fast(obj.__dict__)
+        except KeyError:
+            values = slow(obj)
+        if single:
+            values = (values,)
         if extra:
             values += tuple(convert(getattr(obj, attname)) for attname, convert in extra)
         return values
@@ -84,12 +100,15 @@ def insert(model: type[models.Model], objects: list[models.Model]) -> None:
         for f in fields
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     }
+    alias = connection.alias
+    pk_attname = model._meta.pk.attname
     for obj, pk in zip(objects, _allocate_ids(model, len(objects)), strict=True):
-        obj.pk = pk
+        attributes = obj.__dict__
+        attributes[pk_attname] = pk
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
         for attname in auto_stamps:
-            setattr(obj, attname, now)
+            attributes[attname] = now
     columns, row = _plan(fields, [f.column for f in fields])
     _copy(model._meta.db_table, columns, [row(obj) for obj in objects])
 
