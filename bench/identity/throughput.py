@@ -11,6 +11,7 @@ records, `people_table`, `Matcher(people_settings()).fit_predict`, `.clusters()`
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import pickle
@@ -61,6 +62,10 @@ def resolve(path: str) -> dict:
     from centric.identity.matching.presets import people_settings, people_table
 
     stages: dict[str, float] = {}
+
+    def note(stage: str) -> None:  # progress on stderr, for a watcher of a long run
+        print(f"{time.strftime('%H:%M:%S')} {stage} done", file=sys.stderr, flush=True)
+
     started = time.perf_counter()
     with open(path, "rb") as handle:
         records = pickle.load(handle)
@@ -69,6 +74,7 @@ def resolve(path: str) -> dict:
     mark = time.perf_counter()
     table = people_table(records)
     stages["people_table"] = time.perf_counter() - mark
+    note("people_table")
     truth = np.fromiter((r["identity"] for r in records), dtype=np.int64, count=len(records))
     del records
 
@@ -76,14 +82,19 @@ def resolve(path: str) -> dict:
     settings = people_settings()
     result = Matcher(settings).fit_predict(table)
     stages["fit_predict"] = time.perf_counter() - mark
+    note("fit_predict")
 
     mark = time.perf_counter()
     clusters = result.clusters()
     stages["clusters"] = time.perf_counter() - mark
     resolution = stages["people_table"] + stages["fit_predict"] + stages["clusters"]
 
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_kb = usage.ru_maxrss
     return {
+        # CPU seconds (all threads) of the whole child: what the run costs when the machine
+        # is shared with other work and the wall time is stretched by waiting for a core.
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "records": len(table),
         "seconds": resolution,
         "stages": stages,
@@ -103,24 +114,32 @@ def load_line() -> str:
 
 
 def run(records: int = 1_000_000, seed: int = 20261123, python: str | None = None) -> dict:
-    from bench.identity.people import generate
+    from bench.identity import people as people_module
 
+    # The generated records are kept in /tmp between runs (keyed by size, seed and the
+    # generator's source), so a re-run measures the resolution without regenerating.
+    source = Path(people_module.__file__).read_bytes()
+    digest = hashlib.sha256(source).hexdigest()[:12]
+    cache = Path(tempfile.gettempdir()) / "centric-identity-bench"
+    cache.mkdir(exist_ok=True)
+    path = cache / f"people-{records}-{seed}-{digest}.pickle"
     started = time.perf_counter()
-    people = generate(records, seed)
+    if not path.exists():
+        people = people_module.generate(records, seed)
+        partial = path.with_suffix(".partial")
+        with open(partial, "wb") as handle:
+            pickle.dump(people, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.rename(path)
+        del people
     generation = time.perf_counter() - started
     load_before = load_line()
-    with tempfile.TemporaryDirectory(prefix="centric-identity-bench-") as folder:
-        path = Path(folder) / "people.pickle"
-        with open(path, "wb") as handle:
-            pickle.dump(people, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        del people
-        child = subprocess.run(
-            [python or sys.executable, "-m", "bench.identity.throughput", "--resolve", str(path)],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).resolve().parents[2],
-        )
+    child = subprocess.run(
+        [python or sys.executable, "-m", "bench.identity.throughput", "--resolve", str(path)],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     outcome = json.loads(child.stdout.strip().splitlines()[-1])
     outcome["generation_seconds"] = generation
     outcome["load_before"] = load_before
@@ -133,7 +152,8 @@ def describe(outcome: dict) -> str:
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in outcome["stages"].items())
     return (
         f"{outcome['records']:,} records ({outcome['identities']:,} true identities): "
-        f"resolution {outcome['seconds']:.0f} s ({outcome['seconds'] / 60:.1f} min; {stages}), "
+        f"resolution {outcome['seconds']:.0f} s ({outcome['seconds'] / 60:.1f} min; {stages}; "
+        f"{outcome['cpu_seconds']:.0f} CPU-seconds in all), "
         f"peak memory {outcome['peak_gb']:.2f} GB; {outcome['candidate_pairs']:,} candidate pairs, "
         f"{outcome['accepted_pairs']:,} above the merge threshold {outcome['merge_threshold']}, "
         f"{outcome['clusters']:,} clusters; pairwise precision {outcome['precision']:.4f} "
