@@ -160,8 +160,13 @@ def _latest_run() -> ResolutionRun | None:
 def customer_count(request: HttpRequest) -> HttpResponse:
     _require_person_perm(request.user)
     count = selectors.customer_count(request.user)
+    lost = [
+        dict(row, lost_on=dt.date.fromisoformat(str(row["lost_at"])[:10]))
+        for row in count.lost_this_month
+    ]
     context = {
         "count": count,
+        "lost": lost,
         "breakdown_chart": _breakdown_chart(count.breakdown),
         "trend_chart": _trend_chart(count.trend),
         "run": _latest_run(),
