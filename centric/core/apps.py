@@ -1,6 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+
+def _forget_visibility(sender, **kwargs) -> None:
+    from centric.core.cache import forget
+
+    forget("visibility:")
 
 
 class CoreConfig(AppConfig):
     name = "centric.core"
     label = "core"
+
+    def ready(self) -> None:
+        # Cache invalidation only (no business flow): drop this process's cached policies and
+        # team tree the moment they change here; other processes see it within seconds.
+        for model_name in ("core.VisibilityPolicy", "staff.Team"):
+            post_save.connect(
+                _forget_visibility, sender=model_name, dispatch_uid=f"forget-{model_name}"
+            )
+            post_delete.connect(
+                _forget_visibility, sender=model_name, dispatch_uid=f"forget-del-{model_name}"
+            )

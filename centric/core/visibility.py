@@ -41,14 +41,13 @@ def record_type_of(model: type[models.Model]) -> str:
 
 
 def policy_level(model: type[models.Model]) -> str:
+    from centric.core.cache import remember
     from centric.core.models import VisibilityPolicy
 
-    level = (
-        VisibilityPolicy.objects.filter(record_type=record_type_of(model))
-        .values_list("level", flat=True)
-        .first()
-    )
-    return level or DEFAULT_LEVEL
+    def load() -> dict[str, str]:
+        return dict(VisibilityPolicy.objects.values_list("record_type", "level"))
+
+    return remember("visibility:policies", load).get(record_type_of(model), DEFAULT_LEVEL)
 
 
 def has_model_permission(user: Any, model: type[models.Model], action: str) -> bool:

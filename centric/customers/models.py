@@ -111,6 +111,8 @@ class Organisation(CustomerRecord):
         indexes = [
             models.Index(fields=["search_name", "id"], name="organisation_search_name"),
             models.Index(fields=["owner", "team"], name="organisation_owner_team"),
+            models.Index(fields=["name", "id"], name="organisation_name_order"),
+            models.Index(fields=["-updated_at", "-id"], name="organisation_recently_updated"),
         ]
 
     def __str__(self) -> str:
@@ -134,6 +136,7 @@ class Person(CustomerRecord):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_records",
+        db_index=False,
         editable=False,
         help_text=_(
             "Set when this record was merged into another; merged records are hidden, and can be un-merged."
@@ -171,6 +174,13 @@ class Person(CustomerRecord):
             models.Index(fields=["owner", "team"], name="person_owner_team"),
             models.Index(fields=["last_name", "first_name", "id"], name="person_name_order"),
             models.Index(fields=["-created_at", "-id"], name="person_newest"),
+            models.Index(fields=["-updated_at", "-id"], name="person_recently_updated"),
+            # Nearly every row is NULL here: index only the merged ones.
+            models.Index(
+                fields=["merged_into"],
+                name="person_merged_into",
+                condition=Q(merged_into__isnull=False),
+            ),
             models.Index(
                 fields=["lifecycle_stage", "last_name", "first_name", "id"],
                 name="person_stage_name",

@@ -58,7 +58,11 @@ class User(AbstractUser):
         cached = getattr(self, "_managed_team_ids", None)
         if cached is not None:
             return cached
-        rows = list(Team.objects.values_list("id", "parent_id", "lead_id"))
+        from centric.core.cache import remember
+
+        rows = remember(
+            "visibility:teams", lambda: list(Team.objects.values_list("id", "parent_id", "lead_id"))
+        )
         children: dict[int | None, list[int]] = {}
         for team_id, parent_id, _lead in rows:
             children.setdefault(parent_id, []).append(team_id)
