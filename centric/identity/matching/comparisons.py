@@ -114,7 +114,7 @@ def pair_scores(
     """scorer(values[left[i]], values[right[i]]) where `wanted`, each distinct pair scored once."""
     rows = np.flatnonzero(wanted) if wanted is not None else np.arange(len(left))
     width = max(len(values), 1)
-    key = left[rows] * width + right[rows]
+    key = left[rows].astype(np.int64) * width + right[rows]
     distinct, inverse = np.unique(key, return_inverse=True)
     scores = (
         process.cpdist(

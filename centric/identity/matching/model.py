@@ -136,15 +136,6 @@ class Matcher:
         codes_left: dict[str, np.ndarray] = {}
         codes_right: dict[str, np.ndarray] = {}
         spaces: dict[str, tuple[np.ndarray, int]] = {}
-        for comparison in self.settings.comparisons:
-            name = comparison.column
-            if comparison.kind in MULTI_KINDS or name in codes_left:
-                continue
-            if swap and name in swap:
-                continue
-            codes, values, blank = _value_codes(table, name)
-            codes_left[name], codes_right[name] = codes[left], codes[right]
-            spaces[name] = (values, blank)
         if swap:
             first, last = swap
             (codes_first, codes_last), values, blank = _joint_codes(table, first, last)
@@ -174,14 +165,20 @@ class Matcher:
                 tails = _phone_tails(table, name) if comparison.kind == "phone" else None
                 levels[:, k] = compare_multi_indexed(comparison, multi, tails, left, right)
                 continue
-            values, blank = spaces[name]
+            if name in spaces:
+                values, blank = spaces[name]
+                pair_left, pair_right = codes_left[name], codes_right[name]
+            else:  # one column at a time: a million records make tens of millions of pairs
+                codes, values, blank = _value_codes(table, name)
+                pair_left, pair_right = codes[left], codes[right]
             canonical = None
             if comparison.kind == "first_name":
                 forms = _canonical(values, nickname_map())
-                canonical = (forms[codes_left[name]], forms[codes_right[name]])
+                canonical = (forms[pair_left], forms[pair_right])
             levels[:, k] = compare_codes(
-                comparison, codes_left[name], codes_right[name], values, blank, canonical
+                comparison, pair_left, pair_right, values, blank, canonical
             )
+            del pair_left, pair_right, canonical
         return levels
 
     # --- estimation -------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 from centric.identity.matching.settings import BlockingRule, Comparison, MatchSettings
 from centric.identity.matching.table import RecordTable
 from centric.identity.matching.text import (
@@ -28,22 +30,56 @@ MULTI_COLUMNS = ("phones", "emails")
 
 
 def people_table(records: Iterable[dict]) -> RecordTable:
-    """Prepare raw person dicts (id, first_name, last_name, date_of_birth, phones, emails, city, organisation)."""
-    rows = []
+    """Prepare raw person dicts (id, first_name, last_name, date_of_birth, phones, emails, city, organisation).
+
+    Names, cities, organisations and dates repeat a great deal across a customer base, so each
+    distinct raw value is normalised once; the columns are built directly (no row dicts).
+    """
+    first_names, last_names, dates, cities, organisations = [], [], [], [], []
+    ids, phones, emails = [], [], []
+    names_seen: dict = {}
+    places_seen: dict = {}
+    organisations_seen: dict = {}
+    dates_seen: dict = {}
     for record in records:
-        rows.append(
-            {
-                "id": record["id"],
-                "first_name": fold_name(record.get("first_name")),
-                "last_name": fold_name(record.get("last_name")),
-                "date_of_birth": date_digits(record.get("date_of_birth")),
-                "phones": tuple(sorted({p for p in record.get("phones") or () if p})),
-                "emails": tuple(sorted({e.lower() for e in record.get("emails") or () if e})),
-                "city": fold(record.get("city")),
-                "organisation": organisation_key(record.get("organisation")),
-            }
+        ids.append(record["id"])
+        first_names.append(_once(names_seen, fold_name, record.get("first_name")))
+        last_names.append(_once(names_seen, fold_name, record.get("last_name")))
+        dates.append(_once(dates_seen, date_digits, record.get("date_of_birth")))
+        phones.append(tuple(sorted({p for p in record.get("phones") or () if p})))
+        emails.append(tuple(sorted({e.lower() for e in record.get("emails") or () if e})))
+        cities.append(_once(places_seen, fold, record.get("city")))
+        organisations.append(
+            _once(organisations_seen, organisation_key, record.get("organisation"))
         )
-    return RecordTable.from_rows(rows, id_column="id", columns=PEOPLE_COLUMNS, multi=MULTI_COLUMNS)
+    columns = {
+        "first_name": first_names,
+        "last_name": last_names,
+        "date_of_birth": dates,
+        "phones": phones,
+        "emails": emails,
+        "city": cities,
+        "organisation": organisations,
+    }
+    arrays = {}
+    for name in PEOPLE_COLUMNS:
+        array = np.empty(len(ids), dtype=object)
+        array[:] = columns.pop(name)
+        arrays[name] = array
+    id_array = np.empty(len(ids), dtype=object)
+    id_array[:] = ids
+    return RecordTable(ids=id_array, columns=arrays)
+
+
+def _once(seen: dict, function, value):
+    """function(value), computed once per distinct value."""
+    try:
+        return seen[value]
+    except KeyError:
+        result = seen[value] = function(value)
+        return result
+    except TypeError:  # unhashable: nothing to remember
+        return function(value)
 
 
 def _single(*columns: str, transform=None):

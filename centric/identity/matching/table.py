@@ -69,10 +69,13 @@ class RecordTable:
 
 
 def factorize(values) -> tuple[np.ndarray, list]:
-    """Integer codes for hashable values (first seen, first code) and the distinct values."""
+    """Integer codes for hashable values (first seen, first code) and the distinct values.
+
+    int32: a million-row table has far fewer than 2**31 distinct values, and candidate-pair
+    arrays of codes are the largest thing the matcher holds."""
     lookup: dict = {}
     codes = np.fromiter(
-        (lookup.setdefault(v, len(lookup)) for v in values), dtype=np.int64, count=len(values)
+        (lookup.setdefault(v, len(lookup)) for v in values), dtype=np.int32, count=len(values)
     )
     return codes, list(lookup)
 
@@ -102,7 +105,7 @@ class MultiValues:
             lengths[index] = len(seen)
         offsets = np.zeros(len(column) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
-        return cls(offsets=offsets, codes=np.asarray(codes, dtype=np.int64), values=list(lookup))
+        return cls(offsets=offsets, codes=np.asarray(codes, dtype=np.int32), values=list(lookup))
 
     @property
     def lengths(self) -> np.ndarray:
