@@ -16,7 +16,8 @@ from centric.core.normalise import normalise_email
 from centric.extras.models import CustomFieldDefinition, Tag
 
 
-def _coerce(definition: CustomFieldDefinition, value: Any) -> Any:
+def custom_field_value_clean(definition: CustomFieldDefinition, value: Any) -> Any:
+    """One custom-field value, checked and converted to what is stored (ValidationError if not)."""
     kind = CustomFieldDefinition.FieldType
     if definition.field_type == kind.TEXT:
         if not isinstance(value, str | int | float):
@@ -92,7 +93,7 @@ def custom_fields_clean(
                 errors[key] = [_("This field is required.")]
             continue
         try:
-            cleaned[key] = _coerce(definition, value)
+            cleaned[key] = custom_field_value_clean(definition, value)
         except ValidationError as error:
             errors[key] = list(error.messages)
     if errors:

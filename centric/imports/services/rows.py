@@ -20,7 +20,7 @@ from centric.customers.models import LifecycleStage, Organisation, Person
 from centric.customers.services.contact_points import normalise_contact_value
 from centric.customers.services.people import person_search_name
 from centric.extras.models import CustomFieldDefinition
-from centric.extras.services import _coerce as coerce_custom_value
+from centric.extras.services import custom_field_value_clean as coerce_custom_value
 from centric.imports.fields import ADDRESS_TARGETS, CONTACT_TARGETS, UTM
 from centric.imports.models import RecordType
 
