@@ -70,10 +70,11 @@ def url_available(path: str) -> bool:
 
     try:
         resolve(path)
-    except (Resolver404, ImportError, AttributeError):
+    except Resolver404:
         return False
-    except Exception:  # noqa: BLE001 - a URLconf that does not load yet
-        return False
+    except Exception as error:
+        # A URLconf that does not load is a broken application, not a page not built yet.
+        raise RuntimeError(f"the URLconf does not load: {error!r}") from error
     return True
 
 
