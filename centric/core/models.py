@@ -53,6 +53,9 @@ class AuditEvent(models.Model):
         TOKEN_CREATED = "token_created", _("API token created")
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
         IMPORT = "import", _("Import")
+        SETTINGS_CHANGE = "settings_change", _("Settings changed")
+        MERGE = "merge", _("Records merged")
+        UNMERGE = "unmerge", _("Merge undone")
 
     kind = models.CharField(max_length=40, choices=Kind.choices, db_index=True)
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)

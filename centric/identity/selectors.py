@@ -15,8 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateField, Max, Q
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from centric.customers.models import LifecycleStage, Person
@@ -123,6 +123,8 @@ def customer_count(user: Any, *, months: int = 12) -> CustomerCount:
     customer_clusters: dict[int, list[int]] = {}
     for pk in customer_ids:
         customer_clusters.setdefault(membership.get(pk, pk), []).append(pk)
+    # Every member of a cluster but its first is the same customer again (for the trend).
+    duplicates = sorted(pk for members in customer_clusters.values() for pk in sorted(members)[1:])
     customers = len(customer_clusters)
     review = pending.filter(
         probability__lt=settings.merge_threshold, probability__gte=settings.review_threshold
@@ -161,7 +163,7 @@ def customer_count(user: Any, *, months: int = 12) -> CustomerCount:
         customers=customers,
         pending_pairs=pending_pairs,
         breakdown=breakdown,
-        trend=_trend(live, customer_stages, now, months),
+        trend=_trend(live.exclude(pk__in=duplicates), customer_stages, now, months),
         lost_this_month=_lost_this_month(live, now),
         thresholds={
             "merge": settings.merge_threshold,
@@ -188,9 +190,11 @@ def _trend(live, customer_stages: list[str], now: dt.datetime, months: int) -> l
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
+    # Lost: the day recorded, or for a lost/churned record without one, when it was last changed.
+    lost_day = Coalesce("lost_at", TruncDate("updated_at"))
+    lost_rows = relevant.filter(Q(lost_at__isnull=False) | Q(lifecycle_stage_id__in=LOST_STAGES))
     lost = dict(
-        relevant.filter(lost_at__isnull=False)
-        .annotate(month=TruncMonth("lost_at"))
+        lost_rows.annotate(month=TruncMonth(lost_day, output_field=DateField()))
         .values("month")
         .annotate(n=Count("pk"))
         .values_list("month", "n")

@@ -17,7 +17,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centric.core.audit import audit
 from centric.core.errors import ApplicationError
+from centric.core.models import AuditEvent
 from centric.customers.models import Consent, ContactPoint, Membership, Person
 from centric.customers.services import refresh_primary_contacts
 from centric.customers.services.people import person_search_name
@@ -282,6 +284,11 @@ def people_merge(
         pair.decided_at = timezone.now()
         pair.save(update_fields=["status", "decided_by", "decided_at"])
 
+    audit(
+        AuditEvent.Kind.MERGE,
+        actor=actor,
+        detail={"survivor": survivor.pk, "merged": other_ids, "automatic": automatic},
+    )
     return Merge.objects.create(
         survivor=survivor,
         merged_ids=other_ids,
@@ -388,6 +395,11 @@ def merge_undo(*, actor: Any, merge: Merge) -> Person:
             status=status, decided_by=None, decided_at=None
         )
 
+    audit(
+        AuditEvent.Kind.UNMERGE,
+        actor=actor,
+        detail={"merge": merge.pk, "survivor": survivor.pk, "restored": merge.merged_ids},
+    )
     merge.undone_at = timezone.now()
     merge.undone_by = actor if getattr(actor, "is_authenticated", False) else None
     merge.save(update_fields=["undone_at", "undone_by"])

@@ -8,10 +8,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from centric.core.audit import audit
+from centric.core.models import AuditEvent
 from centric.identity.models import IdentitySettings
 from centric.identity.services.merge import GOLDEN_FIELDS
 
 MAX_SOURCES = 50
+AUDITED_FIELDS = (
+    "review_threshold",
+    "merge_threshold",
+    "auto_merge",
+    "default_survivorship",
+    "field_survivorship",
+    "trusted_sources",
+    "active_days",
+    "at_risk_days",
+    "lapsed_days",
+)
 
 
 def _clean_sources(sources: list[str]) -> list[str]:
@@ -93,6 +106,7 @@ def identity_settings_update(
 
     settings = IdentitySettings.current()
     settings = IdentitySettings.objects.select_for_update().get(pk=settings.pk)
+    before = {name: getattr(settings, name) for name in AUDITED_FIELDS}
     settings.review_threshold = float(review_threshold)
     settings.merge_threshold = float(merge_threshold)
     settings.auto_merge = bool(auto_merge)
@@ -103,4 +117,16 @@ def identity_settings_update(
     settings.at_risk_days = int(at_risk_days)
     settings.lapsed_days = int(lapsed_days)
     settings.save()
+    after = {name: getattr(settings, name) for name in AUDITED_FIELDS}
+    changed = {
+        name: {"from": before[name], "to": after[name]}
+        for name in AUDITED_FIELDS
+        if before[name] != after[name]
+    }
+    if changed:
+        audit(
+            AuditEvent.Kind.SETTINGS_CHANGE,
+            actor=actor,
+            detail={"settings": "identity", "changed": changed},
+        )
     return settings

@@ -61,6 +61,7 @@ def test_count_explains_records_duplicates_and_non_customers(seller):
     assert count.pending_pairs == 1
     assert count.at_least == 3
     assert count.breakdown == {"active": 1, "at_risk": 1, "lapsed": 1, "lost": 1}
+    assert count.trend[-1]["customers"] == count.customers
 
 
 @pytest.mark.django_db
@@ -80,5 +81,34 @@ def test_lost_this_month_names_the_competitor_and_counts_follow_visibility(
         ("Tari Okafor", "ShopRite")
     ]
     assert count.trend[-1]["lost"] == 1
+    assert count.trend[-1]["customers"] == count.customers == 0
     outsider = make_user("outsider", team=make_team("Service"))
     assert customer_count(outsider).records == 0
+
+
+@pytest.mark.django_db
+def test_settings_changes_and_merges_are_audited(seller):
+    from centric.core.models import AuditEvent
+    from centric.identity.services.settings import identity_settings_update
+
+    identity_settings_update(
+        actor=seller,
+        review_threshold=0.4,
+        merge_threshold=0.9,
+        auto_merge=False,
+        default_survivorship="most_recent",
+        field_survivorship={},
+        trusted_sources=[],
+        active_days=60,
+        at_risk_days=120,
+        lapsed_days=300,
+    )
+    event = AuditEvent.objects.get(kind="settings_change")
+    assert event.detail["changed"]["merge_threshold"] == {"from": 0.95, "to": 0.9}
+    a, b = _customer(seller, "Uche"), _customer(seller, "Uchenna")
+    people_merge(actor=seller, survivor=a, others=[b])
+    assert AuditEvent.objects.get(kind="merge").detail == {
+        "survivor": a.pk,
+        "merged": [b.pk],
+        "automatic": False,
+    }
