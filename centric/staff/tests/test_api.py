@@ -94,3 +94,24 @@ def test_token_command_refuses_unknown_and_deactivated_users(make_user, admin_us
         call_command("token", "create", "ada", stdout=io.StringIO())
     with pytest.raises(CommandError):
         call_command("token", "revoke", "nope", stdout=io.StringIO())
+
+
+def test_preloaded_permissions_match_django_model_backend(make_user):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from centric.core.api.auth import preload_permissions
+    from centric.staff.models import User
+
+    ada = make_user("ada", role="Front office")
+    ada.user_permissions.add(Permission.objects.get(codename="export_person"))
+    loaded = User.objects.get(pk=ada.pk)
+    preload_permissions(loaded)
+    expected = ModelBackend().get_all_permissions(User.objects.get(pk=ada.pk))
+    assert loaded._perm_cache == expected
+    assert "customers.export_person" in loaded._perm_cache
+    assert "customers.add_person" in loaded._perm_cache
+    assert "customers.delete_person" not in loaded._perm_cache
+    nobody = User.objects.get(pk=make_user("nobody", role=None).pk)
+    preload_permissions(nobody)
+    assert nobody._perm_cache == set()
