@@ -167,21 +167,6 @@ def search(run: Run, args: Any) -> None:
         if label == "name prefix":
             slow = sorted(zip(timings.samples_ms, items, strict=False), reverse=True)[:5]
             print("    slowest: " + ", ".join(f"{q!r} {ms:.0f} ms" for ms, q in slow))
-    from bench.proposals import CANDIDATES, search_customers_capped
-
-    items = queries["name prefix"]
-    time_calls(items[:10], lambda q: search_customers_capped(bench_user(), q))
-    timings = time_calls(items, lambda q: search_customers_capped(bench_user(), q))
-    run.add(
-        Result(
-            "search: name prefix — WHAT-IF with the proposed change (bench/proposals.py)",
-            timings.summary(),
-            f"p95 ≤ {SEARCH_BAR_MS} ms",
-            _verdict(timings.p95, SEARCH_BAR_MS),
-            f"not the app's code: up to {CANDIDATES} visible GIN matches first, then ordered; "
-            "proposed to the owner of customers/selectors.py",
-        )
-    )
     if url_available("/search/"):
         client = logged_in_client()
         items = queries["name prefix"] + queries["email"] + queries["any-format phone"]
