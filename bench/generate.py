@@ -107,6 +107,29 @@ def _copy_text(value) -> str:
     return text
 
 
+def missing_columns(table: str, columns: list[str]) -> tuple[list[str], str]:
+    """Columns of `table`'s model that the generator does not write, and the COPY text of their
+    defaults: a column added by a later migration (NOT NULL, no database default) would
+    otherwise break the load."""
+    from django.apps import apps
+
+    model = next(m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == table)
+    extra_columns, extra_values = [], []
+    for field in model._meta.concrete_fields:
+        if field.column in columns:
+            continue
+        value = field.get_default()
+        if isinstance(value, dict | list):
+            value = json.dumps(value)
+        extra_columns.append(field.column)
+        extra_values.append(_copy_text(value))
+    return extra_columns, "".join(f"\t{value}" for value in extra_values)
+
+
+def _with_suffix(block: str, suffix: str) -> str:
+    return block.replace("\n", f"{suffix}\n") if suffix else block
+
+
 def _line(values: Iterable) -> str:
     return "\t".join(_copy_text(v) for v in values) + "\n"
 
@@ -318,6 +341,9 @@ class Generator:
     ) -> int:
         count = 0
         buffer: list[str] = []
+        extra, suffix = missing_columns(table, columns)
+        columns = [*columns, *extra]
+        rows = (_with_suffix(line, suffix) for line in rows)
         sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         with conn.cursor() as cursor, cursor.copy(sql) as copy:
             for line in rows:
@@ -546,9 +572,17 @@ class Generator:
         with self.connect() as people_conn, self.connect() as points_conn:
             people_cur = people_conn.cursor()
             points_cur = points_conn.cursor()
-            people_sql = f"COPY customers_person ({', '.join(self.PERSON_COLUMNS)}) FROM STDIN"
+            people_extra, people_suffix = missing_columns("customers_person", self.PERSON_COLUMNS)
+            points_extra, points_suffix = missing_columns(
+                "customers_contactpoint", self.CONTACT_COLUMNS
+            )
+            people_sql = (
+                f"COPY customers_person ({', '.join([*self.PERSON_COLUMNS, *people_extra])}) "
+                "FROM STDIN"
+            )
             points_sql = (
-                f"COPY customers_contactpoint ({', '.join(self.CONTACT_COLUMNS)}) FROM STDIN"
+                "COPY customers_contactpoint "
+                f"({', '.join([*self.CONTACT_COLUMNS, *points_extra])}) FROM STDIN"
             )
             with people_cur.copy(people_sql) as people_copy, points_cur.copy(points_sql) as pts:
                 people_buf: list[str] = []
@@ -556,8 +590,8 @@ class Generator:
                 for done, (person, points) in enumerate(
                     self.person_rows(rng, weighted, 0, self.people), start=1
                 ):
-                    people_buf.append(person)
-                    points_buf.extend(points)
+                    people_buf.append(_with_suffix(person, people_suffix))
+                    points_buf.extend(_with_suffix(point, points_suffix) for point in points)
                     if len(people_buf) >= CHUNK:
                         people_copy.write("".join(people_buf))
                         pts.write("".join(points_buf))
@@ -740,11 +774,15 @@ class Generator:
         with self.connect() as conn:
             conn.execute("TRUNCATE interactions_interaction")
             with conn.cursor() as cursor:
-                sql = f"COPY interactions_interaction ({', '.join(self.INTERACTION_COLUMNS)}) FROM STDIN"
+                extra, suffix = missing_columns(
+                    "interactions_interaction", self.INTERACTION_COLUMNS
+                )
+                columns = ", ".join([*self.INTERACTION_COLUMNS, *extra])
+                sql = f"COPY interactions_interaction ({columns}) FROM STDIN"
                 with cursor.copy(sql) as copy:
                     written = 0
                     for block in self.interaction_lines(rng, staff):
-                        copy.write(block)
+                        copy.write(_with_suffix(block, suffix))
                         written += 10_000
                         if written % 1_000_000 == 0:
                             self.log(f"    {written:,} interactions")
