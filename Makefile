@@ -98,13 +98,16 @@ worker: db
 
 # --- Checks -----------------------------------------------------------------------------------
 
+# Python only: ruff would also format code blocks in Markdown, e.g. the generated bench/RESULTS.md.
+RUFF_FORMAT := $(RUFF) format --extend-exclude "*.md"
+
 lint: install
 	$(RUFF) check .
-	$(RUFF) format --check .
+	$(RUFF_FORMAT) --check .
 
 format: install
 	$(RUFF) check --fix .
-	$(RUFF) format .
+	$(RUFF_FORMAT) .
 
 # The whole suite, browser tests included, on the database DATABASE_URL names (SQLite by default).
 # pytest's exit code 5 (no test collected) fails the target like any other failure.
