@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
@@ -601,17 +601,8 @@ def delete_organisation(request: HttpRequest, organisation_id: Id):
     require_model_perm(user, Organisation, "delete")
     organisation = _get_organisation(user, organisation_id)
     require_change(user, organisation)
-    _organisation_delete(organisation=organisation, actor=user)
+    services.organisation_delete(organisation=organisation, actor=user)
     return Status(204, None)
-
-
-@transaction.atomic
-def _organisation_delete(*, organisation: Organisation, actor: Any) -> None:
-    """There is no organisation_delete service yet; this mirrors person_delete."""
-    from centric.customers.services.common import with_actor
-
-    with_actor(organisation, actor)
-    organisation.delete()
 
 
 # --- Contact points (of a person or an organisation) ------------------------------------------
@@ -786,6 +777,23 @@ def set_person_membership(request: HttpRequest, person_id: Id, payload: Membersh
         return 201, to_json(MembershipOut, membership)
 
     return idempotent(request, create)
+
+
+@people_router.delete(
+    "/{person_id}/memberships/{organisation_id}",
+    response={204: None},
+    summary="Take a person out of an organisation",
+)
+def remove_person_membership(request: HttpRequest, person_id: Id, organisation_id: Id):
+    user = request.auth
+    person = _get_person(user, person_id)
+    require_model_perm(user, Membership, "delete")
+    require_change(user, person)
+    organisation = selectors.organisation_get(user, organisation_id)
+    if not Membership.objects.filter(person=person, organisation=organisation).exists():
+        raise Membership.DoesNotExist
+    services.membership_remove(person=person, organisation=organisation)
+    return Status(204, None)
 
 
 @organisations_router.get(

@@ -52,8 +52,20 @@ class SessionAuth(APIKeyCookie):
             return None
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed")
+        if _lacks_required_mfa(user):
+            raise HttpError(403, "Your role requires two-factor sign-in: set it up first")
         preload_permissions(user)
         return user
+
+
+def _lacks_required_mfa(user: Any) -> bool:
+    """A session of a role that requires TOTP, before TOTP is set up, may not use the API either
+    (the pages send such users to set it up; see staff.middleware.RequireMfaMiddleware)."""
+    if not user.requires_mfa():
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def default_auth() -> list:

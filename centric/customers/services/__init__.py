@@ -8,8 +8,10 @@ from centric.customers.services.contact_points import (  # noqa: F401
     refresh_primary_contacts,
 )
 from centric.customers.services.organisations import (  # noqa: F401
+    membership_remove,
     membership_set,
     organisation_create,
+    organisation_delete,
     organisation_update,
 )
 from centric.customers.services.people import person_create, person_delete, person_update  # noqa: F401

@@ -137,3 +137,16 @@ def membership_set(
             is_primary=False
         )
     return membership
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, actor: Any = None) -> None:
+    """Delete an organisation; people stay, their memberships of it go."""
+    with_actor(organisation, actor)
+    organisation.delete()
+
+
+@transaction.atomic
+def membership_remove(*, person: Person, organisation: Organisation) -> None:
+    """Take a person out of an organisation (the person and the organisation stay)."""
+    Membership.objects.filter(person=person, organisation=organisation).delete()
