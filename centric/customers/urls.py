@@ -22,6 +22,11 @@ urlpatterns = [
         name="contact_point_remove",
     ),
     path("<int:pk>/organisations/new/", views.membership_add, name="membership_add"),
+    path(
+        "<int:pk>/organisations/<int:organisation_pk>/remove/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
     path("<int:pk>/consent/", views.consent_record, name="consent_record"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),

@@ -475,6 +475,21 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    person = _person_for_change(request.user, pk)
+    try:
+        organisation = organisation_get(request.user, organisation_pk)
+    except Organisation.DoesNotExist as error:
+        raise Http404 from error
+    services.membership_remove(person=person, organisation=organisation)
+    messages.success(
+        request, _("Taken out of %(organisation)s.") % {"organisation": organisation.name}
+    )
+    return redirect("customers:person_detail", pk=person.pk)
+
+
 def _client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 

@@ -50,3 +50,16 @@ def test_a_session_whose_role_requires_totp_cannot_use_the_api_before_setting_it
     response = logged_in_client(user).get("/api/v1/people")
     assert response.status_code == 403
     assert "two-factor" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_the_person_page_takes_a_person_out_of_an_organisation(manager, logged_in_client):
+    person = make_person(actor=manager)
+    shop = organisation_create(actor=manager, name="Okafor Stores")
+    membership_set(person=person, organisation=shop, role="Owner")
+    client = logged_in_client(manager)
+    page = client.get(f"/people/{person.pk}/")
+    assert f"/people/{person.pk}/organisations/{shop.pk}/remove/" in page.content.decode()
+    response = client.post(f"/people/{person.pk}/organisations/{shop.pk}/remove/")
+    assert response.status_code == 302
+    assert not Membership.objects.filter(person=person).exists()
