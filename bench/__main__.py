@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     machine = env.machine_line()
     print(f"machine: {machine}")
     free_gb = shutil.disk_usage("/").free / 1e9
-    print(f"free disk: {free_gb:.0f} GB (the full dataset takes about 6 GB)")
+    print(
+        f"free disk: {free_gb:.0f} GB (the full dataset takes about 3 GB, the import database up to 1 GB)"
+    )
 
     wanted = args.what or ["generate", *BENCHMARKS]
     if generator.is_complete():
