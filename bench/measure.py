@@ -152,4 +152,4 @@ class Run:
         if MARKER not in text:
             text = text.rstrip("\n") + f"\n\n{MARKER}\n"
         head, tail = text.split(MARKER, 1)
-        path.write_text(f"{head}{MARKER}\n\n{self.markdown()}{tail.lstrip(chr(10))}")
+        path.write_text(f"{head}{MARKER}\n\n{self.markdown()}\n{tail.lstrip(chr(10))}")
