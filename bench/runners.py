@@ -167,6 +167,7 @@ def search(run: Run, args: Any) -> None:
         if label == "name prefix":
             slow = sorted(zip(timings.samples_ms, items, strict=False), reverse=True)[:5]
             print("    slowest: " + ", ".join(f"{q!r} {ms:.0f} ms" for ms, q in slow))
+    team_index_what_if(run, queries["name prefix"])
     if url_available("/search/"):
         client = logged_in_client()
         items = queries["name prefix"] + queries["email"] + queries["any-format phone"]
@@ -187,6 +188,48 @@ def search(run: Run, args: Any) -> None:
                 _verdict(timings.p95, SEARCH_BAR_MS),
             )
         )
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def team_index_what_if(run: Run, items: list[str]) -> None:
+    """Name search without the plain FK index on customers_person.team_id.
+
+    The candidate query ANDs the search index with a bitmap of `team_id IN (…)` (400,000 rows);
+    the index is dropped inside a transaction that is rolled back, so nothing changes.
+    """
+    from django.db import connection, transaction
+
+    from centric.customers.selectors import search_customers
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'customers_person' "
+            "AND indexdef LIKE '%%(team_id)'"
+        )
+        row = cursor.fetchone()
+    if not row:
+        return
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP INDEX "{row[0]}"')
+            time_calls(items[:10], lambda q: search_customers(bench_user(), q))
+            timings = time_calls(items, lambda q: search_customers(bench_user(), q))
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    run.add(
+        Result(
+            "search: name prefix — WHAT-IF without the plain index on team_id",
+            timings.summary(),
+            f"p95 ≤ {SEARCH_BAR_MS} ms",
+            _verdict(timings.p95, SEARCH_BAR_MS),
+            f"{row[0]} dropped inside a rolled-back transaction; person_owner_team remains",
+        )
+    )
 
 
 # --- 2. the customer 360° page -------------------------------------------------------------------
