@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     from bench.env import load_average, machine_line
     from bench.measure import Result, Run
 
+    class IdentityRun(Run):
+        def markdown(self) -> str:  # a blank line before the next (older) entry's heading
+            return super().markdown() + "\n"
+
     machine = machine_line()
     print(f"machine: {machine}")
     run = Run(
@@ -66,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                     figure=figure,
                     bar=f"F1 ≥ {compare.BARS[task]}",
                     ok=ok,
-                    note=f"{compare.LABELS[task]} beside it: {others} (load {rows[0]['load']} at the start)",
+                    note=f"beside it: {others} (load {rows[0]['load']} at the start)",
                     load=f"load average {rows[0]['load']}",
                 )
             )
