@@ -33,10 +33,6 @@ def main(argv: list[str] | None = None) -> int:
     from bench.env import load_average, machine_line
     from bench.measure import Result, Run
 
-    class IdentityRun(Run):
-        def markdown(self) -> str:  # a blank line before the next (older) entry's heading
-            return super().markdown() + "\n"
-
     machine = machine_line()
     print(f"machine: {machine}")
     run = Run(
