@@ -17,7 +17,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # What pytest runs (the app and the benchmark's own unit tests) and extra arguments, e.g.
 # `make test PYTEST_PATHS=centric/core PYTEST_ARGS="-k search -x"`.
-PYTEST_PATHS ?= centric $(wildcard bench/tests)
+PYTEST_PATHS ?= centric $(wildcard bench)
 PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 
