@@ -60,6 +60,14 @@ def candidate_pairs(
     table: RecordTable, rules: list[BlockingRule], *, link_only: bool = False
 ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
     """Union of every rule's pairs, each pair once (left index < right index)."""
+    left, right, counts, _found_by = candidate_pairs_by_rule(table, rules, link_only=link_only)
+    return left, right, counts
+
+
+def candidate_pairs_by_rule(
+    table: RecordTable, rules: list[BlockingRule], *, link_only: bool = False
+) -> tuple[np.ndarray, np.ndarray, dict[str, int], dict[str, np.ndarray]]:
+    """As `candidate_pairs`, plus, for each rule that names its columns, which pairs it found."""
     codes = []
     counts: dict[str, int] = {}
     for rule in rules:
@@ -67,9 +75,14 @@ def candidate_pairs(
         counts[rule.name] = int(len(rule_codes))
         codes.append(rule_codes)
     merged = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
-    del codes
     merged.sort()
     if len(merged):
         merged = merged[np.concatenate([[True], merged[1:] != merged[:-1]])]
+    found_by = {
+        rule.name: np.isin(merged, rule_codes)
+        for rule, rule_codes in zip(rules, codes, strict=True)
+        if rule.uses and len(rule_codes)
+    }
+    del codes
     n = len(table)
-    return merged // n, merged % n, counts
+    return merged // n, merged % n, counts, found_by

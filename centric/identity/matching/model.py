@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from centric.identity.matching.blocking import candidate_pairs
+from centric.identity.matching.blocking import candidate_pairs_by_rule
 from centric.identity.matching.comparisons import (
     _JW as _JW_SCORER,
 )
@@ -27,6 +27,7 @@ from centric.identity.matching.table import MultiValues, RecordTable, factorize
 from centric.identity.matching.text import canonical_first_name, nickname_map, phone_tail
 
 EPSILON = 1e-9
+MIN_RULE_PAIRS = 50
 MULTI_KINDS = ("phone", "email")
 U_PRIOR_STRENGTH = 200.0
 
@@ -218,9 +219,11 @@ class Matcher:
             result.append(u)
         return result
 
-    def estimate_m(self, levels: np.ndarray, u: list[np.ndarray]) -> Parameters:
-        patterns, counts = _unique_rows(levels, [c.level_count for c in self.settings.comparisons])
-        comparisons = self.settings.comparisons
+    def estimate_m(
+        self, levels: np.ndarray, u: list[np.ndarray], comparisons: list[Comparison] | None = None
+    ) -> Parameters:
+        comparisons = self.settings.comparisons if comparisons is None else comparisons
+        patterns, counts = _unique_rows(levels, [c.level_count for c in comparisons])
         initial = [_initial_m(c) for c in comparisons]
         m = [array.copy() for array in initial]
         strength = self.settings.m_prior_strength
@@ -253,6 +256,43 @@ class Matcher:
             if change < 1e-5:
                 break
         return Parameters(m=m, u=u, prior=prior, iterations=iterations)
+
+    def estimate_m_by_rule(
+        self, levels: np.ndarray, u: list[np.ndarray], found_by: dict[str, np.ndarray]
+    ) -> Parameters:
+        """m trained per blocking rule, with the rule's own comparisons held out.
+
+        Pairs found by "same full name" all agree on names by construction; trained on all
+        candidate pairs at once, EM calls nearly every pair a match and learns that a differing
+        phone says little. Per rule, the held-out comparisons are learnt only where they are
+        free to disagree (splink's approach). Then only the match share is re-estimated.
+        """
+        comparisons = self.settings.comparisons
+        rules = {rule.name: rule for rule in self.settings.blocking_rules}
+        estimates: list[list[np.ndarray]] = [[] for _ in comparisons]
+        weights: list[list[float]] = [[] for _ in comparisons]
+        for name, mask in found_by.items():
+            held_out = set(rules[name].uses)
+            kept = [k for k, c in enumerate(comparisons) if c.column not in held_out]
+            pairs = int(mask.sum())
+            if not kept or pairs < MIN_RULE_PAIRS:
+                continue
+            session = self.estimate_m(
+                levels[mask][:, kept], [u[k] for k in kept], [comparisons[k] for k in kept]
+            )
+            for position, k in enumerate(kept):
+                estimates[k].append(session.m[position])
+                weights[k].append(float(pairs))
+        overall = None
+        m = []
+        for k in range(len(comparisons)):
+            if estimates[k]:
+                m.append(np.average(np.vstack(estimates[k]), axis=0, weights=weights[k]))
+            else:
+                overall = overall or self.estimate_m(levels, u)
+                m.append(overall.m[k])
+        prior = _match_share(levels, m, u)
+        return Parameters(m=m, u=u, prior=prior)
 
     # --- scoring ----------------------------------------------------------------------------
     def score(
@@ -300,12 +340,14 @@ class Matcher:
     def fit_predict(self, table: RecordTable) -> MatchResult:
         if self.settings.prepare is not None:
             self.settings.prepare(table)
-        left, right, blocking_counts = candidate_pairs(
+        left, right, blocking_counts, found_by = candidate_pairs_by_rule(
             table, self.settings.blocking_rules, link_only=self.settings.link_only
         )
         levels = self.comparison_levels(table, left, right)
         u = self.estimate_u(table)
-        if len(levels):
+        if len(levels) and found_by:
+            self.parameters = self.estimate_m_by_rule(levels, u, found_by)
+        elif len(levels):
             self.parameters = self.estimate_m(levels, u)
         else:  # nothing to learn from: the weak prior on m stands
             self.parameters = Parameters(
@@ -328,6 +370,26 @@ class Matcher:
             blocking_counts=blocking_counts,
             level_weights=per_level,
         )
+
+
+def _match_share(
+    levels: np.ndarray, m: list[np.ndarray], u: list[np.ndarray], iterations: int = 50
+) -> float:
+    """The share of matches among candidate pairs, by EM with m and u held fixed."""
+    log_ratio = np.zeros(len(levels))
+    for k in range(levels.shape[1]):
+        log_ratio += np.log(np.maximum(m[k][levels[:, k]], EPSILON)) - np.log(
+            np.maximum(u[k][levels[:, k]], EPSILON)
+        )
+    share = 0.1
+    for _ in range(iterations):
+        odds = np.log(share) - np.log(1 - share) + log_ratio
+        new_share = float((1.0 / (1.0 + np.exp(-np.clip(odds, -700, 700)))).mean())
+        new_share = min(max(new_share, 1e-6), 1 - 1e-6)
+        if abs(new_share - share) < 1e-7:
+            return new_share
+        share = new_share
+    return share
 
 
 def _possible_pairs(table: RecordTable, settings: MatchSettings) -> int:

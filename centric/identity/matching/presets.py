@@ -174,17 +174,31 @@ def people_settings(
             # A name shared by more than 50 records is no evidence on its own, and its block's
             # pairs grow with the square of its size: 1M people gave 25M candidate pairs with a
             # cap of 300 (60% from these two rules, nearly all different people), 4.4M with 50.
-            BlockingRule("names", _canonical_names, max_block_size=NAME_BLOCK_SIZE),
-            BlockingRule("phone", _multi("phones")),
-            BlockingRule("phone tail", _multi("phones", phone_tail)),
-            BlockingRule("email", _multi("emails")),
-            BlockingRule("email local part", _multi("emails", _email_local)),
-            BlockingRule("last name + date of birth", _single("last_name", "date_of_birth")),
-            BlockingRule("first name + date of birth", _first_canonical_dob),
+            BlockingRule(
+                "names",
+                _canonical_names,
+                max_block_size=NAME_BLOCK_SIZE,
+                uses=("first_name", "last_name"),
+            ),
+            BlockingRule("phone", _multi("phones"), uses=("phones",)),
+            BlockingRule("phone tail", _multi("phones", phone_tail), uses=("phones",)),
+            BlockingRule("email", _multi("emails"), uses=("emails",)),
+            BlockingRule("email local part", _multi("emails", _email_local), uses=("emails",)),
+            BlockingRule(
+                "last name + date of birth",
+                _single("last_name", "date_of_birth"),
+                uses=("last_name", "date_of_birth"),
+            ),
+            BlockingRule(
+                "first name + date of birth",
+                _first_canonical_dob,
+                uses=("first_name", "date_of_birth"),
+            ),
             BlockingRule(
                 "initial + last name + city",
                 _initial_surname_city,
                 max_block_size=NAME_BLOCK_SIZE,
+                uses=("first_name", "last_name", "city"),
             ),
         ],
         swap_columns=("first_name", "last_name"),

@@ -81,6 +81,9 @@ class BlockingRule:
     name: str
     keys: Callable[..., object]
     max_block_size: int = 300
+    # Columns the key is made of. Pairs found by this rule agree on them by construction, so
+    # when training m, those comparisons are held out for this rule's pairs (as splink does).
+    uses: tuple[str, ...] = ()
 
 
 @dataclass
