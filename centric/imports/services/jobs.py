@@ -114,9 +114,45 @@ def job_preview(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> tuple[list[str]
                 item["error"] = rejection.reason
                 prepared = None
             item["values"] = _preview_values(prepared, targets, row.values, table.headers, mapping)
+            if prepared is not None and job.record_type == "people":
+                item["looks_like"] = _looks_like(job, prepared)
         result.append(item)
     labels = [preparer.label(t) for t in targets]
     return labels, result
+
+
+def _looks_like(job: ImportJob, prepared) -> list[dict]:
+    """Existing people this row may duplicate (issue 3), other than the record it will update."""
+    from centric.customers.models import Person
+    from centric.identity.suggestions import duplicate_suggestions
+
+    user = job.created_by
+    if user is None:
+        return []
+    same_record = None
+    if prepared.external_id:
+        same_record = (
+            Person.objects.filter(external_id=prepared.external_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    record = {
+        "first_name": prepared.fields.get("first_name", ""),
+        "last_name": prepared.fields.get("last_name", ""),
+        "date_of_birth": prepared.fields.get("date_of_birth"),
+        "phones": [
+            c["value_normalized"] for c in prepared.contacts if c["kind"] in ("phone", "whatsapp")
+        ],
+        "emails": prepared.emails,
+    }
+    return [
+        {
+            "id": s.person.pk,
+            "name": s.person.full_name,
+            "percent": min(int(s.probability * 100), 99),
+        }
+        for s in duplicate_suggestions(user, record, exclude_id=same_record)[:3]
+    ]
 
 
 def _preview_values(prepared, targets, raw, headers, mapping) -> list[str]:

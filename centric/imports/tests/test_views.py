@@ -214,3 +214,40 @@ def test_mapping_page_warns_when_nothing_identifies_a_row(logged_in_client, mana
     page = client.get(f"/imports/{job.pk}/mapping/").content.decode()
 
     assert "No column is mapped to External id" in page
+
+
+def test_preview_shows_who_a_row_looks_like_but_not_the_record_it_updates(
+    logged_in_client, manager
+):
+    from centric.customers.tests.factories import make_person
+
+    existing = make_person(
+        actor=manager, first_name="Adaeze", last_name="Okafor", phone="+234 803 123 4567"
+    )
+    same_record = make_person(
+        actor=manager,
+        first_name="Bola",
+        last_name="Ade",
+        external_id="C9",
+        email="bola@example.com",
+    )
+    client = logged_in_client(manager)
+    content = b"Customer ID,First Name,Surname,Mobile,E-mail\nC1,Ada,Okafor,0803 123 4567,\nC9,Bola,Ade,,bola@example.com\n"
+    _upload(client, content=content)
+    job = ImportJob.objects.get()
+    page = client.post(
+        f"/imports/{job.pk}/mapping/",
+        {
+            "match_by": "external_id",
+            "column_0": "external_id",
+            "column_1": "first_name",
+            "column_2": "last_name",
+            "column_3": "phone",
+            "column_4": "email",
+            "action": "preview",
+        },
+        follow=True,
+    ).content.decode()
+    assert "Looks like" in page
+    assert f'href="/people/{existing.pk}/"' in page
+    assert f'href="/people/{same_record.pk}/"' not in page
