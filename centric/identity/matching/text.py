@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -59,9 +60,14 @@ def fold_name(text: str | None) -> str:
 
 @lru_cache(maxsize=4)
 def nickname_map(path: str | None = None) -> dict[str, str]:
-    """variant -> canonical form, from an editable CSV: one row per name family, canonical first."""
+    """variant -> canonical form, from an editable CSV: one row per name family, canonical first.
+
+    The business's own list: CENTRIC_NICKNAMES_FILE names a CSV of the same shape, read instead
+    of the one shipped beside this module.
+    """
     mapping: dict[str, str] = {}
-    with open(path or NICKNAMES_FILE, newline="", encoding="utf-8") as handle:
+    path = path or os.environ.get("CENTRIC_NICKNAMES_FILE") or str(NICKNAMES_FILE)
+    with open(path, newline="", encoding="utf-8") as handle:
         for row in csv.reader(handle):
             names = [fold_name(cell) for cell in row if cell.strip() and not cell.startswith("#")]
             if not names:

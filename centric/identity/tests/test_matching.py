@@ -167,3 +167,19 @@ def test_nicknames_and_organisation_suffixes():
         "balogun traders limited"
     )
     assert organisation_key("Zenith Foods PLC") == "zenith foods"
+
+
+def test_the_business_can_use_its_own_nickname_list(tmp_path, monkeypatch):
+    from centric.identity.matching.text import nickname_map
+
+    own = tmp_path / "names.csv"
+    own.write_text("oluwadarasimi,dara,simi\n", encoding="utf-8")
+    monkeypatch.setenv("CENTRIC_NICKNAMES_FILE", str(own))
+    nickname_map.cache_clear()
+    try:
+        assert canonical_first_name("Simi") == "oluwadarasimi"
+        assert canonical_first_name("Emeka") == "emeka"
+    finally:
+        monkeypatch.delenv("CENTRIC_NICKNAMES_FILE")
+        nickname_map.cache_clear()
+    assert canonical_first_name("Emeka") == "chukwuemeka"
