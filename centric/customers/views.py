@@ -273,37 +273,52 @@ def _person_for_change(user: Any, pk: int) -> Person:
         raise PermissionDenied from None
 
 
+def _edit_record(request: HttpRequest, record, *, form_class, update) -> tuple[Any, Any, int, bool]:
+    """The edit flow people and organisations share: validate, call the service, map its errors.
+
+    Returns (form, record, status, saved). A stale version is a 409 with the user's input kept.
+    """
+    if request.method != "POST":
+        form = form_class(with_contacts=False)
+        form.set_initial_from(record)
+        return form, record, 200, False
+    form = form_class(request.POST, with_contacts=False)
+    status = 200
+    if form.is_valid():
+        try:
+            record = update(
+                actor=request.user,
+                expected_version=form.cleaned_data.get("version"),
+                tags=form.tags_value(),
+                custom_fields=form.custom_fields_value(),
+                **form.service_fields(),
+            )
+        except ConcurrentEditError as error:
+            form.add_error(None, error.message)
+            status = 409
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Changes saved."))
+            return form, record, 200, True
+    if form.errors and status == 200:
+        status = 422
+    return form, record, status, False
+
+
 @login_required
 def person_update(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for_change(request.user, pk)
-    status = 200
-    if request.method == "POST":
-        form = PersonForm(request.POST, with_contacts=False)
-        if form.is_valid():
-            try:
-                person = services.person_update(
-                    person=person,
-                    actor=request.user,
-                    expected_version=form.cleaned_data.get("version"),
-                    tags=form.tags_value(),
-                    custom_fields=form.custom_fields_value(),
-                    **form.service_fields(),
-                )
-            except ConcurrentEditError as error:
-                form.add_error(None, error.message)
-                status = 409
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except ApplicationError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Changes saved."))
-                return redirect("customers:person_detail", pk=person.pk)
-        if form.errors and status == 200:
-            status = 422
-    else:
-        form = PersonForm(with_contacts=False)
-        form.set_initial_from(person)
+    form, person, status, saved = _edit_record(
+        request,
+        person,
+        form_class=PersonForm,
+        update=lambda **fields: services.person_update(person=person, **fields),
+    )
+    if saved:
+        return redirect("customers:person_detail", pk=person.pk)
     return render(
         request,
         "customers/person_form.html",
@@ -627,34 +642,14 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_for_change(request.user, pk)
-    status = 200
-    if request.method == "POST":
-        form = OrganisationForm(request.POST, with_contacts=False)
-        if form.is_valid():
-            try:
-                organisation = services.organisation_update(
-                    organisation=organisation,
-                    actor=request.user,
-                    expected_version=form.cleaned_data.get("version"),
-                    tags=form.tags_value(),
-                    custom_fields=form.custom_fields_value(),
-                    **form.service_fields(),
-                )
-            except ConcurrentEditError as error:
-                form.add_error(None, error.message)
-                status = 409
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except ApplicationError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Changes saved."))
-                return redirect("customers:organisation_detail", pk=organisation.pk)
-        if form.errors and status == 200:
-            status = 422
-    else:
-        form = OrganisationForm(with_contacts=False)
-        form.set_initial_from(organisation)
+    form, organisation, status, saved = _edit_record(
+        request,
+        organisation,
+        form_class=OrganisationForm,
+        update=lambda **fields: services.organisation_update(organisation=organisation, **fields),
+    )
+    if saved:
+        return redirect("customers:organisation_detail", pk=organisation.pk)
     return render(
         request,
         "customers/organisation_form.html",
