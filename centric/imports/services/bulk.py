@@ -8,8 +8,10 @@ way, with the columns django-simple-history itself would fill.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import operator
+import re
 from typing import Any
 
 from django.db import connection, models
@@ -141,6 +143,180 @@ def insert_history(
     columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
     tail = (date, reason or None, "~" if update else "+", user.pk if user is not None else None)
     _copy(history_model._meta.db_table, columns, [row(obj) + tail for obj in objects])
+
+
+# --- Rows given as attribute dicts, sent to COPY as preformatted text --------------------------
+
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+_ISOFORMAT: dict[dt.datetime, str] = {}
+
+
+def _datetime_cell(value: dt.datetime) -> str:
+    # A batch stamps every row with the same moment: format it once.
+    text = _ISOFORMAT.get(value)
+    if text is None:
+        if len(_ISOFORMAT) > 100:
+            _ISOFORMAT.clear()
+        text = _ISOFORMAT[value] = value.isoformat()
+    return text
+
+
+def copy_cell(value: Any) -> str:
+    """One value in COPY's text format (what psycopg's `write_row` would send)."""
+    if value is None:
+        return "\\N"
+    if type(value) is str:
+        return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return _datetime_cell(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return copy_cell(str(value))
+
+
+def _cell_converter(field: models.Field):
+    if isinstance(field, models.JSONField):
+
+        def json_cell(value: Any) -> str:
+            if value is None:
+                return "\\N"
+            if not value and isinstance(value, dict):
+                return "{}"
+            return copy_cell(json.dumps(value, cls=field.encoder))
+
+        return json_cell
+    return copy_cell
+
+
+class CopyLayout:
+    """How attribute dicts of one model become COPY text lines: the columns in table order, each
+    with its converter, and the model's defaults for the attributes a row does not give."""
+
+    def __init__(self, model: type[models.Model], fields: list[models.Field], columns: list[str]):
+        self.table = model._meta.db_table
+        self.columns = list(columns)
+        self.position = {f.attname: i for i, f in enumerate(fields)}
+        self.converters = [_cell_converter(f) for f in fields]
+        self.defaults: list[str] = []
+        self.callables: list[tuple[int, str, Any]] = []
+        for index, field in enumerate(fields):
+            if field.has_default() and callable(field.default):
+                self.callables.append((index, field.attname, field.default))
+                self.defaults.append("")
+            else:
+                self.defaults.append(self.converters[index](field.get_default()))
+
+    def line(self, values: dict[str, Any], tail: str = "") -> str:
+        cells = self.defaults.copy()
+        for index, attname, default in self.callables:
+            if attname not in values:
+                cells[index] = self.converters[index](default())
+        position, converters = self.position, self.converters
+        for attname, value in values.items():
+            index = position.get(attname)
+            if index is not None:
+                cells[index] = converters[index](value)
+        return "\t".join(cells) + tail
+
+    def copy(self, lines: list[str], extra_columns: tuple[str, ...] = ()) -> None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(c) for c in [*self.columns, *extra_columns])
+        sql = f"COPY {quote(self.table)} ({columns}) FROM STDIN"  # noqa: S608 - names from model metadata
+        payload = "\n".join(lines) + "\n"
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(sql) as copy,
+        ):
+            copy.write(payload.encode())
+
+
+_LAYOUTS: dict[tuple[type[models.Model], bool], CopyLayout] = {}
+
+
+def _layout(model: type[models.Model], *, history: bool = False) -> CopyLayout:
+    key = (model, history)
+    if key not in _LAYOUTS:
+        if history:
+            history_model = model.history.model
+            tracked = list(history_model.tracked_fields)
+            columns = [history_model._meta.get_field(f.name).column for f in tracked]
+            layout = CopyLayout(history_model, tracked, columns)
+        else:
+            fields = list(model._meta.concrete_fields)
+            layout = CopyLayout(model, fields, [f.column for f in fields])
+        _LAYOUTS[key] = layout
+    return _LAYOUTS[key]
+
+
+def insert_values(model: type[models.Model], rows: list[dict[str, Any]], *, now=None) -> None:
+    """Insert new records given as attribute dicts (attname -> value), the model's defaults filling
+    the rest; afterwards each dict holds its pk and time stamps. No model instance is built on
+    PostgreSQL (an import inserts millions of rows); elsewhere this is `bulk_create`."""
+    if not rows:
+        return
+    now = now or timezone.now()
+    stamps = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    pk_attname = model._meta.pk.attname
+    if not _is_postgres():
+        factory = InstanceFactory(model)
+        objects = [factory(**values) for values in rows]
+        for obj in objects:
+            for attname in stamps:
+                setattr(obj, attname, now)
+        model.objects.bulk_create(objects)
+        for values, obj in zip(rows, objects, strict=True):
+            values[pk_attname] = obj.pk
+            for attname in stamps:
+                values[attname] = now
+        return
+    for values, pk in zip(rows, _allocate_ids(model, len(rows)), strict=True):
+        values[pk_attname] = pk
+        for attname in stamps:
+            values[attname] = now
+    layout = _layout(model)
+    layout.copy([layout.line(values) for values in rows])
+
+
+def insert_history_values(
+    model: type[models.Model],
+    rows: list[dict[str, Any]],
+    *,
+    user: Any = None,
+    reason: str = "",
+    date=None,
+) -> None:
+    """One "+" history row per record inserted by `insert_values`, as simple-history would write."""
+    if not rows:
+        return
+    date = date or timezone.now()
+    if not _is_postgres():
+        factory = InstanceFactory(model)
+        insert_history(
+            model, [factory(**values) for values in rows], user=user, reason=reason, date=date
+        )
+        return
+    layout = _layout(model, history=True)
+    tail = "\t" + "\t".join(
+        copy_cell(v) for v in (date, reason or None, "+", user.pk if user is not None else None)
+    )
+    layout.copy(
+        [layout.line(values, tail) for values in rows],
+        ("history_date", "history_change_reason", "history_type", "history_user_id"),
+    )
 
 
 class InstanceFactory:

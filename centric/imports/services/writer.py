@@ -48,6 +48,19 @@ class Outcome:
         self.rejections.extend(other.rejections)
 
 
+class NewRecord:
+    """A record the batch creates, as its attribute values (no model instance is built for it)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+
+    @property
+    def pk(self) -> int:
+        return self.values["id"]
+
+
 def _group(kind: str) -> str:
     return "phone" if kind in (ContactKind.PHONE, ContactKind.WHATSAPP) else kind
 
@@ -79,8 +92,6 @@ class BatchWriter:
         self.tag_ids: dict[str, int] = {}
         self.organisation_ids: dict[str, int] = {}
         self.created_cache_keys: list[tuple[dict, str]] = []
-        self.new_record = bulk.InstanceFactory(self.model)
-        self.new_point = bulk.InstanceFactory(ContactPoint)
         self.history_model = self.model.history.model
         self.tracked = {f.attname for f in self.history_model.tracked_fields}
 
@@ -266,10 +277,12 @@ class BatchWriter:
             claimed[target.pk] = row.line
             matched.append((row, target))
 
-        created = [obj for _row, obj in new]
+        created = [obj.values for _row, obj in new]
         if created:
-            bulk.insert(self.model, created)
-            bulk.insert_history(self.model, created, user=self.actor, reason=self.reason, date=now)
+            bulk.insert_values(self.model, created, now=now)
+            bulk.insert_history_values(
+                self.model, created, user=self.actor, reason=self.reason, date=now
+            )
         outcome.created += len(created)
 
         existing_points: dict[int, set[tuple[str, str]]] = {}
@@ -284,7 +297,7 @@ class BatchWriter:
                 if is_primary:
                     primaries.setdefault(owner_id, set()).add(_group(kind))
 
-        new_points: list[ContactPoint] = []
+        new_points: list[dict[str, Any]] = []
         for row, obj in new:
             new_points.extend(self._points(row, obj, set(), set(), now))
         changed_objects: list[Any] = []
@@ -303,8 +316,8 @@ class BatchWriter:
                 changed_objects.append(obj)
                 touched.add(obj.pk)
         if new_points:
-            bulk.insert(ContactPoint, new_points)
-            bulk.insert_history(
+            bulk.insert_values(ContactPoint, new_points, now=now)
+            bulk.insert_history_values(
                 ContactPoint, new_points, user=self.actor, reason=self.reason, date=now
             )
         if changed_objects:
@@ -326,21 +339,19 @@ class BatchWriter:
         outcome.updated += len(touched)
         outcome.unchanged += len(matched) - len(touched)
 
-    def _build(self, row: PreparedRow, now) -> Any:
-        obj = self.new_record(
-            **{k: v for k, v in row.fields.items() if v not in (None, "") or k.endswith("_name")},
-            external_id=row.external_id,
-            custom_fields=dict(row.custom_fields),
-            created_at=now,
-        )
-        if obj.owner_id is None:
-            obj.owner_id = self.default_owner_id
-            if obj.team_id is None:
-                obj.team_id = self.default_team_id
+    def _build(self, row: PreparedRow, now) -> NewRecord:
+        values = {k: v for k, v in row.fields.items() if v not in (None, "") or k.endswith("_name")}
+        values["external_id"] = row.external_id
+        values["custom_fields"] = dict(row.custom_fields)
+        values["created_at"] = now
+        if values.get("owner_id") is None:
+            values["owner_id"] = self.default_owner_id
+            if values.get("team_id") is None:
+                values["team_id"] = self.default_team_id
         # search_name, primary_email and primary_phone were computed by RowPreparer.
-        return obj
+        return NewRecord(values)
 
-    def _points(self, row, obj, existing: set, primaries: set, now) -> list[ContactPoint]:
+    def _points(self, row, obj, existing: set, primaries: set, now) -> list[dict[str, Any]]:
         points = []
         for contact in row.contacts:
             key = (contact["kind"], contact["value_normalized"])
@@ -348,17 +359,17 @@ class BatchWriter:
                 continue
             existing.add(key)
             group = _group(contact["kind"])
-            point = self.new_point(
+            point = {
                 **contact,
-                is_primary=group not in primaries,
-                created_at=now,
-                **{f"{self.owner_attr}_id": obj.pk},
-            )
+                "is_primary": group not in primaries,
+                "created_at": now,
+                f"{self.owner_attr}_id": obj.pk,
+            }
             primaries.add(group)
             points.append(point)
         return points
 
-    def _apply(self, row: PreparedRow, obj: Any, points: list[ContactPoint]) -> set[str]:
+    def _apply(self, row: PreparedRow, obj: Any, points: list[dict[str, Any]]) -> set[str]:
         changed: set[str] = set()
         for name, value in row.fields.items():
             if value in (None, "") or name in DENORMALISED:
@@ -386,14 +397,14 @@ class BatchWriter:
             changed |= {"version", "updated_at"}
         if self.is_people:
             for point in points:
-                if point.kind == ContactKind.EMAIL and not obj.primary_email:
-                    obj.primary_email = point.value_normalized
+                if point["kind"] == ContactKind.EMAIL and not obj.primary_email:
+                    obj.primary_email = point["value_normalized"]
                     changed.add("primary_email")
                 if (
-                    point.kind in (ContactKind.PHONE, ContactKind.WHATSAPP)
+                    point["kind"] in (ContactKind.PHONE, ContactKind.WHATSAPP)
                     and not obj.primary_phone
                 ):
-                    obj.primary_phone = point.value_normalized
+                    obj.primary_phone = point["value_normalized"]
                     changed.add("primary_phone")
         return changed
 
@@ -460,7 +471,7 @@ class BatchWriter:
             for purpose, status in row.consents:
                 created.append(
                     Consent(
-                        person=obj,
+                        person_id=obj.pk,
                         purpose=purpose,
                         status=status,
                         method=ConsentMethod.IMPORT,
