@@ -143,6 +143,11 @@ if IS_POSTGRES and TESTING:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 if IS_POSTGRES:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # psycopg prepares only the statements that ask for it (centric.core.prepared), never on
+    # its own after N runs: the ORM's queries keep per-call plans.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000_000
+# Hot fixed statements as server-side prepared statements; 0 for PgBouncer in transaction mode.
+CENTRIC_PREPARED_STATEMENTS = env_bool("CENTRIC_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

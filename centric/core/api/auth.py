@@ -14,6 +14,8 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from centric.staff.permissions import preload_permissions
+
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 
@@ -23,10 +25,8 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from centric.staff.services.tokens import token_authenticate
 
-        user = token_authenticate(token.strip())
-        if user is not None:
-            preload_permissions(user)
-        return user
+        # the token's user comes with their permissions loaded, in the same statement
+        return token_authenticate(token.strip())
 
 
 class SessionAuth(APIKeyCookie):
@@ -70,42 +70,3 @@ def _lacks_required_mfa(user: Any) -> bool:
 
 def default_auth() -> list:
     return [TokenAuth(), SessionAuth()]
-
-
-def preload_permissions(user: Any) -> None:
-    """Load the user's permissions (own and through roles) in one fixed statement instead of two
-    ORM queries, filling the cache `ModelBackend.has_perm` reads, for this request's user only.
-
-    Same rule as ModelBackend: the user's own permissions plus their groups' permissions.
-    Identifiers come from model metadata; the user id is bound.
-    """
-    if user.is_superuser or hasattr(user, "_perm_cache"):
-        return
-    user._perm_cache = {f"{app_label}.{codename}" for app_label, codename in _permission_rows(user)}
-
-
-def _permission_rows(user: Any) -> list[tuple[str, str]]:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-
-    model = get_user_model()
-    own = model.user_permissions.field
-    groups = model.groups.field
-    group_perms = Group.permissions.field
-    sql = (
-        f"SELECT ct.app_label, p.codename FROM {Permission._meta.db_table} p "  # noqa: S608
-        f"JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id "
-        f"WHERE p.id IN ("
-        f"SELECT up.{own.m2m_reverse_name()} FROM {own.remote_field.through._meta.db_table} up "
-        f"WHERE up.{own.m2m_column_name()} = %s "
-        f"UNION SELECT gp.{group_perms.m2m_reverse_name()} "
-        f"FROM {group_perms.remote_field.through._meta.db_table} gp "
-        f"JOIN {groups.remote_field.through._meta.db_table} ug "
-        f"ON ug.{groups.m2m_reverse_name()} = gp.{group_perms.m2m_column_name()} "
-        f"WHERE ug.{groups.m2m_column_name()} = %s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, user.pk])
-        return cursor.fetchall()

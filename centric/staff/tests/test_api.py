@@ -10,7 +10,7 @@ from django.test import Client
 
 from centric.core.api.testing import assert_problem, call
 from centric.staff.models import ApiToken
-from centric.staff.services.tokens import token_create, token_revoke
+from centric.staff.services.tokens import token_authenticate, token_create, token_revoke
 from centric.staff.services.users import user_deactivate
 
 pytestmark = pytest.mark.django_db
@@ -100,8 +100,8 @@ def test_preloaded_permissions_match_django_model_backend(make_user):
     from django.contrib.auth.backends import ModelBackend
     from django.contrib.auth.models import Permission
 
-    from centric.core.api.auth import preload_permissions
     from centric.staff.models import User
+    from centric.staff.permissions import preload_permissions
 
     ada = make_user("ada", role="Front office")
     ada.user_permissions.add(Permission.objects.get(codename="export_person"))
@@ -115,3 +115,24 @@ def test_preloaded_permissions_match_django_model_backend(make_user):
     nobody = User.objects.get(pk=make_user("nobody", role=None).pk)
     preload_permissions(nobody)
     assert nobody._perm_cache == set()
+
+
+def test_token_brings_its_user_with_the_permissions_django_would_load(make_user, admin_user):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from centric.staff.models import User
+
+    ada = make_user("ada", role="Front office")
+    ada.user_permissions.add(Permission.objects.get(codename="export_person"))
+    _token, plain = token_create(user=ada, name="script")
+    user = token_authenticate(plain)
+    assert user == ada
+    assert user.last_login == User.objects.get(pk=ada.pk).last_login
+    assert user._perm_cache == ModelBackend().get_all_permissions(User.objects.get(pk=ada.pk))
+    assert user.has_perm("customers.export_person")
+    assert not user.has_perm("customers.delete_person")
+    nobody = make_user("nobody", role=None)
+    assert token_authenticate(token_create(user=nobody, name="x")[1])._perm_cache == set()
+    admin = token_authenticate(token_create(user=admin_user, name="x")[1])
+    assert admin.is_superuser and admin.has_perm("customers.delete_person")
