@@ -118,7 +118,11 @@ test-python: install
 	else echo "== pytest on sqlite =="; fi
 	$(PY) -m pytest -q $(PYTEST_PATHS) $(PYTEST_ARGS)
 
+# The API benchmark loads gunicorn with wrk (Debian's package), installed here when missing.
 bench: install
+	@if ! command -v wrk >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; \
+	fi
 	@if [ -x bench/run ]; then bench/run; \
 	elif [ -f bench/__main__.py ]; then $(PY) -m bench; \
 	else echo "ERROR: no benchmark yet (bench/run or bench/__main__.py is missing)." >&2; exit 1; fi
