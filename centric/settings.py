@@ -208,6 +208,8 @@ CENTRIC_BUSINESS_NAME = env("CENTRIC_BUSINESS_NAME", "Centric")
 # Visibility policies and the team tree are cached per process this long (0 in tests).
 CENTRIC_HOT_CACHE_SECONDS = 0 if TESTING else int(env("CENTRIC_HOT_CACHE_SECONDS", "5"))
 CENTRIC_IMPORT_MAX_BYTES = int(env("CENTRIC_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# How long a POST's Idempotency-Key replays its first response (days; fractions allowed).
+CENTRIC_IDEMPOTENCY_DAYS = float(env("CENTRIC_IDEMPOTENCY_DAYS", "1"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))

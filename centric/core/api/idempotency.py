@@ -3,17 +3,27 @@
 The stored response is written in the same transaction as the create, so a crash between them
 cannot leave a record without its replay (or a replay without its record). The same key with a
 different request is refused with 422.
+
+Records are kept for CENTRIC_IDEMPOTENCY_DAYS (default 1). An older record no longer replays: its
+key is fresh again. Expired records are deleted in batches by `idempotency_records_purge`, which
+the worker runs: a write that stores a record enqueues the purge task at most once per
+PURGE_EVERY in each process, so nothing needs a cron job.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centric.core.api.errors import problem
@@ -21,6 +31,64 @@ from centric.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+PURGE_BATCH_SIZE = 1000
+PURGE_EVERY = dt.timedelta(hours=1)
+
+_purge_lock = threading.Lock()
+_purge_enqueued_at: float | None = None
+
+
+def retention() -> dt.timedelta:
+    return dt.timedelta(days=settings.CENTRIC_IDEMPOTENCY_DAYS)
+
+
+def expired_before(now: dt.datetime | None = None) -> dt.datetime:
+    """Records created before this moment no longer replay."""
+    return (now or timezone.now()) - retention()
+
+
+def idempotency_records_purge(
+    *, now: dt.datetime | None = None, batch_size: int = PURGE_BATCH_SIZE
+) -> int:
+    """Delete expired records, `batch_size` rows per transaction; returns how many went.
+
+    Short transactions keep the table writable while a large backlog is cleared.
+    """
+    cutoff = expired_before(now)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                IdempotencyRecord.objects.filter(created_at__lt=cutoff)
+                .order_by("created_at", "id")
+                .values_list("id", flat=True)[:batch_size]
+            )
+            if ids:
+                IdempotencyRecord.objects.filter(id__in=ids).delete()
+        deleted += len(ids)
+        if len(ids) < batch_size:
+            return deleted
+
+
+def _purge_is_due() -> bool:
+    global _purge_enqueued_at
+    now = time.monotonic()
+    with _purge_lock:
+        if (
+            _purge_enqueued_at is not None
+            and now - _purge_enqueued_at < PURGE_EVERY.total_seconds()
+        ):
+            return False
+        _purge_enqueued_at = now
+        return True
+
+
+def _schedule_purge() -> None:
+    if not _purge_is_due():
+        return
+    from centric.core.tasks import idempotency_purge
+
+    transaction.on_commit(idempotency_purge.enqueue)
 
 
 def fingerprint(request: HttpRequest) -> str:
@@ -60,7 +128,9 @@ def _mismatch(request: HttpRequest) -> HttpResponse:
 
 
 def _lookup(request: HttpRequest, user: Any, key: str, digest: str) -> HttpResponse | None:
-    record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    record = IdempotencyRecord.objects.filter(
+        user=user, key=key, created_at__gte=expired_before()
+    ).first()
     if record is None:
         return None
     if record.request_fingerprint != digest or record.path != request.path[:500]:
@@ -98,6 +168,11 @@ def idempotent(request: HttpRequest, create: Callable[[], tuple[int, str]]) -> H
         with transaction.atomic():
             status, body = create()
             if 200 <= status < 300:
+                # An expired record with this key may not have been purged yet: the key is fresh.
+                IdempotencyRecord.objects.filter(
+                    user=user, key=key, created_at__lt=expired_before()
+                ).delete()
+                _schedule_purge()
                 IdempotencyRecord.objects.create(
                     user=user,
                     key=key,
