@@ -62,8 +62,12 @@ class InteractionIn(Schema):
     kind: KindName
     direction: DirectionName = Direction.INTERNAL.value
     occurred_at: Moment | None = Field(None, description="Defaults to now.")
-    person_id: Id | None = None
-    organisation_id: Id | None = None
+    person_id: Id | None = Field(
+        None, description="Whom it was with: a person, an organisation, or both; at least one."
+    )
+    organisation_id: Id | None = Field(
+        None, description="Without `person_id`, the interaction is the organisation's own."
+    )
     actor_is_customer: bool = False
     subject: text(255) = ""
     summary: text(500) = ""
@@ -80,6 +84,13 @@ class InteractionIn(Schema):
 class InteractionFilters(PageParams):
     person: Id | None = None
     organisation: Id | None = None
+    include_members: bool = Field(
+        False,
+        description=(
+            "With `organisation`: also the interactions of the people who belong to it "
+            "(the organisation page's default view)."
+        ),
+    )
     channel: ChannelName | None = None
     kind: KindName | None = None
 
@@ -88,10 +99,13 @@ class InteractionFilters(PageParams):
 def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):
     user = request.auth
     require_model_perm(user, Interaction, "view")
+    if filters.include_members and filters.organisation is None:
+        raise ValidationError({"include_members": _("Give the organisation too.")})
     queryset = selectors.timeline(
         user,
         person=filters.person,
         organisation=filters.organisation,
+        include_members=filters.include_members,
         channel=filters.channel or "",
         kind=filters.kind or "",
     )

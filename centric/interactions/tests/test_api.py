@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from centric.core.api.testing import assert_problem, call
-from centric.customers.services import organisation_create
+from centric.core.models import VisibilityPolicy
+from centric.customers.services import membership_set, organisation_create
 from centric.customers.tests.factories import make_person
 from centric.interactions.models import Interaction
 from centric.interactions.services import interaction_create
@@ -179,3 +180,74 @@ def test_timeline_list_query_count_is_fixed(world, api_client, django_assert_max
         large = client.get("/api/v1/interactions?limit=25")
     assert len(small.json()["items"]) == 2
     assert len(large.json()["items"]) == 25
+
+
+def test_an_organisation_without_a_person_is_accepted_and_listed(world, api_client):
+    client = api_client(world["ada"])
+    response = call(
+        client,
+        "post",
+        "/api/v1/interactions",
+        {
+            "channel": "in_person",
+            "kind": "meeting",
+            "organisation_id": world["organisation"].pk,
+            "subject": "Quarterly review",
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["organisation_id"], body["person_id"]) == (world["organisation"].pk, None)
+    listed = client.get(f"/api/v1/interactions?organisation={world['organisation'].pk}").json()
+    assert [item["id"] for item in listed["items"]] == [body["id"]]
+
+
+def test_an_organisation_the_writer_may_not_see_is_a_field_error(world, api_client):
+    VisibilityPolicy.objects.update_or_create(
+        record_type="customers.organisation", defaults={"level": "private"}
+    )
+    response = call(
+        api_client(world["bola"]),
+        "post",
+        "/api/v1/interactions",
+        {
+            "channel": "other",
+            "kind": "note",
+            "organisation_id": world["organisation"].pk,
+            "body": "x",
+        },
+    )
+    assert_problem(response, 422, field="organisation_id")
+    assert not Interaction.objects.exists()
+
+
+def test_include_members_lists_the_organisations_people_too(world, api_client):
+    membership_set(person=world["person"], organisation=world["organisation"])
+    stranger = make_person(actor=world["ada"], first_name="Stranger")
+    now = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    own = _note(world, person=None, organisation=world["organisation"], occurred_at=now)
+    member = _note(world, occurred_at=now - dt.timedelta(days=1))
+    _note(world, person=stranger, occurred_at=now - dt.timedelta(days=2))
+    client = api_client(world["ada"])
+    organisation = world["organisation"].pk
+
+    with_members = client.get(
+        f"/api/v1/interactions?organisation={organisation}&include_members=true"
+    )
+    alone = client.get(f"/api/v1/interactions?organisation={organisation}")
+
+    assert [item["id"] for item in with_members.json()["items"]] == [own.pk, member.pk]
+    assert [item["id"] for item in alone.json()["items"]] == [own.pk]
+    assert_problem(
+        client.get("/api/v1/interactions?include_members=true"), 422, field="include_members"
+    )
+
+
+def test_the_schema_documents_the_organisation_options(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    listing = schema["paths"]["/api/v1/interactions"]["get"]["parameters"]
+    names = {parameter["name"]: parameter for parameter in listing}
+    assert {"organisation", "include_members"} <= set(names)
+    assert "organisation" in names["include_members"]["description"]
+    payload = schema["components"]["schemas"]["InteractionIn"]["properties"]
+    assert "organisation" in payload["organisation_id"]["description"]
