@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centric.core.errors import ApplicationError, ConcurrentEditError
-from centric.core.htmx import render_page
+from centric.core.htmx import render_page, wants_partial
 from centric.core.pagination import Page, keyset_page
 from centric.customers import services
 from centric.customers.choices import ConsentPurpose, ContactKind
@@ -43,12 +43,10 @@ from centric.customers.selectors import (
     person_detail as select_person_detail,
 )
 from centric.extras.models import CustomFieldDefinition
-from centric.interactions.choices import MANUAL_KINDS, Channel, Kind
-from centric.interactions.selectors import timeline
+from centric.interactions.views import timeline_context
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
-TIMELINE_PAGE_SIZE = 20
 LIST_PARAMS_NOT_EXPORTED = ("cursor", "size")
 
 
@@ -151,7 +149,6 @@ def _person_context(request: HttpRequest, person: Person, *, tab: str) -> dict[s
         "person": person,
         "tab": tab,
         "can_change": _can_change(request.user, Person, person.pk),
-        "can_add_interaction": request.user.has_perm("interactions.add_interaction"),
         "can_export": request.user.has_perm("customers.export_person"),
         "contact_points": contact_points,
         "memberships": list(person.memberships.all()),
@@ -195,29 +192,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404(_("No such person.")) from None
         messages.info(request, _("This record was merged; you are seeing the combined record."))
         return redirect("customers:person_detail", pk=survivor)
-    channel = request.GET.get("channel", "")
-    kind = request.GET.get("kind", "")
-    entries = timeline(
-        request.user,
-        person=person,
-        channel=channel if channel in Channel.values else "",
-        kind=kind if kind in Kind.values else "",
-    )
-    page = keyset_page(entries, ordering=["-occurred_at", "-id"], size=TIMELINE_PAGE_SIZE)
-    from centric.interactions.forms import InteractionForm
-
     context = _person_context(request, person, tab="timeline")
-    context.update(
-        {
-            "timeline_page": page,
-            "channel": channel,
-            "kind": kind,
-            "channels": Channel.choices,
-            "kinds": Kind.choices,
-            "interaction_form": InteractionForm(),
-            "manual_kinds": [(k.value, k.label) for k in MANUAL_KINDS],
-        }
-    )
+    context.update(timeline_context(request, person))
     return render(request, "customers/person_detail.html", context)
 
 
@@ -562,6 +538,8 @@ def _organisation_or_404(user: Any, pk: int, action: str = "view") -> Organisati
 
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisation's page: contact, details, its people and its timeline (with its people's
+    interactions unless narrowed to the organisation itself), and the add form."""
     organisation = _organisation_or_404(request.user, pk)
     members = (
         people_visible(request.user)
@@ -582,7 +560,6 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for member in member_page.items:
         member.role = roles.get(member.pk, "")
-    entries = timeline(request.user, organisation=organisation)
     context = {
         "organisation": organisation,
         "can_change": _can_change(request.user, Organisation, organisation.pk),
@@ -592,8 +569,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             organisation, CustomFieldDefinition.RecordType.ORGANISATION
         ),
         "member_page": member_page,
-        "timeline_page": keyset_page(entries, ordering=["-occurred_at", "-id"], size=10),
     }
+    if not wants_partial(request):  # an htmx request here is only for the next page of members
+        context.update(timeline_context(request, organisation))
     return render_page(request, "customers/organisation_detail.html", context, partial="members")
 
 
