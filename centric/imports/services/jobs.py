@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -343,42 +345,103 @@ def _run(job: ImportJob, table: Table, mapping: dict, *, resume: int, batch_size
     batch: list[PreparedRow] = []
     early = Outcome()
     consumed = 0
+    workers = 1
+    if job.total >= getattr(settings, "CENTRIC_IMPORT_PARALLEL_MIN_ROWS", 20_000):
+        workers = getattr(settings, "CENTRIC_IMPORT_WORKERS", None) or os.cpu_count() or 1
+    sink = BackgroundWriter() if _write_in_background(workers) else InlineWriter()
 
     def flush() -> None:
         nonlocal batch, early, consumed
         if not consumed:
             return
-        count, pre = consumed, early
-        write_batch(
-            writer,
-            batch,
-            required_custom=preparer.required_custom,
-            dry_run=job.dry_run,
-            record=lambda outcome: record(_merged(pre, outcome), count),
+        rows, count, pre = batch, consumed, early
+        sink.submit(
+            lambda: write_batch(
+                writer,
+                rows,
+                required_custom=preparer.required_custom,
+                dry_run=job.dry_run,
+                record=lambda outcome: record(_merged(pre, outcome), count),
+            )
         )
         batch, early, consumed = [], Outcome(), 0
 
-    workers = 1
-    if job.total >= getattr(settings, "CENTRIC_IMPORT_PARALLEL_MIN_ROWS", 20_000):
-        workers = getattr(settings, "CENTRIC_IMPORT_WORKERS", None) or os.cpu_count() or 1
-    stream = prepared_rows(preparer, table.rows(), workers=workers)
-    for index, (line, values, prepared, reason) in enumerate(stream):
-        if prepared is not None:
-            try:
-                preparer.resolve(prepared)
-                reason = duplicate_reason(prepared)
-            except RowRejected as rejection:
-                reason = rejection.reason
-        if index < resume:
-            continue
-        consumed += 1
-        if reason:
-            early.rejections.append((line, reason, values))
-        else:
-            batch.append(prepared)
-        if consumed >= batch_size:
-            flush()
-    flush()
+    try:
+        stream = prepared_rows(preparer, table.rows(), workers=workers)
+        for index, (line, values, prepared, reason) in enumerate(stream):
+            if prepared is not None:
+                try:
+                    preparer.resolve(prepared)
+                    reason = duplicate_reason(prepared)
+                except RowRejected as rejection:
+                    reason = rejection.reason
+            if index < resume:
+                continue
+            consumed += 1
+            if reason:
+                early.rejections.append((line, reason, values))
+            else:
+                batch.append(prepared)
+            if consumed >= batch_size:
+                flush()
+        flush()
+    finally:
+        sink.close()
+
+
+def _write_in_background(workers: int) -> bool:
+    """A large import on PostgreSQL writes from a second thread (see BackgroundWriter); not
+    inside a caller's transaction, whose uncommitted rows another connection could not see."""
+    return (
+        workers > 1
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and getattr(settings, "CENTRIC_IMPORT_WRITE_IN_BACKGROUND", True)
+    )
+
+
+class InlineWriter:
+    """Writes each batch as it is handed over."""
+
+    def submit(self, write) -> None:
+        write()
+
+    def close(self) -> None:
+        return None
+
+
+class BackgroundWriter:
+    """Writes batches one after another in one other thread, with its own database connection,
+    so PostgreSQL stores one batch (index upkeep is most of an import's database time) while
+    this thread reads, checks and hands over the next. Batches stay in file order and each
+    commits its own progress, so resuming works as before; an error in a batch is raised here
+    at the next hand-over (or at close) and the batches behind it are not written."""
+
+    def __init__(self, ahead: int = 2) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self.pending: deque = deque()
+        self.ahead = ahead
+
+    def submit(self, write) -> None:
+        while len(self.pending) >= self.ahead:
+            self._wait_oldest()
+        self.pending.append(self.executor.submit(write))
+
+    def _wait_oldest(self) -> None:
+        try:
+            self.pending.popleft().result()
+        except BaseException:
+            for future in self.pending:
+                future.cancel()
+            raise
+
+    def close(self) -> None:
+        try:
+            while self.pending:
+                self._wait_oldest()
+        finally:
+            self.executor.submit(connections.close_all).result()
+            self.executor.shutdown(wait=True)
 
 
 def _merged(first: Outcome, second: Outcome) -> Outcome:

@@ -3,7 +3,7 @@
 import pytest
 
 from centric.customers.models import ContactPoint, Membership, Organisation, Person
-from centric.imports.models import ImportRejection, JobStatus
+from centric.imports.models import ImportJob, ImportRejection, JobStatus
 from centric.imports.services import import_file
 
 pytestmark = pytest.mark.django_db
@@ -367,3 +367,74 @@ def test_rows_matching_a_merged_record_update_its_survivor(write_file):
     assert (survivor.source, survivor.campaign, survivor.external_id) == ("walk-in", "xmas", "S1")
     assert (loser.source, loser.campaign) == ("", "")
     assert Person.objects.count() == 2
+
+
+def _many_people(rows: int) -> str:
+    lines = ["id,First name,Last name,Phone,Email,City"]
+    for number in range(1, rows + 1):
+        phone = f"0803 {number:07d}" if number % 400 else "0803 12"
+        lines.append(f"P{number},Name{number},Okafor,{phone},p{number}@example.com,Lagos")
+    lines.append("P7,Dup,Licate,,,")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_import_written_from_a_background_thread_matches_and_reruns(
+    write_file, settings, monkeypatch
+):
+    """On PostgreSQL a large import writes its batches from a second thread (its own connection)
+    while the first reads the next; the outcome, line numbers and re-run are the same."""
+    from django.db import connection
+
+    from centric.imports.services import jobs
+
+    settings.CENTRIC_IMPORT_PARALLEL_MIN_ROWS = 0
+    settings.CENTRIC_IMPORT_WORKERS = 2
+    used = []
+    original = jobs.BackgroundWriter.submit
+
+    def counting(self, write):
+        used.append(1)
+        original(self, write)
+
+    monkeypatch.setattr(jobs.BackgroundWriter, "submit", counting)
+    path = write_file("many.csv", _many_people(1200))
+
+    job = import_file(path=path, record_type="people", batch_size=250)
+    again = import_file(path=path, record_type="people", batch_size=250)
+
+    assert (job.total, job.created, job.rejected, job.processed) == (1201, 1197, 4, 1201)
+    assert [r.line for r in job.rejections.all()] == [401, 801, 1201, 1202]
+    assert "first on line 8" in job.rejections.last().reason
+    assert (again.created, again.unchanged, again.rejected) == (0, 1197, 4)
+    assert Person.objects.count() == 1197
+    assert ContactPoint.objects.count() == 1197 * 3
+    assert Person.objects.get(external_id="P123").primary_phone == "+2348030000123"
+    assert len(used) == (10 if connection.vendor == "postgresql" else 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failing_background_batch_stops_the_import_after_the_committed_ones(
+    write_file, settings, monkeypatch
+):
+    from centric.imports.services import writer as writer_module
+
+    settings.CENTRIC_IMPORT_PARALLEL_MIN_ROWS = 0
+    settings.CENTRIC_IMPORT_WORKERS = 2
+    original = writer_module.BatchWriter.write
+
+    def failing(self, rows, outcome, *, required_custom):
+        if rows[0].line > 500:
+            raise RuntimeError("disk full")
+        original(self, rows, outcome, required_custom=required_custom)
+
+    monkeypatch.setattr(writer_module.BatchWriter, "write", failing)
+    path = write_file("many.csv", _many_people(1200))
+
+    with pytest.raises(RuntimeError):
+        import_file(path=path, record_type="people", batch_size=250)
+
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.FAILED and "disk full" in job.error
+    assert job.processed == 500
+    assert Person.objects.count() == 499
