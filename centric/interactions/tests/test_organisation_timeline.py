@@ -77,7 +77,10 @@ def test_the_page_shows_the_organisation_and_its_peoples_interactions_newest_fir
     assert _subjects(response) == ["Called Amaka", "Visited the shop with Amaka", "Account review"]
     assert response.context["scope"] == "people"
     body = response.content.decode()
-    assert f'href="{reverse("customers:person_detail", args=[buyer.pk])}">Amaka Obi</a>' in body
+    assert (
+        f'with <a href="{reverse("customers:person_detail", args=[buyer.pk])}">Amaka Obi</a>'
+        in body
+    )
     assert 'id="timeline-scope"' in body and 'id="interaction-form"' in body
 
 
@@ -347,3 +350,14 @@ def test_the_timeline_fragment_costs_the_same_queries_for_one_row_or_a_full_page
 
     assert len(response.context["timeline_page"].items) == 20
     assert len(full_page.captured_queries) == len(one_row.captured_queries)
+
+
+def test_the_persons_name_on_a_row_is_escaped(logged_in_client, seller, shop):
+    member = make_person(actor=seller, first_name="<i>Ada</i>", last_name="Eze")
+    membership_set(person=member, organisation=shop)
+    _entry("Call", 1, person=member)
+
+    body = logged_in_client(seller).get(_page_url(shop)).content.decode()
+
+    assert "&lt;i&gt;Ada&lt;/i&gt; Eze</a>" in body
+    assert "<i>Ada</i>" not in body
