@@ -438,3 +438,24 @@ def test_failing_background_batch_stops_the_import_after_the_committed_ones(
     assert job.status == JobStatus.FAILED and "disk full" in job.error
     assert job.processed == 500
     assert Person.objects.count() == 499
+
+
+def test_import_restores_the_garbage_collector_settings(write_file, monkeypatch):
+    import gc
+
+    from centric.imports.services import jobs
+
+    seen = []
+    original = jobs.prepared_rows
+
+    def watching(*args, **kwargs):
+        seen.append(gc.get_threshold()[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "prepared_rows", watching)
+    before = (gc.get_threshold(), gc.get_freeze_count())
+
+    import_file(path=write_file("p.csv", GOOD), record_type="people")
+
+    assert seen == [50_000]
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
