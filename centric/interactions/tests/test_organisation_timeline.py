@@ -361,3 +361,38 @@ def test_the_persons_name_on_a_row_is_escaped(logged_in_client, seller, shop):
 
     assert "&lt;i&gt;Ada&lt;/i&gt; Eze</a>" in body
     assert "<i>Ada</i>" not in body
+
+
+@pytest.mark.parametrize(
+    ("who", "page_status", "add_status"),
+    [
+        ("anonymous", 302, 302),
+        ("no role", 404, 404),
+        ("another team", 404, 404),
+        ("read only", 200, 403),
+        ("front office", 200, 201),
+        ("administrator", 200, 201),
+    ],
+)
+def test_permission_matrix_for_the_organisation_timeline(
+    client, logged_in_client, seller, shop, make_user, make_team, who, page_status, add_status
+):
+    users = {
+        "no role": lambda: make_user("nobody", role=None, team=seller.team),
+        "another team": lambda: make_user("outsider", team=make_team("Service")),
+        "read only": lambda: make_user("reader", role="Read only", team=seller.team),
+        "front office": lambda: make_user("colleague", team=seller.team),
+        "administrator": lambda: make_user("admin", role="Administrator", team=make_team("Ops")),
+    }
+    browser = client if who == "anonymous" else logged_in_client(users[who]())
+
+    page = browser.get(_page_url(shop))
+    fragment = browser.get(_timeline_url(shop), HTTP_HX_REQUEST="true")
+    added = browser.post(_add_url(shop), {"kind": "note", "body": "hi"}, HTTP_HX_REQUEST="true")
+
+    assert (page.status_code, fragment.status_code, added.status_code) == (
+        page_status,
+        page_status,
+        add_status,
+    )
+    assert Interaction.objects.filter(organisation=shop).exists() == (add_status == 201)
