@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from centric.core.search import search_key
+
 
 class Tag(models.Model):
     """A label staff put on people and organisations ("VIP", "Wholesale", "Lekki branch")."""
@@ -11,6 +13,8 @@ class Tag(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
     slug = models.SlugField(max_length=70, unique=True)
     colour = models.CharField(_("colour"), max_length=7, default="#4b5563")
+    # Folded name for the type-ahead tag picker (word prefixes, any case or accent).
+    search_name = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -21,6 +25,10 @@ class Tag(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.name)[:70] or "tag"
+        self.search_name = search_key(self.name)[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
         super().save(*args, **kwargs)
 
 

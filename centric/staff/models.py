@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from centric.core.search import search_key
+
 
 class Team(models.Model):
     """A department (Marketing, Sales, Service, Back office, Management), with a lead and a parent.
@@ -45,6 +47,8 @@ class User(AbstractUser):
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Folded "first last username" for the type-ahead owner picker (word prefixes, any accent).
+    search_name = models.CharField(max_length=400, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["username"]
@@ -52,6 +56,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = search_key(f"{self.first_name} {self.last_name} {self.username}")[:400]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name", "username"} & set(
+            update_fields
+        ):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     def managed_team_ids(self) -> list[int]:
         """Teams this user leads, and every team below them (cached per user object)."""

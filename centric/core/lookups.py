@@ -1,0 +1,35 @@
+"""Type-ahead look-ups: a few matches for what someone has started typing, never the whole table.
+
+Pickers (`centric.core.widgets.LookupInput`) ask a small JSON endpoint for at most LOOKUP_LIMIT
+rows whose folded `search_name` has a word starting with each typed word, so "ade" finds
+"Adébáyọ̀ Okafor" and "oka" finds him too. `search_name` is indexed; the first word also matches
+as a plain prefix of the column, which PostgreSQL answers from that index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.http import JsonResponse
+
+from centric.core.search import query_terms
+
+LOOKUP_LIMIT = 20
+MAX_QUERY_LENGTH = 100
+
+
+def word_prefix_filter(queryset: QuerySet, query: str, *, field: str = "search_name") -> QuerySet:
+    """Rows whose folded `field` has a word starting with every word of `query` (all rows if blank)."""
+    for term in query_terms(query[:MAX_QUERY_LENGTH]):
+        queryset = queryset.filter(
+            Q(**{f"{field}__startswith": term}) | Q(**{f"{field}__contains": f" {term}"})
+        )
+    return queryset
+
+
+def lookup_response(options: Iterable[dict[str, str]]) -> JsonResponse:
+    """The picker's answer: `{"results": [{"value", "label", "detail"}]}`, never cached by a proxy."""
+    response = JsonResponse({"results": list(options)})
+    response["Cache-Control"] = "private, no-store"
+    return response
