@@ -14,6 +14,7 @@ from centric.core.api.pagination import PageParams, page_body, page_of
 from centric.core.api.permissions import require_perm
 from centric.core.api.render import to_json
 from centric.core.api.types import text
+from centric.core.lookups import MAX_QUERY_LENGTH, word_prefix_filter
 from centric.extras import services
 from centric.extras.models import CustomFieldDefinition, Tag
 
@@ -75,12 +76,25 @@ class CustomFieldFilters(Schema):
     record_type: RecordType | None = None
 
 
-@tags_router.get("", response=TagPage, summary="List tags")
-def list_tags(request: HttpRequest, params: Query[PageParams]):
+class TagFilters(Schema):
+    q: str | None = Field(
+        None,
+        max_length=MAX_QUERY_LENGTH,
+        description=(
+            "Look-up: tags with a word starting with each word of `q`, ignoring case and accents "
+            "(`caf` finds Café regulars). Use the `slug` as the `tag` filter of /people and "
+            "/organisations."
+        ),
+    )
+
+
+@tags_router.get("", response=TagPage, summary="List or look up tags")
+def list_tags(request: HttpRequest, params: Query[PageParams], filters: Query[TagFilters]):
+    tags = Tag.objects.all()
+    if filters.q:
+        tags = word_prefix_filter(tags, filters.q)
     return page_body(
-        page_of(
-            Tag.objects.all(), ordering=["name", "id"], cursor=params.cursor, limit=params.limit
-        )
+        page_of(tags, ordering=["name", "id"], cursor=params.cursor, limit=params.limit)
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("fields/<int:pk>/", views.custom_field_edit, name="custom_field_edit"),
     path("fields/<int:pk>/delete/", views.custom_field_delete, name="custom_field_delete"),
     path("tags/", views.tags, name="tags"),
+    path("tags/lookup/", views.tag_lookup, name="tag_lookup"),
     path("tags/<int:pk>/", views.tag_edit, name="tag_edit"),
     path("tags/<int:pk>/delete/", views.tag_delete, name="tag_delete"),
     path("stages/", views.stages, name="stages"),

@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from centric.core.lookups import lookup_response
 from centric.customers.models import LifecycleStage
 from centric.extras import services
 from centric.extras.forms import (
@@ -19,6 +20,7 @@ from centric.extras.forms import (
     VisibilityForm,
 )
 from centric.extras.models import CustomFieldDefinition, Tag
+from centric.extras.selectors import tags_lookup
 from centric.staff.access import permission_required, show_errors
 from centric.staff.services.visibility import (
     CONFIGURABLE_RECORD_TYPES,
@@ -30,6 +32,8 @@ MANAGE = "staff.manage_staff"
 CUSTOM_FIELDS = ("extras.change_customfielddefinition", MANAGE)
 TAGS = ("extras.change_tag", MANAGE)
 STAGES = ("customers.change_lifecyclestage", MANAGE)
+# Who may look tags up by name: anyone who works with the customer lists (tag filters).
+TAG_LOOKUP = ("customers.view_person", "customers.view_organisation", *TAGS)
 
 SECTIONS = [
     ("extras:custom_fields", CUSTOM_FIELDS),
@@ -163,6 +167,14 @@ def tags(request):
         organisation_count=Count("organisations", distinct=True),
     ).order_by("name")
     return render(request, "extras/tags.html", {"form": form, "tags": rows})
+
+
+@require_safe
+@permission_required(*TAG_LOOKUP)
+def tag_lookup(request):
+    """At most 20 tags matching `q`: the name is both the filter value and the label."""
+    tags = tags_lookup(query=request.GET.get("q", ""))
+    return lookup_response({"value": tag.name, "label": tag.name, "detail": ""} for tag in tags)
 
 
 @permission_required(*TAGS)

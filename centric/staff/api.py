@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from centric.core.api.pagination import PageParams, page_body, page_of
 from centric.core.api.types import Id
+from centric.core.lookups import MAX_QUERY_LENGTH, word_prefix_filter
 from centric.staff.models import Team, User
 
 users_router = Router()
@@ -42,11 +43,29 @@ class TeamOut(Schema):
     parent_id: int | None
 
 
-@users_router.get("", response=UserPage, summary="List staff users")
-def list_users(request: HttpRequest, params: Query[PageParams]):
+class UserFilters(Schema):
+    q: str | None = Field(
+        None,
+        max_length=MAX_QUERY_LENGTH,
+        description=(
+            "Look-up: users whose first name, last name or username has a word starting with "
+            "each word of `q`, ignoring case and accents (`ade oka` finds Adébáyọ̀ Okafor). "
+            "Use the `id` as the `owner` filter of /people and /organisations."
+        ),
+    )
+    is_active: bool | None = Field(None, description="Only active (true) or deactivated (false).")
+
+
+@users_router.get("", response=UserPage, summary="List or look up staff users")
+def list_users(request: HttpRequest, params: Query[PageParams], filters: Query[UserFilters]):
+    users = User.objects.all()
+    if filters.q:
+        users = word_prefix_filter(users, filters.q)
+    if filters.is_active is not None:
+        users = users.filter(is_active=filters.is_active)
     return page_body(
         page_of(
-            User.objects.all(),
+            users,
             ordering=["username", "id"],
             cursor=params.cursor,
             limit=params.limit,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db.models import Count, Q, QuerySet
 
+from centric.core.lookups import LOOKUP_LIMIT, word_prefix_filter
 from centric.core.models import AuditEvent
 from centric.core.pagination import Page, keyset_page
 from centric.staff.models import ApiToken, Team, User
@@ -28,6 +29,17 @@ def users_list(*, query: str = "", team_id: int | None = None, status: str = "")
     elif status == "inactive":
         users = users.filter(is_active=False)
     return users
+
+
+def users_lookup(*, query: str, limit: int = LOOKUP_LIMIT) -> list[User]:
+    """At most `limit` active staff whose name or username has a word starting with each typed
+    word (any case or accent), by name: the owner picker's suggestions."""
+    users = word_prefix_filter(User.objects.filter(is_active=True), query)
+    return list(
+        users.order_by("search_name", "id").only("id", "username", "first_name", "last_name")[
+            :limit
+        ]
+    )
 
 
 def teams_list() -> QuerySet:

@@ -6,6 +6,7 @@ app_name = "staff"
 urlpatterns = [
     path("", views.index, name="index"),
     path("users/", views.users, name="users"),
+    path("lookup/users/", views.user_lookup, name="user_lookup"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from centric.core.lookups import lookup_response
 from centric.core.models import AuditEvent
 from centric.staff import selectors
 from centric.staff.access import permission_required, show_errors
@@ -35,6 +36,8 @@ from centric.staff.services import users as user_services
 
 MANAGE = "staff.manage_staff"
 AUDIT = "core.view_auditevent"
+# Who may look staff up by name: anyone who works with the customer lists (owner filters).
+LOOKUP = ("customers.view_person", "customers.view_organisation", MANAGE)
 
 
 @login_required
@@ -42,6 +45,24 @@ def index(request):
     if request.user.has_perm(MANAGE):
         return redirect("staff:users")
     return redirect("staff:tokens")
+
+
+# --- Look-up (the owner picker) ---------------------------------------------------------------
+
+
+@require_safe
+@permission_required(*LOOKUP)
+def user_lookup(request):
+    """At most 20 active staff matching `q`: username (the filter value) and display name."""
+    users = selectors.users_lookup(query=request.GET.get("q", ""))
+    return lookup_response(
+        {
+            "value": user.username,
+            "label": user.get_full_name() or user.username,
+            "detail": user.username,
+        }
+        for user in users
+    )
 
 
 # --- Users ------------------------------------------------------------------------------------
