@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from centric.core.normalise import looks_like_phone, try_normalise_email, try_normalise_phone
 from centric.core.search import prefix_search
 from centric.customers.choices import ContactKind
 from centric.customers.models import ContactPoint
+from centric.extras.models import Tag
 
 PERSON_SORTS = {
     "name": ["last_name", "first_name", "id"],
@@ -42,6 +44,25 @@ FILTER_KEYS = (
     "created_before",
     "organisation",
 )
+
+
+OWNER_ME = "me"
+OWNER_NONE = "none"
+
+
+def owner_matching(value: str) -> QuerySet:
+    """The staff user an `owner` filter names: an id (the API, older links) or a username
+    (what the owner picker submits, or what someone typed without JavaScript; any case)."""
+    users = get_user_model().objects.all()
+    if value.isascii() and value.isdigit():
+        return users.filter(pk=int(value)) if len(value) < 19 else users.none()
+    return users.filter(username__iexact=value)
+
+
+def tag_matching(value: str) -> QuerySet:
+    """The tag a `tag` filter names: its name (what the tag picker submits; any case) or its slug
+    (the API, older links)."""
+    return Tag.objects.filter(Q(name__iexact=value) | Q(slug=value))
 
 
 def _date(params: dict, key: str) -> dt.date | None:
@@ -88,16 +109,20 @@ def _common(queryset: QuerySet, params: dict, user: Any, *, owner_field: str) ->
     if stage := (params.get("stage") or "").strip():
         queryset = queryset.filter(lifecycle_stage_id=stage)
     owner = (params.get("owner") or "").strip()
-    if owner == "me":
+    if owner == OWNER_ME:
         queryset = queryset.filter(owner_id=user.pk)
-    elif owner == "none":
+    elif owner == OWNER_NONE:
         queryset = queryset.filter(owner__isnull=True)
     elif owner:
-        queryset = queryset.filter(owner_id=_int(params, "owner"))
+        queryset = queryset.filter(owner_id__in=owner_matching(owner[:150]).values("id"))
     if (team := _int(params, "team")) is not None:
         queryset = queryset.filter(team_id=team)
     if tag := (params.get("tag") or "").strip():
-        queryset = queryset.filter(tags__slug=tag)
+        # Through the link table, so a record is listed once even if two tags match.
+        links = queryset.model.tags.through.objects.filter(
+            tag_id__in=tag_matching(tag[:70]).values("id")
+        )
+        queryset = queryset.filter(id__in=links.values(f"{owner_field}_id"))
     if source := (params.get("source") or "").strip():
         queryset = queryset.filter(source__iexact=source)
     if after := _date(params, "created_after"):

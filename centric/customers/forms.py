@@ -12,9 +12,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.normalise import normalise_email, normalise_phone
+from centric.core.widgets import LookupInput
 from centric.customers.choices import (
     ConsentMethod,
     ConsentPurpose,
@@ -22,6 +24,7 @@ from centric.customers.choices import (
     ContactKind,
     Gender,
 )
+from centric.customers.filters import OWNER_ME, OWNER_NONE, owner_matching, tag_matching
 from centric.customers.models import LifecycleStage
 from centric.extras.models import CustomFieldDefinition
 from centric.extras.services import custom_fields_clean
@@ -549,9 +552,28 @@ class PersonFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     stage = forms.ChoiceField(label=_("Stage"), required=False)
-    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    # Owner and tag are type-ahead pickers, not selects: a business with hundreds of staff and
+    # thousands of tags must not load them all on every list view. Without JavaScript they are
+    # text fields taking a username ("me", "none") or a tag name.
+    owner = forms.CharField(
+        label=_("Owner"),
+        required=False,
+        max_length=150,
+        widget=LookupInput(
+            source=reverse_lazy("staff:user_lookup"),
+            shortcuts=[(OWNER_ME, _("Me")), (OWNER_NONE, _("Nobody"))],
+            attrs={"placeholder": _("Anyone")},
+        ),
+    )
     team = forms.ChoiceField(label=_("Team"), required=False)
-    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    tag = forms.CharField(
+        label=_("Tag"),
+        required=False,
+        max_length=70,
+        widget=LookupInput(
+            source=reverse_lazy("extras:tag_lookup"), attrs={"placeholder": _("Any tag")}
+        ),
+    )
     source = forms.CharField(label=_("Source"), required=False, max_length=100)
     created_after = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
     created_before = forms.DateField(label=_("Created to"), required=False, widget=DateInput())
@@ -560,29 +582,15 @@ class PersonFilterForm(forms.Form):
     record_type = CustomFieldDefinition.RecordType.PERSON
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from centric.extras.models import Tag
-
         super().__init__(*args, **kwargs)
-        user_model = get_user_model()
         self.fields["stage"].choices = [("", _("Any stage"))] + [
             (stage.key, stage.label) for stage in LifecycleStage.objects.order_by("position")
-        ]
-        self.fields["owner"].choices = [
-            ("", _("Anyone")),
-            ("me", _("Me")),
-            ("none", _("Nobody")),
-        ] + [
-            (str(user.pk), _user_label(user))
-            for user in user_model.objects.filter(is_active=True).order_by(
-                "first_name", "last_name", "username"
-            )
         ]
         self.fields["team"].choices = [("", _("Any team"))] + [
             (str(team.pk), team.name) for team in Team.objects.order_by("name")
         ]
-        self.fields["tag"].choices = [("", _("Any tag"))] + [
-            (tag.slug, tag.name) for tag in Tag.objects.order_by("name")
-        ]
+        self._show_selected_owner()
+        self._show_selected_tag()
         self.custom_definitions = list(
             CustomFieldDefinition.objects.filter(record_type=self.record_type).order_by(
                 "position", "label"
@@ -592,6 +600,44 @@ class PersonFilterForm(forms.Form):
             field = custom_field_for(definition)
             field.required = False
             self.fields[f"cf.{definition.key}"] = field
+
+    def _replace_value(self, name: str, value: str) -> None:
+        self.data = self.data.copy()
+        self.data[name] = value
+
+    def _show_selected_owner(self) -> None:
+        """Name the filtered owner under the picker (one query, only when an owner is chosen).
+
+        A link with an owner id (the API's form, older bookmarks) shows the username instead.
+        """
+        value = (self.data.get("owner") or "").strip()
+        widget = self.fields["owner"].widget
+        if value == OWNER_ME:
+            widget.selected_label = _("Me")
+            return
+        if value == OWNER_NONE:
+            widget.selected_label = _("Nobody")
+            return
+        if not value:
+            return
+        user = owner_matching(value).only("username", "first_name", "last_name").first()
+        if user is None:
+            widget.selected_label = _("No staff member has this username.")
+            return
+        widget.selected_label = _user_label(user)
+        if value.isascii() and value.isdigit():
+            self._replace_value("owner", user.username)
+
+    def _show_selected_tag(self) -> None:
+        """A link with a tag slug (the API's form, older bookmarks) shows the tag's name."""
+        value = (self.data.get("tag") or "").strip()
+        if not value:
+            return
+        tag = tag_matching(value).only("name").first()
+        if tag is None:
+            self.fields["tag"].widget.selected_label = _("No tag has this name.")
+        elif tag.name != value:
+            self._replace_value("tag", tag.name)
 
     @property
     def custom_inputs(self) -> list:
