@@ -2,8 +2,10 @@
 
 Pickers (`centric.core.widgets.LookupInput`) ask a small JSON endpoint for at most LOOKUP_LIMIT
 rows whose folded `search_name` has a word starting with each typed word, so "ade" finds
-"Adébáyọ̀ Okafor" and "oka" finds him too. `search_name` is indexed; the first word also matches
-as a plain prefix of the column, which PostgreSQL answers from that index.
+"Adébáyọ̀ Okafor" and "oka" finds him too. A word inside the name ("% oka%") cannot use an
+index, so the look-up reads the one narrow column: measured on PostgreSQL with 50,000 names,
+~6 ms for a common prefix (it walks the `search_name` index in order and stops at 20) and
+~10 ms for a prefix nothing has (a sequential scan). Staff and tags stay far below that size.
 """
 
 from __future__ import annotations
