@@ -127,15 +127,19 @@ def _mismatch(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _lookup(request: HttpRequest, user: Any, key: str, digest: str) -> HttpResponse | None:
-    record = IdempotencyRecord.objects.filter(
-        user=user, key=key, created_at__gte=expired_before()
-    ).first()
+def _lookup(
+    request: HttpRequest, user: Any, key: str, digest: str
+) -> tuple[HttpResponse | None, IdempotencyRecord | None]:
+    """The answer to replay (or the 422) for a key still within the retention, else None, and
+    the expired record with this key if there is one (the caller deletes it: the key is fresh)."""
+    record = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if record is None:
-        return None
+        return None, None
+    if record.created_at < expired_before():
+        return None, record
     if record.request_fingerprint != digest or record.path != request.path[:500]:
-        return _mismatch(request)
-    return _replay(record)
+        return _mismatch(request), None
+    return _replay(record), None
 
 
 def idempotent(request: HttpRequest, create: Callable[[], tuple[int, str]]) -> HttpResponse:
@@ -161,17 +165,18 @@ def idempotent(request: HttpRequest, create: Callable[[], tuple[int, str]]) -> H
         )
     user = request.auth
     digest = fingerprint(request)
-    earlier = _lookup(request, user, key, digest)
+    earlier, expired = _lookup(request, user, key, digest)
     if earlier is not None:
         return earlier
     try:
         with transaction.atomic():
             status, body = create()
             if 200 <= status < 300:
-                # An expired record with this key may not have been purged yet: the key is fresh.
-                IdempotencyRecord.objects.filter(
-                    user=user, key=key, created_at__lt=expired_before()
-                ).delete()
+                if expired is not None:
+                    # Not purged yet, but past the retention: the key is fresh again.
+                    IdempotencyRecord.objects.filter(
+                        pk=expired.pk, created_at__lt=expired_before()
+                    ).delete()
                 _schedule_purge()
                 IdempotencyRecord.objects.create(
                     user=user,
@@ -184,7 +189,7 @@ def idempotent(request: HttpRequest, create: Callable[[], tuple[int, str]]) -> H
                 )
     except IntegrityError:
         # A concurrent request with the same key won the race; its create stands, ours rolled back.
-        earlier = _lookup(request, user, key, digest)
+        earlier, _expired = _lookup(request, user, key, digest)
         if earlier is None:
             raise
         return earlier

@@ -159,3 +159,13 @@ def test_purge_is_enqueued_again_once_the_interval_has_passed(user, api_client, 
     assert (
         DBTaskResult.objects.filter(task_path="centric.core.tasks.idempotency_purge").count() == 2
     )
+
+
+@pytest.mark.django_db
+def test_a_new_key_costs_no_delete_on_the_write_path(user, api_client):
+    client = api_client(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = call(client, "post", "/api/v1/people", BODY, HTTP_IDEMPOTENCY_KEY="new")
+    assert response.status_code == 201
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in sql if s.startswith("DELETE") and "idempotency" in s]
