@@ -77,7 +77,7 @@ def _copy(table: str, columns: list[str], rows: list[tuple]) -> None:
             copy.write_row(row)
 
 
-def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     column = model._meta.pk.column
     with connection.cursor() as cursor:
@@ -104,7 +104,7 @@ def insert(model: type[models.Model], objects: list[models.Model]) -> None:
     }
     alias = connection.alias
     pk_attname = model._meta.pk.attname
-    for obj, pk in zip(objects, _allocate_ids(model, len(objects)), strict=True):
+    for obj, pk in zip(objects, allocate_ids(model, len(objects)), strict=True):
         attributes = obj.__dict__
         attributes[pk_attname] = pk
         obj._state.adding = False
@@ -215,9 +215,9 @@ class CopyLayout:
             else:
                 self.defaults.append(self.converters[index](field.get_default()))
 
-    def line(self, values: dict[str, Any], tail: str = "") -> str:
+    def cells(self, values: dict[str, Any], callables=None) -> list[str]:
         cells = self.defaults.copy()
-        for index, attname, default in self.callables:
+        for index, attname, default in self.callables if callables is None else callables:
             if attname not in values:
                 cells[index] = self.converters[index](default())
         position, converters = self.position, self.converters
@@ -225,12 +225,30 @@ class CopyLayout:
             index = position.get(attname)
             if index is not None:
                 cells[index] = converters[index](value)
-        return "\t".join(cells) + tail
+        return cells
+
+    def line(self, values: dict[str, Any], tail: str = "") -> str:
+        return "\t".join(self.cells(values)) + tail
 
     def copy(self, lines: list[str], extra_columns: tuple[str, ...] = ()) -> None:
+        copy_lines(self.table, [*self.columns, *extra_columns], lines)
+
+
+HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user_id")
+
+
+def history_tail(*, date, reason: str, user: Any) -> str:
+    """The cells simple-history adds to a "+" row, preceded by a tab."""
+    values = (date, reason or None, "+", user.pk if user is not None else None)
+    return "\t" + "\t".join(copy_cell(v) for v in values)
+
+
+def copy_lines(table: str, columns: list[str], lines: list[str]) -> None:
+    """COPY text lines (tab-separated, escaped cells) into the named columns of a table."""
+    if lines:
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(c) for c in [*self.columns, *extra_columns])
-        sql = f"COPY {quote(self.table)} ({columns}) FROM STDIN"  # noqa: S608 - names from model metadata
+        names = ", ".join(quote(c) for c in columns)
+        sql = f"COPY {quote(table)} ({names}) FROM STDIN"  # noqa: S608 - names from model metadata
         payload = "\n".join(lines) + "\n"
         with (
             connection.cursor() as cursor,
@@ -240,21 +258,41 @@ class CopyLayout:
             copy.write(payload.encode())
 
 
+class SplitLayout:
+    """A layout whose leading columns (ids, owner, time stamps) the writing process fills in per
+    batch; the other columns of a new row can be formatted earlier, in a preparing worker, as
+    one string (`rest`). A line is then `head + "\\t" + rest`."""
+
+    def __init__(self, layout: CopyLayout, leading: list[str]) -> None:
+        self.layout = layout
+        lead = [layout.position[attname] for attname in leading]
+        self.rest_indexes = [i for i in range(len(layout.columns)) if i not in lead]
+        # Defaults of the leading columns (e.g. created_at's timezone.now) are the writer's.
+        self.callables = [c for c in layout.callables if c[0] not in lead]
+        self.table = layout.table
+        self.columns = [layout.columns[i] for i in lead + self.rest_indexes]
+
+    def rest(self, values: dict[str, Any]) -> str:
+        cells = self.layout.cells(values, self.callables)
+        return "\t".join([cells[i] for i in self.rest_indexes])
+
+
 _LAYOUTS: dict[tuple[type[models.Model], bool], CopyLayout] = {}
 
 
-def _layout(model: type[models.Model], *, history: bool = False) -> CopyLayout:
+def layout(model: type[models.Model], *, history: bool = False) -> CopyLayout:
+    """The COPY layout of a model's table, or of its history table (the tracked fields, keyed
+    by the model's attribute names; the history columns come after them)."""
     key = (model, history)
     if key not in _LAYOUTS:
         if history:
             history_model = model.history.model
             tracked = list(history_model.tracked_fields)
             columns = [history_model._meta.get_field(f.name).column for f in tracked]
-            layout = CopyLayout(history_model, tracked, columns)
+            _LAYOUTS[key] = CopyLayout(history_model, tracked, columns)
         else:
             fields = list(model._meta.concrete_fields)
-            layout = CopyLayout(model, fields, [f.column for f in fields])
-        _LAYOUTS[key] = layout
+            _LAYOUTS[key] = CopyLayout(model, fields, [f.column for f in fields])
     return _LAYOUTS[key]
 
 
@@ -283,12 +321,12 @@ def insert_values(model: type[models.Model], rows: list[dict[str, Any]], *, now=
             for attname in stamps:
                 values[attname] = now
         return
-    for values, pk in zip(rows, _allocate_ids(model, len(rows)), strict=True):
+    for values, pk in zip(rows, allocate_ids(model, len(rows)), strict=True):
         values[pk_attname] = pk
         for attname in stamps:
             values[attname] = now
-    layout = _layout(model)
-    layout.copy([layout.line(values) for values in rows])
+    plain = layout(model)
+    plain.copy([plain.line(values) for values in rows])
 
 
 def insert_history_values(
@@ -309,14 +347,9 @@ def insert_history_values(
             model, [factory(**values) for values in rows], user=user, reason=reason, date=date
         )
         return
-    layout = _layout(model, history=True)
-    tail = "\t" + "\t".join(
-        copy_cell(v) for v in (date, reason or None, "+", user.pk if user is not None else None)
-    )
-    layout.copy(
-        [layout.line(values, tail) for values in rows],
-        ("history_date", "history_change_reason", "history_type", "history_user_id"),
-    )
+    history = layout(model, history=True)
+    tail = history_tail(date=date, reason=reason, user=user)
+    history.copy([history.line(values, tail) for values in rows], HISTORY_COLUMNS)
 
 
 class InstanceFactory:

@@ -25,7 +25,12 @@ from centric.extras.models import Tag
 from centric.extras.services import tag_get_or_create
 from centric.imports.models import MatchBy, RecordType
 from centric.imports.services import bulk
-from centric.imports.services.rows import PreparedRow
+from centric.imports.services.rows import (
+    NewRowText,
+    PreparedRow,
+    contact_group,
+    new_record_values,
+)
 
 # Computed by RowPreparer for new records; for existing ones they follow from what changed.
 DENORMALISED = {"search_name", "primary_email", "primary_phone"}
@@ -61,10 +66,6 @@ class NewRecord:
         return self.values["id"]
 
 
-def _group(kind: str) -> str:
-    return "phone" if kind in (ContactKind.PHONE, ContactKind.WHATSAPP) else kind
-
-
 class BatchWriter:
     """Writes batches for one import. Caches tag and organisation ids across batches; ids created
     inside a transaction that is rolled back are forgotten (`forget_created`)."""
@@ -92,6 +93,7 @@ class BatchWriter:
         self.tag_ids: dict[str, int] = {}
         self.organisation_ids: dict[str, int] = {}
         self.created_cache_keys: list[tuple[dict, str]] = []
+        self.new_row_text = NewRowText(self.model, self.owner_attr)
         self.history_model = self.model.history.model
         self.tracked = {f.attname for f in self.history_model.tracked_fields}
 
@@ -278,7 +280,10 @@ class BatchWriter:
             matched.append((row, target))
 
         created = [obj.values for _row, obj in new]
-        if created:
+        preformatted = bool(new) and bulk._is_postgres() and all(r.copy_text for r, _o in new)
+        if preformatted:
+            self._insert_preformatted(new, now)
+        elif created:
             bulk.insert_values(self.model, created, now=now)
             bulk.insert_history_values(
                 self.model, created, user=self.actor, reason=self.reason, date=now
@@ -295,11 +300,12 @@ class BatchWriter:
             for owner_id, kind, normalised, is_primary in points:
                 existing_points.setdefault(owner_id, set()).add((kind, normalised))
                 if is_primary:
-                    primaries.setdefault(owner_id, set()).add(_group(kind))
+                    primaries.setdefault(owner_id, set()).add(contact_group(kind))
 
         new_points: list[dict[str, Any]] = []
-        for row, obj in new:
-            new_points.extend(self._points(row, obj, set(), set(), now))
+        if not preformatted:
+            for row, obj in new:
+                new_points.extend(self._points(row, obj, set(), set(), now))
         changed_objects: list[Any] = []
         touched: set[int] = set()
         update_fields: set[str] = set()
@@ -339,10 +345,42 @@ class BatchWriter:
         outcome.updated += len(touched)
         outcome.unchanged += len(matched) - len(touched)
 
+    def _insert_preformatted(self, new: list[tuple[PreparedRow, NewRecord]], now) -> None:
+        """New records whose COPY text the preparing workers formatted (`NewRowText`): only the
+        leading columns — ids, owner and team, time stamps — are added here."""
+        text = self.new_row_text
+        ids = bulk.allocate_ids(self.model, len(new))
+        point_ids = iter(
+            bulk.allocate_ids(ContactPoint, sum(len(row.copy_text[2]) for row, _o in new))
+        )
+        stamp = bulk.copy_cell(now)
+        tail = bulk.history_tail(date=now, reason=self.reason, user=self.actor)
+        cell = bulk.copy_cell
+        records, histories, points, point_histories = [], [], [], []
+        for (row, obj), pk in zip(new, ids, strict=True):
+            values = obj.values
+            values["id"] = pk
+            record, history, contacts = row.copy_text
+            head = f"{pk}\t{cell(values.get('owner_id'))}\t{cell(values.get('team_id'))}\t{stamp}"
+            records.append(f"{head}\t{stamp}\t{record}")
+            histories.append(f"{head}\t{history}{tail}")
+            for point, point_history in contacts:
+                point_pk = next(point_ids)
+                points.append(f"{point_pk}\t{pk}\t{stamp}\t{stamp}\t{point}")
+                point_histories.append(f"{point_pk}\t{pk}\t{stamp}\t{point_history}{tail}")
+        bulk.copy_lines(text.record.table, text.record.columns, records)
+        bulk.copy_lines(
+            text.history.table, [*text.history.columns, *bulk.HISTORY_COLUMNS], histories
+        )
+        bulk.copy_lines(text.point.table, text.point.columns, points)
+        bulk.copy_lines(
+            text.point_history.table,
+            [*text.point_history.columns, *bulk.HISTORY_COLUMNS],
+            point_histories,
+        )
+
     def _build(self, row: PreparedRow, now) -> NewRecord:
-        values = {k: v for k, v in row.fields.items() if v not in (None, "") or k.endswith("_name")}
-        values["external_id"] = row.external_id
-        values["custom_fields"] = dict(row.custom_fields)
+        values = new_record_values(row)
         values["created_at"] = now
         if values.get("owner_id") is None:
             values["owner_id"] = self.default_owner_id
@@ -358,7 +396,7 @@ class BatchWriter:
             if key in existing:
                 continue
             existing.add(key)
-            group = _group(contact["kind"])
+            group = contact_group(contact["kind"])
             point = {
                 **contact,
                 "is_primary": group not in primaries,

@@ -86,3 +86,55 @@ def test_inserted_contact_points_keep_flags_and_owner():
     ]
     assert [p.pk for p in stored] == [row["id"] for row in rows]
     assert ContactPoint.history.filter(person_id=person.pk, history_user=None).count() == 2
+
+
+def _stored(person_model, point_model):
+    def snapshot(queryset, exclude):
+        return sorted(
+            tuple(sorted((k, str(v)) for k, v in row.items() if k not in exclude))
+            for row in queryset.values()
+        )
+
+    moments = {"id", "created_at", "updated_at", "history_id", "history_date"}
+    moments.add("history_change_reason")  # "Import #<job id>"
+    owners = moments | {"person_id"}
+    return (
+        snapshot(person_model.objects.all(), moments),
+        snapshot(person_model.history.all(), moments),
+        snapshot(point_model.objects.all(), owners),
+        snapshot(point_model.history.all(), owners),
+    )
+
+
+def test_rows_formatted_by_the_preparing_workers_store_what_the_plain_path_stores(
+    write_file, make_user, monkeypatch, stages
+):
+    """On PostgreSQL new rows arrive as COPY text made in the workers (NewRowText); the
+    stored people, contact points and history equal those of the attribute-dict path."""
+    from centric.imports.services import import_file
+    from centric.imports.services.rows import NewRowText
+
+    owner = make_user("text-owner")
+    content = (
+        "id,First name,Middle name,Last name,Phone,Email,Mobile,City,Country,Stage,Owner,Source\n"
+        'T1,"Ada\\\\Tab\tX",T.,Ọ̀kàfọ̀,0803 123 4567,ADA@Example.com,+234 805 555 0101,Lagos,ng,'
+        "lead,text-owner,walk-in\n"
+        "T2,Bayo,,Adeyemi,,bayo@example.com,,,,,,\n"
+        'T3,"Chidi\nNew line",,Eze,(0803) 765-4321,,,Ikeja,,customer,,\n'
+    )
+    path = write_file("p.csv", content)
+
+    import_file(path=path, record_type="people", owner=owner)
+    preformatted = _stored(Person, ContactPoint)
+    ContactPoint.objects.all().delete()
+    Person.objects.all().delete()
+    ContactPoint.history.all().delete()
+    Person.history.all().delete()
+    monkeypatch.setattr(NewRowText, "format", lambda self, prepared: None)
+    import_file(path=path, record_type="people", owner=owner)
+    plain = _stored(Person, ContactPoint)
+
+    assert preformatted == plain
+    assert [len(table) for table in plain] == [3, 3, 7, 7]
+    assert Person.objects.get(external_id="T1").first_name == "Ada\\\\Tab\tX"
+    assert Person.objects.get(external_id="T3").first_name == "Chidi\nNew line"
