@@ -169,6 +169,8 @@ def copy_cell(value: Any) -> str:
     if value is None:
         return "\\N"
     if type(value) is str:
+        if "\\" not in value and value.isprintable():  # the common case, checked in C
+            return value
         return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
     if value is True:
         return "t"
@@ -215,9 +217,9 @@ class CopyLayout:
             else:
                 self.defaults.append(self.converters[index](field.get_default()))
 
-    def cells(self, values: dict[str, Any], callables=None) -> list[str]:
+    def cells(self, values: dict[str, Any]) -> list[str]:
         cells = self.defaults.copy()
-        for index, attname, default in self.callables if callables is None else callables:
+        for index, attname, default in self.callables:
             if attname not in values:
                 cells[index] = self.converters[index](default())
         position, converters = self.position, self.converters
@@ -266,15 +268,33 @@ class SplitLayout:
     def __init__(self, layout: CopyLayout, leading: list[str]) -> None:
         self.layout = layout
         lead = [layout.position[attname] for attname in leading]
-        self.rest_indexes = [i for i in range(len(layout.columns)) if i not in lead]
-        # Defaults of the leading columns (e.g. created_at's timezone.now) are the writer's.
-        self.callables = [c for c in layout.callables if c[0] not in lead]
+        rest = [i for i in range(len(layout.columns)) if i not in lead]
         self.table = layout.table
-        self.columns = [layout.columns[i] for i in lead + self.rest_indexes]
+        self.columns = [layout.columns[i] for i in lead + rest]
+        attnames = {index: attname for attname, index in layout.position.items()}
+        callables = {index: default for index, _attname, default in layout.callables}
+        # (attribute, converter, its default's text or None, callable default); the defaults of
+        # the leading columns (e.g. created_at's timezone.now) are the writer's business.
+        self.plan = [
+            (
+                attnames[i],
+                layout.converters[i],
+                None if i in callables else layout.defaults[i],
+                callables.get(i),
+            )
+            for i in rest
+        ]
 
     def rest(self, values: dict[str, Any]) -> str:
-        cells = self.layout.cells(values, self.callables)
-        return "\t".join([cells[i] for i in self.rest_indexes])
+        cells = []
+        for attname, convert, default, make_default in self.plan:
+            if attname in values:
+                cells.append(convert(values[attname]))
+            elif make_default is None:
+                cells.append(default)
+            else:
+                cells.append(convert(make_default()))
+        return "\t".join(cells)
 
 
 _LAYOUTS: dict[tuple[type[models.Model], bool], CopyLayout] = {}

@@ -19,6 +19,26 @@ def test_copy_cell_writes_copy_text_format():
     cells = [bulk.copy_cell(v) for v in (None, True, False, 7, "a\\b\tc\nd\re", moment)]
 
     assert cells == ["\\N", "t", "f", "7", "a\\\\b\\tc\\nd\\re", "2026-11-23T14:50:01.000250+00:00"]
+    # Other control and separator characters need no escaping in COPY's text format.
+    assert [bulk.copy_cell(v) for v in ("a\x0bb", "x\u2028y", "Ọ̀kàfọ̀")] == [
+        "a\x0bb",
+        "x\u2028y",
+        "Ọ̀kàfọ̀",
+    ]
+
+
+def test_split_layout_gives_the_same_cells_as_the_whole_layout():
+    layout = bulk.layout(Person)
+    split = bulk.SplitLayout(layout, ["id", "owner_id", "created_at"])
+    values = {"id": 5, "first_name": AWKWARD, "custom_fields": {"a": 1}, "search_name": "x"}
+    values["created_at"] = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+
+    head = [bulk.copy_cell(values["id"]), "\\N", bulk.copy_cell(values["created_at"])]
+    line = "\t".join(head) + "\t" + split.rest(values)
+
+    assert dict(zip(split.columns, line.split("\t"), strict=True)) == dict(
+        zip(layout.columns, layout.line(values).split("\t"), strict=True)
+    )
 
 
 def test_inserted_values_read_back_as_given_with_defaults_and_history(make_user):
