@@ -244,6 +244,8 @@ class BatchWriter:
             return
         now = timezone.now()
         by_external, by_email, objects, allowed = self._matches(rows)
+        # New records arrive as COPY text from the preparing workers (PostgreSQL).
+        preformatted = bulk._is_postgres() and all(row.copy_text for row in rows)
         new: list[tuple[PreparedRow, Any]] = []
         matched: list[tuple[PreparedRow, Any]] = []
         claimed: dict[int, int] = {}
@@ -261,7 +263,7 @@ class BatchWriter:
                         % {"keys": ", ".join(missing)},
                     )
                     continue
-                new.append((row, self._build(row, now)))
+                new.append((row, self._build(row, now, owner_only=preformatted)))
                 continue
             if allowed is not None and target.pk not in allowed:
                 outcome.reject(
@@ -280,8 +282,7 @@ class BatchWriter:
             matched.append((row, target))
 
         created = [obj.values for _row, obj in new]
-        preformatted = bool(new) and bulk._is_postgres() and all(r.copy_text for r, _o in new)
-        if preformatted:
+        if preformatted and new:
             self._insert_preformatted(new, now)
         elif created:
             bulk.insert_values(self.model, created, now=now)
@@ -379,9 +380,14 @@ class BatchWriter:
             point_histories,
         )
 
-    def _build(self, row: PreparedRow, now) -> NewRecord:
-        values = new_record_values(row)
-        values["created_at"] = now
+    def _build(self, row: PreparedRow, now, *, owner_only: bool = False) -> NewRecord:
+        """The new record's values; with `owner_only` just its owner and team (the rest of its
+        row was formatted by the preparing worker)."""
+        if owner_only:
+            values = {"owner_id": row.fields.get("owner_id"), "team_id": row.fields.get("team_id")}
+        else:
+            values = new_record_values(row)
+            values["created_at"] = now
         if values.get("owner_id") is None:
             values["owner_id"] = self.default_owner_id
             if values.get("team_id") is None:
