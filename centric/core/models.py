@@ -11,7 +11,9 @@ from centric.core.visibility import VisibilityLevel
 class TimeStampedModel(models.Model):
     """Created/updated stamps that every business record carries."""
 
-    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    # No index of its own: every write (an import writes a million rows) pays for each index,
+    # so the models that sort or filter by it say so in their Meta (e.g. person_newest).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

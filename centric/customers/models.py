@@ -35,6 +35,11 @@ class LifecycleStage(models.Model):
         return str(self.label)
 
 
+# History rows are read by record id (and ordered by date) only: indexes on the other copied
+# columns would be paid for on every write, an import's million rows included, and never used.
+UNQUERIED_IN_HISTORY = ["created_at", "owner", "team", "lifecycle_stage"]
+
+
 class CustomerRecord(TimeStampedModel):
     """What people and organisations share: ownership, lifecycle, acquisition, tags, custom fields.
 
@@ -43,6 +48,7 @@ class CustomerRecord(TimeStampedModel):
     """
 
     external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
+    # Indexed by the (owner, team) index of each model, which also serves owner-only lookups.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -50,6 +56,7 @@ class CustomerRecord(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("owner"),
+        db_index=False,
     )
     # No index of its own: with one, PostgreSQL intersects the whole team's rows with every name
     # search (a bitmap of ~400,000 rows at 1M people); the (owner, team) index stays.
@@ -62,6 +69,7 @@ class CustomerRecord(TimeStampedModel):
         verbose_name=_("team"),
         db_index=False,
     )
+    # Indexed by each model's (stage, name order) index: no separate index and no `_like` copy.
     lifecycle_stage = models.ForeignKey(
         LifecycleStage,
         to_field="key",
@@ -71,6 +79,7 @@ class CustomerRecord(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("lifecycle stage"),
+        db_index=False,
     )
     source = models.CharField(
         _("source"),
@@ -100,7 +109,9 @@ class Organisation(CustomerRecord):
     name = models.CharField(_("name"), max_length=200)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="organisations")
-    history = HistoricalRecords(excluded_fields=["search_name", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["search_name", "updated_at"], no_db_index=UNQUERIED_IN_HISTORY
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -116,6 +127,8 @@ class Organisation(CustomerRecord):
             models.Index(fields=["owner", "team"], name="organisation_owner_team"),
             models.Index(fields=["name", "id"], name="organisation_name_order"),
             models.Index(fields=["-updated_at", "-id"], name="organisation_recently_updated"),
+            models.Index(fields=["-created_at", "-id"], name="organisation_newest"),
+            models.Index(fields=["lifecycle_stage", "name", "id"], name="organisation_stage_name"),
         ]
 
     def __str__(self) -> str:
@@ -145,14 +158,15 @@ class Person(CustomerRecord):
             "Set when this record was merged into another; merged records are hidden, and can be un-merged."
         ),
     )
-    primary_email = models.CharField(max_length=254, blank=True, editable=False, db_index=True)
+    primary_email = models.CharField(max_length=254, blank=True, editable=False)
     primary_phone = models.CharField(max_length=20, blank=True, editable=False)
     organisations = models.ManyToManyField(
         Organisation, through="Membership", blank=True, related_name="people"
     )
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="people")
     history = HistoricalRecords(
-        excluded_fields=["search_name", "updated_at", "primary_email", "primary_phone"]
+        excluded_fields=["search_name", "updated_at", "primary_email", "primary_phone"],
+        no_db_index=[*UNQUERIED_IN_HISTORY, "merged_into"],
     )
 
     class Meta:
@@ -258,7 +272,8 @@ class ContactPoint(TimeStampedModel):
     country = models.CharField(
         _("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. NG")
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The history pages read contact point history by person and by organisation.
+    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=["created_at"])
 
     objects = ContactPointQuerySet.as_manager()
 
