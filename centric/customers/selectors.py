@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Lower
 
 from centric.core.normalise import looks_like_phone, try_normalise_email, try_normalise_phone
 from centric.core.search import prefix_search
@@ -121,10 +122,12 @@ def search_customers(user: Any, query: str, *, limit: int = 10) -> SearchResults
             people = _people_by_contact(user, PHONE_KINDS, [phone])
     else:
         people = Person.objects.filter(id__in=_name_candidates(people_visible(user), query))
+        # Sorted by an expression no index has: given the name-order index, PostgreSQL walks
+        # every organisation in name order looking for the candidates (11 ms at 20,000).
         results.organisations = list(
             Organisation.objects.filter(
                 id__in=_name_candidates(organisations_visible(user), query)
-            ).order_by("name", "id")[:limit]
+            ).order_by(Lower("name"), "name", "id")[:limit]
         )
     results.people = list(
         people.select_related("lifecycle_stage").order_by("last_name", "first_name", "id")[:limit]
