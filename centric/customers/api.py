@@ -23,7 +23,7 @@ from centric.core.api.parser import query_params
 from centric.core.api.permissions import require_change, require_model_perm
 from centric.core.api.render import to_json
 from centric.core.api.types import CustomFields, Day, Id, Moment, text
-from centric.core.prepared import fetch_all, to_instances
+from centric.core.prepared import fetch_many, to_instances
 from centric.customers import selectors, services
 from centric.customers.choices import ConsentMethod, ConsentPurpose, ConsentStatus, ContactKind
 from centric.customers.choices import Gender as GenderChoice
@@ -413,13 +413,15 @@ def _with_related(record: Person | Organisation) -> Person | Organisation:
     """Attach tag names and contact points of one record already read through the visibility rule.
 
     Two fixed statements instead of ORM prefetches: on the hot path the ORM's query compilation
-    cost more than the queries themselves. Identifiers come from model metadata; values are bound.
+    cost more than the queries themselves, and the two travel in one round trip. Identifiers come
+    from model metadata; values are bound.
     """
     tags_sql, points_sql = _related_sql(type(record))
-    rows, _columns = fetch_all(tags_sql, [record.pk])
-    record.api_tag_names = [row[0] for row in rows]
-    rows, columns = fetch_all(points_sql, [record.pk])
-    record.api_contact_points = to_instances(ContactPoint, columns, rows)
+    (tags, _columns), (points, columns) = fetch_many(
+        [(tags_sql, [record.pk]), (points_sql, [record.pk])]
+    )
+    record.api_tag_names = [row[0] for row in tags]
+    record.api_contact_points = to_instances(ContactPoint, columns, points)
     return record
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from centric.core.prepared import fetch_all, fetch_one, to_instances
+from centric.core.prepared import fetch_all, fetch_many, fetch_one, to_instances
 from centric.customers.models import ContactPoint
 from centric.customers.tests.factories import make_person
 
@@ -52,3 +52,17 @@ def test_to_instances_matches_the_orm_in_any_column_order(make_user):
         for field in ContactPoint._meta.concrete_fields:
             assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
         assert isinstance(mine.is_primary, bool)
+
+
+@pytest.mark.django_db
+def test_fetch_many_returns_each_statements_own_rows_in_order():
+    with CaptureQueriesContext(connection) as queries:
+        results = fetch_many(
+            [
+                ("SELECT CAST(%s AS integer) AS a", [7]),
+                ("SELECT %s AS b, %s AS c WHERE 1 = 0", ["x", "y"]),
+                ("SELECT %s AS d", ["last"]),
+            ]
+        )
+    assert results == [([(7,)], ["a"]), ([], ["b", "c"]), ([("last",)], ["d"])]
+    assert len(queries.captured_queries) == 3
