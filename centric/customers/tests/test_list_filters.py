@@ -26,16 +26,6 @@ ORGANISATIONS = reverse("customers:organisation_list")
 
 
 @pytest.fixture
-def sales(make_team):
-    return make_team("Sales")
-
-
-@pytest.fixture
-def seller(make_user, sales):
-    return make_user("seller", team=sales, first_name="Sade", last_name="Ade")
-
-
-@pytest.fixture
 def colleague(make_user, sales):
     return make_user("Bisi.K", team=sales, first_name="Bísí", last_name="Kuti")
 

@@ -15,16 +15,6 @@ from centric.extras.services import custom_field_create
 
 
 @pytest.fixture
-def sales(make_team):
-    return make_team("Sales")
-
-
-@pytest.fixture
-def seller(make_user, sales):
-    return make_user("seller", team=sales, first_name="Sade", last_name="Ade")
-
-
-@pytest.fixture
 def outsider(make_user, make_team):
     return make_user("outsider", team=make_team("Service"))
 
