@@ -87,6 +87,8 @@ def _column_names(sql: str, cursor: Any) -> list[str]:
     descriptions cost more than the rows on the hot path)."""
     names = _columns.get(sql)
     if names is None:
+        if len(_columns) >= 512:  # fixed statements are few; never let the map grow unbounded
+            _columns.clear()
         names = _columns[sql] = [column.name for column in cursor.description]
     return names
 
