@@ -56,22 +56,23 @@ def fetch_many(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[Result]:
 def _fetch_prepared(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[Result]:
     import psycopg
 
+    # What Django's own cursor does first: drop a dead connection, refuse a broken transaction.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
-    raw = connection.connection
+    connection.validate_no_broken_transaction()
     started = time.monotonic()
     with connection.wrap_database_errors:
-        cursors = [psycopg.Cursor(raw) for _ in statements]
         try:
-            with raw.pipeline() if len(statements) > 1 else contextlib.nullcontext():
-                for cursor, (sql, params) in zip(cursors, statements, strict=True):
-                    cursor.execute(sql, params, prepare=True)
-            results = [
-                (cursor.fetchall(), _column_names(sql, cursor))
-                for cursor, (sql, _p) in zip(cursors, statements, strict=True)
-            ]
-        finally:
-            for cursor in cursors:
-                cursor.close()
+            results = _run_prepared(connection.connection, statements)
+        except psycopg.errors.FeatureNotSupported:
+            # "cached plan must not change result type": a migration altered a table after
+            # this connection prepared a statement on it. A new connection prepares afresh.
+            if connection.in_atomic_block:
+                raise
+            connection.close()
+            connection.ensure_connection()
+            _columns.clear()
+            results = _run_prepared(connection.connection, statements)
     if connection.queries_logged:  # what the debug cursor would record (tests count queries)
         elapsed = f"{time.monotonic() - started:.3f}"
         for sql, params in statements:
@@ -79,14 +80,32 @@ def _fetch_prepared(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[Res
     return results
 
 
+def _run_prepared(raw: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[Result]:
+    import psycopg
+
+    cursors = [psycopg.Cursor(raw) for _ in statements]
+    try:
+        with raw.pipeline() if len(statements) > 1 else contextlib.nullcontext():
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params, prepare=True)
+        return [
+            (cursor.fetchall(), _column_names(sql, cursor))
+            for cursor, (sql, _params) in zip(cursors, statements, strict=True)
+        ]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
 _columns: dict[str, list[str]] = {}
 
 
 def _column_names(sql: str, cursor: Any) -> list[str]:
     """A statement's column names, read once per statement (building psycopg's column
-    descriptions cost more than the rows on the hot path)."""
+    descriptions cost more than the rows on the hot path). Statements here name their columns
+    (or select from a subquery that does), so the text decides the names."""
     names = _columns.get(sql)
-    if names is None:
+    if names is None or len(names) != cursor.pgresult.nfields:
         if len(_columns) >= 512:  # fixed statements are few; never let the map grow unbounded
             _columns.clear()
         names = _columns[sql] = [column.name for column in cursor.description]

@@ -102,6 +102,9 @@ class VisibleQuerySet(models.QuerySet):
         rule = visibility_q(self.model, user, action)
         if rule is None:
             return self.none()
+        return self._with_rule(rule, include_merged=include_merged)
+
+    def _with_rule(self, rule: Q, *, include_merged: bool = False) -> VisibleQuerySet:
         queryset = self.filter(rule)
         if not include_merged and any(f.name == "merged_into" for f in self.model._meta.fields):
             queryset = queryset.filter(merged_into__isnull=True)
@@ -112,15 +115,27 @@ class VisibleQuerySet(models.QuerySet):
         (`GET /api/v1/people/{id}`); DoesNotExist when missing or not visible.
 
         Compiling the rule's query cost more than running it, so its SQL is compiled once per
-        distinct rule (users with the same rule share it; a changed policy or team is a new
-        rule) and run as a prepared statement. Only for the manager's unfiltered queryset.
+        distinct rule (in practice per user: the rule names the owner; a changed policy, team or
+        permission is a new rule) and run as a prepared statement. The SQL is compiled from the
+        very rule that is the cache key. Only for the manager's plain queryset.
         """
-        if self.query.where or self.query.select_related or self.query.annotations:
+        query = self.query
+        if (
+            query.where
+            or query.select_related
+            or query.annotations
+            or query.extra
+            or query.distinct
+            or query.select_for_update
+            or query.order_by
+            or query.deferred_loading[0]
+            or self._db is not None
+        ):
             raise TypeError("visible_get works on Model.objects, not on a filtered queryset")
         rule = visibility_q(self.model, user, action)
         if rule is None:
             raise self.model.DoesNotExist
-        sql = _compiled_get(self.model, self.db, rule, lambda: self.visible_to(user, action))
+        sql = _compiled_get(self.model, self.db, rule, lambda: self._with_rule(rule))
         from centric.core.prepared import fetch_one, to_instances
 
         row, columns = fetch_one(sql[0], [*sql[1], pk])

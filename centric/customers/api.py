@@ -435,9 +435,11 @@ def _related_sql(model: type[Person | Organisation]) -> tuple[str, str]:
         f"SELECT t.name FROM {Tag._meta.db_table} t "  # noqa: S608 - identifiers only
         f"JOIN {through} x ON x.{tag_column} = t.id WHERE x.{record_column} = %s ORDER BY t.name"
     )
+    # Named columns, never `*`: a prepared `*` breaks when a migration adds a column.
+    columns = ", ".join(f.column for f in ContactPoint._meta.concrete_fields)
     points = (
-        f"SELECT * FROM {ContactPoint._meta.db_table} WHERE {owner_column} = %s "  # noqa: S608
-        "ORDER BY kind, is_primary DESC, id"
+        f"SELECT {columns} FROM {ContactPoint._meta.db_table} "  # noqa: S608
+        f"WHERE {owner_column} = %s ORDER BY kind, is_primary DESC, id"
     )
     return tags, points
 

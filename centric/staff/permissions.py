@@ -7,11 +7,10 @@ query. Identifiers come from model metadata; the user id is bound or correlated,
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import connection
-
-SEPARATOR = ","  # app labels and codenames are identifiers: they never contain a comma
 
 
 def permission_names_sql(user_id_sql: str) -> str:
@@ -41,15 +40,18 @@ def permission_names_sql(user_id_sql: str) -> str:
 
 
 def permission_list_sql(user_id_sql: str, vendor: str) -> str:
-    """One text value: the user's permission names joined by SEPARATOR (NULL when none)."""
+    """One value holding all the user's permission names: an array on PostgreSQL, a JSON array
+    on SQLite (no separator a codename could contain)."""
     inner = permission_names_sql(user_id_sql)
     if vendor == "postgresql":
-        return f"(SELECT string_agg(perms.name, '{SEPARATOR}') FROM ({inner}) perms)"  # noqa: S608
-    return f"(SELECT group_concat(perms.name, '{SEPARATOR}') FROM ({inner}) perms)"  # noqa: S608
+        return f"(SELECT array_agg(perms.name) FROM ({inner}) perms)"  # noqa: S608
+    return f"(SELECT json_group_array(perms.name) FROM ({inner}) perms)"  # noqa: S608
 
 
-def parse_permission_list(value: str | None) -> set[str]:
-    return set(value.split(SEPARATOR)) if value else set()
+def parse_permission_list(value: list[str] | str | None) -> set[str]:
+    if value is None:
+        return set()
+    return set(json.loads(value) if isinstance(value, str) else value)
 
 
 def preload_permissions(user: Any) -> None:

@@ -66,3 +66,22 @@ def test_fetch_many_returns_each_statements_own_rows_in_order():
         )
     assert results == [([(7,)], ["a"]), ([], ["b", "c"]), ([("last",)], ["d"])]
     assert len(queries.captured_queries) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_prepared_before_a_migration_still_works_after_it():
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE prepared_probe (id integer PRIMARY KEY, name varchar(10))")
+        cursor.execute("INSERT INTO prepared_probe VALUES (1, 'ada')")
+    try:
+        sql = "SELECT * FROM prepared_probe WHERE id = %s"
+        assert fetch_all(sql, [1])[0] == [(1, "ada")]
+        with connection.cursor() as cursor:  # what a migration does to a live table
+            cursor.execute("ALTER TABLE prepared_probe ADD COLUMN city varchar(20)")
+            cursor.execute("UPDATE prepared_probe SET city = 'Lagos'")
+        # on PostgreSQL the prepared plan's result type changed: "cached plan must not change
+        # result type" unless the statement is prepared again on a new connection
+        assert fetch_all(sql, [1]) == ([(1, "ada", "Lagos")], ["id", "name", "city"])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE prepared_probe")

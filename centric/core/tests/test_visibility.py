@@ -154,3 +154,41 @@ def test_visible_get_hides_merged_and_missing_records_and_refuses_filtered_query
     assert visible_get_or_none(org["owner"], keep.pk + gone.pk + 100) is None
     with pytest.raises(TypeError):
         Person.objects.filter(first_name="Keep").visible_get(org["owner"], keep.pk)
+
+
+@pytest.mark.django_db
+def test_visible_get_refuses_querysets_whose_sql_would_differ(org):
+    person = make_person(actor=org["owner"], first_name="Mine")
+    for queryset in (
+        Person.objects.only("id"),
+        Person.objects.order_by("id"),
+        Person.objects.distinct(),
+        Person.objects.select_for_update(),
+        Person.objects.using("default"),
+    ):
+        with pytest.raises(TypeError):
+            queryset.visible_get(org["owner"], person.pk)
+    assert Person.objects.visible_get(org["owner"], person.pk).pk == person.pk
+
+
+@pytest.mark.django_db
+def test_visible_get_compiles_the_very_rule_it_caches_under(org, monkeypatch):
+    """The SQL comes from the rule used as the key, never from a second reading of the policy
+    (which could change in between and leave a broader rule cached under a narrower key)."""
+    from centric.core import visibility
+
+    set_level("private")
+    mine = make_person(actor=org["owner"], first_name="Mine")
+    theirs = make_person(actor=org["outsider"], first_name="Theirs")
+    real_policy_level = visibility.policy_level
+    calls = []
+
+    def policy_changes_after_the_first_read(model):
+        calls.append(model)
+        return real_policy_level(model) if len(calls) == 1 else "public_read_write"
+
+    monkeypatch.setattr(visibility, "policy_level", policy_changes_after_the_first_read)
+    visibility._compiled.clear()
+    assert Person.objects.visible_get(org["owner"], mine.pk).pk == mine.pk
+    monkeypatch.setattr(visibility, "policy_level", real_policy_level)
+    assert visible_get_or_none(org["owner"], theirs.pk) is None

@@ -136,3 +136,19 @@ def test_token_brings_its_user_with_the_permissions_django_would_load(make_user,
     assert token_authenticate(token_create(user=nobody, name="x")[1])._perm_cache == set()
     admin = token_authenticate(token_create(user=admin_user, name="x")[1])
     assert admin.is_superuser and admin.has_perm("customers.delete_person")
+
+
+def test_a_codename_with_a_comma_does_not_become_two_permissions(make_user):
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    odd = Permission.objects.create(
+        codename="x,core.see_all_records",
+        name="odd",
+        content_type=ContentType.objects.get_for_model(ApiToken),
+    )
+    ada = make_user("ada", role="Front office")
+    ada.user_permissions.add(odd)
+    user = token_authenticate(token_create(user=ada, name="script")[1])
+    assert "staff.x,core.see_all_records" in user._perm_cache
+    assert not user.has_perm("core.see_all_records")
