@@ -128,3 +128,14 @@ def keyset_page(
     if rows and cursor:
         page.previous_cursor = encode_cursor(_row_values(rows[0], ordering), "previous")
     return page
+
+
+def keyset_page_or_errors(
+    queryset: QuerySet, *, ordering: list[str], cursor: str | None = None, size: int = 25
+) -> tuple[Page, list[str]]:
+    """For pages: a damaged cursor (an edited link) gives an empty page and the messages to
+    show, not an error page."""
+    try:
+        return keyset_page(queryset, ordering=ordering, cursor=cursor, size=size), []
+    except ValidationError as error:
+        return Page(items=[]), error.messages

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from centric.core.errors import ApplicationError
 from centric.core.htmx import render_page
-from centric.core.pagination import Page, keyset_page
+from centric.core.pagination import keyset_page_or_errors
 from centric.core.visibility import has_model_permission
 from centric.customers.models import Person
 from centric.identity import selectors
@@ -227,18 +227,13 @@ def _pair_missing(request: HttpRequest) -> HttpResponse:
 @login_required
 def duplicate_queue(request: HttpRequest) -> HttpResponse:
     _require_person_perm(request.user)
-    errors: list[str] = []
     queryset = selectors.pairs_visible(request.user).filter(status=CandidatePair.Status.PENDING)
-    try:
-        page = keyset_page(
-            queryset,
-            ordering=["-probability", "id"],
-            cursor=request.GET.get("cursor"),
-            size=QUEUE_PAGE_SIZE,
-        )
-    except ValidationError as error:
-        errors = error.messages
-        page = Page(items=[])
+    page, errors = keyset_page_or_errors(
+        queryset,
+        ordering=["-probability", "id"],
+        cursor=request.GET.get("cursor"),
+        size=QUEUE_PAGE_SIZE,
+    )
     settings = IdentitySettings.current()
     for pair in page.items:
         pair.strongest = sorted(
@@ -523,18 +518,13 @@ def merge_preview(request: HttpRequest) -> HttpResponse:
 @login_required
 def merge_list(request: HttpRequest) -> HttpResponse:
     _require_person_perm(request.user)
-    errors: list[str] = []
     queryset = selectors.merges_visible(request.user).select_related("survivor", "merged_by")
-    try:
-        page = keyset_page(
-            queryset,
-            ordering=["-merged_at", "-id"],
-            cursor=request.GET.get("cursor"),
-            size=MERGES_PAGE_SIZE,
-        )
-    except ValidationError as error:
-        errors = error.messages
-        page = Page(items=[])
+    page, errors = keyset_page_or_errors(
+        queryset,
+        ordering=["-merged_at", "-id"],
+        cursor=request.GET.get("cursor"),
+        size=MERGES_PAGE_SIZE,
+    )
     merged_ids = {pk for merge in page.items for pk in merge.merged_ids}
     names = {
         p.pk: p.full_name
