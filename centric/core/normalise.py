@@ -94,9 +94,67 @@ def _fast_phone_region(region: str) -> str | None:
     return str(metadata.country_code)
 
 
+# The number descriptions phonenumbers' `_number_type_helper` tries, in its order; a number is
+# valid when it matches the general description and any one of these.
+_NUMBER_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+
+
+def _compiled_desc(desc) -> tuple[frozenset[int], re.Pattern] | None:
+    """(possible lengths, pattern) of a number description, as `_is_number_matching_desc` reads
+    it; None for a description that matches nothing."""
+    if desc is None or not desc.national_number_pattern:
+        return None
+    return frozenset(desc.possible_length or ()), re.compile(desc.national_number_pattern)
+
+
+@functools.cache
+def _validity(country_code: str):
+    """`phonenumbers.is_valid_number` for the national numbers of a country code that belongs to
+    one region, as a function of the digits: the same metadata and rules, without building a
+    PhoneNumber and walking the library's helpers for each of a million numbers. None for
+    shared country codes (+1, +44, …), where the library first picks the region."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(country_code), ())
+    if len(regions) != 1:
+        return None
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(regions[0])
+    if metadata is None:
+        return None
+    general = _compiled_desc(metadata.general_desc)
+    kinds = [
+        compiled
+        for name in _NUMBER_TYPES
+        if (compiled := _compiled_desc(getattr(metadata, name))) is not None
+    ]
+    if general is None:
+        return lambda national: False
+
+    def matches(compiled, national: str) -> bool:
+        lengths, pattern = compiled
+        return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+
+    def valid(national: str) -> bool:
+        return matches(general, national) and any(matches(kind, national) for kind in kinds)
+
+    return valid
+
+
 def _valid_national(country_code: str, national: str) -> bool:
     if not national or national[0] == "0" or len(national) > 17:
         return False
+    valid = _validity(country_code)
+    if valid is not None:
+        return valid(national)
     number = phonenumbers.PhoneNumber(country_code=int(country_code), national_number=int(national))
     return phonenumbers.is_valid_number(number)
 

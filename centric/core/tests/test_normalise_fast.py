@@ -264,3 +264,41 @@ def test_fast_email_path_keeps_the_full_path_messages():
         with pytest.raises(Exception, match="not a valid email"):
             normalise_email(bad)
     assert normalise_email("  Ada.Okafor@Example.COM ") == "ada.okafor@example.com"
+
+
+def test_precompiled_validity_agrees_with_phonenumbers_for_every_single_region_code():
+    """`_validity` re-reads phonenumbers' metadata; for every country code with one region it
+    must call the same national numbers valid as `is_valid_number` does: each type's example
+    number, and random digits of every length the region allows, near-misses included."""
+    rng = random.Random(7)
+    checked = valid_seen = 0
+    for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items():
+        valid = normalise._validity(str(code))
+        if len(regions) != 1:
+            assert valid is None
+            continue
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(regions[0])
+        if metadata is None:
+            continue
+        samples = set()
+        for kind in normalise._NUMBER_TYPES:
+            desc = getattr(metadata, kind)
+            if desc is not None and desc.example_number:
+                samples.add(desc.example_number)
+                samples.add(desc.example_number[:-1])
+                samples.add(desc.example_number + "5")
+        lengths = metadata.general_desc.possible_length or (8, 9, 10)
+        for length in lengths:
+            for _ in range(25):
+                digits = rng.choices("0123456789", k=length - 1)
+                samples.add(str(rng.randrange(1, 10)) + "".join(digits))
+        for national in samples - {""}:
+            if national[0] == "0":
+                continue  # `_valid_national` refuses these before asking
+            expected = phonenumbers.is_valid_number(
+                phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+            )
+            assert valid(national) == expected, (code, national)
+            checked += 1
+            valid_seen += expected
+    assert checked > 10_000 and valid_seen > 1_000
