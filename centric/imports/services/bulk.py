@@ -211,7 +211,9 @@ class CopyLayout:
     with its converter, and the model's defaults for the attributes a row does not give."""
 
     def __init__(self, model: type[models.Model], fields: list[models.Field], columns: list[str]):
+        self.model = model
         self.table = model._meta.db_table
+        self.fields = list(fields)
         self.columns = list(columns)
         self.position = {f.attname: i for i, f in enumerate(fields)}
         self.converters = [_cell_converter(f) for f in fields]
@@ -278,30 +280,15 @@ class SplitLayout:
         rest = [i for i in range(len(layout.columns)) if i not in lead]
         self.table = layout.table
         self.columns = [layout.columns[i] for i in lead + rest]
-        attnames = {index: attname for attname, index in layout.position.items()}
-        callables = {index: default for index, _attname, default in layout.callables}
-        # (attribute, converter, its default's text or None, callable default); the defaults of
-        # the leading columns (e.g. created_at's timezone.now) are the writer's business.
-        self.plan = [
-            (
-                attnames[i],
-                layout.converters[i],
-                None if i in callables else layout.defaults[i],
-                callables.get(i),
-            )
-            for i in rest
-        ]
+        # The rest is a layout of its own: its cells start as the defaults' text, and a row
+        # converts only the attributes it gives. The leading columns' defaults (e.g.
+        # created_at's timezone.now) are the writer's business.
+        self.tail = CopyLayout(
+            layout.model, [layout.fields[i] for i in rest], [layout.columns[i] for i in rest]
+        )
 
     def rest(self, values: dict[str, Any]) -> str:
-        cells = []
-        for attname, convert, default, make_default in self.plan:
-            if attname in values:
-                cells.append(convert(values[attname]))
-            elif make_default is None:
-                cells.append(default)
-            else:
-                cells.append(convert(make_default()))
-        return "\t".join(cells)
+        return self.tail.line(values)
 
 
 _LAYOUTS: dict[tuple[type[models.Model], bool], CopyLayout] = {}
