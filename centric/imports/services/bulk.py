@@ -254,6 +254,16 @@ def history_tail(*, date, reason: str, user: Any) -> str:
     return "\t" + "\t".join(copy_cell(v) for v in values)
 
 
+def commit_without_waiting() -> None:
+    """This transaction's commit does not wait for its WAL to reach the disk (PostgreSQL's
+    asynchronous commit, for this transaction only): an import commits hundreds of batches.
+    A crash can lose the last batches' commits, never half of one, and the job's progress is
+    committed with its batch, so a resumed import writes them again."""
+    if _is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def copy_lines(table: str, columns: list[str], lines: list[str]) -> None:
     """COPY text lines (tab-separated, escaped cells) into the named columns of a table."""
     if lines:

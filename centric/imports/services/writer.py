@@ -564,6 +564,7 @@ def write_batch(
     def attempt(isolate: bool) -> Outcome:
         outcome = Outcome()
         with transaction.atomic():
+            bulk.commit_without_waiting()
             if isolate:
                 for row in rows:
                     single = Outcome()

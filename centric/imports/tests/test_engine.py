@@ -459,3 +459,38 @@ def test_import_restores_the_garbage_collector_settings(write_file, monkeypatch)
 
     assert seen == [50_000]
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_commit_without_waiting_for_the_disk_and_only_themselves(write_file, monkeypatch):
+    """Each batch's transaction turns PostgreSQL's synchronous commit off for itself (SET LOCAL):
+    the setting is back once the batch has committed."""
+    from django.db import connection
+
+    from centric.imports.services import writer as writer_module
+
+    def setting() -> str:
+        if connection.vendor != "postgresql":
+            return "n/a"
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    seen = []
+    original = writer_module.BatchWriter.write
+
+    def observing(self, rows, outcome, *, required_custom):
+        seen.append((connection.in_atomic_block, setting()))
+        original(self, rows, outcome, required_custom=required_custom)
+
+    monkeypatch.setattr(writer_module.BatchWriter, "write", observing)
+    path = write_file("few.csv", _many_people(30))
+
+    job = import_file(path=path, record_type="people", batch_size=10)
+
+    during = "off" if connection.vendor == "postgresql" else "n/a"
+    after = "on" if connection.vendor == "postgresql" else "n/a"
+    assert job.created == 30
+    assert len(seen) >= 3
+    assert set(seen) == {(True, during)}
+    assert setting() == after
