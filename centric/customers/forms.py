@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -44,9 +43,52 @@ def _user_label(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class OwnerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return _user_label(obj)
+class StaffLookupInput(LookupInput):
+    """The staff type-ahead (decision 0012) for an owner. At render it names the chosen user under
+    the input and shows a user id (the API's form, older links, a form's initial value) as the
+    username the picker submits: one query, only when a user is named. `labels` are fixed values
+    and their names ("me" → "Me")."""
+
+    def __init__(self, *, labels: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(source=reverse_lazy("staff:user_lookup"), **kwargs)
+        self.labels = labels or {}
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        text = "" if value is None else str(value).strip()
+        if text in self.labels:
+            self.selected_label = str(self.labels[text])
+        elif text:
+            user = owner_matching(text).only("username", "first_name", "last_name").first()
+            if user is None:
+                self.selected_label = str(_("No staff member has this username."))
+            else:
+                self.selected_label = _user_label(user)
+                if text.isascii() and text.isdigit():
+                    value = user.get_username()
+        return super().get_context(name, value, attrs)
+
+
+class OwnerField(forms.CharField):
+    """A record's owner, picked with the staff type-ahead rather than a select of every active
+    user. Takes a username (what the picker and a no-JS user submit; any case) or a user id (older
+    clients); cleans to the active user, or None for nobody."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", StaffLookupInput(attrs={"placeholder": _("Nobody")}))
+        super().__init__(max_length=150, required=False, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        text = super().clean(value)
+        if not text:
+            return None
+        user = owner_matching(text).filter(is_active=True).first()
+        if user is None:
+            raise ValidationError(
+                _("No active staff member has the username “%(value)s”."),
+                code="invalid_choice",
+                params={"value": text},
+            )
+        return user
 
 
 def custom_field_for(definition: CustomFieldDefinition) -> forms.Field:
@@ -86,9 +128,7 @@ class CustomerRecordForm(forms.Form):
     record_type = ""
     contact_fields: tuple[str, ...] = ()
 
-    owner = OwnerChoiceField(
-        queryset=None, required=False, label=_("Owner"), empty_label=_("Nobody")
-    )
+    owner = OwnerField(label=_("Owner"))
     team = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Team"), empty_label=_("No team")
     )
@@ -126,10 +166,6 @@ class CustomerRecordForm(forms.Form):
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.editing = editing
-        user_model = get_user_model()
-        self.fields["owner"].queryset = user_model.objects.filter(is_active=True).order_by(
-            "first_name", "last_name", "username"
-        )
         self.fields["team"].queryset = Team.objects.order_by("name")
         self.fields["lifecycle_stage"].queryset = LifecycleStage.objects.order_by("position")
         self.custom_definitions = list(
@@ -559,9 +595,9 @@ class PersonFilterForm(forms.Form):
         label=_("Owner"),
         required=False,
         max_length=150,
-        widget=LookupInput(
-            source=reverse_lazy("staff:user_lookup"),
+        widget=StaffLookupInput(
             shortcuts=[(OWNER_ME, _("Me")), (OWNER_NONE, _("Nobody"))],
+            labels={OWNER_ME: _("Me"), OWNER_NONE: _("Nobody")},
             attrs={"placeholder": _("Anyone")},
         ),
     )
@@ -589,7 +625,6 @@ class PersonFilterForm(forms.Form):
         self.fields["team"].choices = [("", _("Any team"))] + [
             (str(team.pk), team.name) for team in Team.objects.order_by("name")
         ]
-        self._show_selected_owner()
         self._show_selected_tag()
         self.custom_definitions = list(
             CustomFieldDefinition.objects.filter(record_type=self.record_type).order_by(
@@ -604,29 +639,6 @@ class PersonFilterForm(forms.Form):
     def _replace_value(self, name: str, value: str) -> None:
         self.data = self.data.copy()
         self.data[name] = value
-
-    def _show_selected_owner(self) -> None:
-        """Name the filtered owner under the picker (one query, only when an owner is chosen).
-
-        A link with an owner id (the API's form, older bookmarks) shows the username instead.
-        """
-        value = (self.data.get("owner") or "").strip()
-        widget = self.fields["owner"].widget
-        if value == OWNER_ME:
-            widget.selected_label = _("Me")
-            return
-        if value == OWNER_NONE:
-            widget.selected_label = _("Nobody")
-            return
-        if not value:
-            return
-        user = owner_matching(value).only("username", "first_name", "last_name").first()
-        if user is None:
-            widget.selected_label = _("No staff member has this username.")
-            return
-        widget.selected_label = _user_label(user)
-        if value.isascii() and value.isdigit():
-            self._replace_value("owner", user.username)
 
     def _show_selected_tag(self) -> None:
         """A link with a tag slug (the API's form, older bookmarks) shows the tag's name."""

@@ -147,3 +147,31 @@ def test_on_a_phone_the_suggestions_fit_the_screen(browser, live_server, busines
     expect(owner).to_have_value("bola")
     expect(page.locator("#list-region tbody")).not_to_contain_text("ByAdebayo")
     context.close()
+
+
+def test_give_a_person_another_owner_with_the_picker(page, live_server, sign_in, business):
+    """The edit form's owner is the same type-ahead: pick a colleague with the keyboard, save."""
+    from centric.customers.models import Person
+
+    person = Person.objects.get(last_name="ByBola")
+    sign_in(page, business["viewer"])
+    page.goto(f"{live_server.url}/people/{person.pk}/edit/")
+    owner = page.get_by_label("Owner", exact=True)
+    expect(owner).to_have_value("bola")
+    expect(page.locator("[data-lookup-label]")).to_have_text("Bola Adeyemi")
+
+    owner.fill("")
+    with page.expect_response(lambda r: "/staff/lookup/users/?q=adeb" in r.url):
+        owner.press_sequentially("adeb")
+    options = page.locator("#id_owner_options [role='option']")
+    expect(options).to_have_count(1)
+    owner.press("ArrowDown")
+    owner.press("Enter")  # picks; it does not submit the form
+    expect(owner).to_have_value("abayo")
+    expect(page.locator("[data-lookup-label]")).to_have_text("Adébáyọ̀ Okafor")
+    expect(page).to_have_url(re.compile(r"/edit/$"))
+
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(rf"/people/{person.pk}/$"))
+    person.refresh_from_db()
+    assert person.owner.username == "abayo"
