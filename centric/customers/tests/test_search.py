@@ -51,3 +51,66 @@ def test_search_does_not_show_records_the_user_may_not_see(make_team, make_user,
     make_person(actor=sales, first_name="Hidden", last_name="Customer", phone="08031234567")
     assert search_customers(other, "hidden").is_empty
     assert search_customers(other, "08031234567").is_empty
+
+
+@pytest.fixture
+def names(sales, make_user, make_team):
+    """Twelve visible people whose names start with "Ola", one whose surname does, and
+    hidden ones (another team's, a merged record) that start with "Ola" too."""
+    from centric.customers.models import Person
+
+    visible = [
+        make_person(actor=sales, first_name=f"Ola{chr(97 + n)}", last_name=f"Zed{n:02d}")
+        for n in range(12)
+    ]
+    surname = make_person(actor=sales, first_name="Musa", last_name="Olawale")
+    other = make_user("other", team=make_team("Service"))
+    hidden = make_person(actor=other, first_name="Olamide", last_name="Aaron")
+    merged = make_person(actor=sales, first_name="Olakunle", last_name="Aaa")
+    Person.objects.filter(pk=merged.pk).update(merged_into=visible[0])
+    return {"visible": visible, "surname": surname, "hidden": hidden, "merged": merged}
+
+
+@pytest.mark.django_db
+def test_a_common_prefix_lists_names_that_start_with_it_from_the_name_index(
+    names, sales, monkeypatch
+):
+    """When enough visible names start with the query, they come from the search-name index
+    (a few hundred rows read) and the full-text index is not asked."""
+    from centric.customers import selectors
+    from centric.customers.models import Person
+
+    original = selectors._name_candidates
+
+    def candidates(queryset, query):
+        assert queryset.model is not Person, "the full-text index was asked for people"
+        return original(queryset, query)
+
+    monkeypatch.setattr(selectors, "_name_candidates", candidates)
+    results = search_customers(sales, "OLA")
+    expected = sorted(names["visible"], key=lambda p: (p.last_name, p.first_name))[:10]
+    assert [p.pk for p in results.people] == [p.pk for p in expected]
+
+
+@pytest.mark.django_db
+def test_too_few_names_in_the_window_fall_back_to_the_full_text_index(names, sales, monkeypatch):
+    """A window that holds fewer visible name starts than a page (here: the hidden and merged
+    records fill it) sends the query to the full-text index, which also finds later words."""
+    from centric.customers import selectors
+
+    monkeypatch.setattr(selectors, "NAME_START_WINDOW", 11)
+    results = search_customers(sales, "ola", limit=20)
+    found = {p.pk for p in results.people}
+    assert found == {p.pk for p in names["visible"]} | {names["surname"].pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["musa ola", "zed0", "olab zed01"])
+def test_prefixes_of_later_words_are_still_found(names, sales, query):
+    results = search_customers(sales, query)
+    expected = {
+        "musa ola": {names["surname"].pk},
+        "zed0": {p.pk for p in names["visible"][:10]},
+        "olab zed01": {names["visible"][1].pk},
+    }[query]
+    assert {p.pk for p in results.people} == expected
