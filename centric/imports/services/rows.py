@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import signal
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -529,7 +530,8 @@ def prepared_rows(preparer: RowPreparer, rows, *, workers: int = 1, chunk_size: 
     from collections import deque
 
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    pool = context.Pool(workers, initializer=_default_signals)
+    try:
         pending: deque = deque()
         for chunk in _chunks(rows, chunk_size):
             pending.append(pool.apply_async(_prepare_chunk, (chunk,)))
@@ -537,3 +539,18 @@ def prepared_rows(preparer: RowPreparer, rows, *, workers: int = 1, chunk_size: 
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+        # All done: the workers leave on their own. Only a failed or abandoned import has
+        # its pool stopped by signal (terminate, below).
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+
+
+def _default_signals() -> None:
+    """A preparing process stops when its pool stops it: the handlers it inherits from the
+    process that forked it — `centric worker`'s finishes its task before it stops on SIGTERM —
+    would leave the pool, and the import, waiting for it. Ctrl-C is the importing process's to
+    handle."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -494,3 +494,33 @@ def test_batches_commit_without_waiting_for_the_disk_and_only_themselves(write_f
     assert len(seen) >= 3
     assert set(seen) == {(True, during)}
     assert setting() == after
+
+
+def _report_signals(chunk):
+    """Stands in for the preparing function in the pool: reports the handlers it runs under."""
+    import signal
+
+    handlers = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT))
+    return [(line, values, None, repr(handlers)) for line, values, _error in chunk]
+
+
+def test_preparing_processes_stop_on_sigterm_whatever_handler_they_inherit(monkeypatch):
+    """`centric worker` (django-tasks' db_worker) handles SIGTERM by finishing its task first.
+    The import's preparing processes are forked from it, and a pool stops its processes with
+    SIGTERM: with that handler they would not stop, and the import would wait for ever. They
+    take the default SIGTERM (and leave Ctrl-C to the importing process)."""
+    import signal
+    from types import SimpleNamespace
+
+    from centric.imports.services import rows
+
+    monkeypatch.setattr(rows, "_prepare_chunk", _report_signals)
+    table = [SimpleNamespace(line=n, values=["x"], error="") for n in range(2, 12)]
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        results = list(rows.prepared_rows(None, table, workers=2, chunk_size=3))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+    assert [line for line, *_rest in results] == list(range(2, 12))
+    assert {reason for *_rest, reason in results} == {repr((signal.SIG_DFL, signal.SIG_IGN))}
