@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower
 
@@ -103,18 +104,18 @@ def _name_candidates(queryset: QuerySet, query: str) -> list[int]:
 
 NAME_ORDER = ("last_name", "first_name", "id")
 
-# A prefix typed in the search box often starts the whole name ("ch", "adebayo dub"): those
-# people sit together in the search-name index, where the first few hundred are read in a
-# fraction of a millisecond. The full-text index, which also finds later words, gathers every
-# match of a short prefix first (81,000 for "ch", ~30 ms) — it is asked only when too few
-# of those are visible.
-NAME_START_WINDOW = 300
+# A prefix typed in the search box usually starts the whole name ("ch", "adebayo dub") or the
+# surname ("oka"): those people sit together in the search-name and name-order indexes, where
+# the first few hundred are read in a fraction of a millisecond. The full-text index, which
+# finds any word, gathers every match of a short prefix before it yields one (81,000 for "ch",
+# ~30 ms): it is asked only when too few of those are visible.
+NAME_START_WINDOW = 150
 
 
 def _name_starts(queryset: QuerySet, query: str, limit: int) -> list[Person] | None:
-    """The first `limit` people of `queryset` in name order whose search name starts with the
-    folded query, if that many are among the first NAME_START_WINDOW such names; else None.
-    `queryset` is ordered and ready to list (one query)."""
+    """The first `limit` people of `queryset` (ordered, ready to list) whose search name starts
+    with the folded query or, for one word, whose surname does — if that many are among the
+    first NAME_START_WINDOW such names of the table; else None."""
     key = search_key(query)
     if not key:
         return None
@@ -122,12 +123,32 @@ def _name_starts(queryset: QuerySet, query: str, limit: int) -> list[Person] | N
     # follows all of these, so the range is exactly the prefix. In a collation that orders
     # otherwise the range may hold fewer (then the full-text index answers) or others (the
     # check below drops them).
-    window = (
-        Person.objects.filter(search_name__gte=key, search_name__lt=key + "~")
-        .order_by("search_name", "id")
-        .values("id")[:NAME_START_WINDOW]
-    )
-    found = [p for p in queryset.filter(id__in=window)[:limit] if p.search_name.startswith(key)]
+    windows = [
+        Person.objects.filter(search_name__gte=key, search_name__lt=key + "~").order_by(
+            "search_name", "id"
+        )
+    ]
+    if " " not in key:
+        # Surnames as written ("Okafor"): a surname written otherwise ("OKAFOR", "Ọ̀kàfọ̀") is
+        # not in this range, and is found when too few are.
+        capitalised = key[0].upper() + key[1:]
+        windows.append(
+            Person.objects.filter(
+                last_name__gte=capitalised, last_name__lt=capitalised + "~"
+            ).order_by(*NAME_ORDER)
+        )
+    subqueries = [window.values("id")[:NAME_START_WINDOW] for window in windows]
+    if connection.features.supports_slicing_ordering_in_compound:
+        ids = subqueries[0].union(*subqueries[1:], all=True)  # one query (PostgreSQL)
+    else:  # SQLite: a compound statement cannot hold limited parts
+        ids = [row["id"] for subquery in subqueries for row in subquery]
+
+    def matches(person: Person) -> bool:
+        return person.search_name.startswith(key) or (
+            " " not in key and search_key(person.last_name).startswith(key)
+        )
+
+    found = [p for p in queryset.filter(id__in=ids)[:limit] if matches(p)]
     return found if len(found) == limit else None
 
 

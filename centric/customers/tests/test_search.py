@@ -88,7 +88,8 @@ def test_a_common_prefix_lists_names_that_start_with_it_from_the_name_index(
 
     monkeypatch.setattr(selectors, "_name_candidates", candidates)
     results = search_customers(sales, "OLA")
-    expected = sorted(names["visible"], key=lambda p: (p.last_name, p.first_name))[:10]
+    starts = [*names["visible"], names["surname"]]  # first names and a surname start with it
+    expected = sorted(starts, key=lambda p: (p.last_name, p.first_name))[:10]
     assert [p.pk for p in results.people] == [p.pk for p in expected]
 
 
@@ -114,3 +115,29 @@ def test_prefixes_of_later_words_are_still_found(names, sales, query):
         "olab zed01": {names["visible"][1].pk},
     }[query]
     assert {p.pk for p in results.people} == expected
+
+
+@pytest.mark.django_db
+def test_a_surname_prefix_is_read_from_the_name_order_index(names, sales, monkeypatch):
+    from centric.customers import selectors
+    from centric.customers.models import Person
+
+    original = selectors._name_candidates
+
+    def candidates(queryset, query):
+        assert queryset.model is not Person, "the full-text index was asked for people"
+        return original(queryset, query)
+
+    monkeypatch.setattr(selectors, "_name_candidates", candidates)
+    results = search_customers(sales, "OLAW", limit=1)
+    assert [p.pk for p in results.people] == [names["surname"].pk]
+
+
+@pytest.mark.django_db
+def test_surnames_written_otherwise_are_found_through_the_full_text_index(names, sales):
+    """ "OLAWALE" and "Ọ̀láwálé" lie outside the surname range ("Olaw"…): the window holds too
+    few, so the full-text index answers, and finds all three."""
+    shouting = make_person(actor=sales, first_name="Kemi", last_name="OLAWALE")
+    accented = make_person(actor=sales, first_name="Tayo", last_name="Ọ̀láwálé")
+    results = search_customers(sales, "olaw")
+    assert {p.pk for p in results.people} == {names["surname"].pk, shouting.pk, accented.pk}
