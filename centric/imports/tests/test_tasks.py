@@ -25,7 +25,8 @@ def test_enqueued_import_is_run_by_the_worker(write_file, make_user):
         job_start(job=job, dry_run=False, actor=user)
     assert DBTaskResult.objects.count() == 1
 
-    call_command("db_worker", batch=True, interval=0, verbosity=0)
+    # `centric worker` (not db_worker itself): it gives the test its signal handlers back
+    call_command("worker", batch=True, interval=0, verbosity=0)
 
     job.refresh_from_db()
     assert (job.status, job.created, job.processed, job.total) == (JobStatus.DONE, 2, 2, 2)
@@ -36,6 +37,33 @@ def test_enqueued_import_is_run_by_the_worker(write_file, make_user):
 
     event = AuditEvent.objects.get(kind="import")
     assert (event.actor, event.detail["created"], event.detail["job"]) == (user, 2, job.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_a_large_import_with_its_preparing_processes(
+    write_file, make_user, settings
+):
+    """A large import prepares rows in forked processes; run by the worker, they inherit its
+    SIGTERM handler, and the import must still finish (see rows._default_signals)."""
+    import io
+
+    from centric.imports.services import import_file
+
+    settings.CENTRIC_IMPORT_PARALLEL_MIN_ROWS = 0
+    settings.CENTRIC_IMPORT_WORKERS = 2
+    user = make_user("worker-test", role="Manager")
+    lines = ["id,First name,Last name,Phone"]
+    lines += [f"B{n},Name{n},Okafor,0803 {n:07d}" for n in range(1, 2501)]
+    path = write_file("many.csv", "\n".join(lines) + "\n")
+    job = import_file(path=path, record_type="people", dry_run=True, actor=user)
+    with transaction.atomic():
+        job_start(job=job, dry_run=False, actor=user)
+
+    call_command("worker", batch=True, interval=0, stdout=io.StringIO(), stderr=io.StringIO())
+
+    job.refresh_from_db()
+    assert (job.status, job.created, job.rejected) == (JobStatus.DONE, 2500, 0)
+    assert Person.objects.filter(primary_phone="+2348030002500").exists()
 
 
 @pytest.mark.django_db
