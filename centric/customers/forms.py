@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -43,14 +44,31 @@ def _user_label(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def staff_named(text: str) -> Any:
+    """The staff user a record form's owner field names: by username (any case) first — a
+    username may be all digits, like an employee number — then, for older clients, by id."""
+    users = get_user_model().objects.only("username", "first_name", "last_name", "is_active")
+    user = users.filter(username__iexact=text).first()
+    if user is None and text.isascii() and text.isdigit() and len(text) < 19:
+        user = users.filter(pk=int(text)).first()
+    return user
+
+
+def _filter_owner(text: str) -> Any:
+    return owner_matching(text).only("username", "first_name", "last_name").first()
+
+
 class StaffLookupInput(LookupInput):
     """The staff type-ahead (decision 0012) for an owner. At render it names the chosen user under
-    the input and shows a user id (the API's form, older links, a form's initial value) as the
-    username the picker submits: one query, only when a user is named. `labels` are fixed values
-    and their names ("me" → "Me")."""
+    the input and shows a user id (the API's form, older links) as the username the picker
+    submits: one query, only when a user is named. `find` reads a typed value as its field does;
+    `labels` are fixed values and their names ("me" → "Me")."""
 
-    def __init__(self, *, labels: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *, find=staff_named, labels: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(source=reverse_lazy("staff:user_lookup"), **kwargs)
+        self.find = find
         self.labels = labels or {}
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
@@ -58,12 +76,12 @@ class StaffLookupInput(LookupInput):
         if text in self.labels:
             self.selected_label = str(self.labels[text])
         elif text:
-            user = owner_matching(text).only("username", "first_name", "last_name").first()
+            user = self.find(text)
             if user is None:
                 self.selected_label = str(_("No staff member has this username."))
             else:
                 self.selected_label = _user_label(user)
-                if text.isascii() and text.isdigit():
+                if text.isascii() and text.isdigit() and user.get_username() != text:
                     value = user.get_username()
         return super().get_context(name, value, attrs)
 
@@ -71,18 +89,20 @@ class StaffLookupInput(LookupInput):
 class OwnerField(forms.CharField):
     """A record's owner, picked with the staff type-ahead rather than a select of every active
     user. Takes a username (what the picker and a no-JS user submit; any case) or a user id (older
-    clients); cleans to the active user, or None for nobody."""
+    clients); cleans to an active user — or to the record's current owner (`current`, an id)
+    even if deactivated, so a record can be saved without reassigning it — or None for nobody."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", StaffLookupInput(attrs={"placeholder": _("Nobody")}))
         super().__init__(max_length=150, required=False, **kwargs)
+        self.current = None
 
     def clean(self, value: Any) -> Any:
         text = super().clean(value)
         if not text:
             return None
-        user = owner_matching(text).filter(is_active=True).first()
-        if user is None:
+        user = staff_named(text)
+        if user is None or not (user.is_active or user.pk == self.current):
             raise ValidationError(
                 _("No active staff member has the username “%(value)s”."),
                 code="invalid_choice",
@@ -178,7 +198,8 @@ class CustomerRecordForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if self.editing and not data.get("owner") and not data.get("team"):
+        owner_given = data.get("owner") or "owner" in self.errors
+        if self.editing and not owner_given and not data.get("team"):
             # Creating without an owner makes the creator the owner; editing does not.
             self.add_error(
                 "owner",
@@ -213,6 +234,11 @@ class CustomerRecordForm(forms.Form):
     def record_fields(self, names: tuple[str, ...]) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in names}
 
+    def editing_record(self, record: Any) -> None:
+        """The record this form edits: its current owner stays a valid choice even after that
+        user was deactivated (saving need not reassign the record)."""
+        self.fields["owner"].current = record.owner_id
+
     def set_initial_from(self, record: Any) -> None:
         for name in (
             "source",
@@ -223,7 +249,8 @@ class CustomerRecordForm(forms.Form):
             "external_id",
         ):
             self.initial[name] = getattr(record, name) or ""
-        self.initial["owner"] = record.owner_id
+        self.initial["owner"] = record.owner.get_username() if record.owner_id else None
+        self.editing_record(record)
         self.initial["team"] = record.team_id
         self.initial["lifecycle_stage"] = record.lifecycle_stage_id
         self.initial["tags"] = ", ".join(tag.name for tag in record.tags.all())
@@ -596,6 +623,7 @@ class PersonFilterForm(forms.Form):
         required=False,
         max_length=150,
         widget=StaffLookupInput(
+            find=_filter_owner,
             shortcuts=[(OWNER_ME, _("Me")), (OWNER_NONE, _("Nobody"))],
             labels={OWNER_ME: _("Me"), OWNER_NONE: _("Nobody")},
             attrs={"placeholder": _("Anyone")},

@@ -211,7 +211,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = PersonForm(
         request.POST or None,
-        initial={"owner": request.user.pk, "team": request.user.team_id},
+        initial={"owner": request.user.get_username(), "team": request.user.team_id},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,6 +259,7 @@ def _edit_record(request: HttpRequest, record, *, form_class, update) -> tuple[A
         form.set_initial_from(record)
         return form, record, 200, False
     form = form_class(request.POST, with_contacts=False)
+    form.editing_record(record)
     status = 200
     if form.is_valid():
         try:
@@ -591,7 +592,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = OrganisationForm(
         request.POST or None,
-        initial={"owner": request.user.pk, "team": request.user.team_id},
+        initial={"owner": request.user.get_username(), "team": request.user.team_id},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -136,3 +136,36 @@ def test_a_deactivated_colleague_cannot_be_made_owner(
     assert "No active staff member has the username “bisi.k”." in response.content.decode()
     person.refresh_from_db()
     assert person.owner == seller
+
+
+def test_an_all_digit_username_is_a_username_not_an_id(make_user, seller, sales, logged_in_client):
+    """An employee number as username: the form shows it and saving keeps that user as owner,
+    even when it is another user's id."""
+    numbered = make_user(str(seller.pk), team=sales, first_name="Ngozi", last_name="Eze")
+    person = make_person(actor=numbered, first_name="Ada")
+    client = logged_in_client(seller)
+
+    body = client.get(reverse("customers:person_update", args=[person.pk])).content.decode()
+    assert f'value="{seller.pk}"' in _owner_input(body)
+    assert "Ngozi Eze" in body
+    response = _post_person(client, person, str(seller.pk))
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.owner == numbered
+
+
+def test_a_record_keeps_its_deactivated_owner_when_saved_unchanged(
+    seller, colleague, admin_user, logged_in_client
+):
+    person = make_person(actor=colleague, first_name="Ada", team=seller.team)
+    user_deactivate(user=colleague, actor=admin_user)
+    client = logged_in_client(admin_user)
+    body = client.get(reverse("customers:person_update", args=[person.pk])).content.decode()
+    assert 'value="Bisi.K"' in _owner_input(body)
+
+    response = _post_person(client, person, "Bisi.K")
+
+    assert response.status_code == 302, response.context["form"].errors
+    person.refresh_from_db()
+    assert person.owner == colleague
