@@ -255,8 +255,9 @@ def history_tail(*, date, reason: str, user: Any) -> str:
 
 
 def commit_without_waiting() -> None:
-    """This transaction's commit does not wait for its WAL to reach the disk (PostgreSQL's
-    asynchronous commit, for this transaction only): an import commits hundreds of batches.
+    """The current transaction's commit does not wait for its WAL to reach the disk
+    (PostgreSQL's asynchronous commit, until the end of the outermost transaction, so the caller
+    calls it in one of its own): an import commits hundreds of batches.
     A crash can lose the last batches' commits, never half of one, and the job's progress is
     committed with its batch, so a resumed import writes them again."""
     if _is_postgres():

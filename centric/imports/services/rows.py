@@ -4,6 +4,7 @@ functions the forms and the API use, so a batch can then be written in bulk."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import signal
 from dataclasses import dataclass, field
@@ -548,9 +549,13 @@ def prepared_rows(preparer: RowPreparer, rows, *, workers: int = 1, chunk_size: 
 
 
 def _default_signals() -> None:
-    """A preparing process stops when its pool stops it: the handlers it inherits from the
-    process that forked it — `centric worker`'s finishes its task before it stops on SIGTERM —
-    would leave the pool, and the import, waiting for it. Ctrl-C is the importing process's to
-    handle."""
+    """A preparing process answers to its pool, not to the signals sent to its parent's group.
+
+    It leaves the importing process's process group, so stopping `centric worker` (SIGTERM to
+    the group, from `centric serve` or a service manager) reaches only the worker, which finishes
+    its task with its preparing processes still there. And it takes the default SIGTERM instead
+    of the worker's inherited handler (which waits for the task), so the pool's own terminate()
+    stops it. Ctrl-C is the importing process's to handle."""
+    os.setpgrp()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)

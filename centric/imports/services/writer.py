@@ -563,8 +563,10 @@ def write_batch(
 
     def attempt(isolate: bool) -> Outcome:
         outcome = Outcome()
+        outermost = not transaction.get_connection().in_atomic_block
         with transaction.atomic():
-            bulk.commit_without_waiting()
+            if outermost:  # inside a caller's transaction the setting would last until its end
+                bulk.commit_without_waiting()
             if isolate:
                 for row in rows:
                     single = Outcome()

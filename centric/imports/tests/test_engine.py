@@ -497,18 +497,23 @@ def test_batches_commit_without_waiting_for_the_disk_and_only_themselves(write_f
 
 
 def _report_signals(chunk):
-    """Stands in for the preparing function in the pool: reports the handlers it runs under."""
+    """Stands in for the preparing function in the pool: reports the handlers it runs under and
+    its process group."""
+    import os
     import signal
 
-    handlers = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT))
-    return [(line, values, None, repr(handlers)) for line, values, _error in chunk]
+    state = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT), os.getpgrp())
+    return [(line, values, None, state) for line, values, _error in chunk]
 
 
-def test_preparing_processes_stop_on_sigterm_whatever_handler_they_inherit(monkeypatch):
-    """`centric worker` (django-tasks' db_worker) handles SIGTERM by finishing its task first.
-    The import's preparing processes are forked from it, and a pool stops its processes with
-    SIGTERM: with that handler they would not stop, and the import would wait for ever. They
-    take the default SIGTERM (and leave Ctrl-C to the importing process)."""
+def test_preparing_processes_answer_to_their_pool_not_to_inherited_signals(monkeypatch):
+    """`centric worker` (django-tasks' db_worker) handles SIGTERM by finishing its task first,
+    and is stopped by a SIGTERM to its process group. The import's preparing processes are forked
+    from it. They take the default SIGTERM (with the worker's handler, the pool's terminate()
+    would not stop them and the import would wait for ever), ignore Ctrl-C (the importing
+    process's to handle) and leave the group (a SIGTERM meant for the worker would otherwise
+    kill them under its running task, which would then wait for ever)."""
+    import os
     import signal
     from types import SimpleNamespace
 
@@ -523,4 +528,23 @@ def test_preparing_processes_stop_on_sigterm_whatever_handler_they_inherit(monke
         signal.signal(signal.SIGTERM, previous)
 
     assert [line for line, *_rest in results] == list(range(2, 12))
-    assert {reason for *_rest, reason in results} == {repr((signal.SIG_DFL, signal.SIG_IGN))}
+    states = {state for *_rest, state in results}
+    assert {(term, interrupt) for term, interrupt, _group in states} == {
+        (signal.SIG_DFL, signal.SIG_IGN)
+    }
+    assert os.getpgrp() not in {group for *_handlers, group in states}
+
+
+def test_an_import_inside_a_callers_transaction_leaves_its_commit_alone(write_file):
+    """SET LOCAL lasts until the outermost transaction ends: an import run inside a caller's
+    transaction (this test's) must not make the caller's commit asynchronous."""
+    from django.db import connection, transaction
+
+    path = write_file("few.csv", _many_people(5))
+    with transaction.atomic():
+        job = import_file(path=path, record_type="people")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                assert cursor.fetchone()[0] == "on"
+    assert job.created == 6  # five people and the line the helper adds
