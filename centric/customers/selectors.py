@@ -113,9 +113,10 @@ NAME_START_WINDOW = 150
 
 
 def _name_starts(queryset: QuerySet, query: str, limit: int) -> list[Person] | None:
-    """The first `limit` people of `queryset` (ordered, ready to list) whose search name starts
-    with the folded query or, for one word, whose surname does — if that many are among the
-    first NAME_START_WINDOW such names of the table; else None."""
+    """`limit` people of `queryset` (ordered, ready to list), in its order, whose search name
+    starts with the folded query or, for one word, whose surname does — taken from the first
+    NAME_START_WINDOW such names and surnames of the table; None if fewer are visible there.
+    Not always the alphabetically first matches (decision 0003)."""
     key = search_key(query)
     if not key:
         return None
