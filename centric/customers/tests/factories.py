@@ -30,3 +30,13 @@ def make_person(
         contact_points=points,
         **fields,
     )
+
+
+def add_staff_members(count: int = 300) -> None:
+    """Many active staff at once, for tests that a page does not load every user."""
+    from centric.staff.models import User
+
+    User.objects.bulk_create(
+        User(username=f"member{n:03d}", first_name="Member", last_name=f"N{n:03d}")
+        for n in range(count)
+    )

@@ -14,10 +14,9 @@ from django.urls import reverse
 from centric.customers.filters import filter_people
 from centric.customers.selectors import people_visible
 from centric.customers.services import organisation_create
-from centric.customers.tests.factories import make_person
+from centric.customers.tests.factories import add_staff_members, make_person
 from centric.extras.models import Tag
 from centric.extras.services import tag_create
-from centric.staff.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +61,7 @@ def test_list_page_queries_do_not_grow_with_staff_and_tags(
     client.get(url)  # warm the session and permission caches
     with django_assert_max_num_queries(15) as few:
         client.get(url)
-    User.objects.bulk_create(
-        User(username=f"member{n:03d}", first_name="Member", last_name=f"N{n:03d}")
-        for n in range(300)
-    )
+    add_staff_members(300)
     Tag.objects.bulk_create(Tag(name=f"Tag {n:03d}", slug=f"tag-{n:03d}") for n in range(300))
 
     with django_assert_num_queries(len(few.captured_queries)):

@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from centric.customers.models import Organisation
 from centric.customers.services import organisation_create
-from centric.customers.tests.factories import make_person
-from centric.staff.models import User
+from centric.customers.tests.factories import add_staff_members, make_person
 from centric.staff.services.users import user_deactivate
 
 pytestmark = pytest.mark.django_db
@@ -85,10 +84,7 @@ def test_edit_forms_do_not_load_every_staff_member(
     client.get(url)  # warm the session and permission caches
     with django_assert_max_num_queries(25) as few:
         client.get(url)
-    User.objects.bulk_create(
-        User(username=f"member{n:03d}", first_name="Member", last_name=f"N{n:03d}")
-        for n in range(300)
-    )
+    add_staff_members(300)
 
     with django_assert_num_queries(len(few.captured_queries)):
         body = client.get(url).content.decode()

@@ -368,31 +368,32 @@ def _run(job: ImportJob, table: Table, mapping: dict, *, resume: int, batch_size
         )
         batch, early, consumed = [], Outcome(), 0
 
-    with _fewer_collections():
-        stream = prepared_rows(preparer, table.rows(), workers=workers)
-        # closed at once when the import fails: its preparing processes stop then, not
-        # whenever the generator is collected
-        with closing(stream):
-            try:
-                for index, (line, values, prepared, reason) in enumerate(stream):
-                    if prepared is not None:
-                        try:
-                            preparer.resolve(prepared)
-                            reason = duplicate_reason(prepared)
-                        except RowRejected as rejection:
-                            reason = rejection.reason
-                    if index < resume:
-                        continue
-                    consumed += 1
-                    if reason:
-                        early.rejections.append((line, reason, values))
-                    else:
-                        batch.append(prepared)
-                    if consumed >= batch_size:
-                        flush()
-                flush()
-            finally:
-                sink.close()
+    # The stream is closed at once when the import fails: its preparing processes stop then,
+    # not whenever the generator is collected. (It is made inside _fewer_collections.)
+    with (
+        _fewer_collections(),
+        closing(prepared_rows(preparer, table.rows(), workers=workers)) as stream,
+    ):
+        try:
+            for index, (line, values, prepared, reason) in enumerate(stream):
+                if prepared is not None:
+                    try:
+                        preparer.resolve(prepared)
+                        reason = duplicate_reason(prepared)
+                    except RowRejected as rejection:
+                        reason = rejection.reason
+                if index < resume:
+                    continue
+                consumed += 1
+                if reason:
+                    early.rejections.append((line, reason, values))
+                else:
+                    batch.append(prepared)
+                if consumed >= batch_size:
+                    flush()
+            flush()
+        finally:
+            sink.close()
 
 
 @contextmanager
