@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
+from centric.core.api.errors import Problem
 from centric.core.api.idempotency import idempotent
 from centric.core.api.pagination import PageParams, page_body, page_of
 from centric.core.api.permissions import require_model_perm
@@ -74,7 +75,11 @@ class InteractionIn(Schema):
     body: text(100_000) = Field("", description="HTML is sanitised.")
     duration_seconds: Annotated[int, Field(ge=0, le=2_147_483_647)] | None = None
     external_id: text(255) | None = Field(
-        None, description="The channel's message id; a repeat returns the first interaction."
+        None,
+        description=(
+            "The channel's message id; a repeat on the same channel returns the first "
+            "interaction (200) to those who may see it, a 409 to others."
+        ),
     )
     metadata: Annotated[
         dict[Annotated[str, Field(max_length=100)], CustomValue], Field(max_length=50)
@@ -114,7 +119,16 @@ def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):
     )
 
 
-@router.post("", response={201: InteractionOut}, summary="Record an interaction")
+@router.post(
+    "",
+    response={201: InteractionOut, 200: InteractionOut, 409: Problem},
+    summary="Record an interaction",
+    description=(
+        "A repeated `external_id` on the same channel is the same delivery again: 200 with the "
+        "interaction first recorded when you may see it, otherwise a 409 problem that names "
+        "nothing of it."
+    ),
+)
 def create_interaction(request: HttpRequest, payload: InteractionIn):
     user = request.auth
     require_model_perm(user, Interaction, "add")
@@ -137,8 +151,8 @@ def create_interaction(request: HttpRequest, payload: InteractionIn):
     fields = {key: value for key, value in fields.items() if value is not None}
 
     def create() -> tuple[int, str]:
-        interaction = services.interaction_create(actor=user, **fields)
-        return 201, to_json(InteractionOut, interaction)
+        interaction, created = services.interaction_record(actor=user, **fields)
+        return (201 if created else 200), to_json(InteractionOut, interaction)
 
     return idempotent(request, create)
 
