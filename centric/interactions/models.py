@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,19 +15,46 @@ from centric.customers.models import Organisation, Person
 from centric.interactions.choices import Channel, Direction, Kind
 
 
+@dataclass(frozen=True)
+class CustomerRules:
+    """The visibility rules of the records an interaction is about, read once per query.
+
+    `person` / `organisation` are `visibility_q` filters through the interaction's foreign keys
+    (None: none of them is visible). Selectors that also filter by a customer reuse them instead
+    of reading the policies again.
+    """
+
+    person: Q | None
+    organisation: Q | None
+
+    @classmethod
+    def of(cls, user) -> CustomerRules:
+        return cls(
+            person=visibility_q(Person, user, "view", prefix="person__"),
+            organisation=visibility_q(Organisation, user, "view", prefix="organisation__"),
+        )
+
+
 class InteractionQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = "view") -> InteractionQuerySet:
-        """An interaction is visible when the person or organisation it is about is visible."""
+    def visible_to(
+        self, user, action: str = "view", *, rules: CustomerRules | None = None
+    ) -> InteractionQuerySet:
+        """The one rule of the timeline (decision 0037): an interaction about a person is visible
+        only to those who may see that person, whatever else it links to (an organisation, a
+        deal…); an organisation-only interaction follows the organisation. Links to other
+        records never widen it. `rules` (from `CustomerRules.of(user)`) saves reading them twice.
+        """
         from centric.core.visibility import has_model_permission
 
         if not has_model_permission(user, Interaction, action):
             return self.none()
+        rules = rules or CustomerRules.of(user)
         rule = None
-        for field, model in (("person", Person), ("organisation", Organisation)):
-            record_rule = visibility_q(model, user, "view", prefix=f"{field}__")
-            if record_rule is not None:
-                branch = Q(**{f"{field}__isnull": False}) & record_rule
-                rule = branch if rule is None else rule | branch
+        if rules.person is not None:
+            rule = Q(person__isnull=False) & rules.person
+        if rules.organisation is not None:
+            branch = Q(person__isnull=True) & rules.organisation
+            rule = branch if rule is None else rule | branch
         return self.none() if rule is None else self.filter(rule)
 
 

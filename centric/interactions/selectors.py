@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from centric.customers.models import Membership, Organisation
-from centric.interactions.models import Interaction
+from centric.interactions.models import CustomerRules, Interaction
 
 # Up to this many members, an organisation's timeline names its people's ids in the query, which
 # PostgreSQL answers from the person and organisation timeline indexes (BitmapOr): ~10 ms on the
@@ -31,13 +31,19 @@ def timeline(
     `organisation` (a record or an id) with `include_members` also brings in the interactions of
     the people who belong to it now (B2B: the account's timeline shows its contacts' calls and
     meetings). Member ids are read only from an organisation the user may see, so the option
-    cannot reveal who belongs to a hidden one; every row still passes the visibility rule.
+    cannot reveal who belongs to a hidden one; every row still passes the visibility rule, and
+    a hidden `organisation` gives what an id that does not exist gives: nothing.
     """
-    queryset = Interaction.objects.visible_to(user).select_related("actor_user")
+    rules = CustomerRules.of(user)
+    queryset = Interaction.objects.visible_to(user, rules=rules).select_related("actor_user")
     if person is not None:
         queryset = queryset.filter(person=person)
     if organisation is not None:
-        about = Q(organisation=organisation)
+        # Filtering by a hidden organisation is filtering by one that does not exist, even for
+        # rows visible through their person.
+        if rules.organisation is None:
+            return queryset.none()
+        about = Q(organisation=organisation) & rules.organisation
         if include_members:
             about |= _members_q(user, organisation)
         queryset = queryset.filter(about)
