@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -120,3 +121,36 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class InteractionLink(models.Model):
+    """An interaction's link to another registered record (a deal, a ticket, an order…): one
+    table for every record type, no column per type (decision 0038).
+
+    Links never make an interaction visible: it stays its customer's (decision 0037). The
+    target is named by content type and id, so deleting it leaves the link behind until the
+    record type's delete service calls `interaction_links_forget`; readers skip targets that no
+    longer exist or that the viewer may not see.
+    """
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="links")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interaction", "content_type", "object_id"], name="interaction_link_unique"
+            ),
+        ]
+        indexes = [
+            # "The timeline of record X": from the target to its interactions.
+            models.Index(
+                fields=["content_type", "object_id", "interaction"], name="interaction_link_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interaction_id} → {self.content_type_id}:{self.object_id}"
