@@ -39,20 +39,15 @@ def _unregister(model) -> None:
 
 @pytest.fixture(autouse=True)
 def link_targets():
-    """Person and Organisation with a timeline, as customers/records.py registers them; where
-    that is not there yet, registered here for the test only. Membership is registered as a
-    record type *without* a timeline, to be refused."""
-    added = []
-    for model, key in ((Person, "person"), (Organisation, "organisation")):
-        if not registry.is_registered(model):
-            registry.register_record(model, key=key, visibility=OWNED, timeline=True)
-            added.append(model)
-    if not registry.is_registered(Membership):
+    """Person and Organisation are timeline targets (customers/records.py); Membership is
+    registered here, for the test only, as a record type *without* a timeline, to be refused."""
+    assert registry.get(Person).timeline and registry.get(Organisation).timeline
+    added = not registry.is_registered(Membership)
+    if added:
         registry.register_record(Membership, key="test-membership", visibility=OWNED)
-        added.append(Membership)
     yield
-    for model in added:
-        _unregister(model)
+    if added:
+        _unregister(Membership)
 
 
 @pytest.fixture
