@@ -371,12 +371,16 @@ def tokens(request):
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["expires_in_days"]
         expires_at = timezone.now() + dt.timedelta(days=days) if days else None
-        token, plain = token_services.token_create(
-            user=request.user, name=form.cleaned_data["name"], expires_at=expires_at
-        )
-        # The secret is rendered once, in this response, and never stored or shown again.
-        created = {"token": token, "secret": plain}
-        form = TokenCreateForm()
+        try:
+            token, plain = token_services.token_create(
+                user=request.user, name=form.cleaned_data["name"], expires_at=expires_at
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            # The secret is rendered once, in this response, and never stored or shown again.
+            created = {"token": token, "secret": plain}
+            form = TokenCreateForm()
     response = render(
         request,
         "staff/tokens.html",
