@@ -30,6 +30,8 @@ DEFAULT_ROLES: dict[str, dict] = {
         + [
             "core.see_all_records",
             "staff.manage_staff",
+            "staff.view_user",
+            "staff.view_team",
             "extras.add_tag",
             "extras.change_customfielddefinition",
             "extras.add_customfielddefinition",

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from centric.core.lookups import lookup_response
 from centric.core.models import AuditEvent
-from centric.staff import selectors
+from centric.staff import directory, selectors
 from centric.staff.access import permission_required, show_errors
 from centric.staff.forms import (
     AuditFilterForm,
@@ -36,8 +36,6 @@ from centric.staff.services import users as user_services
 
 MANAGE = "staff.manage_staff"
 AUDIT = "core.view_auditevent"
-# Who may look staff up by name: anyone who works with the customer lists (owner filters).
-LOOKUP = ("customers.view_person", "customers.view_organisation", MANAGE)
 
 
 @login_required
@@ -51,7 +49,7 @@ def index(request):
 
 
 @require_safe
-@permission_required(*LOOKUP)
+@permission_required(*directory.NAME_PERMISSIONS)
 def user_lookup(request):
     """At most 20 active staff matching `q`: username (the filter value) and display name."""
     users = selectors.users_lookup(query=request.GET.get("q", ""))
