@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from centric.core.lookups import lookup_response
 from centric.core.models import AuditEvent
 from centric.staff import directory, selectors
-from centric.staff.access import permission_required, show_errors
+from centric.staff.access import permission_required, refuse, show_errors
 from centric.staff.forms import (
     AuditFilterForm,
     RoleForm,
@@ -105,6 +105,8 @@ def user_create(request):
             )
         except ValidationError as error:
             show_errors(form, error)
+        except PermissionDenied as error:
+            raise refuse(request, error) from None
         else:
             messages.success(request, _("Staff user “%(name)s” created.") % {"name": user})
             return redirect("staff:user_edit", pk=user.pk)
@@ -141,6 +143,8 @@ def user_edit(request, pk: int):
                 )
         except ValidationError as error:
             show_errors(form, error)
+        except PermissionDenied as error:
+            raise refuse(request, error) from None
         else:
             messages.success(request, _("Saved."))
             return redirect("staff:user_edit", pk=subject.pk)
@@ -168,6 +172,8 @@ def user_password(request, pk: int):
             )
         except ValidationError as error:
             form.add_error("password1", error)
+        except PermissionDenied as error:
+            raise refuse(request, error) from None
         else:
             messages.success(request, _("Password set."))
             return redirect("staff:user_edit", pk=subject.pk)
@@ -183,6 +189,8 @@ def user_deactivate(request, pk: int):
             user_services.user_deactivate(user=subject, actor=request.user)
         except ValidationError as problem:
             error = " ".join(problem.messages)
+        except PermissionDenied as refused:
+            raise refuse(request, refused) from None
         else:
             messages.success(
                 request,
@@ -205,7 +213,10 @@ def user_deactivate(request, pk: int):
 @permission_required(MANAGE)
 def user_reactivate(request, pk: int):
     subject = get_object_or_404(User, pk=pk)
-    user_services.user_reactivate(user=subject, actor=request.user)
+    try:
+        user_services.user_reactivate(user=subject, actor=request.user)
+    except PermissionDenied as error:
+        raise refuse(request, error) from None
     messages.success(request, _("%(name)s can sign in again.") % {"name": subject})
     return redirect("staff:user_edit", pk=subject.pk)
 
@@ -318,6 +329,8 @@ def role_create(request):
             )
         except ValidationError as error:
             show_errors(form, error)
+        except PermissionDenied as error:
+            raise refuse(request, error) from None
         else:
             messages.success(request, _("Role “%(name)s” created.") % {"name": role.name})
             return redirect("staff:roles")
@@ -353,6 +366,8 @@ def role_edit(request, pk: int):
             )
         except ValidationError as error:
             show_errors(form, error)
+        except PermissionDenied as error:
+            raise refuse(request, error) from None
         else:
             messages.success(request, _("Role “%(name)s” saved.") % {"name": role.name})
             return redirect("staff:roles")
