@@ -285,34 +285,48 @@ def undo_merge(request: HttpRequest, merge_id: Id):
     return merge
 
 
+RUN_FIGURE = (
+    "Counted across all teams, so null unless you see every record "
+    "(superuser or `core.see_all_records`)."
+)
+
+
 class RunOut(Schema):
     id: int
     status: str
     stage: str
     progress: int
-    records: int
-    pairs_scored: int
-    pairs_for_review: int
-    pairs_above_merge: int
-    clusters: int
-    auto_merged: int
+    records: int | None = Field(description=RUN_FIGURE)
+    pairs_scored: int | None = Field(description=RUN_FIGURE)
+    pairs_for_review: int | None = Field(description=RUN_FIGURE)
+    pairs_above_merge: int | None = Field(description=RUN_FIGURE)
+    clusters: int | None = Field(description=RUN_FIGURE)
+    auto_merged: int | None = Field(description=RUN_FIGURE)
     created_at: Any
     finished_at: Any | None
     error: str
+
+
+def _run_body(run: ResolutionRun, user: Any) -> dict[str, Any]:
+    body = {
+        name: getattr(run, name)
+        for name in ("id", "status", "stage", "progress", "created_at", "finished_at", "error")
+    }
+    return body | selectors.run_figures(run, user)
 
 
 @router.post("/runs", response={202: RunOut}, summary="Start a full resolution in the background")
 def start_run(request: HttpRequest):
     user = request.auth
     require_perm(user, "identity.add_resolutionrun")
-    return Status(202, resolution_request(actor=user))
+    return Status(202, _run_body(resolution_request(actor=user), user))
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="Progress of a resolution run")
 def get_run(request: HttpRequest, run_id: Id):
     user = request.auth
     require_perm(user, "identity.view_resolutionrun")
-    return get_object_or_404(ResolutionRun, pk=run_id)
+    return _run_body(get_object_or_404(ResolutionRun, pk=run_id), user)
 
 
 class CandidateIn(Schema):

@@ -19,11 +19,34 @@ from django.db.models import Count, DateField, Max, Q
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
+from centric.core.visibility import sees_everything
 from centric.customers.models import LifecycleStage, Person
-from centric.identity.models import CandidatePair, IdentitySettings, Merge
+from centric.identity.models import CandidatePair, IdentitySettings, Merge, ResolutionRun
 from centric.interactions.models import Interaction
 
 LOST_STAGES = ("lost", "churned")
+
+
+RUN_FIGURES = (
+    "records",
+    "pairs_scored",
+    "pairs_for_review",
+    "pairs_above_merge",
+    "clusters",
+    "auto_merged",
+)
+
+
+def sees_run_figures(user: Any) -> bool:
+    """A resolution run compares every person, whatever the team: its figures count records
+    across all teams, so only those who see every record see them (decision 0026)."""
+    return sees_everything(user)
+
+
+def run_figures(run: ResolutionRun, user: Any) -> dict[str, int | None]:
+    """The run's figures for `user`: the numbers, or None each when they may not see them."""
+    shown = sees_run_figures(user)
+    return {name: getattr(run, name) if shown else None for name in RUN_FIGURES}
 
 
 def pairs_visible(user: Any):

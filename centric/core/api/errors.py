@@ -127,7 +127,9 @@ def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> Ht
 
 
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    slug = {409: "conflict", 422: "unprocessable"}.get(exc.status_code, "refused")
+    slug = {401: "unauthenticated", 409: "conflict", 422: "unprocessable"}.get(
+        exc.status_code, "refused"
+    )
     if type(exc).__name__ == "ConcurrentEditError":
         slug = "edit-conflict"
     elif type(exc).__name__ == "DuplicateError":
@@ -140,6 +142,7 @@ def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpRes
         detail=exc.message,
         errors=getattr(exc, "errors", None),
         extra=exc.extra,
+        headers={"WWW-Authenticate": 'Bearer realm="centric"'} if exc.status_code == 401 else None,
     )
 
 
