@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from centric.core.htmx import wants_partial
@@ -10,7 +10,7 @@ from centric.customers.selectors import people_visible, search_customers
 
 
 @login_required
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     recent_people = list(
         people_visible(request.user)
         .select_related("lifecycle_stage")
@@ -20,7 +20,7 @@ def home(request):
 
 
 @login_required
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     """The search box: a dropdown of results as you type (htmx), or the full results page."""
     query = request.GET.get("q", "")
     limit = 8 if wants_partial(request) else 50
@@ -31,7 +31,7 @@ def search(request):
     return render(request, "core/search.html", context)
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
