@@ -40,7 +40,7 @@ class HistoryEntry:
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("removed")}
 
 
-def _label(model: type, name: str) -> str:
+def _label(model: type[Any], name: str) -> str:
     try:
         return str(model._meta.get_field(name).verbose_name)
     except Exception:  # noqa: BLE001 - history may hold fields the model no longer has
@@ -68,7 +68,7 @@ class _Names:
             )
         )
 
-    def show(self, model: type, name: str, value: Any) -> str:
+    def show(self, model: type[Any], name: str, value: Any) -> str:
         if value is None or value == "":
             return "—"
         if name in ("owner", "recorded_by"):

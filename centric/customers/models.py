@@ -19,6 +19,9 @@ from centric.customers.choices import (
     Gender,
 )
 
+# A named manager class: the stubs' plugin cannot type `as_manager()` on an abstract model.
+VisibleManager = models.Manager.from_queryset(VisibleQuerySet)
+
 
 class LifecycleStage(models.Model):
     """A stage of the customer lifecycle; the business may rename, add and reorder them."""
@@ -97,7 +100,7 @@ class CustomerRecord(TimeStampedModel):
     search_name = models.CharField(max_length=400, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = VisibleQuerySet.as_manager()
+    objects = VisibleManager()
 
     class Meta:
         abstract = True
@@ -160,7 +163,7 @@ class Person(CustomerRecord):
     )
     primary_email = models.CharField(max_length=254, blank=True, editable=False)
     primary_phone = models.CharField(max_length=20, blank=True, editable=False)
-    organisations = models.ManyToManyField(
+    organisations: models.ManyToManyField[Organisation, Membership] = models.ManyToManyField(
         Organisation, through="Membership", blank=True, related_name="people"
     )
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="people")
