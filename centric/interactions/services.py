@@ -40,7 +40,9 @@ def interaction_create(*, actor: Any = None, **fields: Any) -> Interaction:
         raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
     channel, external_id = fields.get("channel"), fields.get("external_id") or None
     if external_id:
-        existing = Interaction.objects.filter(channel=channel, external_id=external_id).first()
+        existing: Interaction | None = Interaction.objects.filter(
+            channel=channel, external_id=external_id
+        ).first()
         if existing is not None:
             return existing
     interaction = Interaction(**fields)

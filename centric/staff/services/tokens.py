@@ -83,7 +83,7 @@ def _token_with_user(token_hash: str) -> tuple[ApiToken, User] | None:
     token = to_instances(ApiToken, columns[:split], [row[:split]])[0]
     user = to_instances(User, columns[split:-1], [row[split:-1]])[0]
     if not user.is_superuser:
-        user._perm_cache = parse_permission_list(row[-1])
+        user._perm_cache = parse_permission_list(row[-1])  # type: ignore[attr-defined]  # Django's cache
     token.user = user
     return token, user
 

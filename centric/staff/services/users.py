@@ -6,6 +6,8 @@ in the same transaction.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -76,7 +78,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: User, actor: User | None, **fields) -> User:
+def user_update(*, user: User, actor: User | None, **fields: Any) -> User:
     """Change a user's profile (names, email, phone, team)."""
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
