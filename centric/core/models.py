@@ -1,5 +1,7 @@
 """The in-house framework's tables: base model, visibility policy, audit log, idempotency."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.visibility import VisibilityLevel, VisibleQuerySet
+
+# A manager class (not `as_manager()`), which django-stubs can type on an abstract model.
+VisibleManager = models.Manager.from_queryset(VisibleQuerySet)
 
 
 class TimeStampedModel(models.Model):
@@ -59,7 +64,7 @@ class OwnedRecord(TimeStampedModel):
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = VisibleQuerySet.as_manager()
+    objects = VisibleManager()
 
     class Meta:
         abstract = True
@@ -126,12 +131,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Audit events are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only")
 
 

@@ -19,6 +19,8 @@ from centric.customers.choices import (
     Gender,
 )
 
+# A named manager class: the stubs' plugin cannot type `as_manager()` on an abstract model.
+
 
 class LifecycleStage(models.Model):
     """A stage of the customer lifecycle; the business may rename, add and reorder them."""
@@ -123,7 +125,7 @@ class Person(CustomerRecord):
     )
     primary_email = models.CharField(max_length=254, blank=True, editable=False)
     primary_phone = models.CharField(max_length=20, blank=True, editable=False)
-    organisations = models.ManyToManyField(
+    organisations: models.ManyToManyField[Organisation, Membership] = models.ManyToManyField(
         Organisation, through="Membership", blank=True, related_name="people"
     )
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="people")

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
@@ -16,7 +15,7 @@ from centric.core.api.idempotency import idempotent
 from centric.core.api.pagination import PageParams, page_body, page_of
 from centric.core.api.permissions import require_model_perm
 from centric.core.api.render import to_json
-from centric.core.api.types import CustomValue, Id, Moment, text
+from centric.core.api.types import ApiRequest, CustomValue, Id, Moment, text
 from centric.customers import selectors as customer_selectors
 from centric.customers.models import Organisation, Person
 from centric.interactions import selectors, services
@@ -26,9 +25,9 @@ from centric.interactions.models import Interaction
 
 router = Router()
 
-ChannelName = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
-DirectionName = Literal[tuple(Direction.values)]  # type: ignore[valid-type]
-KindName = Literal[tuple(KindChoice.values)]  # type: ignore[valid-type]
+ChannelName = Literal[tuple(Channel.values)]
+DirectionName = Literal[tuple(Direction.values)]
+KindName = Literal[tuple(KindChoice.values)]
 ORDERING = ["-occurred_at", "-id"]
 
 
@@ -131,7 +130,7 @@ class InteractionFilters(PageParams):
 
 
 @router.get("", response=InteractionPage, summary="List interactions, newest first")
-def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):
+def list_interactions(request: ApiRequest, filters: Query[InteractionFilters]):
     user = request.auth
     require_model_perm(user, Interaction, "view")
     if filters.include_members and filters.organisation is None:
@@ -174,7 +173,7 @@ def list_interactions(request: HttpRequest, filters: Query[InteractionFilters]):
         "nothing of it."
     ),
 )
-def create_interaction(request: HttpRequest, payload: InteractionIn):
+def create_interaction(request: ApiRequest, payload: InteractionIn):
     user = request.auth
     require_model_perm(user, Interaction, "add")
     fields = payload.dict()
@@ -211,7 +210,7 @@ def create_interaction(request: HttpRequest, payload: InteractionIn):
 
 
 @router.get("/{interaction_id}", response=InteractionOut, summary="Get an interaction")
-def get_interaction(request: HttpRequest, interaction_id: Id):
+def get_interaction(request: ApiRequest, interaction_id: Id):
     user = request.auth
     require_model_perm(user, Interaction, "view")
     interaction = selectors.annotate_has_links(Interaction.objects.visible_to(user)).get(

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from centric.core.records import RecordType, registry
 from centric.core.visibility import has_model_permission
-from centric.customers.models import Membership, Organisation
+from centric.customers.models import Membership, Organisation, Person
 from centric.interactions.models import CustomerRules, Interaction, InteractionLink
 
 # Up to this many members, an organisation's timeline names its people's ids in the query, which
@@ -24,8 +24,8 @@ MEMBER_IDS_INLINE = 2000
 def timeline(
     user: Any,
     *,
-    person=None,
-    organisation=None,
+    person: Person | int | None = None,
+    organisation: Organisation | int | None = None,
     include_members: bool = False,
     channel: str = "",
     kind: str = "",
@@ -64,7 +64,7 @@ def timeline(
     return queryset.order_by("-occurred_at", "-id")
 
 
-def _members_q(user: Any, organisation) -> Q:
+def _members_q(user: Any, organisation: Organisation | int) -> Q:
     members = Membership.objects.filter(
         organisation=organisation,
         organisation__in=Organisation.objects.visible_to(user).values("pk"),

@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from centric.core.api.pagination import PageParams, page_body, page_of
-from centric.core.api.types import Id
+from centric.core.api.types import ApiRequest, Id
 from centric.core.lookups import MAX_QUERY_LENGTH, word_prefix_filter
 from centric.staff.directory import may_see_staff_emails, may_see_staff_names, may_see_teams
 from centric.staff.models import Team, User
@@ -88,7 +87,7 @@ def _require_teams(user: Any) -> None:
 
 
 @users_router.get("", response=UserPage, summary="List or look up staff users")
-def list_users(request: HttpRequest, params: Query[PageParams], filters: Query[UserFilters]):
+def list_users(request: ApiRequest, params: Query[PageParams], filters: Query[UserFilters]):
     _require_names(request.auth)
     users = User.objects.all()
     if filters.q:
@@ -106,24 +105,24 @@ def list_users(request: HttpRequest, params: Query[PageParams], filters: Query[U
 
 
 @users_router.get("/me", response=UserOut, summary="The user behind this token or session")
-def get_me(request: HttpRequest):
+def get_me(request: ApiRequest):
     return request.auth
 
 
 @users_router.get("/{user_id}", response=UserOut, summary="Get a staff user")
-def get_user(request: HttpRequest, user_id: Id):
+def get_user(request: ApiRequest, user_id: Id):
     if user_id != request.auth.pk:
         _require_names(request.auth)
     return User.objects.get(pk=user_id)
 
 
 @teams_router.get("", response=list[TeamOut], summary="List teams")
-def list_teams(request: HttpRequest):
+def list_teams(request: ApiRequest):
     _require_teams(request.auth)
     return list(Team.objects.all())
 
 
 @teams_router.get("/{team_id}", response=TeamOut, summary="Get a team")
-def get_team(request: HttpRequest, team_id: Id):
+def get_team(request: ApiRequest, team_id: Id):
     _require_teams(request.auth)
     return Team.objects.get(pk=team_id)

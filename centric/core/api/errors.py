@@ -80,7 +80,7 @@ def problem(
     return response
 
 
-def _field_name(loc: tuple | list) -> str | None:
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str | None:
     """`("body", "payload", "contact_points", 0, "value")` -> `"contact_points.0.value"`."""
     parts = [str(part) for part in loc]
     if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
@@ -95,7 +95,7 @@ def _field_name(loc: tuple | list) -> str | None:
 
 def django_errors(error: DjangoValidationError) -> list[dict[str, Any]]:
     if hasattr(error, "error_dict"):
-        items = []
+        items: list[dict[str, Any]] = []
         for field, messages in error.message_dict.items():
             name = None if field == "__all__" else field
             items.extend({"field": name, "message": str(message)} for message in messages)

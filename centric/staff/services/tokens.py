@@ -124,7 +124,7 @@ def _token_with_user(token_hash: str) -> tuple[ApiToken, User, bool] | None:
     token = to_instances(ApiToken, columns[:split], [row[:split]])[0]
     user = to_instances(User, columns[split:-2], [row[split:-2]])[0]
     if not user.is_superuser:
-        user._perm_cache = parse_permission_list(row[-2])
+        user._perm_cache = parse_permission_list(row[-2])  # type: ignore[attr-defined]  # Django's cache
     token.user = user
     return token, user, bool(row[-1])
 

@@ -11,6 +11,8 @@ permission they do not hold themselves (through a role given to a user, or added
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -112,7 +114,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: User, actor: User | None, **fields) -> User:
+def user_update(*, user: User, actor: User | None, **fields: Any) -> User:
     """Change a user's profile (names, email, phone, team)."""
     _check_may_change_account(actor, user)
     unknown = set(fields) - set(USER_FIELDS)
