@@ -165,6 +165,9 @@ def set_tags(record: models.Model, names: list[str] | None) -> None:
 
 
 def delete_record(record: models.Model, *, actor: Any) -> None:
-    """Delete with the history actor (the history keeps a "deleted" row)."""
-    with_actor(record, actor)
-    record.delete()
+    """Delete with the history actor (the history keeps a "deleted" row), after the apps that
+    point at any record (timeline links) have let go of it, in the same transaction."""
+    with transaction.atomic():
+        registry.before_delete(record)
+        with_actor(record, actor)
+        record.delete()
