@@ -14,6 +14,7 @@ from centric.core.normalise import looks_like_phone, try_normalise_email, try_no
 from centric.core.search import prefix_search
 from centric.customers.choices import ContactKind
 from centric.customers.models import ContactPoint
+from centric.extras.filters import filter_custom_fields
 from centric.extras.models import Tag
 
 PERSON_SORTS = {
@@ -129,27 +130,8 @@ def _common(queryset: QuerySet, params: dict, user: Any, *, owner_field: str) ->
         queryset = queryset.filter(created_at__date__gte=after)
     if before := _date(params, "created_before"):
         queryset = queryset.filter(created_at__date__lte=before)
-    for key, value in params.items():
-        if key.startswith("cf.") and str(value).strip():
-            field_key = key[3:]
-            if not field_key.replace("_", "").replace("-", "").isalnum():
-                raise ValidationError({key: _("Unknown custom field.")})
-            queryset = queryset.filter(**{f"custom_fields__{field_key}": _json_value(value)})
-    return queryset
-
-
-def _json_value(value: Any) -> Any:
-    text = str(value).strip()
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return text
+    # The custom-field record types are named like the owner fields ("person", "organisation").
+    return filter_custom_fields(queryset, params, owner_field)
 
 
 def filter_people(queryset: QuerySet, params: dict, user: Any) -> tuple[QuerySet, list[str]]:

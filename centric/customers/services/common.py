@@ -61,9 +61,7 @@ def external_id_refusal(
 def check_external_id(record: Any, actor: Any) -> None:
     """Refuse an external id another record of the same type holds (see `external_id_refusal`)."""
     if record.external_id:
-        refusal = external_id_refusal(
-            type(record), record.external_id, actor, exclude_pk=record.pk
-        )
+        refusal = external_id_refusal(type(record), record.external_id, actor, exclude_pk=record.pk)
         if refusal:
             raise ValidationError({"external_id": refusal})
 
