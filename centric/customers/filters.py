@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from centric.core.normalise import looks_like_phone, try_normalise_email, try_normalise_phone
 from centric.core.search import prefix_search
 from centric.customers.choices import ContactKind
-from centric.customers.models import ContactPoint
+from centric.customers.models import ContactPoint, Organisation
 from centric.extras.filters import filter_custom_fields
 from centric.extras.models import Tag
 
@@ -139,7 +139,9 @@ def filter_people(queryset: QuerySet, params: dict, user: Any) -> tuple[QuerySet
     and return the queryset with the keyset ordering for `sort`."""
     queryset = _common(queryset, params, user, owner_field="person")
     if (organisation := _int(params, "organisation")) is not None:
-        queryset = queryset.filter(memberships__organisation_id=organisation)
+        # An organisation the user may not see lists no one, exactly like one that does not exist.
+        visible = Organisation.objects.visible_to(user).filter(pk=organisation)
+        queryset = queryset.filter(memberships__organisation__in=visible)
     sort = (params.get("sort") or DEFAULT_SORT).strip()
     if sort not in PERSON_SORTS:
         raise ValidationError(

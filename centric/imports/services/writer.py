@@ -125,8 +125,15 @@ class BatchWriter:
     def _organisation_id(self, name: str) -> int:
         key = name.lower()
         if key not in self.organisation_ids:
+            # Only an organisation the importer may see is joined; otherwise a new one is made
+            # (its name is all the row says), as on the page, which offers only visible ones.
+            organisations = (
+                Organisation.objects.visible_to(self.actor)
+                if self.restrict
+                else Organisation.objects.all()
+            )
             existing = (
-                Organisation.objects.filter(name__iexact=name)
+                organisations.filter(name__iexact=name)
                 .order_by("id")
                 .values_list("id", flat=True)
                 .first()
