@@ -135,10 +135,15 @@ def _person_context(request: HttpRequest, person: Person, *, tab: str) -> dict[s
     consent_list = list(person.consents.all())
     prefetch_related_objects(consent_list, "recorded_by")
     consents = {consent.purpose: consent for consent in consent_list}
+    can_change = _can_change(request.user, Person, person.pk)
     return {
         "person": person,
         "tab": tab,
-        "can_change": _can_change(request.user, Person, person.pk),
+        "can_change": can_change,
+        "can_remove_contact_points": can_change
+        and request.user.has_perm("customers.delete_contactpoint"),
+        "can_remove_memberships": can_change
+        and request.user.has_perm("customers.delete_membership"),
         "can_export": request.user.has_perm("customers.export_person"),
         "contact_points": contact_points,
         "memberships": list(person.memberships.all()),
@@ -388,9 +393,17 @@ def _contact_point_edit(
     return _contact_form_page(request, owner, form, point)
 
 
+def _require_perm(user: Any, perm: str) -> None:
+    """The model permission the API asks for too (e.g. removing needs `delete_…`, not only the
+    right to change the record): a 403, checked once the record is known to be visible."""
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
 def _contact_point_remove(
     request: HttpRequest, owner: Person | Organisation, point_pk: int
 ) -> HttpResponse:
+    _require_perm(request.user, "customers.delete_contactpoint")
     point = _point_or_404(owner, point_pk)
     services.contact_point_remove(point=point, actor=request.user)
     messages.success(request, _("Contact removed."))
@@ -461,6 +474,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_remove(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     person = _person_for_change(request.user, pk)
+    _require_perm(request.user, "customers.delete_membership")
     try:
         organisation = organisation_get(request.user, organisation_pk)
     except Organisation.DoesNotExist as error:
@@ -551,9 +565,12 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for member in member_page.items:
         member.role = roles.get(member.pk, "")
+    can_change = _can_change(request.user, Organisation, organisation.pk)
     context = {
         "organisation": organisation,
-        "can_change": _can_change(request.user, Organisation, organisation.pk),
+        "can_change": can_change,
+        "can_remove_contact_points": can_change
+        and request.user.has_perm("customers.delete_contactpoint"),
         "contact_points": list(organisation.contact_points.all()),
         "tags": list(organisation.tags.all()),
         "custom_field_rows": _custom_field_rows(organisation, "organisation"),

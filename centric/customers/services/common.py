@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from centric.core.errors import ConcurrentEditError
 from centric.extras.services import custom_fields_clean, tag_get_or_create
@@ -23,6 +24,48 @@ PROTECTED_FIELDS = {
     "primary_email",
     "primary_phone",
 }
+
+
+# An external id another record holds, when the one saving may not see that record: the same
+# words whichever record (or team) holds it, so the answer confirms nothing more than the
+# global unique constraint must (decision 0020).
+EXTERNAL_ID_UNUSABLE = gettext_lazy("This external id cannot be used.")
+EXTERNAL_ID_TAKEN = {
+    "person": gettext_lazy("Another person already has this external id."),
+    "organisation": gettext_lazy("Another organisation already has this external id."),
+}
+
+
+def external_id_refusal(
+    model: type[models.Model], external_id: str, actor: Any, *, exclude_pk: int | None = None
+) -> str | None:
+    """Why `external_id` cannot be used by `actor` on a `model` record, or None if it is free.
+
+    External ids are unique across all teams, so a clash with a record the actor may not see
+    must still be refused; it is refused in words that name no record. A caller without an
+    actor (a management command, the demo) sees everything."""
+    holder = (
+        model.objects.filter(external_id=external_id)
+        .exclude(pk=exclude_pk)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if holder is None:
+        return None
+    taken = str(EXTERNAL_ID_TAKEN[model._meta.model_name])
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return taken
+    if model.objects.visible_to(actor, include_merged=True).filter(pk=holder).exists():
+        return taken
+    return str(EXTERNAL_ID_UNUSABLE)
+
+
+def check_external_id(record: Any, actor: Any) -> None:
+    """Refuse an external id another record of the same type holds (see `external_id_refusal`)."""
+    if record.external_id:
+        refusal = external_id_refusal(type(record), record.external_id, actor, exclude_pk=record.pk)
+        if refusal:
+            raise ValidationError({"external_id": refusal})
 
 
 def apply_fields(record: models.Model, fields: dict[str, Any], allowed: set[str]) -> None:
