@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "centric.interactions",
     "centric.imports",
     "centric.identity",
+    # Above the domains: it fills them with a demo business (`centric demo`).
+    "centric.demo",
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from centric.core.demo import data
+from centric.demo import data
 from centric.core.html import sanitise_html
 from centric.core.models import VisibilityPolicy
 from centric.core.normalise import normalise_phone

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from centric.core.demo import DEMO_PASSWORD, DEMO_STAFF, load_demo, remove_demo
+from centric.demo.generator import DEMO_PASSWORD, DEMO_STAFF, load_demo, remove_demo
 from centric.core.models import VisibilityPolicy
 from centric.core.normalise import normalise_phone
 from centric.customers.models import ContactPoint, Membership, Organisation, Person
