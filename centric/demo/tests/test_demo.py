@@ -8,11 +8,11 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from centric.demo.generator import DEMO_PASSWORD, DEMO_STAFF, load_demo, remove_demo
 from centric.core.models import VisibilityPolicy
 from centric.core.normalise import normalise_phone
 from centric.customers.models import ContactPoint, Membership, Organisation, Person
 from centric.customers.selectors import search_customers
+from centric.demo.generator import DEMO_PASSWORD, DEMO_STAFF, load_demo, remove_demo
 from centric.interactions.models import Interaction
 from centric.staff.models import Team, User
 
