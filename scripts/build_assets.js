@@ -34,16 +34,19 @@ function walk(dir, found = []) {
     if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) walk(full, found);
-    else if (/\.(html|txt)$/.test(entry.name)) found.push(full);
+    else if (/\.(html|txt|py)$/.test(entry.name)) found.push(full);
   }
   return found;
 }
 
 function usedIcons() {
   const names = new Set(BASE_ICONS);
-  const pattern = /\{%\s*icon\s+["']([a-z0-9-]+)["']/g;
+  // Templates name icons as {% icon "name" %}; record kit registrations (records.py) as icon="name".
+  const templatePattern = /\{%\s*icon\s+["']([a-z0-9-]+)["']/g;
+  const pythonPattern = /\bicon=["']([a-z0-9-]+)["']/g;
   for (const file of walk(path.join(root, "centric"))) {
     const text = fs.readFileSync(file, "utf8");
+    const pattern = file.endsWith(".py") ? pythonPattern : templatePattern;
     for (const match of text.matchAll(pattern)) names.add(match[1]);
   }
   return [...names].sort();

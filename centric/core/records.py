@@ -98,13 +98,17 @@ class Panel:
 class SearchProvider:
     """One source of the search box's results (people, organisations, deals…).
 
-    `search(user, query, limit)` returns visible records only; `template` renders one hit.
+    `search(user, query, limit)` returns an object with `is_empty` (and, optionally,
+    `matched_by`: "phone", "email" or "name") holding visible records only; `template` renders
+    its items of the search box's dropdown (`<li>` elements), `page_template` its section of
+    the search page.
     """
 
     key: str
     label: Label
-    search: Callable[[Any, str, int], list[Any]]
+    search: Callable[[Any, str, int], Any]
     template: str
+    page_template: str
     position: int = 100
 
 

@@ -1,37 +1,86 @@
-"""Pages of the in-house framework: the home page, the search box and a health check."""
+"""Pages of the in-house framework: the home page, the search box and a health check.
+
+Both pages are assembled from what apps register with the record kit (search providers and
+home panels): core names no domain app.
+"""
+
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from centric.core.htmx import wants_partial
-from centric.customers.selectors import people_visible, search_customers
+from centric.core.records import Panel, SearchProvider, registry
+
+HOME = "core.home"
+
+
+@dataclass
+class SearchSection:
+    provider: SearchProvider
+    results: Any
+
+
+@dataclass
+class RenderedPanel:
+    panel: Panel
+    html: SafeString
+
+
+def panels_for(request: HttpRequest, label: str, record: Any = None) -> list[RenderedPanel]:
+    """The registered panels of a page (a record's detail page, or the home page) that have
+    something to show this user, rendered with their own context."""
+    rendered = []
+    for panel in registry.panels(label):
+        context = panel.context(request, record)
+        if context is not None:
+            context = {"panel": panel, "record": record, **context}
+            html = mark_safe(render_to_string(panel.template, context, request=request))  # noqa: S308
+            rendered.append(RenderedPanel(panel, html))
+    return rendered
 
 
 @login_required
-def home(request):
-    recent_people = list(
-        people_visible(request.user)
-        .select_related("lifecycle_stage")
-        .order_by("-created_at", "-id")[:8]
-    )
-    return render(request, "core/home.html", {"recent_people": recent_people})
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"panels": panels_for(request, HOME)})
 
 
 @login_required
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     """The search box: a dropdown of results as you type (htmx), or the full results page."""
-    query = request.GET.get("q", "")
+    query = (request.GET.get("q", "") or "").strip()[:200]
     limit = 8 if wants_partial(request) else 50
-    results = search_customers(request.user, query, limit=limit)
-    context = {"results": results, "search_query": results.query}
+    sections = []
+    if len(query) >= 2:
+        sections = [
+            SearchSection(provider, provider.search(request.user, query, limit))
+            for provider in registry.search_providers()
+        ]
+    matched_by = next(
+        (
+            getattr(s.results, "matched_by", "")
+            for s in sections
+            if hasattr(s.results, "matched_by")
+        ),
+        "",
+    )
+    context = {
+        "search_sections": sections,
+        "search_query": query,
+        "search_is_empty": all(section.results.is_empty for section in sections),
+        "search_matched_by": matched_by,
+    }
     if wants_partial(request):
         return render(request, "core/partials/search_results.html", context)
     return render(request, "core/search.html", context)
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})

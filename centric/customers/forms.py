@@ -360,7 +360,7 @@ PERSON_RECORD_FIELDS = (
 
 
 class PersonForm(ContactInputsMixin, CustomerRecordForm):
-    record_type = CustomFieldDefinition.RecordType.PERSON
+    record_type = "person"
     contact_fields = ("phone", "whatsapp", "email")
 
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
@@ -494,7 +494,7 @@ ORGANISATION_RECORD_FIELDS = (
 
 
 class OrganisationForm(ContactInputsMixin, CustomerRecordForm):
-    record_type = CustomFieldDefinition.RecordType.ORGANISATION
+    record_type = "organisation"
     contact_fields = ("phone", "email")
 
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -643,7 +643,7 @@ class PersonFilterForm(forms.Form):
     created_before = forms.DateField(label=_("Created to"), required=False, widget=DateInput())
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    record_type = CustomFieldDefinition.RecordType.PERSON
+    record_type = "person"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -699,4 +699,4 @@ class PersonFilterForm(forms.Form):
 
 
 class OrganisationFilterForm(PersonFilterForm):
-    record_type = CustomFieldDefinition.RecordType.ORGANISATION
+    record_type = "organisation"

@@ -153,7 +153,7 @@ def _person_context(request: HttpRequest, person: Person, *, tab: str) -> dict[s
         "contact_points": contact_points,
         "memberships": list(person.memberships.all()),
         "tags": list(person.tags.all()),
-        "custom_field_rows": _custom_field_rows(person, CustomFieldDefinition.RecordType.PERSON),
+        "custom_field_rows": _custom_field_rows(person, "person"),
         "consent_rows": [
             (value, label, consents.get(value)) for value, label in ConsentPurpose.choices
         ],
@@ -566,9 +566,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": _can_change(request.user, Organisation, organisation.pk),
         "contact_points": list(organisation.contact_points.all()),
         "tags": list(organisation.tags.all()),
-        "custom_field_rows": _custom_field_rows(
-            organisation, CustomFieldDefinition.RecordType.ORGANISATION
-        ),
+        "custom_field_rows": _custom_field_rows(organisation, "organisation"),
         "member_page": member_page,
     }
     if not wants_partial(request):  # an htmx request here is only for the next page of members

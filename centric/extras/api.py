@@ -16,12 +16,13 @@ from centric.core.api.render import to_json
 from centric.core.api.types import text
 from centric.core.lookups import MAX_QUERY_LENGTH, word_prefix_filter
 from centric.extras import services
-from centric.extras.models import CustomFieldDefinition, Tag
+from centric.extras.models import CustomFieldDefinition, Tag, custom_field_targets
 
 tags_router = Router()
 custom_fields_router = Router()
 
-RecordType = Literal[tuple(CustomFieldDefinition.RecordType.values)]  # type: ignore[valid-type]
+# Built when the API is mounted, after every app registered its record types with the kit.
+RecordType = Literal[tuple(key for key, _label in custom_field_targets())]  # type: ignore[valid-type]
 FieldType = Literal[tuple(CustomFieldDefinition.FieldType.values)]  # type: ignore[valid-type]
 Bound = Annotated[Decimal, Field(max_digits=20, decimal_places=4, allow_inf_nan=False)]
 

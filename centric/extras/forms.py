@@ -6,13 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.visibility import VisibilityLevel
-from centric.extras.models import CustomFieldDefinition
+from centric.extras.models import CustomFieldDefinition, custom_field_targets
 
 
 class CustomFieldForm(forms.Form):
-    record_type = forms.ChoiceField(
-        label=_("Record type"), choices=CustomFieldDefinition.RecordType.choices
-    )
+    record_type = forms.ChoiceField(label=_("Record type"), choices=custom_field_targets)
     key = forms.SlugField(
         label=_("Key"),
         max_length=50,

@@ -4,7 +4,14 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from centric.core.records import registry
 from centric.core.search import search_key
+
+
+def custom_field_targets() -> list[tuple[str, str]]:
+    """The record types that carry custom fields: every record type registered with
+    `custom_fields=True` (a choices callable, so a new record type needs no migration here)."""
+    return [(rt.key, rt.verbose_name.capitalize()) for rt in registry.with_custom_fields()]
 
 
 class Tag(models.Model):
@@ -35,10 +42,6 @@ class Tag(models.Model):
 class CustomFieldDefinition(models.Model):
     """A business-defined field on a record type; values live in the record's `custom_fields` JSON."""
 
-    class RecordType(models.TextChoices):
-        PERSON = "person", _("Person")
-        ORGANISATION = "organisation", _("Organisation")
-
     class FieldType(models.TextChoices):
         TEXT = "text", _("Text")
         NUMBER = "number", _("Number")
@@ -49,7 +52,7 @@ class CustomFieldDefinition(models.Model):
         EMAIL = "email", _("Email")
         URL = "url", _("Web address")
 
-    record_type = models.CharField(_("record type"), max_length=20, choices=RecordType.choices)
+    record_type = models.CharField(_("record type"), max_length=40, choices=custom_field_targets)
     key = models.SlugField(
         _("key"), max_length=50, help_text=_("Used in the API, imports and filters.")
     )

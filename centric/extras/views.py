@@ -23,7 +23,7 @@ from centric.extras.models import CustomFieldDefinition, Tag
 from centric.extras.selectors import tags_lookup
 from centric.staff.access import permission_required, show_errors
 from centric.staff.services.visibility import (
-    CONFIGURABLE_RECORD_TYPES,
+    configurable_record_types,
     visibility_levels,
     visibility_policy_set,
 )
@@ -295,12 +295,11 @@ def stage_delete(request, pk: int):
 def visibility(request):
     current = visibility_levels()
     initial = {VisibilityForm.field_name(rt): level for rt, level in current.items()}
-    form = VisibilityForm(
-        request.POST or None, initial=initial, record_types=CONFIGURABLE_RECORD_TYPES
-    )
+    record_types = configurable_record_types()
+    form = VisibilityForm(request.POST or None, initial=initial, record_types=record_types)
     if request.method == "POST" and form.is_valid():
         try:
-            for record_type in CONFIGURABLE_RECORD_TYPES:
+            for record_type in record_types:
                 level = form.cleaned_data[VisibilityForm.field_name(record_type)]
                 visibility_policy_set(record_type=record_type, level=level, actor=request.user)
         except ValidationError as error:

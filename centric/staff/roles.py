@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
-RECORD_MODELS = [
-    "customers.person",
-    "customers.organisation",
-    "customers.contactpoint",
-    "customers.consent",
-    "customers.membership",
-    "interactions.interaction",
-]
+from typing import Any
+
+from centric.core.records import RECORD_ACTIONS, registry
+
+# What each default role may do with every registered record type and its parts; a record type
+# may give a role fewer actions (`role_actions` in its registration).
+ROLE_RECORD_ACTIONS: dict[str, tuple[str, ...]] = {
+    "Administrator": RECORD_ACTIONS,
+    "Manager": RECORD_ACTIONS,
+    "Front office": ("view", "add", "change"),
+    "Read only": ("view",),
+}
 
 
-def _perms(models: list[str], actions: tuple[str, ...]) -> list[str]:
+def record_permissions(role: str) -> list[str]:
+    """The record permissions a default role starts with, from the record kit's registry."""
+    default = ROLE_RECORD_ACTIONS.get(role, ())
     result = []
-    for dotted in models:
-        app_label, model = dotted.split(".")
-        result.extend(f"{app_label}.{action}_{model}" for action in actions)
+    for record_type in registry.record_types():
+        actions = record_type.role_actions.get(role, default)
+        for model in record_type.models:
+            opts = model._meta
+            result.extend(f"{opts.app_label}.{action}_{opts.model_name}" for action in actions)
     return result
 
 
-ALL_RECORD_PERMS = _perms(RECORD_MODELS, ("view", "add", "change", "delete"))
-FRONT_LINE_PERMS = _perms(RECORD_MODELS, ("view", "add", "change"))
-READ_ONLY_PERMS = _perms(RECORD_MODELS, ("view",))
-
-DEFAULT_ROLES: dict[str, dict] = {
+# The permissions beyond the record types' (settings, staff, imports…); see `role_permissions`.
+DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "Administrator": {
-        "permissions": ALL_RECORD_PERMS
-        + [
+        "permissions": [
             "core.see_all_records",
             "staff.manage_staff",
             "extras.add_tag",
@@ -56,8 +60,7 @@ DEFAULT_ROLES: dict[str, dict] = {
         "description": "Everything, including staff and settings.",
     },
     "Manager": {
-        "permissions": ALL_RECORD_PERMS
-        + [
+        "permissions": [
             "imports.add_importjob",
             "imports.view_importjob",
             "customers.export_person",
@@ -70,16 +73,21 @@ DEFAULT_ROLES: dict[str, dict] = {
         "description": "Runs a team: sees the team's and its members' records, imports and exports.",
     },
     "Front office": {
-        "permissions": FRONT_LINE_PERMS + ["extras.add_tag"],
+        "permissions": ["extras.add_tag"],
         "requires_mfa": False,
         "description": "Sales, service and marketing staff working their own customers.",
     },
     "Read only": {
-        "permissions": READ_ONLY_PERMS,
+        "permissions": [],
         "requires_mfa": False,
         "description": "Sees, never changes.",
     },
 }
+
+
+def role_permissions(role: str) -> list[str]:
+    """Every permission a default role starts with: its record permissions and its others."""
+    return record_permissions(role) + list(DEFAULT_ROLES[role]["permissions"])
 
 
 def ensure_default_roles() -> None:
@@ -95,7 +103,7 @@ def ensure_default_roles() -> None:
     for name, spec in DEFAULT_ROLES.items():
         role_create(
             name=name,
-            permissions=[p for p in spec["permissions"] if p in existing],
+            permissions=[p for p in role_permissions(name) if p in existing],
             requires_mfa=spec["requires_mfa"],
             description=spec["description"],
         )

@@ -4,34 +4,38 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from centric.core.audit import audit
 from centric.core.models import AuditEvent, VisibilityPolicy
+from centric.core.records import registry
 from centric.core.visibility import DEFAULT_LEVEL, VisibilityLevel
 from centric.staff.models import User
 
-# The record types whose visibility the business chooses, with their labels.
-CONFIGURABLE_RECORD_TYPES = {
-    "customers.person": gettext_lazy("People"),
-    "customers.organisation": gettext_lazy("Organisations"),
-}
+
+def configurable_record_types() -> dict[str, str]:
+    """The record types whose visibility the business chooses (owned records registered with
+    the kit), with their labels."""
+    return {
+        rt.label: capfirst(rt.verbose_name_plural) for rt in registry.with_configurable_visibility()
+    }
 
 
 def visibility_levels() -> dict[str, str]:
     """The current level of every configurable record type (the default where none is stored)."""
+    record_types = configurable_record_types()
     stored = dict(
-        VisibilityPolicy.objects.filter(record_type__in=CONFIGURABLE_RECORD_TYPES).values_list(
+        VisibilityPolicy.objects.filter(record_type__in=record_types).values_list(
             "record_type", "level"
         )
     )
-    return {rt: stored.get(rt, str(DEFAULT_LEVEL)) for rt in CONFIGURABLE_RECORD_TYPES}
+    return {rt: stored.get(rt, str(DEFAULT_LEVEL)) for rt in record_types}
 
 
 @transaction.atomic
 def visibility_policy_set(*, record_type: str, level: str, actor: User | None) -> VisibilityPolicy:
-    if record_type not in CONFIGURABLE_RECORD_TYPES:
+    if record_type not in configurable_record_types():
         raise ValidationError({"record_type": _("This record type has no visibility setting.")})
     if level not in VisibilityLevel.values:
         raise ValidationError({"level": _("Choose one of the visibility levels.")})

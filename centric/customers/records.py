@@ -1,0 +1,119 @@
+"""People and organisations, registered with the record kit (see docs/record-kit.md)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from centric.core.records import (
+    OWNED,
+    NavEntry,
+    Panel,
+    SearchProvider,
+    register_api,
+    register_panel,
+    register_record,
+    register_search,
+    register_urls,
+)
+from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
+
+register_record(
+    Person,
+    key="person",
+    visibility=OWNED,
+    parts=(ContactPoint, Consent, Membership),
+    custom_fields=True,
+    tags=True,
+    history=True,
+    timeline=True,
+    exports=True,
+    navigation=NavEntry(
+        _("People"),
+        "customers:person_list",
+        icon="users",
+        position=10,
+        not_current_prefixes=("/people/organisations/",),
+    ),
+    url_names={
+        "list": "customers:person_list",
+        "create": "customers:person_create",
+        "detail": "customers:person_detail",
+        "update": "customers:person_update",
+        "delete": "customers:person_delete",
+        "history": "customers:person_history",
+    },
+    api_path="/people",
+    test_factory="centric.customers.testing.make_person",
+)
+register_record(
+    Organisation,
+    key="organisation",
+    visibility=OWNED,
+    custom_fields=True,
+    tags=True,
+    history=True,
+    timeline=True,
+    exports=True,
+    navigation=NavEntry(
+        _("Organisations"),
+        "customers:organisation_list",
+        icon="building-2",
+        position=20,
+    ),
+    url_names={
+        "list": "customers:organisation_list",
+        "create": "customers:organisation_create",
+        "detail": "customers:organisation_detail",
+        "update": "customers:organisation_update",
+        "history": "customers:organisation_history",
+    },
+    api_path="/organisations",
+    test_factory="centric.customers.testing.make_organisation",
+)
+
+
+def _search_customers(user, query: str, limit: int):
+    from centric.customers.selectors import search_customers
+
+    return search_customers(user, query, limit=limit)
+
+
+register_search(
+    SearchProvider(
+        key="customers",
+        label=_("Customers"),
+        search=_search_customers,
+        template="customers/partials/search_results.html",
+        page_template="customers/partials/search_page.html",
+        position=10,
+    )
+)
+register_urls("people/", "centric.customers.urls", position=10)
+register_api("/people", "centric.customers.api.people_router", tags=("people",))
+register_api(
+    "/organisations", "centric.customers.api.organisations_router", tags=("organisations",)
+)
+register_api("/lifecycle-stages", "centric.customers.api.stages_router", tags=("lifecycle stages",))
+register_api("/search", "centric.customers.api.search_router", tags=("search",))
+
+
+def _recent_people(request, record):
+    from centric.customers.selectors import people_visible
+
+    user = request.user
+    if not user.has_perm("customers.view_person"):
+        return None
+    recent = list(
+        people_visible(user).select_related("lifecycle_stage").order_by("-created_at", "-id")[:8]
+    )
+    return {"recent_people": recent, "can_add": user.has_perm("customers.add_person")}
+
+
+register_panel(
+    "core.home",
+    Panel(
+        key="recent_people",
+        label=_("Recently added people"),
+        template="customers/partials/home_recent_people.html",
+        context=_recent_people,
+        position=10,
+    ),
+)
