@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "centric.interactions",
     "centric.imports",
     "centric.identity",
+    # Above the domains: it fills them with a demo business (`centric demo`).
+    "centric.demo",
 ]
 
 if TESTING:
@@ -217,6 +219,10 @@ CENTRIC_HOT_CACHE_SECONDS = 0 if TESTING else int(env("CENTRIC_HOT_CACHE_SECONDS
 CENTRIC_IMPORT_MAX_BYTES = int(env("CENTRIC_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 # How long a POST's Idempotency-Key replays its first response (days; fractions allowed).
 CENTRIC_IDEMPOTENCY_DAYS = float(env("CENTRIC_IDEMPOTENCY_DAYS", "1"))
+# The API's token check (token -> active user with permissions loaded, or None) and the loader of
+# a session user's permissions: the staff app's, named here so core imports no domain app.
+CENTRIC_API_TOKEN_AUTHENTICATOR = "centric.staff.services.tokens.token_authenticate"
+CENTRIC_API_PERMISSION_PRELOADER = "centric.staff.permissions.preload_permissions"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from centric.core.errors import ApplicationError, ConcurrentEditError
 from centric.core.htmx import render_page, wants_partial
 from centric.core.pagination import Page, keyset_page
+from centric.core.views import panels_for
 from centric.customers import services
 from centric.customers.choices import ConsentPurpose, ContactKind
 from centric.customers.filters import filter_organisations, filter_people
@@ -43,7 +44,6 @@ from centric.customers.selectors import (
     person_detail as select_person_detail,
 )
 from centric.extras.features import custom_field_rows
-from centric.interactions.views import timeline_context
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -188,7 +188,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This record was merged; you are seeing the combined record."))
         return redirect("customers:person_detail", pk=survivor)
     context = _person_context(request, person, tab="timeline")
-    context.update(timeline_context(request, person))
+    # The timeline and any other app's sections, as registered with the record kit.
+    context["panels"] = panels_for(request, "customers.person", person)
     return render(request, "customers/person_detail.html", context)
 
 
@@ -577,7 +578,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "member_page": member_page,
     }
     if not wants_partial(request):  # an htmx request here is only for the next page of members
-        context.update(timeline_context(request, organisation))
+        context["panels"] = panels_for(request, "customers.organisation", organisation)
     return render_page(request, "customers/organisation_detail.html", context, partial="members")
 
 

@@ -12,6 +12,7 @@ from centric.core.records import (
     register_record,
     register_urls,
 )
+from centric.customers.models import Organisation, Person
 from centric.interactions.models import Interaction
 
 register_record(
@@ -39,7 +40,8 @@ def _linked_interactions(request, record):
     from centric.core.pagination import keyset_page
     from centric.interactions.selectors import interactions_for_record
 
-    if record is None:
+    if record is None or isinstance(record, Person | Organisation):
+        # People and organisations have their own timeline panel (below).
         return None
     page = keyset_page(
         interactions_for_record(request.user, record).select_related("person", "organisation"),
@@ -64,3 +66,24 @@ register_panel(
         position=50,
     ),
 )
+
+
+def _timeline_panel(request, record):
+    from centric.interactions.views import timeline_context
+
+    return timeline_context(request, record)
+
+
+# The customer timeline (interactions about the person or organisation) on their pages: the
+# customers app renders `registry.panels(label)` and never imports this app.
+for _label in ("customers.person", "customers.organisation"):
+    register_panel(
+        _label,
+        Panel(
+            key="timeline",
+            label=_("Timeline"),
+            template="interactions/partials/timeline_section.html",
+            context=_timeline_panel,
+            position=50,
+        ),
+    )
