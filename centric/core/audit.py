@@ -2,9 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from centric.core.models import AuditEvent
+
+_whole_database_flush: ContextVar[bool] = ContextVar("whole_database_flush", default=False)
+
+
+@contextmanager
+def whole_database_flush() -> Iterator[None]:
+    """Let SQLite's flush (a DELETE per table) empty the audit log along with every other table.
+
+    Wiping the whole database is not a change to the log (PostgreSQL's flush is a TRUNCATE, which
+    the row triggers do not see either); only `manage.py flush` opens this (decision 0030).
+    """
+    token = _whole_database_flush.set(True)
+    try:
+        yield
+    finally:
+        _whole_database_flush.reset(token)
+
+
+def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Give each SQLite connection the function the audit log's delete trigger asks.
+
+    A connection without it (the sqlite3 shell) fails the trigger: it stays closed.
+    """
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "centric_whole_database_flush", 0, lambda: int(_whole_database_flush.get())
+        )
 
 
 def client_ip(request: Any) -> str | None:
