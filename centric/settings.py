@@ -46,6 +46,9 @@ SECRET_KEY = env(
     required_in_production=True,
 )
 DEBUG = env_bool("DEBUG", not IS_PRODUCTION and not TESTING)
+if IS_PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and every URL to whoever triggers an error.
+    raise ImproperlyConfigured("DEBUG must be off when CENTRIC_ENV=production")
 ALLOWED_HOSTS = [
     host.strip()
     for host in env(
@@ -184,6 +187,15 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/m/ip,5/5m/key"}
+# Proxies in front of Centric that append to X-Forwarded-For (0: trust no header). The client's
+# address (rate limits, audit log) is then the Nth entry from the right (centric.core.audit).
+_trusted_proxies = env("CENTRIC_TRUSTED_PROXIES", "0").strip()
+if not (_trusted_proxies.isascii() and _trusted_proxies.isdigit()):
+    raise ImproperlyConfigured(
+        "CENTRIC_TRUSTED_PROXIES must be a whole number of proxies, 0 or more"
+    )
+CENTRIC_TRUSTED_PROXIES = int(_trusted_proxies)
+ALLAUTH_TRUSTED_PROXY_COUNT = CENTRIC_TRUSTED_PROXIES  # allauth's own readers agree
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Centric"
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
+
+from django.conf import settings
 
 from centric.core.models import AuditEvent
 
@@ -37,10 +40,33 @@ def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> No
         )
 
 
+def _address(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request: Any) -> str | None:
+    """The client's address, for the audit log and the sign-in rate limits (one rule for both).
+
+    Each of the `CENTRIC_TRUSTED_PROXIES` proxies in front of Centric appends the address it saw
+    to X-Forwarded-For, so the client is the Nth entry from the right; entries further left are
+    the client's own to forge. With no trusted proxy, or a header too short to have come through
+    them all, the header is ignored and the connection's address is the client.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    hops = settings.CENTRIC_TRUSTED_PROXIES
+    if hops > 0:
+        forwarded = [
+            entry
+            for entry in request.headers.get("x-forwarded-for", "").split(",")
+            if entry.strip()
+        ]
+        if len(forwarded) >= hops and (address := _address(forwarded[-hops])):
+            return address
+    return _address(request.META.get("REMOTE_ADDR") or "")
 
 
 def audit(
