@@ -32,6 +32,10 @@ MANAGE = "staff.manage_staff"
 CUSTOM_FIELDS = ("extras.change_customfielddefinition", MANAGE)
 TAGS = ("extras.change_tag", MANAGE)
 STAGES = ("customers.change_lifecyclestage", MANAGE)
+# Deleting is its own permission, as on every record (the settings pages open with change).
+DELETE_CUSTOM_FIELD = "extras.delete_customfielddefinition"
+DELETE_TAG = "extras.delete_tag"
+DELETE_STAGE = "customers.delete_lifecyclestage"
 # Who may look tags up by name: anyone who works with the customer lists (tag filters).
 TAG_LOOKUP = ("customers.view_person", "customers.view_organisation", *TAGS)
 
@@ -124,7 +128,7 @@ def custom_field_edit(request, pk: int):
     )
 
 
-@permission_required(*CUSTOM_FIELDS)
+@permission_required(DELETE_CUSTOM_FIELD)
 def custom_field_delete(request, pk: int):
     definition = get_object_or_404(CustomFieldDefinition, pk=pk)
     if request.method == "POST":
@@ -194,7 +198,7 @@ def tag_edit(request, pk: int):
     return render(request, "extras/tag_form.html", {"form": form, "tag": tag})
 
 
-@permission_required(*TAGS)
+@permission_required(DELETE_TAG)
 def tag_delete(request, pk: int):
     tag = get_object_or_404(Tag, pk=pk)
     if request.method == "POST":
@@ -266,7 +270,7 @@ def stage_move(request, pk: int):
     return redirect("extras:stages")
 
 
-@permission_required(*STAGES)
+@permission_required(DELETE_STAGE)
 def stage_delete(request, pk: int):
     stage = get_object_or_404(LifecycleStage, pk=pk)
     if request.method == "POST":
