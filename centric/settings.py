@@ -57,6 +57,9 @@ ALLOWED_HOSTS = [
     if host.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Django's debug 404/500 pages (every URL, settings, source) instead of Centric's, with DEBUG only:
+# for a developer's own machine, never the demo (centric.core.middleware.ErrorPagesMiddleware).
+CENTRIC_TECHNICAL_ERROR_PAGES = env_bool("CENTRIC_TECHNICAL_ERROR_PAGES", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -100,6 +103,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "centric.staff.middleware.RequireMfaMiddleware",
+    "centric.core.middleware.ErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "centric.urls"
