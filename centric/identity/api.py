@@ -110,7 +110,9 @@ def customers_count(request: HttpRequest):
     return body
 
 
-class PersonBrief(Schema):
+class MatchedPerson(Schema):
+    """A person in a duplicate pair or suggestion (not the search result's shape)."""
+
     id: int
     first_name: str
     last_name: str
@@ -132,8 +134,8 @@ class PairOut(Schema):
     probability: float
     weight: float
     status: str
-    person_low: PersonBrief
-    person_high: PersonBrief
+    person_low: MatchedPerson
+    person_high: MatchedPerson
     evidence: list[EvidenceOut]
 
 
@@ -326,7 +328,7 @@ class CandidateIn(Schema):
 
 
 class SuggestionOut(Schema):
-    person: PersonBrief
+    person: MatchedPerson
     probability: float
     evidence: list[EvidenceOut]
 
