@@ -199,7 +199,9 @@ class HistoryEntryOut(Schema):
         return str(obj.who) if obj.who is not None else None
 
 
-class PersonBrief(Schema):
+class PersonSearchHit(Schema):
+    """A person in search results (unique name: the OpenAPI document has one schema per name)."""
+
     id: int
     full_name: str
     primary_email: str
@@ -211,7 +213,7 @@ class PersonBrief(Schema):
         return obj.lifecycle_stage_id
 
 
-class OrganisationBrief(Schema):
+class OrganisationSearchHit(Schema):
     id: int
     name: str
 
@@ -219,8 +221,8 @@ class OrganisationBrief(Schema):
 class SearchOut(Schema):
     query: str
     matched_by: str
-    people: list[PersonBrief]
-    organisations: list[OrganisationBrief]
+    people: list[PersonSearchHit]
+    organisations: list[OrganisationSearchHit]
 
 
 class StageOut(Schema):

@@ -15,6 +15,8 @@ from centric.customers.services import stages as stage_services
 from centric.staff.access import permission_required, show_errors
 
 STAGES = ("customers.change_lifecyclestage", "staff.manage_staff")
+# Deleting needs the delete permission itself (decision 0031), not the change one.
+DELETE_STAGE = "customers.delete_lifecyclestage"
 
 
 class LifecycleStageForm(forms.Form):
@@ -88,7 +90,7 @@ def stage_move(request, pk: int):
     return redirect("customer_settings:stages")
 
 
-@permission_required(*STAGES)
+@permission_required(DELETE_STAGE)
 def stage_delete(request, pk: int):
     stage = get_object_or_404(LifecycleStage, pk=pk)
     if request.method == "POST":

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from centric.core.audit import client_ip
 from centric.core.errors import ApplicationError, ConcurrentEditError
 from centric.core.htmx import render_page, wants_partial
 from centric.core.pagination import Page, keyset_page
@@ -487,10 +488,6 @@ def membership_remove(request: HttpRequest, pk: int, organisation_pk: int) -> Ht
     return redirect("customers:person_detail", pk=person.pk)
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @login_required
 def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for_change(request.user, pk)
@@ -500,7 +497,7 @@ def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
             services.consent_record(
                 person=person,
                 actor=request.user,
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 **form.cleaned_data,
             )
         except ValidationError as error:

@@ -27,6 +27,9 @@ CUSTOM_FIELDS = ("extras.change_customfielddefinition", MANAGE)
 TAGS = ("extras.change_tag", MANAGE)
 # The lifecycle stages' pages are the customers app's (customers.stages); the index links to them.
 STAGES = ("customers.change_lifecyclestage", MANAGE)
+# Deleting is its own permission, as on every record (the settings pages open with change).
+DELETE_CUSTOM_FIELD = "extras.delete_customfielddefinition"
+DELETE_TAG = "extras.delete_tag"
 # Who may look tags up by name: anyone who works with the customer lists (tag filters).
 TAG_LOOKUP = ("customers.view_person", "customers.view_organisation", *TAGS)
 
@@ -119,7 +122,7 @@ def custom_field_edit(request, pk: int):
     )
 
 
-@permission_required(*CUSTOM_FIELDS)
+@permission_required(DELETE_CUSTOM_FIELD)
 def custom_field_delete(request, pk: int):
     definition = get_object_or_404(CustomFieldDefinition, pk=pk)
     if request.method == "POST":
@@ -189,7 +192,7 @@ def tag_edit(request, pk: int):
     return render(request, "extras/tag_form.html", {"form": form, "tag": tag})
 
 
-@permission_required(*TAGS)
+@permission_required(DELETE_TAG)
 def tag_delete(request, pk: int):
     tag = get_object_or_404(Tag, pk=pk)
     if request.method == "POST":
