@@ -467,3 +467,30 @@ def test_the_openapi_document_has_the_voucher_api_with_unique_names(client):
 def test_values_keep_their_decimal_places(world, api_client):
     voucher = make_voucher(owner=world["ada"], value=Decimal("12.50"))
     assert api_client(world["ada"]).get(f"{URL}/{voucher.pk}").json()["value"] == "12.50"
+
+
+# --- registration ------------------------------------------------------------------------------
+
+
+def test_a_record_api_is_mounted_at_its_api_path_and_needs_one():
+    from centric.core.records import RECORD_ROUTER, Registry, registry
+
+    mounts = {mount.prefix: mount for mount in registry.api_mounts()}
+    assert mounts["/vouchers"].router == RECORD_ROUTER
+    assert mounts["/vouchers"].record == "kit_app.voucher"
+    voucher = registry.get("voucher")
+
+    pathless = Registry()
+    pathless._discovered = True  # only what this test registers
+    pathless.register_record(Voucher, key="voucher", visibility=voucher.visibility, api=voucher.api)
+    with pytest.raises(ValueError, match="without an api_path"):
+        pathless.api_mounts()
+
+    clash = Registry()
+    clash._discovered = True
+    clash.register_api("/vouchers", "centric.extras.api.tags_router")
+    clash.register_record(
+        Voucher, key="voucher", visibility=voucher.visibility, api=voucher.api, api_path="/vouchers"
+    )
+    with pytest.raises(ValueError, match="is taken"):
+        clash.api_mounts()
