@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +27,7 @@ from centric.core.htmx import render_page
 from centric.core.pagination import keyset_page_or_errors
 from centric.core.visibility import has_model_permission
 from centric.customers.models import Person
+from centric.customers.selectors import memberships_visible
 from centric.identity import selectors
 from centric.identity.forms import DuplicateCheckForm, IdentitySettingsForm, field_label
 from centric.identity.models import CandidatePair, IdentitySettings, Merge, ResolutionRun
@@ -259,11 +261,14 @@ def duplicate_queue(request: HttpRequest) -> HttpResponse:
     return render_page(request, "identity/queue.html", context, partial="table")
 
 
-def _record_rows(pair: CandidatePair) -> tuple[list[dict], list[Person]]:
+def _record_rows(pair: CandidatePair, user: Any) -> tuple[list[dict], list[Person]]:
+    # Only organisations the user may see are named (a hidden one is not named through its
+    # members, as on the person page).
+    memberships = memberships_visible(user).select_related("organisation")
     people = list(
         Person.objects.filter(pk__in=[pair.person_low_id, pair.person_high_id])
         .select_related("owner", "team", "lifecycle_stage", "merged_into")
-        .prefetch_related("contact_points", "memberships__organisation")
+        .prefetch_related("contact_points", Prefetch("memberships", queryset=memberships))
         .order_by("pk")
     )
     evidence = {item["comparison"]: item for item in _evidence(pair.evidence)}
@@ -314,7 +319,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pair = _pair_or_404(request.user, pk)
     except PairMissing:
         return _pair_missing(request)
-    rows, people = _record_rows(pair)
+    rows, people = _record_rows(pair, request.user)
     pair.percent = percent(pair.probability)
     shown = {EVIDENCE_FOR[row["key"]] for row in rows if row["key"] in EVIDENCE_FOR}
     context = {

@@ -575,3 +575,21 @@ def test_trend_has_twelve_months(manager, people, logged_in_client):
     assert bars[-1]["label"] == timezone.now().date().replace(day=1)
     assert bars[-1]["customers"] == 2
     assert all(isinstance(bar["label"], dt.date) for bar in bars)
+
+
+@pytest.mark.django_db
+def test_pair_page_names_no_organisation_the_reviewer_may_not_see(
+    manager, outsider, pair, logged_in_client
+):
+    from centric.customers.services import membership_set, organisation_create
+    from centric.staff.services.visibility import visibility_policy_set
+
+    visibility_policy_set(record_type="customers.organisation", level="private", actor=None)
+    hidden = organisation_create(actor=outsider, name="Secret Holdings Ltd", owner=outsider)
+    shown = organisation_create(actor=manager, name="Okafor Stores", owner=manager)
+    person = Person.objects.get(pk=pair.person_low_id)
+    membership_set(person=person, organisation=hidden)
+    membership_set(person=person, organisation=shown)
+    html = logged_in_client(manager).get(reverse("identity:pair_detail", args=[pair.pk])).content
+    assert "Okafor Stores" in html.decode()
+    assert "Secret Holdings" not in html.decode()
