@@ -157,7 +157,7 @@ class RecordType:
         return str(self.model._meta.verbose_name_plural)
 
     @property
-    def models(self) -> tuple[type[models.Model], ...]:
+    def covered_models(self) -> tuple[type[models.Model], ...]:
         """The model and its parts: what the default roles' permissions cover."""
         return (self.model, *self.parts)
 

@@ -19,7 +19,7 @@ def record_permission_rows() -> list[tuple[str, str, str]]:
     actions across."""
     rows = []
     for record_type in registry.record_types():
-        for model in record_type.models:
+        for model in record_type.covered_models:
             opts = model._meta
             rows.append((capfirst(str(opts.verbose_name_plural)), opts.app_label, opts.model_name))
     return rows

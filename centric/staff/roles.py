@@ -22,7 +22,7 @@ def record_permissions(role: str) -> list[str]:
     result = []
     for record_type in registry.record_types():
         actions = record_type.role_actions.get(role, default)
-        for model in record_type.models:
+        for model in record_type.covered_models:
             opts = model._meta
             result.extend(f"{opts.app_label}.{action}_{opts.model_name}" for action in actions)
     return result
