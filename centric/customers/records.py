@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from centric.core.kit.pages import RecordPages, RecordServices
 from centric.core.records import (
     OWNED,
     NavEntry,
@@ -13,6 +14,8 @@ from centric.core.records import (
     register_search,
     register_urls,
 )
+from centric.customers import services
+from centric.customers.forms import OrganisationForm, PersonForm
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
 
 register_record(
@@ -42,6 +45,19 @@ register_record(
     },
     api_path="/people",
     test_factory="centric.customers.testing.make_person",
+    # The create and edit pages are the kit's; the list, the 360° page and its history are
+    # customers' own views (views.py) on the same kit helpers.
+    pages=RecordPages(
+        services=RecordServices(
+            create=services.person_create,
+            update=services.person_update,
+            delete=services.person_delete,
+        ),
+        columns=(),
+        form_fields=(),
+        form_class=PersonForm,
+        templates={"form": "customers/person_form.html"},
+    ),
 )
 register_record(
     Organisation,
@@ -67,6 +83,17 @@ register_record(
     },
     api_path="/organisations",
     test_factory="centric.customers.testing.make_organisation",
+    pages=RecordPages(
+        services=RecordServices(
+            create=services.organisation_create,
+            update=services.organisation_update,
+            delete=services.organisation_delete,
+        ),
+        columns=(),
+        form_fields=(),
+        form_class=OrganisationForm,
+        templates={"form": "customers/organisation_form.html"},
+    ),
 )
 
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from centric.core.errors import ApplicationError, ConcurrentEditError
 from centric.core.htmx import render_page, wants_partial
+from centric.core.kit.pages import page_view
 from centric.core.pagination import Page, keyset_page
 from centric.core.views import panels_for
 from centric.customers import services
@@ -27,9 +27,7 @@ from centric.customers.forms import (
     ContactPointForm,
     MembershipForm,
     OrganisationFilterForm,
-    OrganisationForm,
     PersonFilterForm,
-    PersonForm,
 )
 from centric.customers.history import organisation_history as build_organisation_history
 from centric.customers.history import person_history as build_person_history
@@ -201,38 +199,6 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/person_detail.html", context)
 
 
-@login_required
-def person_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("customers.add_person"):
-        raise PermissionDenied
-    form = PersonForm(
-        request.POST or None,
-        initial={"owner": request.user.get_username(), "team": request.user.team_id},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(
-                actor=request.user,
-                contact_points=form.contact_points_value(),
-                tags=form.tags_value(),
-                custom_fields=form.custom_fields_value(),
-                **form.service_fields(),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
-            return redirect("customers:person_detail", pk=person.pk)
-    return render(
-        request,
-        "customers/person_form.html",
-        {"form": form, "person": None},
-        status=422 if form.errors else 200,
-    )
-
-
 def _person_for_change(user: Any, pk: int) -> Person:
     """A person the user may change: 404 when they may not even see it, 403 when only view."""
     try:
@@ -245,63 +211,11 @@ def _person_for_change(user: Any, pk: int) -> Person:
         raise PermissionDenied from None
 
 
-def _edit_record(request: HttpRequest, record, *, form_class, update) -> tuple[Any, Any, int, bool]:
-    """The edit flow people and organisations share: validate, call the service, map its errors.
-
-    Returns (form, record, status, saved). A stale version is a 409 with the user's input kept.
-    """
-    if request.method != "POST":
-        form = form_class(with_contacts=False)
-        form.set_initial_from(record)
-        return form, record, 200, False
-    form = form_class(request.POST, with_contacts=False)
-    form.editing_record(record)
-    status = 200
-    if form.is_valid():
-        try:
-            record = update(
-                actor=request.user,
-                expected_version=form.cleaned_data.get("version"),
-                tags=form.tags_value(),
-                custom_fields=form.custom_fields_value(),
-                **form.service_fields(),
-            )
-        except ConcurrentEditError as error:
-            form.add_error(None, error.message)
-            status = 409
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Changes saved."))
-            return form, record, 200, True
-    if form.errors and status == 200:
-        status = 422
-    return form, record, status, False
-
-
-@login_required
-def person_update(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_for_change(request.user, pk)
-    form, person, status, saved = _edit_record(
-        request,
-        person,
-        form_class=PersonForm,
-        update=lambda **fields: services.person_update(person=person, **fields),
-    )
-    if saved:
-        return redirect("customers:person_detail", pk=person.pk)
-    return render(
-        request,
-        "customers/person_form.html",
-        {
-            "form": form,
-            "person": person,
-            "can_delete": request.user.has_perm("customers.delete_person"),
-        },
-        status=status,
-    )
+# The create and edit pages are the record kit's (declared in records.py).
+person_create = page_view(Person, "create")
+person_update = page_view(Person, "update")
+organisation_create = page_view(Organisation, "create")
+organisation_update = page_view(Organisation, "update")
 
 
 @login_required
@@ -589,55 +503,4 @@ def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "customers/organisation_history.html",
         {"organisation": organisation, "history": build_organisation_history(organisation)},
-    )
-
-
-@login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("customers.add_organisation"):
-        raise PermissionDenied
-    form = OrganisationForm(
-        request.POST or None,
-        initial={"owner": request.user.get_username(), "team": request.user.team_id},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(
-                actor=request.user,
-                contact_points=form.contact_points_value(),
-                tags=form.tags_value(),
-                custom_fields=form.custom_fields_value(),
-                **form.service_fields(),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": organisation.name})
-            return redirect("customers:organisation_detail", pk=organisation.pk)
-    return render(
-        request,
-        "customers/organisation_form.html",
-        {"form": form, "organisation": None},
-        status=422 if form.errors else 200,
-    )
-
-
-@login_required
-def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation_for_change(request.user, pk)
-    form, organisation, status, saved = _edit_record(
-        request,
-        organisation,
-        form_class=OrganisationForm,
-        update=lambda **fields: services.organisation_update(organisation=organisation, **fields),
-    )
-    if saved:
-        return redirect("customers:organisation_detail", pk=organisation.pk)
-    return render(
-        request,
-        "customers/organisation_form.html",
-        {"form": form, "organisation": organisation},
-        status=status,
     )
