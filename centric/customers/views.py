@@ -3,6 +3,8 @@ selectors (reads, always through the visibility rule) and services (writes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from centric.core.htmx import render_page, wants_partial
@@ -63,27 +66,72 @@ def _export_query(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def _list(
-    request: HttpRequest,
-    *,
-    queryset,
-    filter_function,
-    filter_form,
-    template: str,
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
+@dataclass(frozen=True)
+class CustomerList:
+    """What the people and organisations lists differ in; the page is one (customer_list.html)."""
+
+    model: type[Person | Organisation]
+    filter_function: Callable[..., Any]
+    filter_form: type[PersonFilterForm]
+    rows_template: str
+    title: Any
+    new_label: Any
+    filter_label: Any
+    showing: Callable[[int], str]  # "Showing 3 people"
+    exports: tuple[tuple[str, str], ...]
+
+
+PEOPLE_LIST = CustomerList(
+    model=Person,
+    filter_function=filter_people,
+    filter_form=PersonFilterForm,
+    rows_template="customers/partials/person_rows.html",
+    title=gettext_lazy("People"),
+    new_label=gettext_lazy("New person"),
+    filter_label=gettext_lazy("Filter people"),
+    showing=lambda n: ngettext("Showing %(counter)s person", "Showing %(counter)s people", n),
+    exports=(
+        ("CSV", "/imports/export/people.csv"),
+        ("XLSX", "/imports/export/people.xlsx"),
+        ("vCard", "/imports/export/people.vcf"),
+    ),
+)
+ORGANISATIONS_LIST = CustomerList(
+    model=Organisation,
+    filter_function=filter_organisations,
+    filter_form=OrganisationFilterForm,
+    rows_template="customers/partials/organisation_rows.html",
+    title=gettext_lazy("Organisations"),
+    new_label=gettext_lazy("New organisation"),
+    filter_label=gettext_lazy("Filter organisations"),
+    showing=lambda n: ngettext(
+        "Showing %(counter)s organisation", "Showing %(counter)s organisations", n
+    ),
+    exports=(
+        ("CSV", "/imports/export/organisations.csv"),
+        ("XLSX", "/imports/export/organisations.xlsx"),
+    ),
+)
+
+
+def _list(request: HttpRequest, declared: CustomerList) -> HttpResponse:
     """A declared list: visible queryset + filters + keyset page, the table refreshed by htmx."""
+    user = request.user
+    model = declared.model
+    queryset = model.objects.visible_to(user).select_related("lifecycle_stage", "owner", "team")
     errors: list[str] = []
     try:
-        filtered, ordering = filter_function(queryset, request.GET.dict(), request.user)
+        filtered, ordering = declared.filter_function(queryset, request.GET.dict(), user)
         page = keyset_page(
             filtered, ordering=ordering, cursor=request.GET.get("cursor"), size=_page_size(request)
         )
     except ValidationError as error:
         errors = error.messages
         page = Page(items=[])
+    label = model._meta.model_name
+    count = len(page.items)
     context = {
-        "filter_form": filter_form,
+        "filter_form": declared.filter_form(request.GET),
         "page": page,
         "errors": errors,
         "export_query": _export_query(request),
@@ -91,11 +139,19 @@ def _list(
             value for key, value in request.GET.items() if key not in ("sort", "cursor", "size")
         ),
         "default_sort": "name",
-        "can_export": request.user.has_perm("customers.export_person"),
-        "can_import": request.user.has_perm("imports.add_importjob"),
-        **(extra or {}),
+        "can_export": user.has_perm("customers.export_person"),
+        "can_import": user.has_perm("imports.add_importjob"),
+        "can_add": user.has_perm(f"customers.add_{label}"),
+        "title": declared.title,
+        "new_label": declared.new_label,
+        "filter_label": declared.filter_label,
+        "showing": declared.showing(count) % {"counter": count},
+        "exports": declared.exports,
+        "rows_template": declared.rows_template,
+        "list_url": reverse(f"customers:{label}_list"),
+        "create_url": reverse(f"customers:{label}_create"),
     }
-    return render_page(request, template, context, partial="table")
+    return render_page(request, "customers/customer_list.html", context, partial="table")
 
 
 # ---------------------------------------------------------------- people
@@ -103,14 +159,7 @@ def _list(
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    return _list(
-        request,
-        queryset=people_visible(request.user).select_related("lifecycle_stage", "owner", "team"),
-        filter_function=filter_people,
-        filter_form=PersonFilterForm(request.GET),
-        template="customers/person_list.html",
-        extra={"can_add": request.user.has_perm("customers.add_person")},
-    )
+    return _list(request, PEOPLE_LIST)
 
 
 def _person_or_404(user: Any, pk: int) -> Person:
@@ -437,16 +486,7 @@ def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    return _list(
-        request,
-        queryset=organisations_visible(request.user).select_related(
-            "lifecycle_stage", "owner", "team"
-        ),
-        filter_function=filter_organisations,
-        filter_form=OrganisationFilterForm(request.GET),
-        template="customers/organisation_list.html",
-        extra={"can_add": request.user.has_perm("customers.add_organisation")},
-    )
+    return _list(request, ORGANISATIONS_LIST)
 
 
 def _organisation_or_404(user: Any, pk: int, action: str = "view") -> Organisation:
