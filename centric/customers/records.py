@@ -18,6 +18,23 @@ from centric.customers import services
 from centric.customers.forms import OrganisationForm, PersonForm
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
 
+
+def _pages(key: str, form_class: type) -> RecordPages:
+    """The kit's create and edit pages of a customer record (its list, its detail page and its
+    history are customers' own views, in views.py)."""
+    return RecordPages(
+        services=RecordServices(
+            create=getattr(services, f"{key}_create"),
+            update=getattr(services, f"{key}_update"),
+            delete=getattr(services, f"{key}_delete"),
+        ),
+        columns=(),
+        form_fields=(),
+        form_class=form_class,
+        templates={"form": f"customers/{key}_form.html"},
+    )
+
+
 register_record(
     Person,
     key="person",
@@ -45,19 +62,7 @@ register_record(
     },
     api_path="/people",
     test_factory="centric.customers.testing.make_person",
-    # The create and edit pages are the kit's; the list, the 360° page and its history are
-    # customers' own views (views.py) on the same kit helpers.
-    pages=RecordPages(
-        services=RecordServices(
-            create=services.person_create,
-            update=services.person_update,
-            delete=services.person_delete,
-        ),
-        columns=(),
-        form_fields=(),
-        form_class=PersonForm,
-        templates={"form": "customers/person_form.html"},
-    ),
+    pages=_pages("person", PersonForm),
 )
 register_record(
     Organisation,
@@ -83,17 +88,7 @@ register_record(
     },
     api_path="/organisations",
     test_factory="centric.customers.testing.make_organisation",
-    pages=RecordPages(
-        services=RecordServices(
-            create=services.organisation_create,
-            update=services.organisation_update,
-            delete=services.organisation_delete,
-        ),
-        columns=(),
-        form_fields=(),
-        form_class=OrganisationForm,
-        templates={"form": "customers/organisation_form.html"},
-    ),
+    pages=_pages("organisation", OrganisationForm),
 )
 
 
