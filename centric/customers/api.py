@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -401,9 +403,12 @@ def _filter_params(request: ApiRequest, filters: ListFilters) -> dict[str, str]:
 
 
 def _record_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """Schema names -> service keyword arguments."""
+    """Schema names -> service keyword arguments (a foreign key goes by its key)."""
+    for name in ("owner", "team"):
+        if f"{name}_id" in data:
+            data[name] = data.pop(f"{name}_id")
     if "lifecycle_stage" in data:
-        data["lifecycle_stage_id"] = data.pop("lifecycle_stage") or None
+        data["lifecycle_stage"] = data["lifecycle_stage"] or None
     return data
 
 
@@ -425,18 +430,84 @@ def _etag(response: HttpResponse, record: Any) -> None:
     response["ETag"] = f'"{record.version}"'
 
 
-def _people(user: Any, action: str = "view"):
-    return selectors.people_visible(user, action).prefetch_related("tags", "contact_points")
+@dataclass(frozen=True)
+class _Customers:
+    """What the shared endpoint bodies need to know of one customer record type."""
+
+    model: type[Person | Organisation]
+    out: type[Schema]
+    filter: Callable[..., tuple[Any, list[str]]]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., None]
 
 
-def _organisations(user: Any, action: str = "view"):
-    return selectors.organisations_visible(user, action).prefetch_related("tags", "contact_points")
+PEOPLE = _Customers(
+    Person, PersonOut, filter_people, services.person_create, services.person_update,
+    services.person_delete,
+)  # fmt: skip
+ORGANISATIONS = _Customers(
+    Organisation, OrganisationOut, filter_organisations, services.organisation_create,
+    services.organisation_update, services.organisation_delete,
+)  # fmt: skip
 
 
-def _person_detail(user: Any, person_id: int) -> Person:
-    """The hot path (GET /people/{id}): the person, tags and contact points in three prepared
-    statements. Memberships, consent and history are sub-resources, so this stays cheap."""
-    return _with_related(Person.objects.visible_get(user, person_id))
+def _list_records(request: ApiRequest, customers: _Customers, filters: ListFilters) -> Any:
+    user = request.auth
+    require_model_perm(user, customers.model, "view")
+    visible = customers.model.objects.visible_to(user).prefetch_related("tags", "contact_points")
+    queryset, ordering = customers.filter(visible, _filter_params(request, filters), user)
+    return page_body(
+        page_of(queryset, ordering=ordering, cursor=filters.cursor, limit=filters.limit)
+    )
+
+
+def _create_record(request: ApiRequest, customers: _Customers, payload: Schema) -> Any:
+    user = request.auth
+    require_model_perm(user, customers.model, "add")
+
+    def create() -> tuple[int, str]:
+        record = customers.create(actor=user, **_record_fields(payload.dict(exclude_unset=True)))
+        return 201, to_json(customers.out, customers.model.objects.get(pk=record.pk))
+
+    return idempotent(request, create)
+
+
+def _get_record(user: Any, model: type[_Customer], pk: int, response: HttpResponse) -> _Customer:
+    """The hot path (GET /people/{id}): the record, its tags and contact points in three
+    prepared statements. Memberships, consent and history are sub-resources, so this stays
+    cheap."""
+    require_model_perm(user, model, "view")
+    record = _with_related(model.objects.visible_get(user, pk))
+    _etag(response, record)
+    return record
+
+
+def _update_record(
+    request: ApiRequest,
+    customers: _Customers,
+    pk: int,
+    payload: Schema,
+    response: HttpResponse,
+    if_match: str | None,
+) -> Any:
+    user = request.auth
+    record = _get_visible(user, customers.model, pk)
+    _changeable(user, record)
+    data = _record_fields(payload.dict(exclude_unset=True))
+    expected = _expected_version(data.pop("version", None), if_match)
+    updated = customers.update(record, actor=user, expected_version=expected, **data)
+    _etag(response, updated)
+    return updated
+
+
+def _delete_record(request: ApiRequest, customers: _Customers, pk: int) -> Status:
+    user = request.auth
+    require_model_perm(user, customers.model, "delete")
+    record = _get_visible(user, customers.model, pk)
+    require_change(user, record)
+    customers.delete(record, actor=user)
+    return Status(204, None)
 
 
 def _with_related(record: _Customer) -> _Customer:
@@ -474,14 +545,18 @@ def _related_sql(model: type[Person | Organisation]) -> tuple[str, str]:
     return tags, points
 
 
+def _get_visible(user: Any, model: type[_Customer], pk: int) -> _Customer:
+    require_model_perm(user, model, "view")
+    related = ("owner", "team", "lifecycle_stage")
+    return model.objects.visible_to(user).select_related(*related).get(pk=pk)
+
+
 def _get_person(user: Any, person_id: int) -> Person:
-    require_model_perm(user, Person, "view")
-    return selectors.person_get(user, person_id)
+    return _get_visible(user, Person, person_id)
 
 
 def _get_organisation(user: Any, organisation_id: int) -> Organisation:
-    require_model_perm(user, Organisation, "view")
-    return selectors.organisation_get(user, organisation_id)
+    return _get_visible(user, Organisation, organisation_id)
 
 
 def _changeable(user: Any, record: Any) -> None:
@@ -496,35 +571,17 @@ def _changeable(user: Any, record: Any) -> None:
     "", response=PeoplePage, summary="List people", description=CF_HELP, openapi_extra=CF_OPENAPI
 )
 def list_people(request: ApiRequest, filters: Query[PeopleFilters]):
-    user = request.auth
-    require_model_perm(user, Person, "view")
-    queryset, ordering = filter_people(_people(user), _filter_params(request, filters), user)
-    return page_body(
-        page_of(queryset, ordering=ordering, cursor=filters.cursor, limit=filters.limit)
-    )
+    return _list_records(request, PEOPLE, filters)
 
 
 @people_router.post("", response={201: PersonOut}, summary="Create a person")
 def create_person(request: ApiRequest, payload: PersonIn):
-    user = request.auth
-    require_model_perm(user, Person, "add")
-
-    def create() -> tuple[int, str]:
-        data = _record_fields(payload.dict(exclude_unset=True))
-        contact_points = data.pop("contact_points", [])
-        person = services.person_create(actor=user, contact_points=contact_points, **data)
-        return 201, to_json(PersonOut, Person.objects.get(pk=person.pk))
-
-    return idempotent(request, create)
+    return _create_record(request, PEOPLE, payload)
 
 
 @people_router.get("/{person_id}", response=PersonOut, summary="Get a person")
 def get_person(request: ApiRequest, person_id: Id, response: HttpResponse):
-    user = request.auth
-    require_model_perm(user, Person, "view")
-    person = _person_detail(user, person_id)
-    _etag(response, person)
-    return person
+    return _get_record(request.auth, Person, person_id, response)
 
 
 @people_router.patch("/{person_id}", response=PersonOut, summary="Update a person")
@@ -535,24 +592,12 @@ def update_person(
     response: HttpResponse,
     if_match: str | None = Header(None, alias="If-Match", max_length=100),
 ):
-    user = request.auth
-    person = _get_person(user, person_id)
-    _changeable(user, person)
-    data = _record_fields(payload.dict(exclude_unset=True))
-    expected = _expected_version(data.pop("version", None), if_match)
-    updated = services.person_update(person=person, actor=user, expected_version=expected, **data)
-    _etag(response, updated)
-    return updated
+    return _update_record(request, PEOPLE, person_id, payload, response, if_match)
 
 
 @people_router.delete("/{person_id}", response={204: None}, summary="Delete a person")
 def delete_person(request: ApiRequest, person_id: Id):
-    user = request.auth
-    require_model_perm(user, Person, "delete")
-    person = _get_person(user, person_id)
-    require_change(user, person)
-    services.person_delete(person=person, actor=user)
-    return Status(204, None)
+    return _delete_record(request, PEOPLE, person_id)
 
 
 @people_router.get(
@@ -577,41 +622,19 @@ def get_person_history(request: ApiRequest, person_id: Id):
     openapi_extra=CF_OPENAPI,
 )
 def list_organisations(request: ApiRequest, filters: Query[OrganisationFilters]):
-    user = request.auth
-    require_model_perm(user, Organisation, "view")
-    queryset, ordering = filter_organisations(
-        _organisations(user), _filter_params(request, filters), user
-    )
-    return page_body(
-        page_of(queryset, ordering=ordering, cursor=filters.cursor, limit=filters.limit)
-    )
+    return _list_records(request, ORGANISATIONS, filters)
 
 
 @organisations_router.post("", response={201: OrganisationOut}, summary="Create an organisation")
 def create_organisation(request: ApiRequest, payload: OrganisationIn):
-    user = request.auth
-    require_model_perm(user, Organisation, "add")
-
-    def create() -> tuple[int, str]:
-        data = _record_fields(payload.dict(exclude_unset=True))
-        contact_points = data.pop("contact_points", [])
-        organisation = services.organisation_create(
-            actor=user, contact_points=contact_points, **data
-        )
-        return 201, to_json(OrganisationOut, organisation)
-
-    return idempotent(request, create)
+    return _create_record(request, ORGANISATIONS, payload)
 
 
 @organisations_router.get(
     "/{organisation_id}", response=OrganisationOut, summary="Get an organisation"
 )
 def get_organisation(request: ApiRequest, organisation_id: Id, response: HttpResponse):
-    user = request.auth
-    require_model_perm(user, Organisation, "view")
-    organisation = _with_related(Organisation.objects.visible_get(user, organisation_id))
-    _etag(response, organisation)
-    return organisation
+    return _get_record(request.auth, Organisation, organisation_id, response)
 
 
 @organisations_router.patch(
@@ -624,28 +647,14 @@ def update_organisation(
     response: HttpResponse,
     if_match: str | None = Header(None, alias="If-Match", max_length=100),
 ):
-    user = request.auth
-    organisation = _get_organisation(user, organisation_id)
-    _changeable(user, organisation)
-    data = _record_fields(payload.dict(exclude_unset=True))
-    expected = _expected_version(data.pop("version", None), if_match)
-    updated = services.organisation_update(
-        organisation=organisation, actor=user, expected_version=expected, **data
-    )
-    _etag(response, updated)
-    return updated
+    return _update_record(request, ORGANISATIONS, organisation_id, payload, response, if_match)
 
 
 @organisations_router.delete(
     "/{organisation_id}", response={204: None}, summary="Delete an organisation"
 )
 def delete_organisation(request: ApiRequest, organisation_id: Id):
-    user = request.auth
-    require_model_perm(user, Organisation, "delete")
-    organisation = _get_organisation(user, organisation_id)
-    require_change(user, organisation)
-    services.organisation_delete(organisation=organisation, actor=user)
-    return Status(204, None)
+    return _delete_record(request, ORGANISATIONS, organisation_id)
 
 
 # --- Contact points (of a person or an organisation) ------------------------------------------

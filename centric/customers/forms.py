@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from centric.core.kit.forms import OwnerField, StaffLookupInput
+from centric.core.kit.forms import FormSection, OwnerField, StaffLookupInput
 from centric.core.normalise import normalise_email, normalise_phone
 from centric.core.widgets import LookupInput
 from centric.customers.choices import (
@@ -50,6 +50,7 @@ class CustomerRecordForm(forms.Form):
 
     record_type = ""
     contact_fields: tuple[str, ...] = ()
+    record_fields_names: tuple[str, ...] = ()
 
     owner = OwnerField(label=_("Owner"))
     team = forms.ModelChoiceField(
@@ -86,9 +87,16 @@ class CustomerRecordForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.editing = editing
+    def __init__(self, data: Any = None, *, instance: Any = None, **kwargs: Any) -> None:
+        """The record kit's form protocol: `instance` is the record being edited (its form has
+        no contact inputs: contact points are edited on the record's page)."""
+        super().__init__(data, **kwargs)
+        self.instance = instance
+        self.editing = instance is not None
+        if self.editing:
+            for name in self.contact_fields:
+                del self.fields[name]
+            self.contact_fields = ()
         self.fields["team"].queryset = Team.objects.order_by("name")
         self.fields["lifecycle_stage"].queryset = LifecycleStage.objects.order_by("position")
         self.custom_definitions = list(
@@ -98,6 +106,36 @@ class CustomerRecordForm(forms.Form):
         )
         for definition in self.custom_definitions:
             self.fields[CUSTOM_FIELD_PREFIX + definition.key] = custom_field_input(definition)
+        if instance is not None:
+            if self.is_bound:
+                self.editing_record(instance)
+            else:
+                self.set_initial_from(instance)
+
+    def service_values(self) -> dict[str, Any]:
+        """The service's keyword arguments (the kit's pages call the service with them)."""
+        values = self.service_fields()
+        values["tags"] = self.tags_value()
+        values["custom_fields"] = self.custom_fields_value()
+        if not self.editing:
+            values["contact_points"] = self.contact_points_value()
+        return values
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = self.record_fields(self.record_fields_names)
+        fields["external_id"] = fields.get("external_id") or None
+        return fields
+
+    def section(self, names: tuple[str, ...]) -> list:
+        return [self[name] for name in names if name in self.fields]
+
+    @property
+    def acquisition_fields(self) -> list:
+        return self.section(("source", "campaign", "utm_source", "utm_medium", "utm_campaign"))
+
+    @property
+    def custom_inputs(self) -> list:
+        return self.section(tuple(self.custom_field_names()))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -265,6 +303,7 @@ PERSON_RECORD_FIELDS = (
 class PersonForm(ContactInputsMixin, CustomerRecordForm):
     record_type = "person"
     contact_fields = ("phone", "whatsapp", "email")
+    record_fields_names = PERSON_RECORD_FIELDS
 
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     middle_name = forms.CharField(label=_("Middle name"), max_length=100, required=False)
@@ -320,14 +359,6 @@ class PersonForm(ContactInputsMixin, CustomerRecordForm):
         "external_id",
     ]
 
-    def __init__(self, *args: Any, with_contacts: bool = True, **kwargs: Any) -> None:
-        kwargs.setdefault("editing", not with_contacts)
-        super().__init__(*args, **kwargs)
-        if not with_contacts:
-            for name in self.contact_fields:
-                del self.fields[name]
-            self.contact_fields = ()
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not any(data.get(name) for name in ("first_name", "middle_name", "last_name")):
@@ -348,37 +379,28 @@ class PersonForm(ContactInputsMixin, CustomerRecordForm):
         self.initial["date_of_birth"] = person.date_of_birth
         self.initial["lost_at"] = person.lost_at
 
-    def service_fields(self) -> dict[str, Any]:
-        fields = self.record_fields(PERSON_RECORD_FIELDS)
-        fields["external_id"] = fields.get("external_id") or None
-        return fields
-
-    def section(self, names: tuple[str, ...]) -> list:
-        return [self[name] for name in names if name in self.fields]
-
     @property
-    def name_fields(self) -> list:
-        return self.section(("first_name", "middle_name", "last_name"))
-
-    @property
-    def contact_inputs(self) -> list:
-        return self.section(self.contact_fields)
-
-    @property
-    def relationship_fields(self) -> list:
-        return self.section(("lifecycle_stage", "owner", "team", "tags", "lost_at", "lost_to"))
-
-    @property
-    def about_fields(self) -> list:
-        return self.section(("date_of_birth", "gender", "preferred_language", "external_id"))
-
-    @property
-    def acquisition_fields(self) -> list:
-        return self.section(("source", "campaign", "utm_source", "utm_medium", "utm_campaign"))
-
-    @property
-    def custom_inputs(self) -> list:
-        return self.section(tuple(self.custom_field_names()))
+    def sections(self) -> list[FormSection]:
+        section = self.section
+        return [
+            FormSection(_("Name"), section(("first_name", "middle_name", "last_name"))),
+            FormSection(
+                _("Contact"),
+                section(self.contact_fields),
+                help=_("More phones, emails and addresses can be added on the person's page."),
+                after="identity/partials/duplicate_panel.html",
+            ),
+            FormSection(
+                _("Relationship"),
+                section(("lifecycle_stage", "owner", "team", "tags", "lost_at", "lost_to")),
+            ),
+            FormSection(_("More about them"), self.custom_inputs),
+            FormSection(
+                _("About"),
+                section(("date_of_birth", "gender", "preferred_language", "external_id")),
+            ),
+            FormSection(_("Where they came from"), self.acquisition_fields),
+        ]
 
 
 ORGANISATION_RECORD_FIELDS = (
@@ -399,6 +421,7 @@ ORGANISATION_RECORD_FIELDS = (
 class OrganisationForm(ContactInputsMixin, CustomerRecordForm):
     record_type = "organisation"
     contact_fields = ("phone", "email")
+    record_fields_names = ORGANISATION_RECORD_FIELDS
 
     name = forms.CharField(label=_("Name"), max_length=200)
     industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
@@ -415,42 +438,23 @@ class OrganisationForm(ContactInputsMixin, CustomerRecordForm):
         widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, with_contacts: bool = True, **kwargs: Any) -> None:
-        kwargs.setdefault("editing", not with_contacts)
-        super().__init__(*args, **kwargs)
-        if not with_contacts:
-            for name in self.contact_fields:
-                del self.fields[name]
-            self.contact_fields = ()
-
     def set_initial_from(self, organisation: Any) -> None:  # type: ignore[override]
         super().set_initial_from(organisation)
         self.initial["name"] = organisation.name
         self.initial["industry"] = organisation.industry
 
-    def service_fields(self) -> dict[str, Any]:
-        fields = self.record_fields(ORGANISATION_RECORD_FIELDS)
-        fields["external_id"] = fields.get("external_id") or None
-        return fields
-
-    def section(self, names: tuple[str, ...]) -> list:
-        return [self[name] for name in names if name in self.fields]
-
     @property
-    def main_fields(self) -> list:
-        return self.section(("name", "industry", *self.contact_fields))
-
-    @property
-    def relationship_fields(self) -> list:
-        return self.section(("lifecycle_stage", "owner", "team", "tags", "external_id"))
-
-    @property
-    def acquisition_fields(self) -> list:
-        return self.section(("source", "campaign", "utm_source", "utm_medium", "utm_campaign"))
-
-    @property
-    def custom_inputs(self) -> list:
-        return self.section(tuple(self.custom_field_names()))
+    def sections(self) -> list[FormSection]:
+        section = self.section
+        return [
+            FormSection(_("Organisation"), section(("name", "industry", *self.contact_fields))),
+            FormSection(
+                _("Relationship"),
+                section(("lifecycle_stage", "owner", "team", "tags", "external_id")),
+            ),
+            FormSection(_("More about it"), self.custom_inputs),
+            FormSection(_("Where it came from"), self.acquisition_fields),
+        ]
 
 
 class ContactPointForm(forms.Form):

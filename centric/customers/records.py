@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from centric.core.kit.pages import RecordPages, RecordServices
 from centric.core.records import (
     OWNED,
     NavEntry,
@@ -13,7 +14,26 @@ from centric.core.records import (
     register_search,
     register_urls,
 )
+from centric.customers import services
+from centric.customers.forms import OrganisationForm, PersonForm
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
+
+
+def _pages(key: str, form_class: type) -> RecordPages:
+    """The kit's create and edit pages of a customer record (its list, its detail page and its
+    history are customers' own views, in views.py)."""
+    return RecordPages(
+        services=RecordServices(
+            create=getattr(services, f"{key}_create"),
+            update=getattr(services, f"{key}_update"),
+            delete=getattr(services, f"{key}_delete"),
+        ),
+        columns=(),
+        form_fields=(),
+        form_class=form_class,
+        templates={"form": f"customers/{key}_form.html"},
+    )
+
 
 register_record(
     Person,
@@ -42,6 +62,7 @@ register_record(
     },
     api_path="/people",
     test_factory="centric.customers.testing.make_person",
+    pages=_pages("person", PersonForm),
 )
 register_record(
     Organisation,
@@ -67,6 +88,7 @@ register_record(
     },
     api_path="/organisations",
     test_factory="centric.customers.testing.make_organisation",
+    pages=_pages("organisation", OrganisationForm),
 )
 
 

@@ -3,6 +3,8 @@ selectors (reads, always through the visibility rule) and services (writes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,11 +15,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from centric.core.audit import client_ip
-from centric.core.errors import ApplicationError, ConcurrentEditError
 from centric.core.htmx import render_page, wants_partial
+from centric.core.kit.pages import page_view
 from centric.core.pagination import Page, keyset_page
 from centric.core.views import panels_for
 from centric.customers import services
@@ -28,9 +31,7 @@ from centric.customers.forms import (
     ContactPointForm,
     MembershipForm,
     OrganisationFilterForm,
-    OrganisationForm,
     PersonFilterForm,
-    PersonForm,
 )
 from centric.customers.history import organisation_history as build_organisation_history
 from centric.customers.history import person_history as build_person_history
@@ -66,27 +67,72 @@ def _export_query(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def _list(
-    request: HttpRequest,
-    *,
-    queryset,
-    filter_function,
-    filter_form,
-    template: str,
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
+@dataclass(frozen=True)
+class CustomerList:
+    """What the people and organisations lists differ in; the page is one (customer_list.html)."""
+
+    model: type[Person | Organisation]
+    filter_function: Callable[..., Any]
+    filter_form: type[PersonFilterForm]
+    rows_template: str
+    title: Any
+    new_label: Any
+    filter_label: Any
+    showing: Callable[[int], str]  # "Showing 3 people"
+    exports: tuple[tuple[str, str], ...]
+
+
+PEOPLE_LIST = CustomerList(
+    model=Person,
+    filter_function=filter_people,
+    filter_form=PersonFilterForm,
+    rows_template="customers/partials/person_rows.html",
+    title=gettext_lazy("People"),
+    new_label=gettext_lazy("New person"),
+    filter_label=gettext_lazy("Filter people"),
+    showing=lambda n: ngettext("Showing %(counter)s person", "Showing %(counter)s people", n),
+    exports=(
+        ("CSV", "/imports/export/people.csv"),
+        ("XLSX", "/imports/export/people.xlsx"),
+        ("vCard", "/imports/export/people.vcf"),
+    ),
+)
+ORGANISATIONS_LIST = CustomerList(
+    model=Organisation,
+    filter_function=filter_organisations,
+    filter_form=OrganisationFilterForm,
+    rows_template="customers/partials/organisation_rows.html",
+    title=gettext_lazy("Organisations"),
+    new_label=gettext_lazy("New organisation"),
+    filter_label=gettext_lazy("Filter organisations"),
+    showing=lambda n: ngettext(
+        "Showing %(counter)s organisation", "Showing %(counter)s organisations", n
+    ),
+    exports=(
+        ("CSV", "/imports/export/organisations.csv"),
+        ("XLSX", "/imports/export/organisations.xlsx"),
+    ),
+)
+
+
+def _list(request: HttpRequest, declared: CustomerList) -> HttpResponse:
     """A declared list: visible queryset + filters + keyset page, the table refreshed by htmx."""
+    user = request.user
+    model = declared.model
+    queryset = model.objects.visible_to(user).select_related("lifecycle_stage", "owner", "team")
     errors: list[str] = []
     try:
-        filtered, ordering = filter_function(queryset, request.GET.dict(), request.user)
+        filtered, ordering = declared.filter_function(queryset, request.GET.dict(), user)
         page = keyset_page(
             filtered, ordering=ordering, cursor=request.GET.get("cursor"), size=_page_size(request)
         )
     except ValidationError as error:
         errors = error.messages
         page = Page(items=[])
+    label = model._meta.model_name
+    count = len(page.items)
     context = {
-        "filter_form": filter_form,
+        "filter_form": declared.filter_form(request.GET),
         "page": page,
         "errors": errors,
         "export_query": _export_query(request),
@@ -94,11 +140,19 @@ def _list(
             value for key, value in request.GET.items() if key not in ("sort", "cursor", "size")
         ),
         "default_sort": "name",
-        "can_export": request.user.has_perm("customers.export_person"),
-        "can_import": request.user.has_perm("imports.add_importjob"),
-        **(extra or {}),
+        "can_export": user.has_perm("customers.export_person"),
+        "can_import": user.has_perm("imports.add_importjob"),
+        "can_add": user.has_perm(f"customers.add_{label}"),
+        "title": declared.title,
+        "new_label": declared.new_label,
+        "filter_label": declared.filter_label,
+        "showing": declared.showing(count) % {"counter": count},
+        "exports": declared.exports,
+        "rows_template": declared.rows_template,
+        "list_url": reverse(f"customers:{label}_list"),
+        "create_url": reverse(f"customers:{label}_create"),
     }
-    return render_page(request, template, context, partial="table")
+    return render_page(request, "customers/customer_list.html", context, partial="table")
 
 
 # ---------------------------------------------------------------- people
@@ -106,14 +160,7 @@ def _list(
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    return _list(
-        request,
-        queryset=people_visible(request.user).select_related("lifecycle_stage", "owner", "team"),
-        filter_function=filter_people,
-        filter_form=PersonFilterForm(request.GET),
-        template="customers/person_list.html",
-        extra={"can_add": request.user.has_perm("customers.add_person")},
-    )
+    return _list(request, PEOPLE_LIST)
 
 
 def _person_or_404(user: Any, pk: int) -> Person:
@@ -202,38 +249,6 @@ def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/person_detail.html", context)
 
 
-@login_required
-def person_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("customers.add_person"):
-        raise PermissionDenied
-    form = PersonForm(
-        request.POST or None,
-        initial={"owner": request.user.get_username(), "team": request.user.team_id},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(
-                actor=request.user,
-                contact_points=form.contact_points_value(),
-                tags=form.tags_value(),
-                custom_fields=form.custom_fields_value(),
-                **form.service_fields(),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
-            return redirect("customers:person_detail", pk=person.pk)
-    return render(
-        request,
-        "customers/person_form.html",
-        {"form": form, "person": None},
-        status=422 if form.errors else 200,
-    )
-
-
 def _person_for_change(user: Any, pk: int) -> Person:
     """A person the user may change: 404 when they may not even see it, 403 when only view."""
     try:
@@ -246,63 +261,11 @@ def _person_for_change(user: Any, pk: int) -> Person:
         raise PermissionDenied from None
 
 
-def _edit_record(request: HttpRequest, record, *, form_class, update) -> tuple[Any, Any, int, bool]:
-    """The edit flow people and organisations share: validate, call the service, map its errors.
-
-    Returns (form, record, status, saved). A stale version is a 409 with the user's input kept.
-    """
-    if request.method != "POST":
-        form = form_class(with_contacts=False)
-        form.set_initial_from(record)
-        return form, record, 200, False
-    form = form_class(request.POST, with_contacts=False)
-    form.editing_record(record)
-    status = 200
-    if form.is_valid():
-        try:
-            record = update(
-                actor=request.user,
-                expected_version=form.cleaned_data.get("version"),
-                tags=form.tags_value(),
-                custom_fields=form.custom_fields_value(),
-                **form.service_fields(),
-            )
-        except ConcurrentEditError as error:
-            form.add_error(None, error.message)
-            status = 409
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Changes saved."))
-            return form, record, 200, True
-    if form.errors and status == 200:
-        status = 422
-    return form, record, status, False
-
-
-@login_required
-def person_update(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_for_change(request.user, pk)
-    form, person, status, saved = _edit_record(
-        request,
-        person,
-        form_class=PersonForm,
-        update=lambda **fields: services.person_update(person=person, **fields),
-    )
-    if saved:
-        return redirect("customers:person_detail", pk=person.pk)
-    return render(
-        request,
-        "customers/person_form.html",
-        {
-            "form": form,
-            "person": person,
-            "can_delete": request.user.has_perm("customers.delete_person"),
-        },
-        status=status,
-    )
+# The create and edit pages are the record kit's (declared in records.py).
+person_create = page_view(Person, "create")
+person_update = page_view(Person, "update")
+organisation_create = page_view(Organisation, "create")
+organisation_update = page_view(Organisation, "update")
 
 
 @login_required
@@ -520,16 +483,7 @@ def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    return _list(
-        request,
-        queryset=organisations_visible(request.user).select_related(
-            "lifecycle_stage", "owner", "team"
-        ),
-        filter_function=filter_organisations,
-        filter_form=OrganisationFilterForm(request.GET),
-        template="customers/organisation_list.html",
-        extra={"can_add": request.user.has_perm("customers.add_organisation")},
-    )
+    return _list(request, ORGANISATIONS_LIST)
 
 
 def _organisation_or_404(user: Any, pk: int, action: str = "view") -> Organisation:
@@ -586,55 +540,4 @@ def organisation_history(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "customers/organisation_history.html",
         {"organisation": organisation, "history": build_organisation_history(organisation)},
-    )
-
-
-@login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("customers.add_organisation"):
-        raise PermissionDenied
-    form = OrganisationForm(
-        request.POST or None,
-        initial={"owner": request.user.get_username(), "team": request.user.team_id},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(
-                actor=request.user,
-                contact_points=form.contact_points_value(),
-                tags=form.tags_value(),
-                custom_fields=form.custom_fields_value(),
-                **form.service_fields(),
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": organisation.name})
-            return redirect("customers:organisation_detail", pk=organisation.pk)
-    return render(
-        request,
-        "customers/organisation_form.html",
-        {"form": form, "organisation": None},
-        status=422 if form.errors else 200,
-    )
-
-
-@login_required
-def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _organisation_for_change(request.user, pk)
-    form, organisation, status, saved = _edit_record(
-        request,
-        organisation,
-        form_class=OrganisationForm,
-        update=lambda **fields: services.organisation_update(organisation=organisation, **fields),
-    )
-    if saved:
-        return redirect("customers:organisation_detail", pk=organisation.pk)
-    return render(
-        request,
-        "customers/organisation_form.html",
-        {"form": form, "organisation": organisation},
-        status=status,
     )

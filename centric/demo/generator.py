@@ -315,7 +315,7 @@ class DemoBuilder:
                 external_id=f"{ORGANISATION_PREFIX}{index:03d}",
                 owner=owner,
                 team=owner.team,
-                lifecycle_stage_id=self.pick_weighted(data.LIFECYCLE_WEIGHTS),
+                lifecycle_stage=self.pick_weighted(data.LIFECYCLE_WEIGHTS),
                 source=source,
                 utm_source=utm_source,
                 utm_medium=utm_medium,

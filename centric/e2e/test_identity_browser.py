@@ -21,7 +21,7 @@ def test_review_merge_and_undo(page, live_server, sign_in, make_user, make_team)
         first_name="Chukwuemeka",
         last_name="Okafor",
         phone="0803 123 4567",
-        lifecycle_stage_id="customer",
+        lifecycle_stage="customer",
     )
     short_name = make_person(
         actor=manager,
@@ -29,7 +29,7 @@ def test_review_merge_and_undo(page, live_server, sign_in, make_user, make_team)
         last_name="Okafor",
         phone="+234 803 123 4567",
         email="emeka@example.com",
-        lifecycle_stage_id="customer",
+        lifecycle_stage="customer",
     )
     pair = CandidatePair.objects.create(
         person_low_id=long_name.pk,
@@ -98,7 +98,7 @@ def test_the_person_form_warns_about_a_likely_duplicate(
         first_name="Chukwuemeka",
         last_name="Okafor",
         phone="0803 123 4567",
-        lifecycle_stage_id="customer",
+        lifecycle_stage="customer",
     )
     make_person(actor=user, first_name="Ada", last_name="Obi", phone="0802 000 0000")
     sign_in(page, user)

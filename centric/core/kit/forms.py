@@ -9,6 +9,7 @@ ValidationError comes back next to the input it names (`add_service_errors`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.kit.features import features
@@ -106,6 +108,17 @@ def tag_names(raw: str) -> list[str]:
         if name and name.lower() not in seen:
             seen[name.lower()] = name
     return list(seen.values())
+
+
+@dataclass(frozen=True)
+class FormSection:
+    """One fieldset of the kit's form page: a legend, its inputs, a help line under them and a
+    template included after it (e.g. a duplicate check). A section without inputs is not shown."""
+
+    legend: Any
+    fields: list[forms.BoundField]
+    help: Any = ""
+    after: str = ""
 
 
 class RecordForm(forms.ModelForm):
@@ -202,6 +215,15 @@ class RecordForm(forms.ModelForm):
     @property
     def custom_inputs(self) -> list[forms.BoundField]:
         return [self[CUSTOM_FIELD_PREFIX + key] for key in self.custom_keys]
+
+    @property
+    def sections(self) -> list[FormSection]:
+        """The fieldsets of the form page, in order (a record type's form may declare others)."""
+        return [
+            FormSection(capfirst(self.record_type.verbose_name), self.own_fields),
+            FormSection(_("More about it"), self.custom_inputs),
+            FormSection(_("Ownership"), self.ownership_fields),
+        ]
 
 
 def record_form_class(record_type: RecordType, fields: tuple[str, ...]) -> type[RecordForm]:

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from centric.core.errors import ApplicationError, ConcurrentEditError
 from centric.core.htmx import render_page
 from centric.core.kit.features import features
-from centric.core.kit.forms import RecordForm, record_form_class, staff_named, tag_names
+from centric.core.kit.forms import record_form_class, staff_named, tag_names
 from centric.core.kit.history import history_entries
 from centric.core.pagination import keyset_page_or_errors
 from centric.core.records import RecordType, registry
@@ -82,6 +82,15 @@ class RecordPages:
     # Fields the list's text box searches (case-insensitive "contains" on each).
     search_fields: tuple[str, ...] = ()
     related: tuple[str, ...] = ("owner", "team")
+    # A record type's own form (a RecordForm, or any form with the same protocol: built with
+    # `(data, instance=record)`, giving `service_values()` and `add_service_errors(error)`),
+    # instead of the one made of `form_fields`.
+    form_class: type[Any] | None = None
+    # Templates extending the kit's ("list", "detail", "form", "history", "delete"), by page.
+    templates: dict[str, str] = field(default_factory=dict)
+
+    def template(self, page: str) -> str:
+        return self.templates.get(page, f"kit/{page}.html")
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -231,7 +240,7 @@ def record_list(request: HttpRequest, record_type: RecordType) -> HttpResponse:
         "create_url": _url(record_type, "create"),
         "bulk_url": _url(record_type, "bulk"),
     }
-    return render_page(request, "kit/list.html", context, partial="table")
+    return render_page(request, pages.template("list"), context, partial="table")
 
 
 BULK_ACTIONS = ("change_owner", "add_tag", "delete", "export")
@@ -359,7 +368,7 @@ def record_detail(request: HttpRequest, record_type: RecordType, pk: int) -> Htt
         "delete_url": _url(record_type, "delete", pk),
         "history_url": _url(record_type, "history", pk),
     }
-    return render(request, "kit/detail.html", context)
+    return render(request, pages.template("detail"), context)
 
 
 def _display(record: Any, name: str) -> Any:
@@ -378,17 +387,18 @@ def record_history(request: HttpRequest, record_type: RecordType, pk: int) -> Ht
         "detail_url": _url(record_type, "detail", pk),
         "list_url": _url(record_type, "list"),
     }
-    return render(request, "kit/history.html", context)
+    return render(request, _pages(record_type).template("history"), context)
 
 
 # --- create, edit, delete ----------------------------------------------------------------------
 
 
-def _form_class(record_type: RecordType) -> type[RecordForm]:
-    return record_form_class(record_type, _pages(record_type).form_fields)
+def _form_class(record_type: RecordType) -> type[Any]:
+    pages = _pages(record_type)
+    return pages.form_class or record_form_class(record_type, pages.form_fields)
 
 
-def _save(form: RecordForm, write: Callable[..., models.Model]) -> tuple[models.Model | None, int]:
+def _save(form: Any, write: Callable[..., models.Model]) -> tuple[models.Model | None, int]:
     """Call the service with the form's values; its errors go next to the inputs. Returns the
     saved record (or None) and the status of the page to show."""
     if not form.is_valid():
@@ -419,10 +429,13 @@ def record_create(request: HttpRequest, record_type: RecordType) -> HttpResponse
             messages.success(request, _("%(record)s was added.") % {"record": record})
             return redirect(_url(record_type, "detail", record.pk))
     else:
-        form = form_class()
+        # A new record is its creator's, in the creator's team, unless they choose otherwise.
+        form = form_class(
+            initial={"owner": user.get_username(), "team": getattr(user, "team_id", None)}
+        )
     context = {"record_type": record_type, "form": form, "record": None}
-    context.update(_form_context(record_type, None))
-    return render(request, "kit/form.html", context, status=status)
+    context.update(_form_context(record_type, None, user))
+    return render(request, pages.template("form"), context, status=status)
 
 
 def record_update(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponse:
@@ -445,12 +458,19 @@ def record_update(request: HttpRequest, record_type: RecordType, pk: int) -> Htt
     else:
         form = form_class(instance=record)
     context = {"record_type": record_type, "form": form, "record": record}
-    context.update(_form_context(record_type, record))
-    return render(request, "kit/form.html", context, status=status)
+    context.update(_form_context(record_type, record, user))
+    return render(request, pages.template("form"), context, status=status)
 
 
-def _form_context(record_type: RecordType, record: Any) -> dict[str, Any]:
+def _form_context(record_type: RecordType, record: Any, user: Any) -> dict[str, Any]:
+    can_delete = bool(
+        record
+        and "delete" in record_type.url_names
+        and user.has_perm(record_type.permission("delete"))
+    )
     return {
+        "can_delete": can_delete,
+        "delete_url": _url(record_type, "delete", record.pk) if can_delete else None,
         "title": (
             _("Edit %(record)s") % {"record": record}
             if record
@@ -482,7 +502,9 @@ def record_delete(request: HttpRequest, record_type: RecordType, pk: int) -> Htt
         "detail_url": _url(record_type, "detail", pk),
         "list_url": _url(record_type, "list"),
     }
-    return render(request, "kit/confirm_delete.html", context)
+    return render(
+        request, _pages(record_type).templates.get("delete", "kit/confirm_delete.html"), context
+    )
 
 
 # --- URLs --------------------------------------------------------------------------------------
@@ -498,6 +520,23 @@ def _bind(view: Callable[..., HttpResponse], model: type[models.Model]) -> Calla
     bound.__name__ = f"{model._meta.model_name}_{view.__name__}"
     bound.__doc__ = view.__doc__
     return bound
+
+
+PAGE_VIEWS: dict[str, Callable[..., HttpResponse]] = {
+    "list": record_list,
+    "create": record_create,
+    "bulk": record_bulk,
+    "detail": record_detail,
+    "update": record_update,
+    "delete": record_delete,
+    "history": record_history,
+}
+
+
+def page_view(model: type[models.Model], page: str) -> Callable[..., Any]:
+    """One of the kit's pages of `model` as a view, for an app that mounts some of the kit's
+    pages beside views of its own (customers: the kit's create and edit pages)."""
+    return _bind(PAGE_VIEWS[page], model)
 
 
 def record_urls(model: type[models.Model], prefix: str = "") -> list[URLPattern]:

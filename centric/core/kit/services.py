@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,9 +47,19 @@ def is_set(value: Any) -> bool:
     return value is not UNSET
 
 
+def _foreign_key(record: models.Model, name: str) -> models.ForeignKey[Any, Any] | None:
+    try:
+        field = record._meta.get_field(name)
+    except FieldDoesNotExist:  # a plain attribute
+        return None
+    return field if isinstance(field, models.ForeignKey) else None
+
+
 def set_given(record: models.Model, **values: Any) -> list[str]:
     """Assign the values that were given (not UNSET); strings are stripped and an empty
-    external id is None. Returns the names that were assigned."""
+    external id is None. A foreign key may be given as the record or as its key (what an API
+    sends: `owner=7`, `lifecycle_stage="lead"`; an empty key is None); `full_clean` then says
+    when no such record exists. Returns the names that were assigned."""
     assigned = []
     for name, value in values.items():
         if value is UNSET:
@@ -58,7 +68,11 @@ def set_given(record: models.Model, **values: Any) -> list[str]:
             value = value.strip()
         if name == "external_id" and not value:
             value = None
-        setattr(record, name, value)
+        relation = _foreign_key(record, name)
+        if relation is not None and not (value is None or isinstance(value, models.Model)):
+            setattr(record, relation.attname, value if value != "" else None)
+        else:
+            setattr(record, name, value)
         assigned.append(name)
     return assigned
 

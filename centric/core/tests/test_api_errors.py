@@ -120,7 +120,7 @@ def test_an_unexpected_error_is_a_500_that_hides_internals(user, api_client, mon
     def explode(*args, **kwargs):
         raise RuntimeError("database password is hunter2")
 
-    monkeypatch.setattr(customers_api, "_person_detail", explode)
+    monkeypatch.setattr(customers_api, "_get_record", explode)
     response = api_client(user).get("/api/v1/people/1")
     body = assert_problem(response, 500)
     assert "hunter2" not in response.content.decode()

@@ -75,9 +75,7 @@ def test_search_finds_a_person_by_any_spelling_of_their_phone(logged_in_client, 
 
 @pytest.mark.django_db
 def test_search_dropdown_lists_people_and_organisations(logged_in_client, seller):
-    make_person(
-        actor=seller, first_name="Balogun", email="b@example.com", lifecycle_stage_id="lead"
-    )
+    make_person(actor=seller, first_name="Balogun", email="b@example.com", lifecycle_stage="lead")
     organisation = organisation_create(actor=seller, name="Balogun Traders")
     body = (
         logged_in_client(seller)

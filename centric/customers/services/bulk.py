@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from centric.core.kit.services import clean_custom_fields
 from centric.customers.models import ContactPoint, Person
-from centric.customers.services.common import clean_custom_fields
 from centric.customers.services.contact_points import (
     CONTACT_FIELDS,
     normalise_point,
@@ -44,7 +44,7 @@ def people_bulk_create(
         # Custom fields are validated once per distinct value set, as the service would each.
         key = tuple(sorted((person.custom_fields or {}).items()))
         if key not in cleaned:
-            cleaned[key] = clean_custom_fields("person", person.custom_fields)
+            cleaned[key] = clean_custom_fields(person, None)
         person.custom_fields = cleaned[key]
         person.search_name = person_search_name(person)
         points = []

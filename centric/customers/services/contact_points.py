@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -93,12 +94,30 @@ def settle_primaries(points: list[ContactPoint]) -> tuple[list[ContactPoint], st
         ):
             point.is_primary = should_be_primary
             changed.append(point)
-    email = next((p.value_normalized for p in points if p.kind == ContactKind.EMAIL), "")
-    phone = next(
-        (p.value_normalized for p in points if p.kind in (ContactKind.PHONE, ContactKind.WHATSAPP)),
-        "",
-    )
+    email, phone = primary_email_and_phone(points)
     return changed, email, phone
+
+
+PHONE_KINDS = (ContactKind.PHONE, ContactKind.WHATSAPP)
+
+
+def primary_email_and_phone(points: Iterable[ContactPoint | Mapping[str, Any]]) -> tuple[str, str]:
+    """A person's primary email and phone (kept on the person for lists and search): the first
+    email and the first phone or WhatsApp number of `points`, ordered primary first. The one
+    rule the services, the bulk path, the importer and the merge derive them by; `points` are
+    contact points or the importer's dicts of `kind` and `value_normalized`."""
+    email = phone = ""
+    for point in points:
+        kind, value = (
+            (point["kind"], point["value_normalized"])
+            if isinstance(point, Mapping)
+            else (point.kind, point.value_normalized)
+        )
+        if not email and kind == ContactKind.EMAIL:
+            email = value
+        elif not phone and kind in PHONE_KINDS:
+            phone = value
+    return email, phone
 
 
 def refresh_primary_contacts(record: Person | Organisation) -> None:

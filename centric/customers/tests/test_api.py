@@ -409,7 +409,7 @@ def test_filters_and_sort(world, api_client):
     custom_field_create(record_type="person", key="tier", label="Tier")
     a = make_person(actor=world["ada"], first_name="Adaeze", last_name="Obi", phone="0803 123 4567")
     b = make_person(
-        actor=world["ada"], first_name="Bisi", last_name="Adeyemi", lifecycle_stage_id="customer"
+        actor=world["ada"], first_name="Bisi", last_name="Adeyemi", lifecycle_stage="customer"
     )
     c = make_person(
         actor=world["ada"],

@@ -74,10 +74,8 @@ def test_people_list_shows_visible_people_and_hides_others(
 
 @pytest.mark.django_db
 def test_people_list_filters_by_stage_and_search(client_for, seller):
-    make_person(actor=seller, first_name="Ada", last_name="Lead", lifecycle_stage_id="lead")
-    make_person(
-        actor=seller, first_name="Bola", last_name="Customer", lifecycle_stage_id="customer"
-    )
+    make_person(actor=seller, first_name="Ada", last_name="Lead", lifecycle_stage="lead")
+    make_person(actor=seller, first_name="Bola", last_name="Customer", lifecycle_stage="customer")
     client = client_for(seller)
     body = client.get(reverse("customers:person_list"), {"stage": "customer"}).content.decode()
     assert "Bola Customer" in body and "Ada Lead" not in body
@@ -167,7 +165,7 @@ def test_person_page_shows_the_whole_record(client_for, seller, make_user):
         first_name="Chinedu",
         phone="0803 123 4567",
         email="chinedu@example.com",
-        lifecycle_stage_id="customer",
+        lifecycle_stage="customer",
         source="Instagram",
         utm_campaign="black-friday",
         custom_fields={"loyalty_tier": "gold"},

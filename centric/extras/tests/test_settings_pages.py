@@ -207,7 +207,7 @@ def test_deleting_a_tag_takes_it_off_people(subjects, admin_user):
 def test_stages_page_lists_counts(admin_user, logged_in_client):
     from centric.customers.services.people import person_create
 
-    person_create(actor=admin_user, first_name="Ada", lifecycle_stage_id="lead")
+    person_create(actor=admin_user, first_name="Ada", lifecycle_stage="lead")
     response = logged_in_client(admin_user).get("/settings/stages/")
     lead = next(s for s in response.context["stages"] if s.key == "lead")
     assert lead.people_count == 1
@@ -240,7 +240,7 @@ def test_add_stage(admin_user, logged_in_client):
 def test_stage_in_use_cannot_be_deleted(admin_user, logged_in_client):
     from centric.customers.services.people import person_create
 
-    person_create(actor=admin_user, first_name="Ada", lifecycle_stage_id="lead")
+    person_create(actor=admin_user, first_name="Ada", lifecycle_stage="lead")
     stage = LifecycleStage.objects.get(key="lead")
 
     response = logged_in_client(admin_user).post(

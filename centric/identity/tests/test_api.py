@@ -18,14 +18,14 @@ def pair(seller):
         first_name="Chukwuemeka",
         last_name="Okafor",
         phone="08031234567",
-        lifecycle_stage_id="customer",
+        lifecycle_stage="customer",
     )
     b = make_person(
         actor=seller,
         first_name="Emeka",
         last_name="Okafor",
         phone="+2348031234567",
-        lifecycle_stage_id="customer",
+        lifecycle_stage="customer",
     )
     low, high = sorted([a.pk, b.pk])
     return CandidatePair.objects.create(

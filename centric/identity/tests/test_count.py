@@ -19,7 +19,7 @@ def seller(make_team, make_user):
 
 
 def _customer(actor, name, days_ago=None, **fields):
-    person = make_person(actor=actor, first_name=name, lifecycle_stage_id="customer", **fields)
+    person = make_person(actor=actor, first_name=name, lifecycle_stage="customer", **fields)
     if days_ago is not None:
         interaction_create(
             person=person,
@@ -46,7 +46,7 @@ def test_count_explains_records_duplicates_and_non_customers(seller):
     b_dup = _customer(seller, "Bisola")
     c = _customer(seller, "Chidi", days_ago=200)
     c_maybe = _customer(seller, "Chidiebere")
-    make_person(actor=seller, first_name="Lead", lifecycle_stage_id="lead")
+    make_person(actor=seller, first_name="Lead", lifecycle_stage="lead")
     people_merge(actor=seller, survivor=a, others=[a_dup])
     _pair(b, b_dup, 0.99)
     _pair(c, c_maybe, 0.7)
@@ -72,7 +72,7 @@ def test_lost_this_month_names_the_competitor_and_counts_follow_visibility(
     person_update(
         person=person,
         actor=seller,
-        lifecycle_stage_id="lost",
+        lifecycle_stage="lost",
         lost_at=timezone.localdate(),
         lost_to="ShopRite",
     )

@@ -60,7 +60,7 @@ def people(manager):
         last_name="Okafor",
         phone="08031234567",
         email="emeka@example.com",
-        lifecycle_stage_id="customer",
+        lifecycle_stage="customer",
         source="walk-in",
     )
     short = make_person(
@@ -69,7 +69,7 @@ def people(manager):
         last_name="Okafor",
         phone="+2348031234567",
         email="e.okafor@example.com",
-        lifecycle_stage_id="customer",
+        lifecycle_stage="customer",
         source="whatsapp",
     )
     return emeka, short
@@ -166,9 +166,9 @@ def test_no_people_permission_is_forbidden(make_user, logged_in_client):
 @pytest.mark.django_db
 def test_count_page_shows_the_equation(manager, people, logged_in_client):
     emeka, short = people
-    make_person(actor=manager, first_name="Ada", last_name="Lead", lifecycle_stage_id="lead")
+    make_person(actor=manager, first_name="Ada", last_name="Lead", lifecycle_stage="lead")
     third = make_person(
-        actor=manager, first_name="Ngozi", last_name="Eze", lifecycle_stage_id="customer"
+        actor=manager, first_name="Ngozi", last_name="Eze", lifecycle_stage="customer"
     )
     _pair(emeka, short, probability=0.99)  # above the merge threshold: one customer
     _pair(emeka, third, probability=0.7)  # waiting for review
@@ -176,7 +176,7 @@ def test_count_page_shows_the_equation(manager, people, logged_in_client):
         actor=manager,
         first_name="Tunde",
         last_name="Gone",
-        lifecycle_stage_id="customer",
+        lifecycle_stage="customer",
         lost_at=timezone.now().date(),
         lost_to="Rival Stores",
     )

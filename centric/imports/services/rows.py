@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from centric.core.search import search_key
 from centric.customers.choices import ConsentStatus, ContactKind, Gender
 from centric.customers.models import ContactPoint, LifecycleStage, Organisation, Person
-from centric.customers.services.contact_points import normalise_contact_value
+from centric.customers.services.contact_points import (
+    normalise_contact_value,
+    primary_email_and_phone,
+)
 from centric.customers.services.people import person_search_name
 from centric.extras.models import CustomFieldDefinition
 from centric.extras.services import custom_field_value_clean as coerce_custom_value
@@ -346,13 +349,9 @@ class RowPreparer:
                 last_name=fields.get("last_name", ""),
             )
         )
-        email = phone = ""
-        for contact in prepared.contacts:
-            if not email and contact["kind"] == ContactKind.EMAIL:
-                email = contact["value_normalized"]
-            if not phone and contact["kind"] in (ContactKind.PHONE, ContactKind.WHATSAPP):
-                phone = contact["value_normalized"]
-        fields["primary_email"], fields["primary_phone"] = email, phone
+        fields["primary_email"], fields["primary_phone"] = primary_email_and_phone(
+            prepared.contacts
+        )
 
     def _names(self, row: list[str], fields: dict, errors: list[str]) -> None:
         first, middle, last = (

@@ -22,6 +22,7 @@ from centric.customers.choices import ConsentMethod, ContactKind
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
 from centric.customers.services import consent_record, organisation_create
 from centric.customers.services.common import EXTERNAL_ID_UNUSABLE
+from centric.customers.services.contact_points import primary_email_and_phone
 from centric.customers.services.people import person_search_name
 from centric.extras.models import Tag
 from centric.extras.services import tag_get_or_create
@@ -142,8 +143,8 @@ class BatchWriter:
                 existing = organisation_create(
                     actor=self.actor,
                     name=name,
-                    owner_id=self.default_owner_id,
-                    team_id=self.default_team_id,
+                    owner=self.default_owner_id,
+                    team=self.default_team_id,
                 ).pk
                 self.created_cache_keys.append((self.organisation_ids, key))
             self.organisation_ids[key] = existing
@@ -464,16 +465,14 @@ class BatchWriter:
             obj._import_versioned = True
             changed |= {"version", "updated_at"}
         if self.is_people:
-            for point in points:
-                if point["kind"] == ContactKind.EMAIL and not obj.primary_email:
-                    obj.primary_email = point["value_normalized"]
-                    changed.add("primary_email")
-                if (
-                    point["kind"] in (ContactKind.PHONE, ContactKind.WHATSAPP)
-                    and not obj.primary_phone
-                ):
-                    obj.primary_phone = point["value_normalized"]
-                    changed.add("primary_phone")
+            # A person without a primary email (phone) takes the first one the row adds.
+            email, phone = primary_email_and_phone(points)
+            if email and not obj.primary_email:
+                obj.primary_email = email
+                changed.add("primary_email")
+            if phone and not obj.primary_phone:
+                obj.primary_phone = phone
+                changed.add("primary_phone")
         return changed
 
     def _tags(self, new, matched) -> set[int]:
