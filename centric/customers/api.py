@@ -445,12 +445,12 @@ def _related_sql(model: type[Person | Organisation]) -> tuple[str, str]:
 
 
 def _get_person(user: Any, person_id: int) -> Person:
-    require_model_perm(user, Person, "view")
+    """A person the user may see, else a 404 (also without the view permission at all: a record
+    one may not see is not found, on the API as on the pages)."""
     return selectors.person_get(user, person_id)
 
 
 def _get_organisation(user: Any, organisation_id: int) -> Organisation:
-    require_model_perm(user, Organisation, "view")
     return selectors.organisation_get(user, organisation_id)
 
 
@@ -489,7 +489,6 @@ def create_person(request: HttpRequest, payload: PersonIn):
 @people_router.get("/{person_id}", response=PersonOut, summary="Get a person")
 def get_person(request: HttpRequest, person_id: Id, response: HttpResponse):
     user = request.auth
-    require_model_perm(user, Person, "view")
     person = _person_detail(user, person_id)
     _etag(response, person)
     return person
@@ -516,8 +515,8 @@ def update_person(
 @people_router.delete("/{person_id}", response={204: None}, summary="Delete a person")
 def delete_person(request: HttpRequest, person_id: Id):
     user = request.auth
+    person = _get_person(user, person_id)  # 404 first: the delete permission says nothing of it
     require_model_perm(user, Person, "delete")
-    person = _get_person(user, person_id)
     require_change(user, person)
     services.person_delete(person=person, actor=user)
     return Status(204, None)
@@ -572,7 +571,6 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn):
 )
 def get_organisation(request: HttpRequest, organisation_id: Id, response: HttpResponse):
     user = request.auth
-    require_model_perm(user, Organisation, "view")
     organisation = _with_related(Organisation.objects.visible_get(user, organisation_id))
     _etag(response, organisation)
     return organisation
@@ -605,8 +603,8 @@ def update_organisation(
 )
 def delete_organisation(request: HttpRequest, organisation_id: Id):
     user = request.auth
-    require_model_perm(user, Organisation, "delete")
     organisation = _get_organisation(user, organisation_id)
+    require_model_perm(user, Organisation, "delete")
     require_change(user, organisation)
     services.organisation_delete(organisation=organisation, actor=user)
     return Status(204, None)

@@ -105,6 +105,8 @@ def _list(
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("customers.view_person"):
+        raise PermissionDenied  # as the API: a list one may not read at all is a 403
     return _list(
         request,
         queryset=people_visible(request.user).select_related("lifecycle_stage", "owner", "team"),
@@ -518,6 +520,8 @@ def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("customers.view_organisation"):
+        raise PermissionDenied
     return _list(
         request,
         queryset=organisations_visible(request.user).select_related(
