@@ -3,6 +3,8 @@ for what it asserts and how a record type gets covered: by registering, nothing 
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from centric.core.permission_matrix import (
@@ -200,6 +202,12 @@ def test_delete_needs_the_delete_permission_on_pages_and_api(record_type, matrix
     findings = Findings()
     delete_url = matrix.page_url("delete", record)
     api_delete = "delete" in matrix.api_record_methods()
+    if bool(delete_url) != api_delete:
+        warnings.warn(
+            f"{matrix.record_type.label}: delete is offered only "
+            f"{'by the API' if api_delete else 'by a page'}; the matrix tries that one",
+            stacklevel=1,
+        )
     confirm_page = None
     if delete_url:
         # A delete page may have a GET confirmation or take POST only (405 for every GET).
@@ -262,3 +270,18 @@ def test_lists_make_as_many_queries_for_six_records_as_for_two(record_type, matr
             counts["api"].append(queries)
     for where, (two, six) in ((k, v) for k, v in counts.items() if v):
         assert two == six, f"{where} list: {two} queries for 2 records, {six} for 6 (an N+1)"
+
+
+def test_a_record_type_without_a_factory_is_told_what_to_declare():
+    """Not skipped: the registration test fails for it with the fix in the message."""
+    from django.contrib.auth.models import Group
+
+    from centric.core.records import OWNED, DerivedFrom, RecordType
+
+    bare = RecordType(model=Group, key="group", visibility=OWNED, api_path="/groups")
+    (problem,) = declaration_problems(bare)
+    assert "auth.group" in problem and "test_factory=" in problem
+    nothing = RecordType(model=Group, key="group", visibility=OWNED, test_factory="x.make")
+    assert "neither url_names nor api_path" in declaration_problems(nothing)[0]
+    derived = RecordType(model=Group, key="group", visibility=DerivedFrom(("user",)))
+    assert declaration_problems(derived) == []
