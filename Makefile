@@ -13,6 +13,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 CENTRIC := $(VENV)/bin/centric
 RUFF := $(VENV)/bin/ruff
+MYPY := $(VENV)/bin/mypy
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # What pytest runs (the app and the benchmark's own unit tests) and extra arguments, e.g.
@@ -26,7 +27,7 @@ CHROMIUM := /usr/bin/chromium
 help:
 	@echo "make demo   install everything, load the demo business, serve it at http://$(HOST):$(PORT) with a worker"
 	@echo "make test   install what the tests need, run ruff and the whole test suite (browser tests included)"
-	@echo "make lint   ruff check + ruff format --check"
+	@echo "make lint   ruff check + ruff format --check + mypy (strict on core, services, selectors)"
 	@echo "make bench  run the benchmark under bench/ (PostgreSQL)"
 	@echo "Database: SQLite by default; DATABASE_URL=postgres://user@host:5432/name switches to PostgreSQL."
 
@@ -101,9 +102,12 @@ worker: db
 # Python only: ruff would also format code blocks in Markdown, e.g. the generated bench/RESULTS.md.
 RUFF_FORMAT := $(RUFF) format --extend-exclude "*.md"
 
+# mypy reads its settings from pyproject.toml ([tool.mypy]; decision 0035) and caches under
+# .mypy_cache, so a second run checks only what changed.
 lint: install
 	$(RUFF) check .
 	$(RUFF_FORMAT) --check .
+	$(MYPY) centric
 
 format: install
 	$(RUFF) check --fix .
@@ -128,4 +132,4 @@ bench: install
 	else echo "ERROR: no benchmark yet (bench/run or bench/__main__.py is missing)." >&2; exit 1; fi
 
 clean:
-	rm -rf staticfiles centric/static/vendor .pytest_cache
+	rm -rf staticfiles centric/static/vendor .pytest_cache .mypy_cache

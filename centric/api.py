@@ -13,7 +13,7 @@ import functools
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import path, re_path
+from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
@@ -56,7 +56,7 @@ def _problem_405(view: Any) -> Any:
             return errors.as_problem_405(request, response)
         return response
 
-    wrapper.csrf_exempt = True  # ninja does its own CSRF check for session auth
+    wrapper.csrf_exempt = True  # type: ignore[attr-defined]  # ninja does its own CSRF check for session auth
     return wrapper
 
 
@@ -87,7 +87,7 @@ class CentricAPI(NinjaAPI):
 
     def _get_urls(self) -> list:
         urls = super()._get_urls()
-        result = []
+        result: list[URLPattern | URLResolver] = []
         for pattern in urls:
             name = getattr(pattern, "name", None)
             if name == "api-root":

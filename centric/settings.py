@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "centric.identity",
 ]
 
+if TESTING:
+    # A small record type built only on the record kit (see centric/core/tests/kit_app).
+    INSTALLED_APPS.append("centric.core.tests.kit_app")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "centric.core.middleware.ContentSecurityPolicyMiddleware",
@@ -100,6 +104,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "centric.urls"
+# The team every owned record belongs to (core.models.OwnedRecord), named like AUTH_USER_MODEL
+# so that core names no domain app.
+CENTRIC_TEAM_MODEL = "staff.Team"
 WSGI_APPLICATION = "centric.wsgi.application"
 
 TEMPLATES = [

@@ -1,8 +1,10 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 
-def _create_cache_table(sender, using="default", **kwargs) -> None:
+def _create_cache_table(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """The database cache (sign-in rate limits) needs its table: make `migrate` create it, so a
     fresh database never needs a second, easily forgotten command."""
     from django.core.management import call_command
@@ -10,7 +12,7 @@ def _create_cache_table(sender, using="default", **kwargs) -> None:
     call_command("createcachetable", database=using, verbosity=0)
 
 
-def _forget_visibility(sender, **kwargs) -> None:
+def _forget_visibility(sender: Any, **kwargs: Any) -> None:
     from centric.core.cache import forget
 
     forget("visibility:")

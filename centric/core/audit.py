@@ -19,7 +19,7 @@ def audit(
     actor: Any = None,
     request: Any = None,
     username: str = "",
-    detail: dict | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None

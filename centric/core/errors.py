@@ -1,5 +1,7 @@
 """The one error contract: services raise these; pages and the API translate them."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401  (re-exported)
 
 
@@ -9,7 +11,7 @@ class ApplicationError(Exception):
     status_code = 400
     title = "Request refused"
 
-    def __init__(self, message: str, *, extra: dict | None = None) -> None:
+    def __init__(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.extra = extra or {}

@@ -14,7 +14,7 @@ from django.shortcuts import render
 
 
 def wants_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
+    htmx: Any = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 

@@ -11,8 +11,9 @@ index, so the look-up reads the one narrow column: measured on PostgreSQL with 5
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import JsonResponse
 
 from centric.core.search import query_terms
@@ -20,8 +21,12 @@ from centric.core.search import query_terms
 LOOKUP_LIMIT = 20
 MAX_QUERY_LENGTH = 100
 
+_M = TypeVar("_M", bound=Model)
 
-def word_prefix_filter(queryset: QuerySet, query: str, *, field: str = "search_name") -> QuerySet:
+
+def word_prefix_filter(
+    queryset: QuerySet[_M], query: str, *, field: str = "search_name"
+) -> QuerySet[_M]:
     """Rows whose folded `field` has a word starting with every word of `query` (all rows if blank)."""
     for term in query_terms(query[:MAX_QUERY_LENGTH]):
         queryset = queryset.filter(

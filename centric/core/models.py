@@ -1,11 +1,17 @@
 """The in-house framework's tables: base model, visibility policy, audit log, idempotency."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from centric.core.visibility import VisibilityLevel
+from centric.core.visibility import VisibilityLevel, VisibleQuerySet
+
+# A manager class (not `as_manager()`), which django-stubs can type on an abstract model.
+VisibleManager = models.Manager.from_queryset(VisibleQuerySet)
 
 
 class TimeStampedModel(models.Model):
@@ -18,6 +24,57 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class OwnedRecord(TimeStampedModel):
+    """The base of every owned business record (people, organisations, deals, tickets…).
+
+    - `owner` and `team` feed the one visibility rule (`objects.visible_to(user, action)`);
+      the team model is `settings.CENTRIC_TEAM_MODEL`, so core names no domain app.
+    - `version` implements optimistic concurrency: an edit names the version it started from,
+      and is refused if someone saved in between (see `core.kit.check_version`).
+    - `external_id` is the id the record has in another system (unique when set).
+    - `custom_fields` holds the values of the business's custom fields for the record type.
+    A concrete model adds its own fields, its `tags` many-to-many and its `history`; its Meta
+    extends `OwnedRecord.Meta` to keep the constraints (names use the model's class name).
+    """
+
+    external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
+    # Indexed by an (owner, team) index each model declares, which also serves owner lookups.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+        db_index=False,
+    )
+    # No index of its own: with one, PostgreSQL intersects the whole team's rows with every name
+    # search (a bitmap of ~400,000 rows at 1M people); the (owner, team) index stays.
+    team = models.ForeignKey(
+        settings.CENTRIC_TEAM_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("team"),
+        db_index=False,
+    )
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = VisibleManager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=Q(external_id__isnull=False),
+                name="%(class)s_unique_external_id",
+            ),
+        ]
 
 
 class VisibilityPolicy(models.Model):
@@ -74,12 +131,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Audit events are append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only")
 
 

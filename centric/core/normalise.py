@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 import email_validator
 import phonenumbers
@@ -110,7 +112,7 @@ _NUMBER_TYPES = (
 )
 
 
-def _compiled_desc(desc) -> tuple[frozenset[int], re.Pattern] | None:
+def _compiled_desc(desc: Any) -> tuple[frozenset[int], re.Pattern[str]] | None:
     """(possible lengths, pattern) of a number description, as `_is_number_matching_desc` reads
     it; None for a description that matches nothing."""
     if desc is None or not desc.national_number_pattern:
@@ -119,7 +121,7 @@ def _compiled_desc(desc) -> tuple[frozenset[int], re.Pattern] | None:
 
 
 @functools.cache
-def _validity(country_code: str):
+def _validity(country_code: str) -> Callable[[str], bool] | None:
     """`phonenumbers.is_valid_number` for the national numbers of a country code that belongs to
     one region, as a function of the digits: the same metadata and rules, without building a
     PhoneNumber and walking the library's helpers for each of a million numbers. None for
@@ -139,7 +141,7 @@ def _validity(country_code: str):
     if general is None:
         return lambda national: False
 
-    def matches(compiled, national: str) -> bool:
+    def matches(compiled: tuple[frozenset[int], re.Pattern[str]], national: str) -> bool:
         lengths, pattern = compiled
         return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
 

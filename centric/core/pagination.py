@@ -100,7 +100,7 @@ def _row_values(row: Any, ordering: list[str]) -> list[Any]:
 
 
 def keyset_page(
-    queryset: QuerySet, *, ordering: list[str], cursor: str | None = None, size: int = 25
+    queryset: QuerySet[Any], *, ordering: list[str], cursor: str | None = None, size: int = 25
 ) -> Page:
     """One page of `queryset` in `ordering` (which must end in a unique column such as "id")."""
     size = max(1, min(int(size), 200))
@@ -131,7 +131,7 @@ def keyset_page(
 
 
 def keyset_page_or_errors(
-    queryset: QuerySet, *, ordering: list[str], cursor: str | None = None, size: int = 25
+    queryset: QuerySet[Any], *, ordering: list[str], cursor: str | None = None, size: int = 25
 ) -> tuple[Page, list[str]]:
     """For pages: a damaged cursor (an edited link) gives an empty page and the messages to
     show, not an error page."""

@@ -19,13 +19,15 @@ import contextlib
 import functools
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Model
 
-Result = tuple[list[tuple], list[str]]  # rows, column names
+_M = TypeVar("_M", bound=Model)
+
+Result = tuple[list[tuple[Any, ...]], list[str]]  # rows, column names
 
 
 def fetch_all(sql: str, params: Sequence[Any] = ()) -> Result:
@@ -33,7 +35,7 @@ def fetch_all(sql: str, params: Sequence[Any] = ()) -> Result:
     return fetch_many([(sql, params)])[0]
 
 
-def fetch_one(sql: str, params: Sequence[Any] = ()) -> tuple[tuple | None, list[str]]:
+def fetch_one(sql: str, params: Sequence[Any] = ()) -> tuple[tuple[Any, ...] | None, list[str]]:
     rows, columns = fetch_all(sql, params)
     return (rows[0] if rows else None), columns
 
@@ -112,7 +114,9 @@ def _column_names(sql: str, cursor: Any) -> list[str]:
     return names
 
 
-def to_instances(model: type[Model], columns: Sequence[str], rows: Sequence[tuple]) -> list[Model]:
+def to_instances(
+    model: type[_M], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> list[_M]:
     """Model instances from rows of `SELECT <the model's columns>`, in any column order, with the
     same conversions the ORM applies (JSON text to objects; SQLite's integers to booleans)."""
     positions, attnames, converters = _loader(model, tuple(columns), connection.vendor)
@@ -129,14 +133,15 @@ def to_instances(model: type[Model], columns: Sequence[str], rows: Sequence[tupl
 
 
 @functools.cache
-def _loader(model: type[Model], columns: tuple[str, ...], vendor: str) -> tuple:
+def _loader(model: type[Model], columns: tuple[str, ...], vendor: str) -> tuple[Any, ...]:
     """Where each concrete field's value is in the row, and the converters it needs."""
     fields = model._meta.concrete_fields
     positions = [columns.index(field.column) for field in fields]
     converters = []
     for index, field in enumerate(fields):
         expression = field.get_col(model._meta.db_table)
-        found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+        # Field.get_db_converters is missing from django-stubs 5.2
+        found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)  # type: ignore[attr-defined]
         if found:
             converters.append((index, found, expression))
     return positions, [field.attname for field in fields], converters

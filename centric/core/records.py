@@ -40,6 +40,8 @@ else:
 
 # The actions a role's permission list is made of, per kind of role.
 RECORD_ACTIONS = ("view", "add", "change", "delete")
+# The pages `centric.core.kit.pages.record_urls` gives a record type.
+KIT_PAGES = ("list", "create", "bulk", "detail", "update", "delete", "history")
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,10 @@ class RecordType:
     api_path: str | None = None
     # Dotted path of a test factory `make(owner=..., team=...)` used by the permission matrix.
     test_factory: str | None = None
+    # The kit's declarative pages (`centric.core.kit.pages.RecordPages`) and REST API
+    # (`centric.core.api.records.RecordApi`), when the record type uses them.
+    pages: Any = None
+    api: Any = None
 
     @property
     def label(self) -> str:
@@ -200,6 +206,10 @@ class Registry:
     # --- registration ----------------------------------------------------------------------
 
     def register_record(self, model: type[models.Model], **options: Any) -> RecordType:
+        if options.get("pages") is not None and not options.get("url_names"):
+            # The kit's pages are named `<key>_<page>` in the app's namespace (record_urls).
+            prefix = f"{model._meta.app_label}:{options['key']}"
+            options["url_names"] = {page: f"{prefix}_{page}" for page in KIT_PAGES}
         record_type = RecordType(model=model, **options)
         with self._lock:
             existing = self._records.get(record_type.label)

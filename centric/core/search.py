@@ -8,6 +8,7 @@ must be a prefix of some word of the name.
 from __future__ import annotations
 
 import re
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
@@ -15,6 +16,8 @@ from centric.core.normalise import fold_text
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 MAX_TERMS = 6
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 def search_key(text: str) -> str:
@@ -30,7 +33,7 @@ def fts_table(model: type[models.Model]) -> str:
     return f"{model._meta.db_table}_fts"
 
 
-def prefix_search(queryset: models.QuerySet, query: str) -> models.QuerySet:
+def prefix_search(queryset: models.QuerySet[_M], query: str) -> models.QuerySet[_M]:
     """Rows of `queryset` whose `search_name` has a word starting with each term of `query`."""
     terms = query_terms(query)
     if not terms:
@@ -82,7 +85,7 @@ def postgres_search_index_sql(table: str) -> tuple[str, str]:
     )
 
 
-def ensure_sqlite_search_index(connection, table: str) -> bool:
+def ensure_sqlite_search_index(connection: Any, table: str) -> bool:
     """Re-create the FTS5 table and triggers if missing; returns True when it had to.
 
     SQLite migrations that alter a table rebuild it, which silently drops its triggers, so this

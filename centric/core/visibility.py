@@ -14,7 +14,7 @@ visible. Superusers and holders of `core.see_all_records` see everything.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class VisibilityLevel(models.TextChoices):
@@ -47,14 +49,16 @@ def policy_level(model: type[models.Model]) -> str:
     def load() -> dict[str, str]:
         return dict(VisibilityPolicy.objects.values_list("record_type", "level"))
 
-    return remember("visibility:policies", load).get(record_type_of(model), DEFAULT_LEVEL)
+    level: str = remember("visibility:policies", load).get(record_type_of(model), DEFAULT_LEVEL)
+    return level
 
 
 def has_model_permission(user: Any, model: type[models.Model], action: str) -> bool:
     if not user or not user.is_authenticated or not user.is_active:
         return False
     opts = model._meta
-    return user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+    allowed: bool = user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+    return allowed
 
 
 def sees_everything(user: Any) -> bool:
@@ -91,12 +95,12 @@ def visibility_q(
     return rule
 
 
-class VisibleQuerySet(models.QuerySet):
+class VisibleQuerySet(models.QuerySet[_M]):
     """QuerySet with the one visibility rule, for records that have an owner and a team."""
 
     def visible_to(
         self, user: AnonymousUser | Any, action: str = VIEW, *, include_merged: bool = False
-    ) -> VisibleQuerySet:
+    ) -> VisibleQuerySet[_M]:
         """Rows `user` may act on. Records merged into another are hidden unless asked for:
         after a merge, only the surviving record is the customer."""
         rule = visibility_q(self.model, user, action)
@@ -104,13 +108,13 @@ class VisibleQuerySet(models.QuerySet):
             return self.none()
         return self._with_rule(rule, include_merged=include_merged)
 
-    def _with_rule(self, rule: Q, *, include_merged: bool = False) -> VisibleQuerySet:
+    def _with_rule(self, rule: Q, *, include_merged: bool = False) -> VisibleQuerySet[_M]:
         queryset = self.filter(rule)
         if not include_merged and any(f.name == "merged_into" for f in self.model._meta.fields):
             queryset = queryset.filter(merged_into__isnull=True)
         return queryset
 
-    def visible_get(self, user: AnonymousUser | Any, pk: int, action: str = VIEW) -> models.Model:
+    def visible_get(self, user: AnonymousUser | Any, pk: int, action: str = VIEW) -> _M:
         """One record by primary key, through the same rule as `visible_to`, for hot paths
         (`GET /api/v1/people/{id}`); DoesNotExist when missing or not visible.
 
@@ -129,28 +133,28 @@ class VisibleQuerySet(models.QuerySet):
             or query.select_for_update
             or query.order_by
             or query.deferred_loading[0]
-            or self._db is not None
+            or self._db is not None  # type: ignore[attr-defined]  # private, not in django-stubs
         ):
             raise TypeError("visible_get works on Model.objects, not on a filtered queryset")
         rule = visibility_q(self.model, user, action)
         if rule is None:
-            raise self.model.DoesNotExist
+            raise self.model.DoesNotExist  # type: ignore[attr-defined]  # every concrete model has it
         sql = _compiled_get(self.model, self.db, rule, lambda: self._with_rule(rule))
         from centric.core.prepared import fetch_one, to_instances
 
         row, columns = fetch_one(sql[0], [*sql[1], pk])
         if row is None:
-            raise self.model.DoesNotExist
+            raise self.model.DoesNotExist  # type: ignore[attr-defined]  # every concrete model has it
         return to_instances(self.model, columns, [row])[0]
 
 
 _COMPILED_LIMIT = 512
-_compiled: dict[tuple, tuple[str, tuple]] = {}
+_compiled: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
 
 
 def _compiled_get(
     model: type[models.Model], alias: str, rule: Q, queryset: Any
-) -> tuple[str, tuple]:
+) -> tuple[str, tuple[Any, ...]]:
     """SQL and parameters of "the visible row with this primary key" for one rule (see
     `visible_get`); `queryset` builds the rule's queryset when the SQL is not compiled yet."""
     key = (model, alias, rule)

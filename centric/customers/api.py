@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
@@ -22,7 +22,7 @@ from centric.core.api.pagination import PageParams, page_body, page_of
 from centric.core.api.parser import query_params
 from centric.core.api.permissions import require_change, require_model_perm
 from centric.core.api.render import to_json
-from centric.core.api.types import CustomFields, Day, Id, Moment, text
+from centric.core.api.types import ApiRequest, CustomFields, Day, Id, Moment, text
 from centric.core.prepared import fetch_many, to_instances
 from centric.customers import selectors, services
 from centric.customers.choices import ConsentMethod, ConsentPurpose, ConsentStatus, ContactKind
@@ -48,17 +48,18 @@ organisations_router = Router()
 stages_router = Router()
 search_router = Router()
 
-Gender = Literal[tuple(GenderChoice.values) + ("",)]  # type: ignore[valid-type]
-Kind = Literal[tuple(ContactKind.values)]  # type: ignore[valid-type]
-Purpose = Literal[tuple(ConsentPurpose.values)]  # type: ignore[valid-type]
-ConsentState = Literal[tuple(ConsentStatus.values)]  # type: ignore[valid-type]
-Method = Literal[tuple(ConsentMethod.values)]  # type: ignore[valid-type]
-PersonSort = Literal[tuple(PERSON_SORTS)]  # type: ignore[valid-type]
-OrganisationSort = Literal[tuple(ORGANISATION_SORTS)]  # type: ignore[valid-type]
+Gender = Literal[tuple(GenderChoice.values) + ("",)]
+Kind = Literal[tuple(ContactKind.values)]
+Purpose = Literal[tuple(ConsentPurpose.values)]
+ConsentState = Literal[tuple(ConsentStatus.values)]
+Method = Literal[tuple(ConsentMethod.values)]
+PersonSort = Literal[tuple(PERSON_SORTS)]
+OrganisationSort = Literal[tuple(ORGANISATION_SORTS)]
 TagName = Annotated[str, Field(min_length=1, max_length=60)]
 StageKey = Annotated[str, Field(max_length=40)]
 
 FORBID = ConfigDict(extra="forbid")
+_Customer = TypeVar("_Customer", Person, Organisation)
 
 
 # --- Output schemas ---------------------------------------------------------------------------
@@ -250,8 +251,8 @@ class ContactPointPatch(Schema):
     kind: Kind = None
     value: text(500) = None
     label: text(50) = None
-    is_primary: bool = None
-    is_verified: bool = None
+    is_primary: bool = None  # type: ignore[assignment]  # None: not given
+    is_verified: bool = None  # type: ignore[assignment]
     street: text(255) = None
     city: text(100) = None
     state: text(100) = None
@@ -274,8 +275,8 @@ class RecordFieldsIn(Schema):
     utm_campaign: text(150) = None
     utm_term: text(150) = None
     utm_content: text(150) = None
-    custom_fields: CustomFields = None
-    tags: Annotated[list[TagName], Field(max_length=50)] = None
+    custom_fields: CustomFields = None  # type: ignore[assignment]  # None: not given
+    tags: Annotated[list[TagName], Field(max_length=50)] = None  # type: ignore[assignment]
 
 
 class PersonFields(RecordFieldsIn):
@@ -292,7 +293,7 @@ class PersonIn(PersonFields):
 
 
 class PersonPatch(PersonFields):
-    version: Annotated[int, Field(ge=1, le=2**31 - 1)] = Field(
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] = Field(  # type: ignore[assignment]  # None: not given
         None, description="The version you edited; a stale one is refused with 409."
     )
 
@@ -308,7 +309,7 @@ class OrganisationIn(OrganisationFields):
 
 class OrganisationPatch(OrganisationFields):
     name: text(200, min_length=1) = None
-    version: Annotated[int, Field(ge=1, le=2**31 - 1)] = Field(
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] = Field(  # type: ignore[assignment]  # None: not given
         None, description="The version you edited; a stale one is refused with 409."
     )
 
@@ -361,7 +362,7 @@ CF_HELP = (
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _filter_params(request: HttpRequest, filters: ListFilters) -> dict[str, str]:
+def _filter_params(request: ApiRequest, filters: ListFilters) -> dict[str, str]:
     params = {key: value for key, value in query_params(request).items() if key.startswith("cf.")}
     for key, value in filters.dict(exclude={"cursor", "limit"}).items():
         if value is None:
@@ -409,7 +410,7 @@ def _person_detail(user: Any, person_id: int) -> Person:
     return _with_related(Person.objects.visible_get(user, person_id))
 
 
-def _with_related(record: Person | Organisation) -> Person | Organisation:
+def _with_related(record: _Customer) -> _Customer:
     """Attach tag names and contact points of one record already read through the visibility rule.
 
     Two fixed statements instead of ORM prefetches: on the hot path the ORM's query compilation
@@ -420,14 +421,14 @@ def _with_related(record: Person | Organisation) -> Person | Organisation:
     (tags, _columns), (points, columns) = fetch_many(
         [(tags_sql, [record.pk]), (points_sql, [record.pk])]
     )
-    record.api_tag_names = [row[0] for row in tags]
-    record.api_contact_points = to_instances(ContactPoint, columns, points)
+    record.api_tag_names = [row[0] for row in tags]  # type: ignore[attr-defined]  # read by the schema
+    record.api_contact_points = to_instances(ContactPoint, columns, points)  # type: ignore[attr-defined]
     return record
 
 
 @functools.cache
 def _related_sql(model: type[Person | Organisation]) -> tuple[str, str]:
-    owner_column = model._meta.model_name + "_id"
+    owner_column = f"{model._meta.model_name}_id"
     through = model.tags.through._meta.db_table
     tag_column = model.tags.field.m2m_reverse_name()
     record_column = model.tags.field.m2m_column_name()
@@ -463,7 +464,7 @@ def _changeable(user: Any, record: Any) -> None:
 
 
 @people_router.get("", response=PeoplePage, summary="List people", description=CF_HELP)
-def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
+def list_people(request: ApiRequest, filters: Query[PeopleFilters]):
     user = request.auth
     require_model_perm(user, Person, "view")
     queryset, ordering = filter_people(_people(user), _filter_params(request, filters), user)
@@ -473,7 +474,7 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]):
 
 
 @people_router.post("", response={201: PersonOut}, summary="Create a person")
-def create_person(request: HttpRequest, payload: PersonIn):
+def create_person(request: ApiRequest, payload: PersonIn):
     user = request.auth
     require_model_perm(user, Person, "add")
 
@@ -487,7 +488,7 @@ def create_person(request: HttpRequest, payload: PersonIn):
 
 
 @people_router.get("/{person_id}", response=PersonOut, summary="Get a person")
-def get_person(request: HttpRequest, person_id: Id, response: HttpResponse):
+def get_person(request: ApiRequest, person_id: Id, response: HttpResponse):
     user = request.auth
     person = _person_detail(user, person_id)
     _etag(response, person)
@@ -496,7 +497,7 @@ def get_person(request: HttpRequest, person_id: Id, response: HttpResponse):
 
 @people_router.patch("/{person_id}", response=PersonOut, summary="Update a person")
 def update_person(
-    request: HttpRequest,
+    request: ApiRequest,
     person_id: Id,
     payload: PersonPatch,
     response: HttpResponse,
@@ -513,7 +514,7 @@ def update_person(
 
 
 @people_router.delete("/{person_id}", response={204: None}, summary="Delete a person")
-def delete_person(request: HttpRequest, person_id: Id):
+def delete_person(request: ApiRequest, person_id: Id):
     user = request.auth
     person = _get_person(user, person_id)  # 404 first: the delete permission says nothing of it
     require_model_perm(user, Person, "delete")
@@ -527,7 +528,7 @@ def delete_person(request: HttpRequest, person_id: Id):
     response=list[HistoryEntryOut],
     summary="A person's field history: who changed what, when, from what to what",
 )
-def get_person_history(request: HttpRequest, person_id: Id):
+def get_person_history(request: ApiRequest, person_id: Id):
     from centric.customers.history import person_history
 
     return person_history(_get_person(request.auth, person_id))
@@ -539,7 +540,7 @@ def get_person_history(request: HttpRequest, person_id: Id):
 @organisations_router.get(
     "", response=OrganisationPage, summary="List organisations", description=CF_HELP
 )
-def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]):
+def list_organisations(request: ApiRequest, filters: Query[OrganisationFilters]):
     user = request.auth
     require_model_perm(user, Organisation, "view")
     queryset, ordering = filter_organisations(
@@ -551,7 +552,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]
 
 
 @organisations_router.post("", response={201: OrganisationOut}, summary="Create an organisation")
-def create_organisation(request: HttpRequest, payload: OrganisationIn):
+def create_organisation(request: ApiRequest, payload: OrganisationIn):
     user = request.auth
     require_model_perm(user, Organisation, "add")
 
@@ -569,7 +570,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn):
 @organisations_router.get(
     "/{organisation_id}", response=OrganisationOut, summary="Get an organisation"
 )
-def get_organisation(request: HttpRequest, organisation_id: Id, response: HttpResponse):
+def get_organisation(request: ApiRequest, organisation_id: Id, response: HttpResponse):
     user = request.auth
     organisation = _with_related(Organisation.objects.visible_get(user, organisation_id))
     _etag(response, organisation)
@@ -580,7 +581,7 @@ def get_organisation(request: HttpRequest, organisation_id: Id, response: HttpRe
     "/{organisation_id}", response=OrganisationOut, summary="Update an organisation"
 )
 def update_organisation(
-    request: HttpRequest,
+    request: ApiRequest,
     organisation_id: Id,
     payload: OrganisationPatch,
     response: HttpResponse,
@@ -601,7 +602,7 @@ def update_organisation(
 @organisations_router.delete(
     "/{organisation_id}", response={204: None}, summary="Delete an organisation"
 )
-def delete_organisation(request: HttpRequest, organisation_id: Id):
+def delete_organisation(request: ApiRequest, organisation_id: Id):
     user = request.auth
     organisation = _get_organisation(user, organisation_id)
     require_model_perm(user, Organisation, "delete")
@@ -617,14 +618,14 @@ def _owner(user: Any, kind: str, owner_id: int) -> Person | Organisation:
     return _get_person(user, owner_id) if kind == "person" else _get_organisation(user, owner_id)
 
 
-def _list_points(request: HttpRequest, kind: str, owner_id: int) -> list[ContactPoint]:
+def _list_points(request: ApiRequest, kind: str, owner_id: int) -> list[ContactPoint]:
     user = request.auth
     owner = _owner(user, kind, owner_id)
     require_model_perm(user, ContactPoint, "view")
     return list(owner.contact_points.all())
 
 
-def _add_point(request: HttpRequest, kind: str, owner_id: int, payload: ContactPointIn):
+def _add_point(request: ApiRequest, kind: str, owner_id: int, payload: ContactPointIn):
     user = request.auth
     owner = _owner(user, kind, owner_id)
     require_model_perm(user, ContactPoint, "add")
@@ -665,7 +666,7 @@ def _delete_point(request, kind: str, owner_id: int, point_id: int):
     response=list[ContactPointOut],
     summary="List a person's contact points",
 )
-def list_person_contact_points(request: HttpRequest, person_id: Id):
+def list_person_contact_points(request: ApiRequest, person_id: Id):
     return _list_points(request, "person", person_id)
 
 
@@ -674,7 +675,7 @@ def list_person_contact_points(request: HttpRequest, person_id: Id):
     response={201: ContactPointOut},
     summary="Add a contact point to a person",
 )
-def add_person_contact_point(request: HttpRequest, person_id: Id, payload: ContactPointIn):
+def add_person_contact_point(request: ApiRequest, person_id: Id, payload: ContactPointIn):
     return _add_point(request, "person", person_id, payload)
 
 
@@ -684,7 +685,7 @@ def add_person_contact_point(request: HttpRequest, person_id: Id, payload: Conta
     summary="Update a person's contact point",
 )
 def update_person_contact_point(
-    request: HttpRequest, person_id: Id, point_id: Id, payload: ContactPointPatch
+    request: ApiRequest, person_id: Id, point_id: Id, payload: ContactPointPatch
 ):
     return _update_point(request, "person", person_id, point_id, payload)
 
@@ -694,7 +695,7 @@ def update_person_contact_point(
     response={204: None},
     summary="Remove a person's contact point",
 )
-def delete_person_contact_point(request: HttpRequest, person_id: Id, point_id: Id):
+def delete_person_contact_point(request: ApiRequest, person_id: Id, point_id: Id):
     return _delete_point(request, "person", person_id, point_id)
 
 
@@ -703,7 +704,7 @@ def delete_person_contact_point(request: HttpRequest, person_id: Id, point_id: I
     response=list[ContactPointOut],
     summary="List an organisation's contact points",
 )
-def list_organisation_contact_points(request: HttpRequest, organisation_id: Id):
+def list_organisation_contact_points(request: ApiRequest, organisation_id: Id):
     return _list_points(request, "organisation", organisation_id)
 
 
@@ -713,7 +714,7 @@ def list_organisation_contact_points(request: HttpRequest, organisation_id: Id):
     summary="Add a contact point to an organisation",
 )
 def add_organisation_contact_point(
-    request: HttpRequest, organisation_id: Id, payload: ContactPointIn
+    request: ApiRequest, organisation_id: Id, payload: ContactPointIn
 ):
     return _add_point(request, "organisation", organisation_id, payload)
 
@@ -724,7 +725,7 @@ def add_organisation_contact_point(
     summary="Update an organisation's contact point",
 )
 def update_organisation_contact_point(
-    request: HttpRequest, organisation_id: Id, point_id: Id, payload: ContactPointPatch
+    request: ApiRequest, organisation_id: Id, point_id: Id, payload: ContactPointPatch
 ):
     return _update_point(request, "organisation", organisation_id, point_id, payload)
 
@@ -734,7 +735,7 @@ def update_organisation_contact_point(
     response={204: None},
     summary="Remove an organisation's contact point",
 )
-def delete_organisation_contact_point(request: HttpRequest, organisation_id: Id, point_id: Id):
+def delete_organisation_contact_point(request: ApiRequest, organisation_id: Id, point_id: Id):
     return _delete_point(request, "organisation", organisation_id, point_id)
 
 
@@ -746,7 +747,7 @@ def delete_organisation_contact_point(request: HttpRequest, organisation_id: Id,
     response=list[MembershipOut],
     summary="List the organisations a person belongs to",
 )
-def list_person_memberships(request: HttpRequest, person_id: Id):
+def list_person_memberships(request: ApiRequest, person_id: Id):
     user = request.auth
     person = _get_person(user, person_id)
     require_model_perm(user, Membership, "view")
@@ -762,7 +763,7 @@ def list_person_memberships(request: HttpRequest, person_id: Id):
     response={201: MembershipOut},
     summary="Add a person to an organisation (or change their role there)",
 )
-def set_person_membership(request: HttpRequest, person_id: Id, payload: MembershipIn):
+def set_person_membership(request: ApiRequest, person_id: Id, payload: MembershipIn):
     user = request.auth
     person = _get_person(user, person_id)
     require_model_perm(user, Membership, "add")
@@ -789,7 +790,7 @@ def set_person_membership(request: HttpRequest, person_id: Id, payload: Membersh
     response={204: None},
     summary="Take a person out of an organisation",
 )
-def remove_person_membership(request: HttpRequest, person_id: Id, organisation_id: Id):
+def remove_person_membership(request: ApiRequest, person_id: Id, organisation_id: Id):
     user = request.auth
     person = _get_person(user, person_id)
     require_model_perm(user, Membership, "delete")
@@ -806,7 +807,7 @@ def remove_person_membership(request: HttpRequest, person_id: Id, organisation_i
     response=list[MembershipOut],
     summary="List the people of an organisation",
 )
-def list_organisation_memberships(request: HttpRequest, organisation_id: Id):
+def list_organisation_memberships(request: ApiRequest, organisation_id: Id):
     user = request.auth
     organisation = _get_organisation(user, organisation_id)
     require_model_perm(user, Membership, "view")
@@ -823,7 +824,7 @@ def list_organisation_memberships(request: HttpRequest, organisation_id: Id):
 @people_router.get(
     "/{person_id}/consents", response=list[ConsentOut], summary="List a person's consent"
 )
-def list_person_consents(request: HttpRequest, person_id: Id):
+def list_person_consents(request: ApiRequest, person_id: Id):
     user = request.auth
     person = _get_person(user, person_id)
     require_model_perm(user, Consent, "view")
@@ -835,7 +836,7 @@ def list_person_consents(request: HttpRequest, person_id: Id):
     response={201: ConsentOut},
     summary="Record a person's consent for one purpose",
 )
-def record_person_consent(request: HttpRequest, person_id: Id, payload: ConsentIn):
+def record_person_consent(request: ApiRequest, person_id: Id, payload: ConsentIn):
     user = request.auth
     person = _get_person(user, person_id)
     require_model_perm(user, Consent, "add")
@@ -861,7 +862,7 @@ def record_person_consent(request: HttpRequest, person_id: Id, payload: ConsentI
 
 
 @stages_router.get("", response=list[StageOut], summary="List lifecycle stages")
-def list_lifecycle_stages(request: HttpRequest):
+def list_lifecycle_stages(request: ApiRequest):
     return list(LifecycleStage.objects.all())
 
 
@@ -872,7 +873,7 @@ def list_lifecycle_stages(request: HttpRequest):
     "", response=SearchOut, summary="The search box: name, email or any-format phone"
 )
 def search(
-    request: HttpRequest,
+    request: ApiRequest,
     q: str = Query(..., max_length=200, description="At least two characters."),
     limit: int = Query(10, ge=1, le=50),
 ):

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from centric.core.kit.forms import OwnerField, StaffLookupInput
 from centric.core.normalise import normalise_email, normalise_phone
 from centric.core.widgets import LookupInput
 from centric.customers.choices import (
@@ -26,6 +26,7 @@ from centric.customers.choices import (
 )
 from centric.customers.filters import OWNER_ME, OWNER_NONE, owner_matching, tag_matching
 from centric.customers.models import LifecycleStage
+from centric.extras.features import custom_field_initial, custom_field_input
 from centric.extras.models import CustomFieldDefinition
 from centric.extras.services import custom_fields_clean
 from centric.staff.models import Team
@@ -40,106 +41,8 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _user_label(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def staff_named(text: str) -> Any:
-    """The staff user a record form's owner field names: by username (any case) first — a
-    username may be all digits, like an employee number — then, for older clients, by id."""
-    users = get_user_model().objects.only("username", "first_name", "last_name", "is_active")
-    user = users.filter(username__iexact=text).first()
-    if user is None and text.isascii() and text.isdigit() and len(text) < 19:
-        user = users.filter(pk=int(text)).first()
-    return user
-
-
 def _filter_owner(text: str) -> Any:
     return owner_matching(text).only("username", "first_name", "last_name").first()
-
-
-class StaffLookupInput(LookupInput):
-    """The staff type-ahead (decision 0012) for an owner. At render it names the chosen user under
-    the input and shows a user id (the API's form, older links) as the username the picker
-    submits: one query, only when a user is named. `find` reads a typed value as its field does;
-    `labels` are fixed values and their names ("me" → "Me")."""
-
-    def __init__(
-        self, *, find=staff_named, labels: dict[str, Any] | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(source=reverse_lazy("staff:user_lookup"), **kwargs)
-        self.find = find
-        self.labels = labels or {}
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        text = "" if value is None else str(value).strip()
-        if text in self.labels:
-            self.selected_label = str(self.labels[text])
-        elif text:
-            user = self.find(text)
-            if user is None:
-                self.selected_label = str(_("No staff member has this username."))
-            else:
-                self.selected_label = _user_label(user)
-                if text.isascii() and text.isdigit() and user.get_username() != text:
-                    value = user.get_username()
-        return super().get_context(name, value, attrs)
-
-
-class OwnerField(forms.CharField):
-    """A record's owner, picked with the staff type-ahead rather than a select of every active
-    user. Takes a username (what the picker and a no-JS user submit; any case) or a user id (older
-    clients); cleans to an active user — or to the record's current owner (`current`, an id)
-    even if deactivated, so a record can be saved without reassigning it — or None for nobody."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", StaffLookupInput(attrs={"placeholder": _("Nobody")}))
-        super().__init__(max_length=150, required=False, **kwargs)
-        self.current = None
-
-    def clean(self, value: Any) -> Any:
-        text = super().clean(value)
-        if not text:
-            return None
-        user = staff_named(text)
-        if user is None or not (user.is_active or user.pk == self.current):
-            raise ValidationError(
-                _("No active staff member has the username “%(value)s”."),
-                code="invalid_choice",
-                params={"value": text},
-            )
-        return user
-
-
-def custom_field_for(definition: CustomFieldDefinition) -> forms.Field:
-    """A form input for a custom field; the service does the real validation on write."""
-    kind = CustomFieldDefinition.FieldType
-    common: dict[str, Any] = {"label": definition.label, "required": definition.is_required}
-    if definition.field_type == kind.BOOLEAN:
-        return forms.ChoiceField(
-            choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))], **common
-        )
-    if definition.field_type == kind.CHOICE:
-        choices = [("", "—")] + [(str(c), str(c)) for c in definition.choices]
-        return forms.ChoiceField(choices=choices, **common)
-    if definition.field_type == kind.DATE:
-        return forms.CharField(widget=forms.TextInput(attrs={"type": "date"}), **common)
-    if definition.field_type in (kind.NUMBER, kind.INTEGER):
-        step = "1" if definition.field_type == kind.INTEGER else "any"
-        return forms.CharField(
-            widget=forms.TextInput(attrs={"type": "number", "step": step}), **common
-        )
-    if definition.field_type == kind.EMAIL:
-        return forms.CharField(widget=forms.TextInput(attrs={"type": "email"}), **common)
-    if definition.field_type == kind.URL:
-        return forms.CharField(widget=forms.TextInput(attrs={"type": "url"}), **common)
-    return forms.CharField(max_length=definition.max_length, **common)
-
-
-def _initial_custom_value(definition: CustomFieldDefinition, value: Any) -> Any:
-    if definition.field_type == CustomFieldDefinition.FieldType.BOOLEAN and value is not None:
-        return "true" if value else "false"
-    return value
 
 
 class CustomerRecordForm(forms.Form):
@@ -194,7 +97,7 @@ class CustomerRecordForm(forms.Form):
             )
         )
         for definition in self.custom_definitions:
-            self.fields[CUSTOM_FIELD_PREFIX + definition.key] = custom_field_for(definition)
+            self.fields[CUSTOM_FIELD_PREFIX + definition.key] = custom_field_input(definition)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -256,7 +159,7 @@ class CustomerRecordForm(forms.Form):
         self.initial["tags"] = ", ".join(tag.name for tag in record.tags.all())
         self.initial["version"] = record.version
         for definition in self.custom_definitions:
-            self.initial[CUSTOM_FIELD_PREFIX + definition.key] = _initial_custom_value(
+            self.initial[CUSTOM_FIELD_PREFIX + definition.key] = custom_field_initial(
                 definition, (record.custom_fields or {}).get(definition.key)
             )
 
@@ -660,7 +563,7 @@ class PersonFilterForm(forms.Form):
             )
         )
         for definition in self.custom_definitions:
-            field = custom_field_for(definition)
+            field = custom_field_input(definition)
             field.required = False
             self.fields[f"cf.{definition.key}"] = field
 

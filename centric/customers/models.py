@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from centric.core.models import TimeStampedModel
-from centric.core.visibility import VisibleQuerySet, visibility_q
+from centric.core.models import OwnedRecord, TimeStampedModel
+from centric.core.visibility import visibility_q
 from centric.customers.choices import (
     ConsentMethod,
     ConsentPurpose,
@@ -18,6 +18,8 @@ from centric.customers.choices import (
     ContactKind,
     Gender,
 )
+
+# A named manager class: the stubs' plugin cannot type `as_manager()` on an abstract model.
 
 
 class LifecycleStage(models.Model):
@@ -40,35 +42,9 @@ class LifecycleStage(models.Model):
 UNQUERIED_IN_HISTORY = ["created_at", "owner", "team", "lifecycle_stage"]
 
 
-class CustomerRecord(TimeStampedModel):
-    """What people and organisations share: ownership, lifecycle, acquisition, tags, custom fields.
+class CustomerRecord(OwnedRecord):
+    """What people and organisations add to an owned record: lifecycle, acquisition, search name."""
 
-    `version` implements optimistic concurrency: an edit names the version it started from, and is
-    refused if someone saved in between.
-    """
-
-    external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
-    # Indexed by the (owner, team) index of each model, which also serves owner-only lookups.
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("owner"),
-        db_index=False,
-    )
-    # No index of its own: with one, PostgreSQL intersects the whole team's rows with every name
-    # search (a bitmap of ~400,000 rows at 1M people); the (owner, team) index stays.
-    team = models.ForeignKey(
-        "staff.Team",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("team"),
-        db_index=False,
-    )
     # Indexed by each model's (stage, name order) index: no separate index and no `_like` copy.
     lifecycle_stage = models.ForeignKey(
         LifecycleStage,
@@ -93,13 +69,9 @@ class CustomerRecord(TimeStampedModel):
     utm_campaign = models.CharField(max_length=150, blank=True)
     utm_term = models.CharField(max_length=150, blank=True)
     utm_content = models.CharField(max_length=150, blank=True)
-    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     search_name = models.CharField(max_length=400, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = VisibleQuerySet.as_manager()
-
-    class Meta:
+    class Meta(OwnedRecord.Meta):
         abstract = True
 
 
@@ -113,15 +85,8 @@ class Organisation(CustomerRecord):
         excluded_fields=["search_name", "updated_at"], no_db_index=UNQUERIED_IN_HISTORY
     )
 
-    class Meta:
+    class Meta(CustomerRecord.Meta):
         ordering = ["name", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["external_id"],
-                condition=Q(external_id__isnull=False),
-                name="organisation_unique_external_id",
-            ),
-        ]
         indexes = [
             models.Index(fields=["search_name", "id"], name="organisation_search_name"),
             models.Index(fields=["owner", "team"], name="organisation_owner_team"),
@@ -160,7 +125,7 @@ class Person(CustomerRecord):
     )
     primary_email = models.CharField(max_length=254, blank=True, editable=False)
     primary_phone = models.CharField(max_length=20, blank=True, editable=False)
-    organisations = models.ManyToManyField(
+    organisations: models.ManyToManyField[Organisation, Membership] = models.ManyToManyField(
         Organisation, through="Membership", blank=True, related_name="people"
     )
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="people")
@@ -169,7 +134,7 @@ class Person(CustomerRecord):
         no_db_index=[*UNQUERIED_IN_HISTORY, "merged_into"],
     )
 
-    class Meta:
+    class Meta(CustomerRecord.Meta):
         ordering = ["last_name", "first_name", "id"]
         verbose_name_plural = _("people")
         permissions = [
@@ -177,11 +142,7 @@ class Person(CustomerRecord):
             ("import_person", "Can import people"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["external_id"],
-                condition=Q(external_id__isnull=False),
-                name="person_unique_external_id",
-            ),
+            *CustomerRecord.Meta.constraints,
             models.CheckConstraint(
                 condition=~Q(first_name="", last_name="", middle_name=""), name="person_has_a_name"
             ),

@@ -91,7 +91,7 @@ def _people_by_contact(
 NAME_CANDIDATES = 200
 
 
-def _name_candidates(queryset: QuerySet, query: str) -> list[int]:
+def _name_candidates(queryset: QuerySet[Any], query: str) -> list[int]:
     """Ids of up to NAME_CANDIDATES visible name matches, straight from the search index.
 
     Fetched as a list on purpose: given a subquery, PostgreSQL walks the name-order index and
@@ -112,7 +112,7 @@ NAME_ORDER = ("last_name", "first_name", "id")
 NAME_START_WINDOW = 150
 
 
-def _name_starts(queryset: QuerySet, query: str, limit: int) -> list[Person] | None:
+def _name_starts(queryset: QuerySet[Person], query: str, limit: int) -> list[Person] | None:
     """`limit` people of `queryset` (ordered, ready to list), in its order, whose search name
     starts with the folded query or, for one word, whose surname does — taken from the first
     NAME_START_WINDOW such names and surnames of the table; None if fewer are visible there.
@@ -140,7 +140,7 @@ def _name_starts(queryset: QuerySet, query: str, limit: int) -> list[Person] | N
         )
     subqueries = [window.values("id")[:NAME_START_WINDOW] for window in windows]
     if connection.features.supports_slicing_ordering_in_compound:
-        ids = subqueries[0].union(*subqueries[1:], all=True)  # one query (PostgreSQL)
+        ids: Any = subqueries[0].union(*subqueries[1:], all=True)  # one query (PostgreSQL)
     else:  # SQLite: a compound statement cannot hold limited parts
         ids = [row["id"] for subquery in subqueries for row in subquery]
 
@@ -159,7 +159,7 @@ def search_customers(user: Any, query: str, *, limit: int = 10) -> SearchResults
     results = SearchResults(query=query)
     if len(query) < 2:
         return results
-    people = Person.objects.none()
+    people: QuerySet[Person] = Person.objects.none()
     if "@" in query:
         results.matched_by = "email"
         email = try_normalise_email(query)

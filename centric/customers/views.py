@@ -42,7 +42,7 @@ from centric.customers.selectors import (
 from centric.customers.selectors import (
     person_detail as select_person_detail,
 )
-from centric.extras.models import CustomFieldDefinition
+from centric.extras.features import custom_field_rows
 from centric.interactions.views import timeline_context
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -129,17 +129,7 @@ def _can_change(user: Any, model: type, pk: int) -> bool:
 
 
 def _custom_field_rows(record: Any, record_type: str) -> list[tuple[str, Any]]:
-    values = record.custom_fields or {}
-    rows = []
-    for definition in CustomFieldDefinition.objects.filter(record_type=record_type).order_by(
-        "position", "label"
-    ):
-        if definition.key in values:
-            value = values[definition.key]
-            if isinstance(value, bool):
-                value = _("Yes") if value else _("No")
-            rows.append((definition.label, value))
-    return rows
+    return custom_field_rows(record_type, record.custom_fields or {})
 
 
 def _person_context(request: HttpRequest, person: Person, *, tab: str) -> dict[str, Any]:

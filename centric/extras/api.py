@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
@@ -13,7 +12,7 @@ from centric.core.api.idempotency import idempotent
 from centric.core.api.pagination import PageParams, page_body, page_of
 from centric.core.api.permissions import require_perm
 from centric.core.api.render import to_json
-from centric.core.api.types import text
+from centric.core.api.types import ApiRequest, text
 from centric.core.lookups import MAX_QUERY_LENGTH, word_prefix_filter
 from centric.extras import services
 from centric.extras.models import CustomFieldDefinition, Tag, custom_field_targets
@@ -90,7 +89,7 @@ class TagFilters(Schema):
 
 
 @tags_router.get("", response=TagPage, summary="List or look up tags")
-def list_tags(request: HttpRequest, params: Query[PageParams], filters: Query[TagFilters]):
+def list_tags(request: ApiRequest, params: Query[PageParams], filters: Query[TagFilters]):
     tags = Tag.objects.all()
     if filters.q:
         tags = word_prefix_filter(tags, filters.q)
@@ -102,7 +101,7 @@ def list_tags(request: HttpRequest, params: Query[PageParams], filters: Query[Ta
 @tags_router.post(
     "", response={201: TagOut}, summary="Create a tag (or get the one with that name)"
 )
-def create_tag(request: HttpRequest, payload: TagIn):
+def create_tag(request: ApiRequest, payload: TagIn):
     require_perm(request.auth, "extras.add_tag")
 
     def create() -> tuple[int, str]:
@@ -114,7 +113,7 @@ def create_tag(request: HttpRequest, payload: TagIn):
 @custom_fields_router.get(
     "", response=list[CustomFieldOut], summary="List custom field definitions"
 )
-def list_custom_fields(request: HttpRequest, filters: Query[CustomFieldFilters]):
+def list_custom_fields(request: ApiRequest, filters: Query[CustomFieldFilters]):
     queryset = CustomFieldDefinition.objects.all()
     if filters.record_type:
         queryset = queryset.filter(record_type=filters.record_type)
@@ -124,7 +123,7 @@ def list_custom_fields(request: HttpRequest, filters: Query[CustomFieldFilters])
 @custom_fields_router.post(
     "", response={201: CustomFieldOut}, summary="Define a custom field (administrators)"
 )
-def create_custom_field(request: HttpRequest, payload: CustomFieldIn):
+def create_custom_field(request: ApiRequest, payload: CustomFieldIn):
     require_perm(request.auth, "extras.add_customfielddefinition")
 
     def create() -> tuple[int, str]:

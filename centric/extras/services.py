@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 
 from centric.core.normalise import normalise_email
 from centric.extras.models import CustomFieldDefinition, Tag
+
+if TYPE_CHECKING:
+    from centric.customers.models import LifecycleStage
 
 
 def custom_field_value_clean(definition: CustomFieldDefinition, value: Any) -> Any:
@@ -241,7 +244,7 @@ def tag_delete(*, tag: Tag) -> None:
 # --- Settings: lifecycle stages ---------------------------------------------------------------
 
 
-def lifecycle_stages_with_counts() -> list:
+def lifecycle_stages_with_counts() -> list[LifecycleStage]:
     """Every stage with how many people and organisations are in it (one grouped query each)."""
     from django.db.models import Count
 
@@ -259,13 +262,15 @@ def lifecycle_stages_with_counts() -> list:
     )
     stages = list(LifecycleStage.objects.order_by("position", "key"))
     for stage in stages:
-        stage.people_count = people.get(stage.key, 0)
-        stage.organisation_count = organisations.get(stage.key, 0)
+        stage.people_count = people.get(stage.key, 0)  # type: ignore[attr-defined,call-overload]
+        stage.organisation_count = organisations.get(stage.key, 0)  # type: ignore[attr-defined,call-overload]
     return stages
 
 
 @transaction.atomic
-def lifecycle_stage_create(*, key: str, label: str, counts_as_customer: bool = False):
+def lifecycle_stage_create(
+    *, key: str, label: str, counts_as_customer: bool = False
+) -> LifecycleStage:
     from django.db.models import Max
 
     from centric.customers.models import LifecycleStage
@@ -286,7 +291,9 @@ def lifecycle_stage_create(*, key: str, label: str, counts_as_customer: bool = F
 
 
 @transaction.atomic
-def lifecycle_stage_update(*, stage, label: str, counts_as_customer: bool):
+def lifecycle_stage_update(
+    *, stage: LifecycleStage, label: str, counts_as_customer: bool
+) -> LifecycleStage:
     """Rename a stage or change whether it counts as a customer. Its key never changes."""
     stage.label = (label or "").strip()
     stage.counts_as_customer = counts_as_customer
@@ -296,7 +303,7 @@ def lifecycle_stage_update(*, stage, label: str, counts_as_customer: bool):
 
 
 @transaction.atomic
-def lifecycle_stage_move(*, stage, direction: str):
+def lifecycle_stage_move(*, stage: LifecycleStage, direction: str) -> LifecycleStage:
     """Move a stage one place up or down; positions are renumbered 10, 20, 30…"""
     from centric.customers.models import LifecycleStage
 
@@ -315,7 +322,7 @@ def lifecycle_stage_move(*, stage, direction: str):
 
 
 @transaction.atomic
-def lifecycle_stage_delete(*, stage) -> None:
+def lifecycle_stage_delete(*, stage: LifecycleStage) -> None:
     """Delete a stage nobody is in; a stage in use is refused (move its records first)."""
     from centric.customers.models import Organisation, Person
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -17,7 +16,7 @@ from centric.core.api.idempotency import idempotent
 from centric.core.api.pagination import PageParams, page_body, page_of
 from centric.core.api.permissions import require_model_perm, require_perm
 from centric.core.api.render import to_json
-from centric.core.api.types import Id, text
+from centric.core.api.types import ApiRequest, Id, text
 from centric.customers.models import Person
 from centric.identity import selectors
 from centric.identity.models import ResolutionRun
@@ -77,7 +76,7 @@ class CountOut(Schema):
 
 
 @count_router.get("/count", response=CountOut, summary="How many customers do we have?")
-def customers_count(request: HttpRequest):
+def customers_count(request: ApiRequest):
     user = request.auth
     require_model_perm(user, Person, "view")
     count = selectors.customer_count(user)
@@ -154,7 +153,7 @@ def _visible_pairs(user: Any):
 @router.get(
     "/pairs", response=PairPage, summary="The review queue: possible duplicates with evidence"
 )
-def list_pairs(request: HttpRequest, filters: Query[PairFilters]):
+def list_pairs(request: ApiRequest, filters: Query[PairFilters]):
     user = request.auth
     require_model_perm(user, Person, "view")
     queryset = _visible_pairs(user).filter(status=filters.status)
@@ -192,7 +191,7 @@ class DecisionOut(Schema):
     response=DecisionOut,
     summary="Merge a pair, or mark it not the same",
 )
-def decide_pair(request: HttpRequest, pair_id: Id, payload: DecisionIn):
+def decide_pair(request: ApiRequest, pair_id: Id, payload: DecisionIn):
     user = request.auth
     require_model_perm(user, Person, "change")
     pair = get_object_or_404(_visible_pairs(user), pk=pair_id)
@@ -236,7 +235,7 @@ def _people_for_merge(user: Any, payload: MergeIn) -> tuple[Person, list[Person]
 @router.post(
     "/merges/preview", response=list[GoldenFieldOut], summary="Preview the golden record of a merge"
 )
-def preview_merge(request: HttpRequest, payload: MergeIn):
+def preview_merge(request: ApiRequest, payload: MergeIn):
     user = request.auth
     require_model_perm(user, Person, "view")
     survivor, others = _people_for_merge(user, payload)
@@ -252,7 +251,7 @@ def preview_merge(request: HttpRequest, payload: MergeIn):
 
 
 @router.post("/merges", response={201: MergeOut}, summary="Merge people into one (undoable)")
-def create_merge(request: HttpRequest, payload: MergeIn):
+def create_merge(request: ApiRequest, payload: MergeIn):
     user = request.auth
     require_model_perm(user, Person, "change")
 
@@ -269,14 +268,14 @@ def _visible_merges(user: Any):
 
 
 @router.get("/merges/{merge_id}", response=MergeOut, summary="A merge")
-def get_merge(request: HttpRequest, merge_id: Id):
+def get_merge(request: ApiRequest, merge_id: Id):
     user = request.auth
     require_model_perm(user, Person, "view")
     return get_object_or_404(_visible_merges(user), pk=merge_id)
 
 
 @router.post("/merges/{merge_id}/undo", response=MergeOut, summary="Undo a merge exactly")
-def undo_merge(request: HttpRequest, merge_id: Id):
+def undo_merge(request: ApiRequest, merge_id: Id):
     user = request.auth
     require_model_perm(user, Person, "change")
     merge = get_object_or_404(_visible_merges(user), pk=merge_id)
@@ -285,34 +284,48 @@ def undo_merge(request: HttpRequest, merge_id: Id):
     return merge
 
 
+RUN_FIGURE = (
+    "Counted across all teams, so null unless you see every record "
+    "(superuser or `core.see_all_records`)."
+)
+
+
 class RunOut(Schema):
     id: int
     status: str
     stage: str
     progress: int
-    records: int
-    pairs_scored: int
-    pairs_for_review: int
-    pairs_above_merge: int
-    clusters: int
-    auto_merged: int
+    records: int | None = Field(description=RUN_FIGURE)
+    pairs_scored: int | None = Field(description=RUN_FIGURE)
+    pairs_for_review: int | None = Field(description=RUN_FIGURE)
+    pairs_above_merge: int | None = Field(description=RUN_FIGURE)
+    clusters: int | None = Field(description=RUN_FIGURE)
+    auto_merged: int | None = Field(description=RUN_FIGURE)
     created_at: Any
     finished_at: Any | None
     error: str
 
 
+def _run_body(run: ResolutionRun, user: Any) -> dict[str, Any]:
+    body = {
+        name: getattr(run, name)
+        for name in ("id", "status", "stage", "progress", "created_at", "finished_at", "error")
+    }
+    return body | selectors.run_figures(run, user)
+
+
 @router.post("/runs", response={202: RunOut}, summary="Start a full resolution in the background")
-def start_run(request: HttpRequest):
+def start_run(request: ApiRequest):
     user = request.auth
     require_perm(user, "identity.add_resolutionrun")
-    return Status(202, resolution_request(actor=user))
+    return Status(202, _run_body(resolution_request(actor=user), user))
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="Progress of a resolution run")
-def get_run(request: HttpRequest, run_id: Id):
+def get_run(request: ApiRequest, run_id: Id):
     user = request.auth
     require_perm(user, "identity.view_resolutionrun")
-    return get_object_or_404(ResolutionRun, pk=run_id)
+    return _run_body(get_object_or_404(ResolutionRun, pk=run_id), user)
 
 
 class CandidateIn(Schema):
@@ -336,7 +349,7 @@ class SuggestionOut(Schema):
     response=list[SuggestionOut],
     summary="Who a person about to be saved may duplicate",
 )
-def check_duplicates(request: HttpRequest, payload: CandidateIn):
+def check_duplicates(request: ApiRequest, payload: CandidateIn):
     user = request.auth
     require_model_perm(user, Person, "view")
     record = payload.model_dump()

@@ -15,18 +15,41 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, DateField, Max, Q
+from django.db.models import Count, DateField, Max, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
+from centric.core.visibility import sees_everything
 from centric.customers.models import LifecycleStage, Person
-from centric.identity.models import CandidatePair, IdentitySettings, Merge
+from centric.identity.models import CandidatePair, IdentitySettings, Merge, ResolutionRun
 from centric.interactions.models import Interaction
 
 LOST_STAGES = ("lost", "churned")
 
 
-def pairs_visible(user: Any):
+RUN_FIGURES = (
+    "records",
+    "pairs_scored",
+    "pairs_for_review",
+    "pairs_above_merge",
+    "clusters",
+    "auto_merged",
+)
+
+
+def sees_run_figures(user: Any) -> bool:
+    """A resolution run compares every person, whatever the team: its figures count records
+    across all teams, so only those who see every record see them (decision 0026)."""
+    return sees_everything(user)
+
+
+def run_figures(run: ResolutionRun, user: Any) -> dict[str, int | None]:
+    """The run's figures for `user`: the numbers, or None each when they may not see them."""
+    shown = sees_run_figures(user)
+    return {name: getattr(run, name) if shown else None for name in RUN_FIGURES}
+
+
+def pairs_visible(user: Any) -> QuerySet[CandidatePair]:
     """Candidate pairs whose two records the user may both see (merged ones included)."""
     visible = Person.objects.visible_to(user, include_merged=True).values("pk")
     return CandidatePair.objects.filter(
@@ -34,7 +57,7 @@ def pairs_visible(user: Any):
     ).select_related("person_low", "person_high")
 
 
-def merges_visible(user: Any):
+def merges_visible(user: Any) -> QuerySet[Merge]:
     """Merges whose surviving record the user may see."""
     return Merge.objects.filter(
         survivor__in=Person.objects.visible_to(user, include_merged=True).values("pk")
@@ -179,7 +202,9 @@ def _month_start(moment: dt.datetime) -> dt.date:
     return moment.date().replace(day=1)
 
 
-def _trend(live, customer_stages: list[str], now: dt.datetime, months: int) -> list[dict[str, Any]]:
+def _trend(
+    live: QuerySet[Person], customer_stages: list[str], now: dt.datetime, months: int
+) -> list[dict[str, Any]]:
     """Customers at the end of each month: became customers (created) by then, not lost by then."""
     relevant = live.filter(
         Q(lifecycle_stage_id__in=customer_stages) | Q(lifecycle_stage_id__in=LOST_STAGES)
@@ -223,7 +248,7 @@ def _trend(live, customer_stages: list[str], now: dt.datetime, months: int) -> l
     return series
 
 
-def _lost_this_month(live, now: dt.datetime) -> list[dict[str, Any]]:
+def _lost_this_month(live: QuerySet[Person], now: dt.datetime) -> list[dict[str, Any]]:
     start = _month_start(now)
     rows = (
         live.filter(lost_at__gte=start)

@@ -170,6 +170,7 @@ def customer_count(request: HttpRequest) -> HttpResponse:
         "breakdown_chart": _breakdown_chart(count.breakdown),
         "trend_chart": _trend_chart(count.trend),
         "run": _latest_run(),
+        "show_figures": selectors.sees_run_figures(request.user),
         "can_run": request.user.has_perm("identity.add_resolutionrun"),
         "can_change_settings": request.user.has_perm("identity.change_identitysettings"),
     }
@@ -182,7 +183,11 @@ def run_start(request: HttpRequest) -> HttpResponse:
     _require_perm(request.user, "identity.add_resolutionrun")
     run = resolution_request(actor=request.user)
     if request.htmx:
-        return render(request, "identity/partials/run_status.html", {"run": run})
+        return render(
+            request,
+            "identity/partials/run_status.html",
+            {"run": run, "show_figures": selectors.sees_run_figures(request.user)},
+        )
     messages.success(request, _("Resolution queued. This page shows its progress."))
     return redirect("identity:count")
 
@@ -195,7 +200,15 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise PermissionDenied
     run = get_object_or_404(ResolutionRun, pk=pk)
-    return render(request, "identity/partials/run_status.html", {"run": run, "just_finished": True})
+    return render(
+        request,
+        "identity/partials/run_status.html",
+        {
+            "run": run,
+            "just_finished": True,
+            "show_figures": selectors.sees_run_figures(request.user),
+        },
+    )
 
 
 # ---------------------------------------------------------------- the review queue

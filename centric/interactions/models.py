@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,19 +16,46 @@ from centric.customers.models import Organisation, Person
 from centric.interactions.choices import Channel, Direction, Kind
 
 
+@dataclass(frozen=True)
+class CustomerRules:
+    """The visibility rules of the records an interaction is about, read once per query.
+
+    `person` / `organisation` are `visibility_q` filters through the interaction's foreign keys
+    (None: none of them is visible). Selectors that also filter by a customer reuse them instead
+    of reading the policies again.
+    """
+
+    person: Q | None
+    organisation: Q | None
+
+    @classmethod
+    def of(cls, user) -> CustomerRules:
+        return cls(
+            person=visibility_q(Person, user, "view", prefix="person__"),
+            organisation=visibility_q(Organisation, user, "view", prefix="organisation__"),
+        )
+
+
 class InteractionQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = "view") -> InteractionQuerySet:
-        """An interaction is visible when the person or organisation it is about is visible."""
+    def visible_to(
+        self, user, action: str = "view", *, rules: CustomerRules | None = None
+    ) -> InteractionQuerySet:
+        """The one rule of the timeline (decision 0037): an interaction about a person is visible
+        only to those who may see that person, whatever else it links to (an organisation, a
+        deal…); an organisation-only interaction follows the organisation. Links to other
+        records never widen it. `rules` (from `CustomerRules.of(user)`) saves reading them twice.
+        """
         from centric.core.visibility import has_model_permission
 
         if not has_model_permission(user, Interaction, action):
             return self.none()
+        rules = rules or CustomerRules.of(user)
         rule = None
-        for field, model in (("person", Person), ("organisation", Organisation)):
-            record_rule = visibility_q(model, user, "view", prefix=f"{field}__")
-            if record_rule is not None:
-                branch = Q(**{f"{field}__isnull": False}) & record_rule
-                rule = branch if rule is None else rule | branch
+        if rules.person is not None:
+            rule = Q(person__isnull=False) & rules.person
+        if rules.organisation is not None:
+            branch = Q(person__isnull=True) & rules.organisation
+            rule = branch if rule is None else rule | branch
         return self.none() if rule is None else self.filter(rule)
 
 
@@ -91,3 +121,36 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+
+class InteractionLink(models.Model):
+    """An interaction's link to another registered record (a deal, a ticket, an order…): one
+    table for every record type, no column per type (decision 0038).
+
+    Links never make an interaction visible: it stays its customer's (decision 0037). The
+    target is named by content type and id, so deleting it leaves the link behind until the
+    record type's delete service calls `interaction_links_forget`; readers skip targets that no
+    longer exist or that the viewer may not see.
+    """
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="links")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interaction", "content_type", "object_id"], name="interaction_link_unique"
+            ),
+        ]
+        indexes = [
+            # "The timeline of record X": from the target to its interactions.
+            models.Index(
+                fields=["content_type", "object_id", "interaction"], name="interaction_link_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.interaction_id} → {self.content_type_id}:{self.object_id}"

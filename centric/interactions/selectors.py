@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from centric.customers.models import Membership, Organisation
-from centric.interactions.models import Interaction
+from centric.core.records import RecordType, registry
+from centric.core.visibility import has_model_permission
+from centric.customers.models import Membership, Organisation, Person
+from centric.interactions.models import CustomerRules, Interaction, InteractionLink
 
 # Up to this many members, an organisation's timeline names its people's ids in the query, which
 # PostgreSQL answers from the person and organisation timeline indexes (BitmapOr): ~10 ms on the
@@ -20,27 +24,39 @@ MEMBER_IDS_INLINE = 2000
 def timeline(
     user: Any,
     *,
-    person=None,
-    organisation=None,
+    person: Person | int | None = None,
+    organisation: Organisation | int | None = None,
     include_members: bool = False,
     channel: str = "",
     kind: str = "",
+    linked_to: tuple[type[models.Model], int] | None = None,
 ) -> QuerySet[Interaction]:
     """Interactions `user` may see, newest first.
 
     `organisation` (a record or an id) with `include_members` also brings in the interactions of
     the people who belong to it now (B2B: the account's timeline shows its contacts' calls and
     meetings). Member ids are read only from an organisation the user may see, so the option
-    cannot reveal who belongs to a hidden one; every row still passes the visibility rule.
+    cannot reveal who belongs to a hidden one; every row still passes the visibility rule, and
+    a hidden `organisation` gives what an id that does not exist gives: nothing.
+
+    `linked_to` (a model and a primary key) keeps the interactions linked to that record, when
+    `user` may see it (see `interactions_for_record`).
     """
-    queryset = Interaction.objects.visible_to(user).select_related("actor_user")
+    rules = CustomerRules.of(user)
+    queryset = Interaction.objects.visible_to(user, rules=rules).select_related("actor_user")
     if person is not None:
         queryset = queryset.filter(person=person)
     if organisation is not None:
-        about = Q(organisation=organisation)
+        # Filtering by a hidden organisation is filtering by one that does not exist, even for
+        # rows visible through their person.
+        if rules.organisation is None:
+            return queryset.none()
+        about = Q(organisation=organisation) & rules.organisation
         if include_members:
             about |= _members_q(user, organisation)
         queryset = queryset.filter(about)
+    if linked_to is not None:
+        queryset = _linked(queryset, user, *linked_to)
     if channel:
         queryset = queryset.filter(channel=channel)
     if kind:
@@ -48,7 +64,7 @@ def timeline(
     return queryset.order_by("-occurred_at", "-id")
 
 
-def _members_q(user: Any, organisation) -> Q:
+def _members_q(user: Any, organisation: Organisation | int) -> Q:
     members = Membership.objects.filter(
         organisation=organisation,
         organisation__in=Organisation.objects.visible_to(user).values("pk"),
@@ -57,3 +73,102 @@ def _members_q(user: Any, organisation) -> Q:
     if len(ids) > MEMBER_IDS_INLINE:
         return Q(person__in=members)
     return Q(person__in=ids)
+
+
+def interactions_for_record(user: Any, record: models.Model) -> QuerySet[Interaction]:
+    """The timeline of any registered record (a deal, a ticket…): the interactions `user` may see
+    that link to `record`, newest first, for `keyset_page` like the person timeline.
+
+    Visibility stays the interactions' own (their customer's, decision 0037): a link never shows
+    an interaction its person hides. A record `user` may not see has an empty timeline, as one
+    that does not exist.
+    """
+    return timeline(user, linked_to=(type(record), record.pk))
+
+
+def _linked(queryset: QuerySet[Interaction], user: Any, model: type[models.Model], pk: int):
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    # One filter() call: one join to the links, which the unique constraint keeps to one row
+    # per interaction; the (content_type, object_id, interaction) index answers it.
+    about = Q(links__content_type=content_type, links__object_id=pk)
+    manager = model._default_manager
+    if hasattr(manager, "visible_to"):
+        about &= Q(links__object_id__in=manager.visible_to(user).filter(pk=pk).values("pk"))
+    elif not has_model_permission(user, model, "view"):
+        return queryset.none()
+    return queryset.filter(about)
+
+
+def with_visible_links(user: Any, interactions: list[Interaction]) -> list[Interaction]:
+    """Set `visible_links` on each interaction: `(record type key, id)` of the targets `user`
+    may see, in the order they were linked. One query for the links (none when the rows were
+    annotated with `has_links` and have none) and one per linked record type."""
+    wanted = [i.pk for i in interactions if getattr(i, "has_links", True)]
+    rows = (
+        list(
+            InteractionLink.objects.filter(interaction_id__in=wanted)
+            .order_by("id")
+            .values_list("interaction_id", "content_type_id", "object_id")
+        )
+        if wanted
+        else []
+    )
+    by_type: dict[int, set[int]] = {}
+    for _interaction, content_type_id, object_id in rows:
+        by_type.setdefault(content_type_id, set()).add(object_id)
+    keys: dict[int, str] = {}
+    visible: dict[int, set[int]] = {}
+    for content_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None or not registry.is_registered(model):
+            continue
+        record_type = registry.get(model)
+        if not record_type.timeline:
+            continue
+        keys[content_type_id] = record_type.key
+        manager = model._default_manager
+        if hasattr(manager, "visible_to"):
+            visible[content_type_id] = set(
+                manager.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+            )
+        elif has_model_permission(user, model, "view"):
+            visible[content_type_id] = ids
+    links: dict[int, list[tuple[str, int]]] = {}
+    for interaction_id, content_type_id, object_id in rows:
+        if object_id in visible.get(content_type_id, ()):
+            links.setdefault(interaction_id, []).append((keys[content_type_id], object_id))
+    for interaction in interactions:
+        interaction.visible_links = links.get(interaction.pk, [])
+    return interactions
+
+
+def annotate_has_links(queryset: QuerySet[Interaction]) -> QuerySet[Interaction]:
+    """`has_links` on each row (an EXISTS on the links' unique index), so that a page without
+    links costs no extra query in `with_visible_links`."""
+    return queryset.annotate(
+        has_links=Exists(InteractionLink.objects.filter(interaction_id=OuterRef("pk")))
+    )
+
+
+def timeline_record_type(key: str) -> RecordType | None:
+    """The record type registered under `key` whose records interactions may link to."""
+    try:
+        record_type = registry.get(key)
+    except LookupError:
+        return None
+    return record_type if record_type.key == key and record_type.timeline else None
+
+
+def link_target(user: Any, key: str, pk: int) -> models.Model | None:
+    """The record `key`/`pk` when `user` may link to it; None when the type is not a timeline
+    target, or the record is missing or hidden (callers answer all three the same way)."""
+    record_type = timeline_record_type(key)
+    if record_type is None:
+        return None
+    model = record_type.model
+    manager = model._default_manager
+    if hasattr(manager, "visible_to"):
+        return manager.visible_to(user).filter(pk=pk).first()
+    if not has_model_permission(user, model, "view"):
+        return None
+    return manager.filter(pk=pk).first()

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from centric.core.errors import DuplicateError
 from centric.core.html import sanitise_html
-from centric.interactions.models import Interaction
+from centric.core.records import registry
+from centric.core.visibility import has_model_permission
+from centric.interactions.models import Interaction, InteractionLink
 
 INTERACTION_FIELDS = {
     "channel",
@@ -32,17 +38,37 @@ INTERACTION_FIELDS = {
 }
 
 
+DUPLICATE_MESSAGE = gettext_lazy("A message with this channel id was already recorded.")
+
+
+def interaction_create(
+    *, actor: Any = None, links: Sequence[models.Model] = (), **fields: Any
+) -> Interaction:
+    """Record a touchpoint. A repeated (channel, external_id) returns the first row: retries are
+    safe (see `interaction_record`)."""
+    return interaction_record(actor=actor, links=links, **fields)[0]
+
+
 @transaction.atomic
-def interaction_create(*, actor: Any = None, **fields: Any) -> Interaction:
-    """Record a touchpoint. A repeated (channel, external_id) returns the first row: retries are safe."""
+def interaction_record(
+    *, actor: Any = None, links: Sequence[models.Model] = (), **fields: Any
+) -> tuple[Interaction, bool]:
+    """Record a touchpoint, linked to `links` (records of types registered with a timeline);
+    returns it and whether it is new.
+
+    A repeated (channel, external_id) is the same delivery again: it returns the first row to an
+    actor who may see that row, and refuses anyone else with a `DuplicateError` that names
+    nothing of it (decision 0036). Without an actor (a channel's own worker) the first row is
+    returned. A repeat keeps the first delivery's links.
+    """
     unknown = set(fields) - INTERACTION_FIELDS
     if unknown:
         raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
     channel, external_id = fields.get("channel"), fields.get("external_id") or None
     if external_id:
-        existing = Interaction.objects.filter(channel=channel, external_id=external_id).first()
+        existing = _delivered(actor, channel, external_id)
         if existing is not None:
-            return existing
+            return existing, False
     interaction = Interaction(**fields)
     interaction.external_id = external_id
     interaction.body = sanitise_html(interaction.body)
@@ -59,12 +85,111 @@ def interaction_create(*, actor: Any = None, **fields: Any) -> Interaction:
     if not (interaction.subject or interaction.summary or interaction.body):
         raise ValidationError({"body": _("Write what happened.")})
     interaction.full_clean(validate_constraints=False)
+    targets = {_link_key(actor, target, field="links"): target for target in links}
     try:
         with transaction.atomic():
             interaction.save()
     except IntegrityError:
-        existing = Interaction.objects.filter(channel=channel, external_id=external_id).first()
+        # Another delivery of the same message won the race.
+        existing = _delivered(actor, channel, external_id) if external_id else None
         if existing is None:
             raise
+        return existing, False
+    InteractionLink.objects.bulk_create(
+        InteractionLink(interaction=interaction, content_type=content_type, object_id=object_id)
+        for content_type, object_id in targets
+    )
+    return interaction, True
+
+
+def _delivered(actor: Any, channel: str | None, external_id: str) -> Interaction | None:
+    """The interaction already recorded for this channel message, if `actor` may see it.
+
+    The lookup ignores visibility (the message id is unique per channel, whoever recorded it);
+    only the answer passes the rule, so a hidden row is a refusal, never a reply.
+    """
+    existing = Interaction.objects.filter(channel=channel, external_id=external_id).first()
+    if existing is None or actor is None:
         return existing
-    return interaction
+    if not Interaction.objects.visible_to(actor).filter(pk=existing.pk).exists():
+        raise DuplicateError(str(DUPLICATE_MESSAGE))
+    return existing
+
+
+# --- links to other records (decision 0038) ------------------------------------------------
+
+NO_SUCH_RECORD = gettext_lazy("There is no such record to link.")
+
+
+def _link_key(actor: Any, target: models.Model, *, field: str) -> tuple[ContentType, int]:
+    """Where a link to `target` points, once it is known `target` may be linked by `actor`.
+
+    Only saved records of a type registered with `timeline=True` may be targets, and `actor`
+    (None: the system) must see them through their own visibility rule. Every refusal says the
+    same thing, so it cannot tell a hidden record from a missing one.
+    """
+    refused = ValidationError({field: str(NO_SUCH_RECORD)})
+    if not isinstance(target, models.Model) or target.pk is None:
+        raise refused
+    try:
+        record_type = registry.get(target)
+    except LookupError:
+        raise refused from None
+    if not record_type.timeline or not _target_visible(actor, target):
+        raise refused
+    return ContentType.objects.get_for_model(target, for_concrete_model=False), target.pk
+
+
+def _target_visible(actor: Any, target: models.Model) -> bool:
+    if actor is None:
+        return True
+    model = type(target)
+    manager = model._default_manager
+    if hasattr(manager, "visible_to"):
+        return manager.visible_to(actor).filter(pk=target.pk).exists()
+    return has_model_permission(actor, model, "view")
+
+
+def _changeable(actor: Any, interaction: Interaction) -> None:
+    """404 for an interaction `actor` may not see, 403 for one they may see but not change."""
+    if actor is None:
+        return
+    if not Interaction.objects.visible_to(actor).filter(pk=interaction.pk).exists():
+        raise Interaction.DoesNotExist
+    if not Interaction.objects.visible_to(actor, "change").filter(pk=interaction.pk).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def interaction_link_add(
+    *, interaction: Interaction, target: models.Model, actor: Any
+) -> InteractionLink:
+    """Link `interaction` to `target` (a deal, a ticket…); linking twice is one link."""
+    _changeable(actor, interaction)
+    content_type, object_id = _link_key(actor, target, field="target")
+    link, _created = InteractionLink.objects.get_or_create(
+        interaction=interaction, content_type=content_type, object_id=object_id
+    )
+    return link
+
+
+@transaction.atomic
+def interaction_link_remove(*, interaction: Interaction, target: models.Model, actor: Any) -> bool:
+    """Remove the link from `interaction` to `target`; False when there was none."""
+    _changeable(actor, interaction)
+    content_type, object_id = _link_key(actor, target, field="target")
+    deleted, _by_model = InteractionLink.objects.filter(
+        interaction=interaction, content_type=content_type, object_id=object_id
+    ).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def interaction_links_forget(*, record: models.Model) -> int:
+    """Drop every link to `record`: its delete service calls this (the link has no foreign key
+    to cascade from). Returns how many went."""
+    content_type = ContentType.objects.get_for_model(record, for_concrete_model=False)
+    deleted, _by_model = InteractionLink.objects.filter(
+        content_type=content_type, object_id=record.pk
+    ).delete()
+    return deleted

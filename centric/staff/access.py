@@ -24,6 +24,18 @@ def deny(request, permission: str | Iterable[str]) -> PermissionDenied:
     return PermissionDenied()
 
 
+def refuse(request, error: PermissionDenied) -> PermissionDenied:
+    """Record a refusal a service decided (e.g. no escalation to superuser) and return it to
+    raise: the 403 page shows its message."""
+    audit(
+        AuditEvent.Kind.PERMISSION_DENIED,
+        actor=request.user,
+        request=request,
+        detail={"path": request.path[:500], "method": request.method, "reason": str(error)},
+    )
+    return error
+
+
 def permission_required(*permissions: str) -> Callable:
     """Require sign-in (redirect to the login page) and any one of `permissions` (else 403)."""
 

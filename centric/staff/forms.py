@@ -33,6 +33,8 @@ SPECIAL_PERMISSIONS = [
     ("imports.view_importjob", _("See imports")),
     ("core.see_all_records", _("See all records, whatever their visibility")),
     ("core.view_auditevent", _("Read the audit log")),
+    ("staff.view_user", _("See the staff directory, emails included")),
+    ("staff.view_team", _("See the teams")),
     ("staff.manage_staff", _("Manage staff users, teams, roles and settings")),
 ]
 

@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from centric.staff.mfa import lacks_required_totp
+
 
 class RequireMfaMiddleware:
     allowed_prefixes = ("/accounts/", "/static/", "/api/")
@@ -17,16 +19,13 @@ class RequireMfaMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
-            and user.requires_mfa()
+            and lacks_required_totp(user)
         ):
-            from allauth.mfa.models import Authenticator
-
-            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                target = reverse("mfa_activate_totp")
-                if request.headers.get("HX-Request") == "true":
-                    # An htmx request would swap the set-up page into a fragment: load it whole.
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = target
-                    return response
-                return redirect(target)
+            target = reverse("mfa_activate_totp")
+            if request.headers.get("HX-Request") == "true":
+                # An htmx request would swap the set-up page into a fragment: load it whole.
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
         return self.get_response(request)

@@ -34,6 +34,8 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
         "permissions": [
             "core.see_all_records",
             "staff.manage_staff",
+            "staff.view_user",
+            "staff.view_team",
             "extras.add_tag",
             "extras.change_customfielddefinition",
             "extras.add_customfielddefinition",

@@ -13,7 +13,7 @@ from centric.staff.models import ApiToken, Team, User
 AUDIT_ORDERING = ["-occurred_at", "-id"]
 
 
-def users_list(*, query: str = "", team_id: int | None = None, status: str = "") -> QuerySet:
+def users_list(*, query: str = "", team_id: int | None = None, status: str = "") -> QuerySet[User]:
     users = User.objects.select_related("team").prefetch_related("groups").order_by("username")
     if query:
         users = users.filter(
@@ -42,7 +42,7 @@ def users_lookup(*, query: str, limit: int = LOOKUP_LIMIT) -> list[User]:
     )
 
 
-def teams_list() -> QuerySet:
+def teams_list() -> QuerySet[Team]:
     return (
         Team.objects.select_related("lead", "parent")
         .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
@@ -50,11 +50,11 @@ def teams_list() -> QuerySet:
     )
 
 
-def team_members(team: Team) -> QuerySet:
+def team_members(team: Team) -> QuerySet[User]:
     return team.members.prefetch_related("groups").order_by("-is_active", "username")
 
 
-def roles_list() -> QuerySet:
+def roles_list() -> QuerySet[Group]:
     return (
         Group.objects.select_related("role_profile")
         .annotate(
@@ -65,7 +65,7 @@ def roles_list() -> QuerySet:
     )
 
 
-def tokens_of(user: User) -> QuerySet:
+def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
 
 

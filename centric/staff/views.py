@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from centric.core.lookups import lookup_response
 from centric.core.models import AuditEvent
-from centric.staff import selectors
-from centric.staff.access import permission_required, show_errors
+from centric.staff import directory, selectors
+from centric.staff.access import permission_required, refuse, show_errors
 from centric.staff.forms import (
     AuditFilterForm,
     RoleForm,
@@ -36,8 +36,6 @@ from centric.staff.services import users as user_services
 
 MANAGE = "staff.manage_staff"
 AUDIT = "core.view_auditevent"
-# Who may look staff up by name: anyone who works with the customer lists (owner filters).
-LOOKUP = ("customers.view_person", "customers.view_organisation", MANAGE)
 
 
 @login_required
@@ -51,7 +49,7 @@ def index(request):
 
 
 @require_safe
-@permission_required(*LOOKUP)
+@permission_required(*directory.NAME_PERMISSIONS)
 def user_lookup(request):
     """At most 20 active staff matching `q`: username (the filter value) and display name."""
     users = selectors.users_lookup(query=request.GET.get("q", ""))
@@ -107,6 +105,8 @@ def user_create(request):
             )
         except ValidationError as error:
             show_errors(form, error)
+        except PermissionDenied as error:
+            raise refuse(request, error) from None
         else:
             messages.success(request, _("Staff user “%(name)s” created.") % {"name": user})
             return redirect("staff:user_edit", pk=user.pk)
@@ -143,6 +143,8 @@ def user_edit(request, pk: int):
                 )
         except ValidationError as error:
             show_errors(form, error)
+        except PermissionDenied as error:
+            raise refuse(request, error) from None
         else:
             messages.success(request, _("Saved."))
             return redirect("staff:user_edit", pk=subject.pk)
@@ -170,6 +172,8 @@ def user_password(request, pk: int):
             )
         except ValidationError as error:
             form.add_error("password1", error)
+        except PermissionDenied as error:
+            raise refuse(request, error) from None
         else:
             messages.success(request, _("Password set."))
             return redirect("staff:user_edit", pk=subject.pk)
@@ -185,6 +189,8 @@ def user_deactivate(request, pk: int):
             user_services.user_deactivate(user=subject, actor=request.user)
         except ValidationError as problem:
             error = " ".join(problem.messages)
+        except PermissionDenied as refused:
+            raise refuse(request, refused) from None
         else:
             messages.success(
                 request,
@@ -207,7 +213,10 @@ def user_deactivate(request, pk: int):
 @permission_required(MANAGE)
 def user_reactivate(request, pk: int):
     subject = get_object_or_404(User, pk=pk)
-    user_services.user_reactivate(user=subject, actor=request.user)
+    try:
+        user_services.user_reactivate(user=subject, actor=request.user)
+    except PermissionDenied as error:
+        raise refuse(request, error) from None
     messages.success(request, _("%(name)s can sign in again.") % {"name": subject})
     return redirect("staff:user_edit", pk=subject.pk)
 
@@ -320,6 +329,8 @@ def role_create(request):
             )
         except ValidationError as error:
             show_errors(form, error)
+        except PermissionDenied as error:
+            raise refuse(request, error) from None
         else:
             messages.success(request, _("Role “%(name)s” created.") % {"name": role.name})
             return redirect("staff:roles")
@@ -355,6 +366,8 @@ def role_edit(request, pk: int):
             )
         except ValidationError as error:
             show_errors(form, error)
+        except PermissionDenied as error:
+            raise refuse(request, error) from None
         else:
             messages.success(request, _("Role “%(name)s” saved.") % {"name": role.name})
             return redirect("staff:roles")
@@ -371,12 +384,16 @@ def tokens(request):
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["expires_in_days"]
         expires_at = timezone.now() + dt.timedelta(days=days) if days else None
-        token, plain = token_services.token_create(
-            user=request.user, name=form.cleaned_data["name"], expires_at=expires_at
-        )
-        # The secret is rendered once, in this response, and never stored or shown again.
-        created = {"token": token, "secret": plain}
-        form = TokenCreateForm()
+        try:
+            token, plain = token_services.token_create(
+                user=request.user, name=form.cleaned_data["name"], expires_at=expires_at
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            # The secret is rendered once, in this response, and never stored or shown again.
+            created = {"token": token, "secret": plain}
+            form = TokenCreateForm()
     response = render(
         request,
         "staff/tokens.html",

@@ -68,5 +68,5 @@ def _lacks_required_mfa(user: Any) -> bool:
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def default_auth() -> list:
+def default_auth() -> list[HttpBearer | APIKeyCookie]:
     return [TokenAuth(), SessionAuth()]

@@ -80,7 +80,7 @@ def problem(
     return response
 
 
-def _field_name(loc: tuple | list) -> str | None:
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str | None:
     """`("body", "payload", "contact_points", 0, "value")` -> `"contact_points.0.value"`."""
     parts = [str(part) for part in loc]
     if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
@@ -95,7 +95,7 @@ def _field_name(loc: tuple | list) -> str | None:
 
 def django_errors(error: DjangoValidationError) -> list[dict[str, Any]]:
     if hasattr(error, "error_dict"):
-        items = []
+        items: list[dict[str, Any]] = []
         for field, messages in error.message_dict.items():
             name = None if field == "__all__" else field
             items.extend({"field": name, "message": str(message)} for message in messages)
@@ -127,7 +127,9 @@ def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> Ht
 
 
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    slug = {409: "conflict", 422: "unprocessable"}.get(exc.status_code, "refused")
+    slug = {401: "unauthenticated", 409: "conflict", 422: "unprocessable"}.get(
+        exc.status_code, "refused"
+    )
     if type(exc).__name__ == "ConcurrentEditError":
         slug = "edit-conflict"
     elif type(exc).__name__ == "DuplicateError":
@@ -140,6 +142,7 @@ def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpRes
         detail=exc.message,
         errors=getattr(exc, "errors", None),
         extra=exc.extra,
+        headers={"WWW-Authenticate": 'Bearer realm="centric"'} if exc.status_code == 401 else None,
     )
 
 

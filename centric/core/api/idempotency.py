@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centric.core.api.errors import problem
+from centric.core.api.types import ApiRequest
 from centric.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -97,7 +98,7 @@ def fingerprint(request: HttpRequest) -> str:
     except ValueError:
         canonical = request.body
     digest = hashlib.sha256()
-    digest.update(request.method.encode())
+    digest.update((request.method or "").encode())
     digest.update(b"\0")
     digest.update(request.path.encode())
     digest.update(b"\0")
@@ -142,7 +143,7 @@ def _lookup(
     return _replay(record), None
 
 
-def idempotent(request: HttpRequest, create: Callable[[], tuple[int, str]]) -> HttpResponse:
+def idempotent(request: ApiRequest, create: Callable[[], tuple[int, str]]) -> HttpResponse:
     """Run `create` (returning status and JSON text) at most once per (user, Idempotency-Key).
 
     Without the header, `create` simply runs.
@@ -181,7 +182,7 @@ def idempotent(request: HttpRequest, create: Callable[[], tuple[int, str]]) -> H
                 IdempotencyRecord.objects.create(
                     user=user,
                     key=key,
-                    method=request.method,
+                    method=request.method or "",
                     path=request.path[:500],
                     request_fingerprint=digest,
                     status_code=status,

@@ -26,7 +26,9 @@ class PageParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
 
 
-def page_of(queryset: QuerySet, *, ordering: list[str], cursor: str | None, limit: int) -> Page:
+def page_of(
+    queryset: QuerySet[Any], *, ordering: list[str], cursor: str | None, limit: int
+) -> Page:
     """One keyset page; a forged or stale cursor is a 422 on `cursor`, never a 500."""
     if not cursor:
         return keyset_page(queryset, ordering=ordering, size=limit)

@@ -44,12 +44,12 @@ def _check(value: Any, depth: int = 0) -> None:
 
 class SafeParser(Parser):
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        data = json.loads(request.body, parse_constant=_reject_constant)
+        data: dict[str, Any] = json.loads(request.body, parse_constant=_reject_constant)
         _check(data)
         return data
 
     def parse_querydict(
-        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
     ) -> dict[str, Any]:
         for key, values in data.lists():
             for value in [key, *values]:
@@ -60,9 +60,9 @@ class SafeParser(Parser):
 
 def query_params(request: HttpRequest) -> dict[str, str]:
     """The query string as a flat dict (for filters such as `cf.<key>`), NUL-free."""
-    result = {}
+    result: dict[str, str] = {}
     for key, value in request.GET.items():
         if "\x00" in key or "\x00" in value:
             raise BadInput(_("Query parameters may not contain NUL characters."))
-        result[key] = value
+        result[key] = value  # type: ignore[assignment]  # items() gives the last value, a str
     return result

@@ -33,5 +33,6 @@ def require_perm(user: Any, perm: str) -> None:
 
 def require_change(user: Any, record: models.Model) -> None:
     """The user sees `record`; may they change it? (403 when not.)"""
-    if not type(record).objects.visible_to(user, "change").filter(pk=record.pk).exists():
+    manager = type(record).objects  # type: ignore[attr-defined]  # Model has no `objects` in the stubs
+    if not manager.visible_to(user, "change").filter(pk=record.pk).exists():
         raise PermissionDenied(_("You may see this record but not change it."))

@@ -16,11 +16,11 @@ def call(client: Any, method: str, path: str, body: Any = None, **headers: Any) 
     return getattr(client, method.lower())(path, **kwargs, **headers)
 
 
-def assert_problem(response: Any, status: int, *, field: str | None = None) -> dict:
+def assert_problem(response: Any, status: int, *, field: str | None = None) -> dict[str, Any]:
     """The response is problem+json with `status`; `field`, if given, is among `errors`."""
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/problem+json"), response["Content-Type"]
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert set(body) >= PROBLEM_KEYS, body
     assert body["status"] == status
     assert body["type"].startswith("urn:centric:problem:")

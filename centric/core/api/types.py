@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field
 from pydantic import AfterValidator, BeforeValidator
 
 MAX_ID = 2**63 - 1
+
+
+class ApiRequest(HttpRequest):
+    """For annotations: the request of an authenticated API operation, where django-ninja puts
+    what the authenticator returned (the signed-in, active user) in `auth`."""
+
+    auth: Any
+
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 

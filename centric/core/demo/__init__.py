@@ -7,3 +7,5 @@ from centric.core.demo.generator import (  # noqa: F401
     load_demo,
     remove_demo,
 )
+
+__all__ = ["DEMO_PASSWORD", "DEMO_STAFF", "demo_is_loaded", "load_demo", "remove_demo"]

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,12 @@ from centric.core.html import sanitise_html
 from centric.core.models import VisibilityPolicy
 from centric.core.normalise import normalise_phone
 from centric.core.visibility import VisibilityLevel
+
+if TYPE_CHECKING:
+    from centric.customers.models import Person
+    from centric.interactions.models import Interaction
+
+_T = TypeVar("_T")
 
 SEED = 20261123
 DEMO_PASSWORD = "centric-demo"
@@ -130,9 +137,10 @@ class DemoBuilder:
 
     # --- small helpers -------------------------------------------------------------------------
 
-    def pick_weighted(self, pairs):
+    def pick_weighted(self, pairs: Sequence[tuple[_T, float]]) -> _T:
         values, weights = zip(*pairs, strict=True)
-        return self.rng.choices(values, weights=weights, k=1)[0]
+        picked: _T = self.rng.choices(values, weights=weights, k=1)[0]
+        return picked
 
     def moment_between(self, start: dt.datetime, end: dt.datetime) -> dt.datetime:
         seconds = max(int((end - start).total_seconds()), 60)
@@ -325,7 +333,7 @@ class DemoBuilder:
         from centric.extras.services import custom_fields_clean
 
         people: list[Person] = []
-        contacts: list[list[dict]] = []
+        contacts: list[list[dict[str, Any]]] = []
         for index in range(1, self.people_count + 1):
             first, middle, last = self.person_name()
             owner = self.rng.choice(self.owners)
@@ -362,7 +370,7 @@ class DemoBuilder:
         people.extend(self.near_duplicates(people, contacts))
 
         # Validate custom fields once per distinct value set, as the services would.
-        seen: dict[tuple, dict] = {}
+        seen: dict[tuple[Any, ...], dict[str, Any]] = {}
         for person in people:
             key = tuple(sorted(person.custom_fields.items()))
             if key not in seen:
@@ -403,11 +411,11 @@ class DemoBuilder:
         self.counts["people"] = len(created)
         self.counts["contact points"] = len(rows)
 
-    def contact_points_for(self, first: str, last: str) -> list[dict]:
+    def contact_points_for(self, first: str, last: str) -> list[dict[str, Any]]:
         from centric.core.normalise import normalise_email
         from centric.customers.services.contact_points import normalise_contact_value
 
-        points: list[dict] = []
+        points: list[dict[str, Any]] = []
         if self.rng.random() < 0.9:
             written, e164 = self.ng_phone()
             kind = "whatsapp" if self.rng.random() < 0.35 else "phone"
@@ -472,12 +480,14 @@ class DemoBuilder:
             )
         return points
 
-    def near_duplicates(self, people, contacts) -> list:
+    def near_duplicates(
+        self, people: list[Person], contacts: list[list[dict[str, Any]]]
+    ) -> list[Person]:
         """A few customers entered twice: another spelling, another phone format, another email."""
         from centric.core.search import search_key
         from centric.customers.models import Person
 
-        copies = []
+        copies: list[Person] = []
         candidates = [
             i
             for i, p in enumerate(people)
@@ -504,7 +514,7 @@ class DemoBuilder:
                 custom_fields={},
                 created_at=original.created_at + dt.timedelta(days=self.rng.randrange(20, 300)),
             )
-            copy.team_id = copy.owner.team_id
+            copy.team_id = copy.owner.team_id  # type: ignore[union-attr]  # the owner set above
             phone = next(c for c in contacts[index] if c["kind"] in ("phone", "whatsapp"))
             national = "0" + phone["normalized"][4:]
             reformatted = self.rng.choice(
@@ -626,7 +636,7 @@ class DemoBuilder:
         Interaction.objects.bulk_create(rows, batch_size=BATCH)
         self.counts["interactions"] = len(rows)
 
-    def interaction(self, person, channel: str):
+    def interaction(self, person: Person | None, channel: str) -> Interaction:
         from centric.interactions.models import Interaction
 
         rng = self.rng
@@ -690,7 +700,9 @@ class DemoBuilder:
         )
 
 
-def load_demo(*, people: int = 2000, seed: int = SEED, log: Callable[[str], None] = print) -> dict:
+def load_demo(
+    *, people: int = 2000, seed: int = SEED, log: Callable[[str], None] = print
+) -> dict[str, int]:
     """Create the demo business in one transaction; returns counts of what was made."""
     builder = DemoBuilder(people=people, seed=seed, log=log)
     with transaction.atomic():

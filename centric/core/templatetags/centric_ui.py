@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -41,7 +42,7 @@ def _sprite_url() -> str:
 
 
 @register.simple_tag
-def icon(name: str, css_class: str = "", label: str = ""):
+def icon(name: str, css_class: str = "", label: str = "") -> str:
     """An icon from the sprite; decorative unless a `label` is given (then it is announced)."""
     if not _ICON_NAME.match(str(name)):
         return ""
@@ -61,7 +62,7 @@ def icon(name: str, css_class: str = "", label: str = ""):
     )
 
 
-_CHOICE_LABELS: dict[tuple, dict[str, str]] = {}
+_CHOICE_LABELS: dict[tuple[Any, ...], dict[str, str]] = {}
 
 
 @register.filter
@@ -75,7 +76,8 @@ def choice_label(instance: Any, field_name: str) -> str:
         labels = {str(value): str(label) for value, label in field.flatchoices}
         _CHOICE_LABELS[key] = labels
     value = getattr(instance, field_name)
-    return labels.get(str(value), value)
+    label: str = labels.get(str(value), value)
+    return label
 
 
 @register.filter
@@ -106,7 +108,7 @@ def initials(name: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def nav_current(context, prefix: str, exclude: str = "") -> str:
+def nav_current(context: template.Context, prefix: str, exclude: str = "") -> str:
     """`aria-current="page"` for the navigation link whose section the page is in."""
     request = context.get("request")
     path = getattr(request, "path", "") or ""
@@ -116,9 +118,9 @@ def nav_current(context, prefix: str, exclude: str = "") -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_link(context, key: str) -> str:
+def sort_link(context: template.Context, key: str) -> str:
     """The querystring for sorting a list by `key`, toggling the direction when already sorted by it."""
-    request = context["request"]
+    request: HttpRequest = context["request"]
     current = request.GET.get("sort") or context.get("default_sort", "name")
     target = f"-{key}" if current == key else key
     params = request.GET.copy()
@@ -128,8 +130,8 @@ def sort_link(context, key: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_icon(context, key: str) -> str:
-    request = context["request"]
+def sort_icon(context: template.Context, key: str) -> str:
+    request: HttpRequest = context["request"]
     current = request.GET.get("sort") or context.get("default_sort", "name")
     if current == key:
         return icon("chevron-up")
@@ -147,7 +149,8 @@ def select(bound_field: Any) -> SafeString:
     choices = list(getattr(bound_field.field, "choices", []))
     grouped = any(isinstance(label, list | tuple) for _value, label in choices)
     if grouped or getattr(widget, "allow_multiple_selected", False) or widget.attrs:
-        return bound_field.as_widget()
+        as_widget: SafeString = bound_field.as_widget()
+        return as_widget
     current = "" if bound_field.value() is None else str(bound_field.value())
     attrs = {"name": bound_field.html_name, "id": bound_field.auto_id}
     if bound_field.help_text:

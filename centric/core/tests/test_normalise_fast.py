@@ -17,6 +17,7 @@ REGIONS = ["NG", "GH", "KE", "ZA", "FR", "GB", "US"]
 def _mobile_prefixes(region: str) -> list[str]:
     """National prefixes of valid mobiles, read from phonenumbers' own example and metadata."""
     example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    assert example is not None
     national = str(example.national_number)
     prefixes = {national[:3]}
     rng = random.Random(region)

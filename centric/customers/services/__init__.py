@@ -15,3 +15,19 @@ from centric.customers.services.organisations import (  # noqa: F401
     organisation_update,
 )
 from centric.customers.services.people import person_create, person_delete, person_update  # noqa: F401
+
+__all__ = [
+    "consent_record",
+    "contact_point_add",
+    "contact_point_remove",
+    "contact_point_update",
+    "membership_remove",
+    "membership_set",
+    "organisation_create",
+    "organisation_delete",
+    "organisation_update",
+    "person_create",
+    "person_delete",
+    "person_update",
+    "refresh_primary_contacts",
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from centric.core.errors import ConcurrentEditError
 from centric.extras.services import custom_fields_clean, tag_get_or_create
+
+_M = TypeVar("_M", bound=models.Model)
 
 PROTECTED_FIELDS = {
     "id",
@@ -36,8 +38,11 @@ def apply_fields(record: models.Model, fields: dict[str, Any], allowed: set[str]
 
 
 def clean_custom_fields(
-    record_type: str, values: dict | None, existing: dict | None = None, partial: bool = False
-) -> dict:
+    record_type: str,
+    values: dict[str, Any] | None,
+    existing: dict[str, Any] | None = None,
+    partial: bool = False,
+) -> dict[str, Any]:
     merged = dict(existing or {})
     merged.update(values or {})
     return custom_fields_clean(record_type=record_type, values=merged, partial=partial)
@@ -61,9 +66,10 @@ def check_version(record: Any, expected_version: int | None) -> None:
         )
 
 
-def lock(model: type[models.Model], pk: int) -> Any:
+def lock(model: type[_M], pk: int) -> _M:
     """Lock a row for an update (a no-op on SQLite, whose IMMEDIATE transactions serialise writers)."""
-    return model.objects.select_for_update(no_key=True).get(pk=pk)
+    locked: _M = model.objects.select_for_update(no_key=True).get(pk=pk)  # type: ignore[attr-defined]
+    return locked
 
 
 def with_actor(record: Any, actor: Any) -> Any:

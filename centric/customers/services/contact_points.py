@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -111,7 +112,7 @@ def contact_point_add(
     else:
         point.organisation = owner
     _prepare(point)
-    duplicate = owner.contact_points.filter(
+    duplicate: ContactPoint | None = owner.contact_points.filter(
         kind=point.kind, value_normalized=point.value_normalized
     ).first()
     if duplicate is not None:
@@ -133,7 +134,7 @@ def contact_point_update(*, point: ContactPoint, actor: Any = None, **fields: An
     for name, value in fields.items():
         setattr(point, name, value.strip() if isinstance(value, str) else value)
     _prepare(point)
-    owner = point.person or point.organisation
+    owner = cast("Person | Organisation", point.person or point.organisation)  # one is set
     if point.is_primary:
         owner.contact_points.filter(kind=point.kind, is_primary=True).exclude(pk=point.pk).update(
             is_primary=False
@@ -146,7 +147,7 @@ def contact_point_update(*, point: ContactPoint, actor: Any = None, **fields: An
 
 @transaction.atomic
 def contact_point_remove(*, point: ContactPoint, actor: Any = None) -> None:
-    owner = point.person or point.organisation
+    owner = cast("Person | Organisation", point.person or point.organisation)  # one is set
     with_actor(point, actor)
     point.delete()
     refresh_primary_contacts(owner)
@@ -162,7 +163,7 @@ def consent_record(
     actor: Any = None,
     ip_address: str | None = None,
     text_shown: str = "",
-    recorded_at=None,
+    recorded_at: dt.datetime | None = None,
 ) -> Consent:
     """Record a person's answer for one purpose; the previous answer stays in the history."""
     if purpose not in ConsentPurpose.values:

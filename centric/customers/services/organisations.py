@@ -63,9 +63,9 @@ def _save(organisation: Organisation) -> None:
 def organisation_create(
     *,
     actor: Any = None,
-    custom_fields: dict | None = None,
+    custom_fields: dict[str, Any] | None = None,
     tags: list[str] | None = None,
-    contact_points: list[dict] | None = None,
+    contact_points: list[dict[str, Any]] | None = None,
     **fields: Any,
 ) -> Organisation:
     from centric.customers.services.contact_points import contact_point_add
@@ -102,7 +102,7 @@ def organisation_update(
     organisation: Organisation,
     actor: Any = None,
     expected_version: int | None = None,
-    custom_fields: dict | None = None,
+    custom_fields: dict[str, Any] | None = None,
     tags: list[str] | None = None,
     **fields: Any,
 ) -> Organisation:

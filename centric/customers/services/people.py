@@ -82,9 +82,9 @@ def _save(person: Person) -> None:
 def person_create(
     *,
     actor: Any = None,
-    custom_fields: dict | None = None,
+    custom_fields: dict[str, Any] | None = None,
     tags: list[str] | None = None,
-    contact_points: list[dict] | None = None,
+    contact_points: list[dict[str, Any]] | None = None,
     **fields: Any,
 ) -> Person:
     """Create a person with their contact points, in one transaction."""
@@ -120,7 +120,7 @@ def person_update(
     person: Person,
     actor: Any = None,
     expected_version: int | None = None,
-    custom_fields: dict | None = None,
+    custom_fields: dict[str, Any] | None = None,
     tags: list[str] | None = None,
     **fields: Any,
 ) -> Person:

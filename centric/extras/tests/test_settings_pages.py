@@ -263,19 +263,29 @@ def test_unused_stage_is_deleted(admin_user, logged_in_client):
 def test_visibility_page_saves_levels_and_audits(admin_user, logged_in_client):
     client = logged_in_client(admin_user)
     page = client.get("/settings/visibility/")
+    # Every owned record type registered with the kit, the test app's voucher included.
     assert page.context["form"].initial == {
         "customers__person": "team",
         "customers__organisation": "team",
+        "kit_app__voucher": "team",
     }
 
     response = client.post(
         "/settings/visibility/",
-        {"customers__person": "private", "customers__organisation": "public_read_write"},
+        {
+            "customers__person": "private",
+            "customers__organisation": "public_read_write",
+            "kit_app__voucher": "team",
+        },
     )
 
     assert response.status_code == 302
     levels = dict(VisibilityPolicy.objects.values_list("record_type", "level"))
-    assert levels == {"customers.person": "private", "customers.organisation": "public_read_write"}
+    assert levels == {
+        "customers.person": "private",
+        "customers.organisation": "public_read_write",
+        "kit_app.voucher": "team",
+    }
     assert AuditEvent.objects.filter(kind="permission_change", actor=admin_user).count() == 2
 
 

@@ -8,3 +8,5 @@ from centric.imports.services.jobs import (  # noqa: F401
     job_run,
     job_start,
 )
+
+__all__ = ["import_file", "job_configure", "job_create", "job_preview", "job_run", "job_start"]

@@ -287,10 +287,14 @@ def test_a_member_hidden_from_the_user_is_neither_shown_nor_named(
     _entry("Private call", 1, person=secret)
     _entry("Meeting at the shop", 2, person=secret, organisation=shop)
 
+    _entry("Shop note", 3, organisation=shop)
+
     response = logged_in_client(seller).get(_page_url(shop))
 
-    assert _subjects(response) == ["Meeting at the shop"]
+    # About a hidden person, even when it also names the shop (decision 0037).
+    assert _subjects(response) == ["Shop note"]
     assert "Hidden Member" not in response.content.decode()
+    assert "Meeting at the shop" not in response.content.decode()
 
 
 def test_members_of_an_organisation_the_user_may_not_see_are_not_followed(

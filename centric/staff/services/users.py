@@ -2,14 +2,21 @@
 
 Every change of a role's permissions or of a user's roles writes a `permission_change` audit event
 in the same transaction.
+
+No escalation (decision 0027): an actor who is not a superuser may not change a superuser's
+account (profile, team, roles, password, deactivation), make anyone a superuser, or grant a
+permission they do not hold themselves (through a role given to a user, or added to a role).
+`actor=None` is the system (migrations, default roles, management commands) and is not checked.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +26,33 @@ from centric.core.models import AuditEvent
 from centric.staff.models import RoleProfile, Team, User
 
 USER_FIELDS = ("first_name", "last_name", "email", "phone", "team")
+
+
+def _check_may_change_account(actor: User | None, user: User) -> None:
+    """Only a superuser changes a superuser's account: else a staff manager could take it over."""
+    if actor is not None and user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("Only a superuser can change a superuser's account."))
+
+
+def _check_may_grant(actor: User | None, permissions: set[str]) -> None:
+    """An actor grants only permissions they hold themselves (superusers hold all)."""
+    if actor is None or actor.is_superuser or not permissions:
+        return
+    missing = sorted(permissions - actor.get_all_permissions())
+    if missing:
+        raise PermissionDenied(
+            _("You cannot grant permissions you do not have yourself: %(names)s.")
+            % {"names": ", ".join(missing)}
+        )
+
+
+def _role_permissions(roles: list[Group]) -> set[str]:
+    return {
+        f"{app}.{code}"
+        for app, code in Permission.objects.filter(group__in=roles).values_list(
+            "content_type__app_label", "codename"
+        )
+    }
 
 
 def _check_email_free(email: str, *, exclude_pk: int | None = None) -> None:
@@ -47,6 +81,10 @@ def user_create(
     phone: str = "",
 ) -> User:
     """Create a staff user; without a password the account cannot sign in until one is set."""
+    if is_superuser and actor is not None and not actor.is_superuser:
+        raise PermissionDenied(_("Only a superuser can make another superuser."))
+    if roles:
+        _check_may_grant(actor, _role_permissions(roles))
     email = (email or "").strip().lower()
     user = User(
         username=username,
@@ -76,8 +114,9 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: User, actor: User | None, **fields) -> User:
+def user_update(*, user: User, actor: User | None, **fields: Any) -> User:
     """Change a user's profile (names, email, phone, team)."""
+    _check_may_change_account(actor, user)
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
         raise ValidationError(
@@ -96,6 +135,7 @@ def user_update(*, user: User, actor: User | None, **fields) -> User:
 @transaction.atomic
 def user_set_password(*, user: User, password: str, actor: User | None) -> User:
     """Set a new password (validated by the configured password validators)."""
+    _check_may_change_account(actor, user)
     validate_password(password, user=user)
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -109,6 +149,11 @@ def user_set_password(*, user: User, password: str, actor: User | None) -> User:
 
 @transaction.atomic
 def user_set_roles(*, user: User, roles: list[Group], actor: User | None) -> User:
+    """Replace a user's roles. Roles the user already holds may stay whatever the actor holds;
+    a role being added may carry only permissions the actor has."""
+    _check_may_change_account(actor, user)
+    held = set(user.groups.values_list("pk", flat=True))
+    _check_may_grant(actor, _role_permissions([r for r in roles if r.pk not in held]))
     before = sorted(user.groups.values_list("name", flat=True))
     if actor is not None and actor.pk == user.pk and not user.is_superuser:
         keeps_manage = Permission.objects.filter(
@@ -132,6 +177,7 @@ def user_set_roles(*, user: User, roles: list[Group], actor: User | None) -> Use
 @transaction.atomic
 def user_deactivate(*, user: User, actor: User | None) -> User:
     """Deactivate a user: their sessions end and their API tokens stop working at once."""
+    _check_may_change_account(actor, user)
     if actor is not None and actor.pk == user.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
     user.is_active = False
@@ -155,6 +201,7 @@ def user_deactivate(*, user: User, actor: User | None) -> User:
 @transaction.atomic
 def user_reactivate(*, user: User, actor: User | None) -> User:
     """Let a deactivated user sign in again. Their old API tokens stay revoked."""
+    _check_may_change_account(actor, user)
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
@@ -267,8 +314,10 @@ def role_create(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("A role needs a name.")})
+    granted = _permissions_from_names(permissions)
     group, _created = Group.objects.get_or_create(name=name)
-    group.permissions.set(_permissions_from_names(permissions))
+    _check_may_grant(actor, set(permissions) - set(role_permission_names(group)))
+    group.permissions.set(granted)
     RoleProfile.objects.update_or_create(
         group=group, defaults={"requires_mfa": requires_mfa, "description": description}
     )
@@ -296,12 +345,14 @@ def role_update(
         raise ValidationError({"name": _("A role needs a name.")})
     if Group.objects.filter(name__iexact=name).exclude(pk=role.pk).exists():
         raise ValidationError({"name": _("Another role already has this name.")})
+    granted = _permissions_from_names(permissions)
     before = set(role_permission_names(role))
+    _check_may_grant(actor, set(permissions) - before)
     profile, _created = RoleProfile.objects.get_or_create(group=role)
     mfa_before = profile.requires_mfa
     role.name = name
     role.save(update_fields=["name"])
-    role.permissions.set(_permissions_from_names(permissions))
+    role.permissions.set(granted)
     profile.requires_mfa = requires_mfa
     profile.description = description
     profile.save()

@@ -416,10 +416,10 @@ def test_role_edit_keeps_permissions_the_grid_does_not_show(admin_user, logged_i
     from centric.staff.services.users import role_create
 
     role = role_create(
-        name="Integrations", permissions=["staff.view_user", "customers.view_person"]
+        name="Integrations", permissions=["identity.view_resolutionrun", "customers.view_person"]
     )
     logged_in_client(admin_user).post(
         f"/staff/roles/{role.pk}/",
         {"name": "Integrations", "permissions": ["customers.add_person"]},
     )
-    assert role_permission_names(role) == ["customers.add_person", "staff.view_user"]
+    assert role_permission_names(role) == ["customers.add_person", "identity.view_resolutionrun"]

@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.demo import DEMO_PASSWORD, DEMO_STAFF, demo_is_loaded, load_demo, remove_demo
 
 
 class Command(BaseCommand):
-    help = _("Load the demo business (idempotent; --reset reloads it) and print the logins.")
+    help = _("Load the demo business (idempotent; --reset reloads it) and print the logins.")  # type: ignore[assignment]  # lazy: translated when shown
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--reset", action="store_true", help=_("Remove the demo business and load it again.")
+            "--reset",
+            action="store_true",
+            help=_("Remove the demo business and load it again."),  # type: ignore[arg-type]
         )
         parser.add_argument(
-            "--people", type=int, default=2000, help=_("How many customers (default 2000).")
+            "--people",
+            type=int,
+            default=2000,
+            help=_("How many customers (default 2000)."),  # type: ignore[arg-type]
         )
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if demo_is_loaded() and not options["reset"]:
-            self.stdout.write(_("The demo business is already loaded (use --reset to reload it)."))
+            self.stdout.write(
+                str(_("The demo business is already loaded (use --reset to reload it)."))
+            )
         else:
             if options["reset"]:
                 remove_demo()

@@ -11,9 +11,10 @@ import os
 import signal
 import subprocess
 import sys
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,7 +22,7 @@ class _Stop(Exception):
     """Raised by the SIGTERM handler to leave the wait and stop the children."""
 
 
-def _stop(children: list[subprocess.Popen]) -> None:
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
     for child in children:
         if child.poll() is None:
             with contextlib.suppress(ProcessLookupError):
@@ -35,24 +36,26 @@ def _stop(children: list[subprocess.Popen]) -> None:
 
 
 class Command(BaseCommand):
-    help = _("Serve Centric for development, optionally with a background worker.")
+    help = _("Serve Centric for development, optionally with a background worker.")  # type: ignore[assignment]  # lazy: translated when shown
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--with-worker", action="store_true", help=_("Start `centric worker` beside it.")
+            "--with-worker",
+            action="store_true",
+            help=_("Start `centric worker` beside it."),  # type: ignore[arg-type]
         )
-        parser.add_argument("--noreload", action="store_true", help=_("No autoreload."))
+        parser.add_argument("--noreload", action="store_true", help=_("No autoreload."))  # type: ignore[arg-type]
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
         server_args = [python, "-m", "centric", "runserver", f"{options['host']}:{options['port']}"]
         if options["noreload"]:
             server_args.append("--noreload")
-        children: list[subprocess.Popen] = []
+        children: list[subprocess.Popen[bytes]] = []
 
-        def on_term(*_args) -> None:
+        def on_term(*_args: object) -> None:
             raise _Stop
 
         previous = signal.signal(signal.SIGTERM, on_term)
@@ -62,7 +65,7 @@ class Command(BaseCommand):
                     [python, "-m", "centric", "worker"], start_new_session=True
                 )
                 children.append(worker)
-                self.stdout.write(_("worker started (pid %(pid)s)") % {"pid": worker.pid})
+                self.stdout.write(str(_("worker started (pid %(pid)s)") % {"pid": worker.pid}))
             server = subprocess.Popen(server_args, start_new_session=True)  # noqa: S603
             children.append(server)
             self.stdout.write(
@@ -81,4 +84,4 @@ class Command(BaseCommand):
         finally:
             _stop(children)
             signal.signal(signal.SIGTERM, previous)
-            self.stdout.write(_("server and worker stopped"))
+            self.stdout.write(str(_("server and worker stopped")))

@@ -7,38 +7,46 @@ what is queued and exits (tests, cron); `--max-tasks N` stops after N tasks.
 from __future__ import annotations
 
 import signal
+from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext_lazy as _
 
 
 class Command(BaseCommand):
-    help = _("Run background tasks (imports, exports…) from the database queue.")
+    help = _("Run background tasks (imports, exports…) from the database queue.")  # type: ignore[assignment]  # lazy: translated when shown
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--queue-name",
             default="*",
-            help=_("Queues to process, comma-separated; '*' for all (default)."),
+            help=_("Queues to process, comma-separated; '*' for all (default)."),  # type: ignore[arg-type]
         )
         parser.add_argument(
             "--interval",
             type=float,
             default=1.0,
-            help=_("Seconds to wait when the queue is empty (default 1)."),
+            help=_("Seconds to wait when the queue is empty (default 1)."),  # type: ignore[arg-type]
         )
         parser.add_argument(
-            "--batch", action="store_true", help=_("Run every queued task, then exit.")
+            "--batch",
+            action="store_true",
+            help=_("Run every queued task, then exit."),  # type: ignore[arg-type]
         )
         parser.add_argument(
-            "--max-tasks", type=int, default=None, help=_("Exit after this many tasks.")
+            "--max-tasks",
+            type=int,
+            default=None,
+            help=_("Exit after this many tasks."),  # type: ignore[arg-type]
         )
         parser.add_argument(
-            "--reload", action="store_true", help=_("Restart on code changes (development).")
+            "--reload",
+            action="store_true",
+            help=_("Restart on code changes (development)."),  # type: ignore[arg-type]
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         arguments = {
             "queue_name": options["queue_name"],
             "interval": options["interval"],

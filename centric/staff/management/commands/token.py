@@ -5,6 +5,7 @@ The plain token is printed once, at creation; only its hash is stored.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from centric.staff.models import ApiToken, User
@@ -29,7 +30,10 @@ class Command(BaseCommand):
             user = self._user(options["username"])
             if not user.is_active:
                 raise CommandError(f"User {user.username!r} is deactivated.")
-            token, plain = token_create(user=user, name=options["name"])
+            try:
+                token, plain = token_create(user=user, name=options["name"])
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from error
             self.stderr.write(
                 f"Token {token.prefix} for {user.username}. It is shown only this once:"
             )

@@ -1,0 +1,515 @@
+"""Declarative pages for a registered record type: list, detail, create, edit, delete, history.
+
+A record type declares them with `RecordPages` in its registration and mounts them with
+`record_urls(Model)` in its app's urls.py. Every page reads through the one visibility rule
+(`Model.objects.visible_to(user, action)`): 404 for a record one may not see, 403 only for a
+known record one may not change or delete; writes go through the record type's services, whose
+errors come back next to the inputs; a stale version is a 409 that keeps the user's input.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from centric.core.errors import ApplicationError, ConcurrentEditError
+from centric.core.htmx import render_page
+from centric.core.kit.features import features
+from centric.core.kit.forms import RecordForm, record_form_class, staff_named, tag_names
+from centric.core.kit.history import history_entries
+from centric.core.pagination import keyset_page_or_errors
+from centric.core.records import RecordType, registry
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+# Counting every visible row of a million-row table on each page view is what makes lists slow:
+# the total is exact up to this many rows and "more than" beyond.
+COUNT_CAP = 10_000
+EXPORT_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class Column:
+    """A list column: a model attribute (dotted for related values), its heading, whether it
+    links to the record, and the sort key that orders by it."""
+
+    name: str
+    label: str | Promise
+    link: bool = False
+    sort: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordServices:
+    """The record type's typed services, the one write path: `create(actor=..., **values)`,
+    `update(record, actor=..., expected_version=..., **values)`, `delete(record, actor=...)`."""
+
+    create: Callable[..., models.Model]
+    update: Callable[..., models.Model]
+    delete: Callable[..., None]
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    """What a record type's pages show and how they write."""
+
+    services: RecordServices
+    columns: tuple[Column, ...]
+    form_fields: tuple[str, ...]
+    detail_fields: tuple[str, ...] = ()
+    # sort key -> ordering ending in a unique column (keyset pages)
+    sorts: dict[str, list[str]] = field(
+        default_factory=lambda: {"-created": ["-created_at", "-id"]}
+    )
+    default_sort: str = "-created"
+    # Fields the list's text box searches (case-insensitive "contains" on each).
+    search_fields: tuple[str, ...] = ()
+    related: tuple[str, ...] = ("owner", "team")
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _pages(record_type: RecordType) -> RecordPages:
+    pages = record_type.pages
+    if pages is None:
+        raise LookupError(f"{record_type.label} declares no pages")
+    return pages
+
+
+def _url(record_type: RecordType, action: str, *args: Any) -> str:
+    return reverse(record_type.url_names[action], args=args)
+
+
+def visible(record_type: RecordType, user: Any, action: str = "view") -> QuerySet:
+    return record_type.model._default_manager.visible_to(user, action)  # type: ignore[attr-defined]
+
+
+def record_or_404(record_type: RecordType, user: Any, pk: int) -> models.Model:
+    try:
+        return visible(record_type, user).select_related(*_pages(record_type).related).get(pk=pk)
+    except record_type.model.DoesNotExist:
+        raise Http404(_("No such record.")) from None
+
+
+def record_for(record_type: RecordType, user: Any, pk: int, action: str) -> models.Model:
+    """A record the user may `action` ("change"/"delete"): 404 when they may not even see it,
+    403 when they may see but not do it."""
+    record = record_or_404(record_type, user, pk)
+    if action == "delete":
+        allowed = user.has_perm(record_type.permission("delete")) and (
+            visible(record_type, user, "change").filter(pk=pk).exists()
+        )
+    else:
+        allowed = visible(record_type, user, action).filter(pk=pk).exists()
+    if not allowed:
+        raise PermissionDenied
+    return record
+
+
+def _page_size(request: HttpRequest) -> int:
+    try:
+        size = int(request.GET.get("size", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows, exact up to `cap` (then "more than cap"): a bounded index scan."""
+    counted = queryset.order_by()[: cap + 1].count()
+    return min(counted, cap), counted > cap
+
+
+def filtered_list(record_type: RecordType, user: Any, params: Any) -> tuple[QuerySet, list[str]]:
+    """The visible rows the list's parameters select, and their ordering."""
+    pages = _pages(record_type)
+    queryset = visible(record_type, user).select_related(*pages.related)
+    text = (params.get("q") or "").strip()[:200]
+    if text and pages.search_fields:
+        condition = Q()
+        for name in pages.search_fields:
+            condition |= Q(**{f"{name}__icontains": text})
+        queryset = queryset.filter(condition)
+    owner = (params.get("owner") or "").strip()
+    if owner == "me":
+        queryset = queryset.filter(owner_id=user.pk)
+    elif owner == "none":
+        queryset = queryset.filter(owner__isnull=True)
+    elif owner:
+        found = staff_named(owner)
+        queryset = queryset.filter(owner_id=found.pk) if found else queryset.none()
+    sort = params.get("sort") or pages.default_sort
+    if sort not in pages.sorts:
+        raise ValidationError({"sort": _("Unknown sort order.")})
+    return queryset, pages.sorts[sort]
+
+
+def sort_label(key: str) -> str:
+    """ "code" -> "Code ↑", "-created" -> "Created ↓"."""
+    name = key.lstrip("-").replace("_", " ")
+    return f"{capfirst(name)} {'↓' if key.startswith('-') else '↑'}"
+
+
+def _cell(record: Any, name: str) -> Any:
+    value = record
+    for part in name.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return ""
+        if callable(value) and not isinstance(value, models.Model):
+            value = value()
+    return value
+
+
+# --- list --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    record: Any
+    cells: list[tuple[Column, Any]]
+    url: str
+
+
+def record_list(request: HttpRequest, record_type: RecordType) -> HttpResponse:
+    pages = _pages(record_type)
+    user = request.user
+    if not user.has_perm(record_type.permission("view")):
+        raise PermissionDenied
+    errors: list[str] = []
+    try:
+        queryset, ordering = filtered_list(record_type, user, request.GET)
+    except ValidationError as error:
+        queryset, ordering, errors = visible(record_type, user).none(), ["-id"], error.messages
+    page, page_errors = keyset_page_or_errors(
+        queryset, ordering=ordering, cursor=request.GET.get("cursor"), size=_page_size(request)
+    )
+    total, more = capped_count(queryset) if not errors else (0, False)
+    rows = [
+        Row(
+            record,
+            [(column, _cell(record, column.name)) for column in pages.columns],
+            _url(record_type, "detail", record.pk),
+        )
+        for record in page.items
+    ]
+    context = {
+        "record_type": record_type,
+        "pages": pages,
+        "title": capfirst(record_type.verbose_name_plural),
+        "rows": rows,
+        "page": page,
+        "total": total,
+        "total_is_capped": more,
+        "errors": errors + page_errors,
+        "current_sort": request.GET.get("sort") or pages.default_sort,
+        "sort_choices": [(key, sort_label(key)) for key in pages.sorts],
+        "query": request.GET.get("q", ""),
+        "owner_filter": request.GET.get("owner", ""),
+        "can_add": user.has_perm(record_type.permission("add")),
+        "can_change": user.has_perm(record_type.permission("change")),
+        "can_delete": user.has_perm(record_type.permission("delete")),
+        "list_url": _url(record_type, "list"),
+        "create_url": _url(record_type, "create"),
+        "bulk_url": _url(record_type, "bulk"),
+    }
+    return render_page(request, "kit/list.html", context, partial="table")
+
+
+BULK_ACTIONS = ("change_owner", "add_tag", "delete", "export")
+
+
+@require_POST
+def record_bulk(request: HttpRequest, record_type: RecordType) -> HttpResponse:
+    """One action on the ticked rows: change owner, add a tag, delete or export. Only rows the
+    user may change (or delete) are touched; the others are counted and said so."""
+    pages = _pages(record_type)
+    user = request.user
+    action = request.POST.get("action", "")
+    if action not in BULK_ACTIONS:
+        messages.error(request, _("Choose what to do with the selected records."))
+        return redirect(_url(record_type, "list"))
+    try:
+        ids = sorted({int(value) for value in request.POST.getlist("ids")})
+    except ValueError:
+        ids = []
+    if not ids:
+        messages.error(request, _("Select at least one record."))
+        return redirect(_url(record_type, "list"))
+    if action == "export":
+        return _export(record_type, user, visible(record_type, user).filter(pk__in=ids))
+    needed = "delete" if action == "delete" else "change"
+    if not user.has_perm(record_type.permission(needed)):
+        raise PermissionDenied
+    records = list(visible(record_type, user, "change").filter(pk__in=ids).order_by("pk"))
+    skipped = len(ids) - len(records)
+    if action == "change_owner":
+        owner = staff_named((request.POST.get("owner") or "").strip())
+        if owner is None or not owner.is_active:
+            messages.error(request, _("Choose an active staff member as the new owner."))
+            return redirect(_url(record_type, "list"))
+        with transaction.atomic():
+            for record in records:
+                pages.services.update(record, actor=user, owner=owner)
+    elif action == "add_tag":
+        names = tag_names(request.POST.get("tag", ""))
+        if not names or not record_type.tags or features.tags is None:
+            messages.error(request, _("Type the tag to add."))
+            return redirect(_url(record_type, "list"))
+        with transaction.atomic():
+            for record in records:
+                current = features.tags.names(record)
+                pages.services.update(record, actor=user, tags=current + names)
+    else:
+        with transaction.atomic():
+            for record in records:
+                pages.services.delete(record, actor=user)
+    done = {"done": len(records)}
+    if action == "delete":
+        messages.success(request, _("%(done)s record(s) deleted.") % done)
+    else:
+        messages.success(request, _("%(done)s record(s) updated.") % done)
+    if skipped:
+        messages.warning(
+            request,
+            _("%(skipped)s selected record(s) were left as they are: you may not change them.")
+            % {"skipped": skipped},
+        )
+    return redirect(_url(record_type, "list"))
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _neutralise(value: Any) -> str:
+    """A cell a spreadsheet would run as a formula is written as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _export(record_type: RecordType, user: Any, queryset: QuerySet) -> StreamingHttpResponse:
+    if not record_type.exports:
+        raise PermissionDenied
+    pages = _pages(record_type)
+    columns = pages.columns
+    writer = csv.writer(_Echo())
+
+    def rows() -> Any:
+        yield writer.writerow([str(column.label) for column in columns])
+        for record in queryset.select_related(*pages.related).order_by("pk")[:EXPORT_LIMIT]:
+            yield writer.writerow([_neutralise(_cell(record, c.name)) for c in columns])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{record_type.key}s.csv"'
+    return response
+
+
+# --- detail, history ---------------------------------------------------------------------------
+
+
+def record_detail(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponse:
+    from centric.core.views import panels_for
+
+    pages = _pages(record_type)
+    record = record_or_404(record_type, request.user, pk)
+    model = record_type.model
+    profile = [
+        (capfirst(model._meta.get_field(name).verbose_name), _display(record, name))
+        for name in pages.detail_fields
+    ]
+    custom_rows: list[tuple[str, Any]] = []
+    if record_type.custom_fields and features.custom_fields is not None:
+        custom_rows = features.custom_fields.display(
+            record_type.key, getattr(record, "custom_fields", None) or {}
+        )
+    tags = features.tags.names(record) if record_type.tags and features.tags else []
+    user = request.user
+    context = {
+        "record_type": record_type,
+        "record": record,
+        "title": str(record),
+        "profile": profile,
+        "custom_rows": custom_rows,
+        "tags": tags,
+        "panels": panels_for(request, record_type.label, record),
+        "can_change": visible(record_type, user, "change").filter(pk=pk).exists(),
+        "can_delete": user.has_perm(record_type.permission("delete")),
+        "list_url": _url(record_type, "list"),
+        "update_url": _url(record_type, "update", pk),
+        "delete_url": _url(record_type, "delete", pk),
+        "history_url": _url(record_type, "history", pk),
+    }
+    return render(request, "kit/detail.html", context)
+
+
+def _display(record: Any, name: str) -> Any:
+    getter = getattr(record, f"get_{name}_display", None)
+    value = getter() if callable(getter) else getattr(record, name)
+    return "" if value is None else value
+
+
+def record_history(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponse:
+    record = record_or_404(record_type, request.user, pk)
+    context = {
+        "record_type": record_type,
+        "record": record,
+        "title": str(record),
+        "entries": history_entries(record),
+        "detail_url": _url(record_type, "detail", pk),
+        "list_url": _url(record_type, "list"),
+    }
+    return render(request, "kit/history.html", context)
+
+
+# --- create, edit, delete ----------------------------------------------------------------------
+
+
+def _form_class(record_type: RecordType) -> type[RecordForm]:
+    return record_form_class(record_type, _pages(record_type).form_fields)
+
+
+def _save(form: RecordForm, write: Callable[..., models.Model]) -> tuple[models.Model | None, int]:
+    """Call the service with the form's values; its errors go next to the inputs. Returns the
+    saved record (or None) and the status of the page to show."""
+    if not form.is_valid():
+        return None, 422
+    try:
+        return write(**form.service_values()), 200
+    except ConcurrentEditError as error:
+        form.add_error(None, error.message)
+        return None, 409
+    except ValidationError as error:
+        form.add_service_errors(error)
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+    return None, 422
+
+
+def record_create(request: HttpRequest, record_type: RecordType) -> HttpResponse:
+    user = request.user
+    if not user.has_perm(record_type.permission("add")):
+        raise PermissionDenied
+    pages = _pages(record_type)
+    form_class = _form_class(record_type)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST)
+        record, status = _save(form, lambda **values: pages.services.create(actor=user, **values))
+        if record is not None:
+            messages.success(request, _("%(record)s was added.") % {"record": record})
+            return redirect(_url(record_type, "detail", record.pk))
+    else:
+        form = form_class()
+    context = {"record_type": record_type, "form": form, "record": None}
+    context.update(_form_context(record_type, None))
+    return render(request, "kit/form.html", context, status=status)
+
+
+def record_update(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponse:
+    user = request.user
+    record = record_for(record_type, user, pk, "change")
+    pages = _pages(record_type)
+    form_class = _form_class(record_type)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, instance=record)
+
+        def write(**values: Any) -> models.Model:
+            version = form.cleaned_data.get("version")
+            return pages.services.update(record, actor=user, expected_version=version, **values)
+
+        saved, status = _save(form, write)
+        if saved is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect(_url(record_type, "detail", pk))
+    else:
+        form = form_class(instance=record)
+    context = {"record_type": record_type, "form": form, "record": record}
+    context.update(_form_context(record_type, record))
+    return render(request, "kit/form.html", context, status=status)
+
+
+def _form_context(record_type: RecordType, record: Any) -> dict[str, Any]:
+    return {
+        "title": (
+            _("Edit %(record)s") % {"record": record}
+            if record
+            else _("New %(name)s") % {"name": record_type.verbose_name}
+        ),
+        "list_url": _url(record_type, "list"),
+        "cancel_url": _url(record_type, "detail", record.pk) if record else None,
+        "plural": capfirst(record_type.verbose_name_plural),
+    }
+
+
+def record_delete(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponse:
+    """A confirmation page (GET), then the deletion (POST); needs the delete permission."""
+    user = request.user
+    record = record_for(record_type, user, pk, "delete")
+    if request.method == "POST":
+        name = str(record)
+        try:
+            _pages(record_type).services.delete(record, actor=user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(_url(record_type, "detail", pk))
+        messages.success(request, _("%(record)s was deleted.") % {"record": name})
+        return redirect(_url(record_type, "list"))
+    context = {
+        "record_type": record_type,
+        "record": record,
+        "title": _("Delete %(record)s") % {"record": record},
+        "detail_url": _url(record_type, "detail", pk),
+        "list_url": _url(record_type, "list"),
+    }
+    return render(request, "kit/confirm_delete.html", context)
+
+
+# --- URLs --------------------------------------------------------------------------------------
+
+
+def _bind(view: Callable[..., HttpResponse], model: type[models.Model]) -> Callable[..., Any]:
+    """The view for one record type, looked up in the registry at request time."""
+
+    @login_required
+    def bound(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, registry.get(model), *args, **kwargs)
+
+    bound.__name__ = f"{model._meta.model_name}_{view.__name__}"
+    bound.__doc__ = view.__doc__
+    return bound
+
+
+def record_urls(model: type[models.Model], prefix: str = "") -> list[URLPattern]:
+    """The kit's pages of `model` for its app's urls.py, named `<key>_<page>` in the app's
+    namespace (e.g. `kit_app:voucher_list`)."""
+    key = registry.get(model).key
+    return [
+        path(f"{prefix}", _bind(record_list, model), name=f"{key}_list"),
+        path(f"{prefix}new/", _bind(record_create, model), name=f"{key}_create"),
+        path(f"{prefix}bulk/", _bind(record_bulk, model), name=f"{key}_bulk"),
+        path(f"{prefix}<int:pk>/", _bind(record_detail, model), name=f"{key}_detail"),
+        path(f"{prefix}<int:pk>/edit/", _bind(record_update, model), name=f"{key}_update"),
+        path(f"{prefix}<int:pk>/delete/", _bind(record_delete, model), name=f"{key}_delete"),
+        path(f"{prefix}<int:pk>/history/", _bind(record_history, model), name=f"{key}_history"),
+    ]
