@@ -230,7 +230,8 @@ class Matrix:
 
     def make(self, **fields: Any) -> models.Model:
         """A record owned by the owner, in the owner's team."""
-        return self.record_type.make(owner=self.owner, team=self.team, **fields)
+        record: models.Model = self.record_type.make(owner=self.owner, team=self.team, **fields)
+        return record
 
     def check_preconditions(self) -> None:
         level = policy_level(self.record_type.model)
@@ -248,7 +249,10 @@ class Matrix:
 
     def update_form_data(self, record: models.Model) -> dict[str, Any]:
         """The edit form's current values, as a browser would post them back unchanged."""
-        response = self.pages["full"].get(self.page_url("update", record))
+        url = self.page_url("update", record)
+        assert url is not None, "no edit page"
+        # The test client's response, with the templates' contexts (a list of Context).
+        response: Any = self.pages["full"].get(url)
         assert response.status_code == 200, f"edit page for full permission: {response.status_code}"
         form = next(
             (
@@ -353,11 +357,12 @@ class Findings:
         )
 
 
-def listed(response: HttpResponse, detail_url: str) -> bool:
+def listed(response: HttpResponse, detail_url: str | None) -> bool:
     return f'href="{detail_url}"'.encode() in response.content
 
 
-def api_listed(response: HttpResponse, pk: int) -> bool:
+def api_listed(response: Any, pk: int) -> bool:
+    """Whether the API list response (the test client's, with `json()`) holds the record."""
     body = response.json()
     items = body.get("items", body) if isinstance(body, dict) else body
     return any(isinstance(item, dict) and item.get("id") == pk for item in items)
