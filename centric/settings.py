@@ -46,6 +46,9 @@ SECRET_KEY = env(
     required_in_production=True,
 )
 DEBUG = env_bool("DEBUG", not IS_PRODUCTION and not TESTING)
+if IS_PRODUCTION and DEBUG:
+    # Debug pages show settings, SQL and every URL to whoever triggers an error.
+    raise ImproperlyConfigured("DEBUG must be off when CENTRIC_ENV=production")
 ALLOWED_HOSTS = [
     host.strip()
     for host in env(
@@ -54,6 +57,9 @@ ALLOWED_HOSTS = [
     if host.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Django's debug 404/500 pages (every URL, settings, source) instead of Centric's, with DEBUG only:
+# for a developer's own machine, never the demo (centric.core.middleware.ErrorPagesMiddleware).
+CENTRIC_TECHNICAL_ERROR_PAGES = env_bool("CENTRIC_TECHNICAL_ERROR_PAGES", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -80,6 +86,8 @@ INSTALLED_APPS = [
     "centric.interactions",
     "centric.imports",
     "centric.identity",
+    # Above the domains: it fills them with a demo business (`centric demo`).
+    "centric.demo",
 ]
 
 if TESTING:
@@ -101,6 +109,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "centric.staff.middleware.RequireMfaMiddleware",
+    "centric.core.middleware.ErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "centric.urls"
@@ -191,6 +200,15 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/m/ip,5/5m/key"}
+# Proxies in front of Centric that append to X-Forwarded-For (0: trust no header). The client's
+# address (rate limits, audit log) is then the Nth entry from the right (centric.core.audit).
+_trusted_proxies = env("CENTRIC_TRUSTED_PROXIES", "0").strip()
+if not (_trusted_proxies.isascii() and _trusted_proxies.isdigit()):
+    raise ImproperlyConfigured(
+        "CENTRIC_TRUSTED_PROXIES must be a whole number of proxies, 0 or more"
+    )
+CENTRIC_TRUSTED_PROXIES = int(_trusted_proxies)
+ALLAUTH_TRUSTED_PROXY_COUNT = CENTRIC_TRUSTED_PROXIES  # allauth's own readers agree
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Centric"
 
@@ -217,6 +235,10 @@ CENTRIC_HOT_CACHE_SECONDS = 0 if TESTING else int(env("CENTRIC_HOT_CACHE_SECONDS
 CENTRIC_IMPORT_MAX_BYTES = int(env("CENTRIC_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 # How long a POST's Idempotency-Key replays its first response (days; fractions allowed).
 CENTRIC_IDEMPOTENCY_DAYS = float(env("CENTRIC_IDEMPOTENCY_DAYS", "1"))
+# The API's token check (token -> active user with permissions loaded, or None) and the loader of
+# a session user's permissions: the staff app's, named here so core imports no domain app.
+CENTRIC_API_TOKEN_AUTHENTICATOR = "centric.staff.services.tokens.token_authenticate"
+CENTRIC_API_PERMISSION_PRELOADER = "centric.staff.permissions.preload_permissions"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))

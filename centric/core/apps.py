@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 
@@ -23,13 +24,16 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from centric.core.audit import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="core-sqlite-functions")
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="core-cache-table")
-        # Cache invalidation only (no business flow): drop this process's cached policies and
-        # team tree the moment they change here; other processes see it within seconds.
-        for model_name in ("core.VisibilityPolicy", "staff.Team"):
-            post_save.connect(
-                _forget_visibility, sender=model_name, dispatch_uid=f"forget-{model_name}"
-            )
-            post_delete.connect(
-                _forget_visibility, sender=model_name, dispatch_uid=f"forget-del-{model_name}"
-            )
+        # Cache invalidation only (no business flow): drop this process's cached policies the
+        # moment they change here; other processes see it within seconds. The staff app does the
+        # same for its team tree (StaffConfig.ready).
+        post_save.connect(
+            _forget_visibility, sender="core.VisibilityPolicy", dispatch_uid="forget-policy"
+        )
+        post_delete.connect(
+            _forget_visibility, sender="core.VisibilityPolicy", dispatch_uid="forget-del-policy"
+        )

@@ -98,8 +98,28 @@ class VisibilityPolicy(models.Model):
         return f"{self.record_type}: {self.level}"
 
 
+APPEND_ONLY = "Audit events are append-only"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Refuses bulk changes in Python, before the database's own triggers would (migration 0004)."""
+
+    def update(self, **kwargs):
+        raise PermissionError(APPEND_ONLY)
+
+    def delete(self):
+        raise PermissionError(APPEND_ONLY)
+
+    delete.queryset_only = True  # type: ignore[attr-defined]  # as Django's: no Manager.delete()
+
+
 class AuditEvent(models.Model):
-    """Append-only log of security-relevant events: sign-ins, denials, exports, permission changes."""
+    """Append-only log of security-relevant events: sign-ins, denials, exports, permission changes.
+
+    The database enforces it too (triggers, migration 0004 and decision 0030): no UPDATE or
+    DELETE passes, except clearing `actor` when that user is deleted; `username` keeps who it
+    was. A new column must be added to the SQLite trigger's comparison.
+    """
 
     class Kind(models.TextChoices):
         SIGN_IN = "sign_in", _("Signed in")
@@ -125,6 +145,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-occurred_at", "-id"]
 
@@ -133,11 +155,11 @@ class AuditEvent(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
-            raise PermissionError("Audit events are append-only")
+            raise PermissionError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit events are append-only")
+        raise PermissionError(APPEND_ONLY)
 
 
 class IdempotencyRecord(models.Model):

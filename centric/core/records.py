@@ -200,6 +200,7 @@ class Registry:
         self._search: list[SearchProvider] = []
         self._panels: list[tuple[str, Panel]] = []
         self._navigation: list[NavEntry] = []
+        self._delete_hooks: list[Callable[[models.Model], Any]] = []
         self._discovered = False
         self._lock = threading.RLock()
 
@@ -251,6 +252,26 @@ class Registry:
         with self._lock:
             if all(existing.url_name != entry.url_name for existing in self._navigation):
                 self._navigation.append(entry)
+
+    def register_delete_hook(self, hook: Callable[[models.Model], Any]) -> None:
+        """`hook(record)` runs inside the delete service's transaction, before any registered
+        record is deleted: for apps that point at any record without a foreign key to cascade
+        from (the timeline's links)."""
+        with self._lock:
+            if hook not in self._delete_hooks:
+                self._delete_hooks.append(hook)
+
+    def before_delete(self, record: models.Model) -> None:
+        self.autodiscover()
+        for hook in self._delete_hooks:
+            hook(record)
+
+    def unregister(self, model: type[models.Model]) -> None:
+        """Forget a record type (tests that register a throwaway one)."""
+        with self._lock:
+            record_type = self._records.pop(model._meta.label_lower, None)
+            if record_type is not None:
+                self._by_key.pop(record_type.key, None)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -343,3 +364,4 @@ register_urls = registry.register_urls
 register_search = registry.register_search
 register_panel = registry.register_panel
 register_navigation = registry.register_navigation
+register_delete_hook = registry.register_delete_hook

@@ -41,6 +41,7 @@ from centric.customers.models import (
     Organisation,
     Person,
 )
+from centric.extras.filters import ALL_LOOKUPS, lookups_help
 from centric.extras.models import Tag
 
 people_router = Router()
@@ -198,7 +199,9 @@ class HistoryEntryOut(Schema):
         return str(obj.who) if obj.who is not None else None
 
 
-class PersonBrief(Schema):
+class PersonSearchHit(Schema):
+    """A person in search results (unique name: the OpenAPI document has one schema per name)."""
+
     id: int
     full_name: str
     primary_email: str
@@ -210,7 +213,7 @@ class PersonBrief(Schema):
         return obj.lifecycle_stage_id
 
 
-class OrganisationBrief(Schema):
+class OrganisationSearchHit(Schema):
     id: int
     name: str
 
@@ -218,8 +221,8 @@ class OrganisationBrief(Schema):
 class SearchOut(Schema):
     query: str
     matched_by: str
-    people: list[PersonBrief]
-    organisations: list[OrganisationBrief]
+    people: list[PersonSearchHit]
+    organisations: list[OrganisationSearchHit]
 
 
 class StageOut(Schema):
@@ -353,10 +356,36 @@ class OrganisationFilters(ListFilters):
     sort: OrganisationSort = "name"
 
 
-CF_HELP = (
-    " Filter on custom fields with `cf.<key>=<value>` (e.g. `cf.loyalty_tier=gold`). "
-    "Sorted and paginated by cursor."
+CF_LOOKUPS_HELP = (
+    "Custom-field filters: `cf.<key>=<value>` (equals) or `cf.<key>__<lookup>=<value>`, for a "
+    "defined custom field, e.g. `cf.loyalty_tier=gold`, `cf.visits__gte=3`. Each field type "
+    "allows only these lookups: " + lookups_help() + ". Another lookup, an unknown field or a "
+    "value the field cannot hold is a 422 problem naming the parameter."
 )
+CF_HELP = (
+    " Filter on custom fields with `cf.<key>` parameters (the `cf` parameter lists the lookups "
+    "each field type allows). Sorted and paginated by cursor."
+)
+# The `cf.…` parameters, which the filter schemas cannot declare, as one free-form parameter.
+CF_OPENAPI = {
+    "parameters": [
+        {
+            "name": "cf",
+            "in": "query",
+            "required": False,
+            "style": "form",
+            "explode": True,
+            "description": CF_LOOKUPS_HELP,
+            "schema": {
+                "type": "object",
+                "propertyNames": {
+                    "pattern": r"^cf\.[A-Za-z0-9_-]+(__(" + "|".join(ALL_LOOKUPS) + "))?$"
+                },
+                "additionalProperties": {"type": "string", "maxLength": 200},
+            },
+        }
+    ]
+}
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -463,7 +492,9 @@ def _changeable(user: Any, record: Any) -> None:
 # --- People -----------------------------------------------------------------------------------
 
 
-@people_router.get("", response=PeoplePage, summary="List people", description=CF_HELP)
+@people_router.get(
+    "", response=PeoplePage, summary="List people", description=CF_HELP, openapi_extra=CF_OPENAPI
+)
 def list_people(request: ApiRequest, filters: Query[PeopleFilters]):
     user = request.auth
     require_model_perm(user, Person, "view")
@@ -538,7 +569,11 @@ def get_person_history(request: ApiRequest, person_id: Id):
 
 
 @organisations_router.get(
-    "", response=OrganisationPage, summary="List organisations", description=CF_HELP
+    "",
+    response=OrganisationPage,
+    summary="List organisations",
+    description=CF_HELP,
+    openapi_extra=CF_OPENAPI,
 )
 def list_organisations(request: ApiRequest, filters: Query[OrganisationFilters]):
     user = request.auth

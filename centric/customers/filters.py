@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from centric.core.normalise import looks_like_phone, try_normalise_email, try_normalise_phone
 from centric.core.search import prefix_search
 from centric.customers.choices import ContactKind
-from centric.customers.models import ContactPoint
+from centric.customers.models import ContactPoint, Organisation
+from centric.extras.filters import filter_custom_fields
 from centric.extras.models import Tag
 
 PERSON_SORTS = {
@@ -129,27 +130,8 @@ def _common(queryset: QuerySet, params: dict, user: Any, *, owner_field: str) ->
         queryset = queryset.filter(created_at__date__gte=after)
     if before := _date(params, "created_before"):
         queryset = queryset.filter(created_at__date__lte=before)
-    for key, value in params.items():
-        if key.startswith("cf.") and str(value).strip():
-            field_key = key[3:]
-            if not field_key.replace("_", "").replace("-", "").isalnum():
-                raise ValidationError({key: _("Unknown custom field.")})
-            queryset = queryset.filter(**{f"custom_fields__{field_key}": _json_value(value)})
-    return queryset
-
-
-def _json_value(value: Any) -> Any:
-    text = str(value).strip()
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return text
+    # The custom-field record types are named like the owner fields ("person", "organisation").
+    return filter_custom_fields(queryset, params, owner_field)
 
 
 def filter_people(queryset: QuerySet, params: dict, user: Any) -> tuple[QuerySet, list[str]]:
@@ -157,7 +139,9 @@ def filter_people(queryset: QuerySet, params: dict, user: Any) -> tuple[QuerySet
     and return the queryset with the keyset ordering for `sort`."""
     queryset = _common(queryset, params, user, owner_field="person")
     if (organisation := _int(params, "organisation")) is not None:
-        queryset = queryset.filter(memberships__organisation_id=organisation)
+        # An organisation the user may not see lists no one, exactly like one that does not exist.
+        visible = Organisation.objects.visible_to(user).filter(pk=organisation)
+        queryset = queryset.filter(memberships__organisation__in=visible)
     sort = (params.get("sort") or DEFAULT_SORT).strip()
     if sort not in PERSON_SORTS:
         raise ValidationError(

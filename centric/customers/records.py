@@ -117,3 +117,5 @@ register_panel(
         position=10,
     ),
 )
+# The lifecycle stages' settings pages, beside the extras' under /settings/.
+register_urls("settings/", "centric.customers.settings_urls", position=89)

@@ -25,6 +25,12 @@ def organisations_visible(user: Any, action: str = "view") -> QuerySet[Organisat
     return Organisation.objects.visible_to(user, action)
 
 
+def memberships_visible(user: Any) -> QuerySet[Membership]:
+    """Memberships in organisations the user may see: a hidden organisation is not named
+    through its members (the person page, exports, vCards)."""
+    return Membership.objects.filter(organisation__in=organisations_visible(user))
+
+
 def person_get(user: Any, pk: Any, action: str = "view") -> Person:
     """The person, or Person.DoesNotExist when missing *or* not visible (no existence leak)."""
     try:
@@ -57,7 +63,9 @@ def person_detail(user: Any, pk: Any) -> Person:
             "contact_points",
             "tags",
             "consents",
-            Prefetch("memberships", queryset=Membership.objects.select_related("organisation")),
+            Prefetch(
+                "memberships", queryset=memberships_visible(user).select_related("organisation")
+            ),
         )
         .get(pk=int(pk))
     )

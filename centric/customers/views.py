@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from centric.core.audit import client_ip
 from centric.core.errors import ApplicationError, ConcurrentEditError
 from centric.core.htmx import render_page, wants_partial
 from centric.core.pagination import Page, keyset_page
+from centric.core.views import panels_for
 from centric.customers import services
 from centric.customers.choices import ConsentPurpose, ContactKind
 from centric.customers.filters import filter_organisations, filter_people
@@ -43,7 +45,6 @@ from centric.customers.selectors import (
     person_detail as select_person_detail,
 )
 from centric.extras.features import custom_field_rows
-from centric.interactions.views import timeline_context
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -137,10 +138,15 @@ def _person_context(request: HttpRequest, person: Person, *, tab: str) -> dict[s
     consent_list = list(person.consents.all())
     prefetch_related_objects(consent_list, "recorded_by")
     consents = {consent.purpose: consent for consent in consent_list}
+    can_change = _can_change(request.user, Person, person.pk)
     return {
         "person": person,
         "tab": tab,
-        "can_change": _can_change(request.user, Person, person.pk),
+        "can_change": can_change,
+        "can_remove_contact_points": can_change
+        and request.user.has_perm("customers.delete_contactpoint"),
+        "can_remove_memberships": can_change
+        and request.user.has_perm("customers.delete_membership"),
         "can_export": request.user.has_perm("customers.export_person"),
         "contact_points": contact_points,
         "memberships": list(person.memberships.all()),
@@ -185,7 +191,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This record was merged; you are seeing the combined record."))
         return redirect("customers:person_detail", pk=survivor)
     context = _person_context(request, person, tab="timeline")
-    context.update(timeline_context(request, person))
+    # The timeline and any other app's sections, as registered with the record kit.
+    context["panels"] = panels_for(request, "customers.person", person)
     return render(request, "customers/person_detail.html", context)
 
 
@@ -390,9 +397,17 @@ def _contact_point_edit(
     return _contact_form_page(request, owner, form, point)
 
 
+def _require_perm(user: Any, perm: str) -> None:
+    """The model permission the API asks for too (e.g. removing needs `delete_…`, not only the
+    right to change the record): a 403, checked once the record is known to be visible."""
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
 def _contact_point_remove(
     request: HttpRequest, owner: Person | Organisation, point_pk: int
 ) -> HttpResponse:
+    _require_perm(request.user, "customers.delete_contactpoint")
     point = _point_or_404(owner, point_pk)
     services.contact_point_remove(point=point, actor=request.user)
     messages.success(request, _("Contact removed."))
@@ -463,6 +478,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_remove(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     person = _person_for_change(request.user, pk)
+    _require_perm(request.user, "customers.delete_membership")
     try:
         organisation = organisation_get(request.user, organisation_pk)
     except Organisation.DoesNotExist as error:
@@ -474,10 +490,6 @@ def membership_remove(request: HttpRequest, pk: int, organisation_pk: int) -> Ht
     return redirect("customers:person_detail", pk=person.pk)
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @login_required
 def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for_change(request.user, pk)
@@ -487,7 +499,7 @@ def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
             services.consent_record(
                 person=person,
                 actor=request.user,
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -555,16 +567,19 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for member in member_page.items:
         member.role = roles.get(member.pk, "")
+    can_change = _can_change(request.user, Organisation, organisation.pk)
     context = {
         "organisation": organisation,
-        "can_change": _can_change(request.user, Organisation, organisation.pk),
+        "can_change": can_change,
+        "can_remove_contact_points": can_change
+        and request.user.has_perm("customers.delete_contactpoint"),
         "contact_points": list(organisation.contact_points.all()),
         "tags": list(organisation.tags.all()),
         "custom_field_rows": _custom_field_rows(organisation, "organisation"),
         "member_page": member_page,
     }
     if not wants_partial(request):  # an htmx request here is only for the next page of members
-        context.update(timeline_context(request, organisation))
+        context["panels"] = panels_for(request, "customers.organisation", organisation)
     return render_page(request, "customers/organisation_detail.html", context, partial="members")
 
 

@@ -62,20 +62,6 @@ class TagForm(forms.Form):
     )
 
 
-class LifecycleStageForm(forms.Form):
-    label = forms.CharField(label=_("Name"), max_length=60)
-    counts_as_customer = forms.BooleanField(label=_("Counts as a customer"), required=False)
-
-
-class LifecycleStageCreateForm(LifecycleStageForm):
-    key = forms.SlugField(
-        label=_("Key"),
-        max_length=40,
-        required=False,
-        help_text=_("Left empty, it is made from the name. It never changes afterwards."),
-    )
-
-
 class VisibilityForm(forms.Form):
     """One radio group per configurable record type."""
 

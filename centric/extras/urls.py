@@ -13,9 +13,5 @@ urlpatterns = [
     path("tags/lookup/", views.tag_lookup, name="tag_lookup"),
     path("tags/<int:pk>/", views.tag_edit, name="tag_edit"),
     path("tags/<int:pk>/delete/", views.tag_delete, name="tag_delete"),
-    path("stages/", views.stages, name="stages"),
-    path("stages/<int:pk>/", views.stage_edit, name="stage_edit"),
-    path("stages/<int:pk>/move/", views.stage_move, name="stage_move"),
-    path("stages/<int:pk>/delete/", views.stage_delete, name="stage_delete"),
     path("visibility/", views.visibility, name="visibility"),
 ]

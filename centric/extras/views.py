@@ -1,4 +1,5 @@
-"""Settings pages: custom fields, tags, lifecycle stages and record visibility. Thin adapters."""
+"""Settings pages: custom fields, tags and record visibility (the index links to lifecycle stages,
+the customers app's). Thin adapters."""
 
 from __future__ import annotations
 
@@ -7,18 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from centric.core.lookups import lookup_response
-from centric.customers.models import LifecycleStage
 from centric.extras import services
-from centric.extras.forms import (
-    CustomFieldForm,
-    LifecycleStageCreateForm,
-    LifecycleStageForm,
-    TagForm,
-    VisibilityForm,
-)
+from centric.extras.forms import CustomFieldForm, TagForm, VisibilityForm
 from centric.extras.models import CustomFieldDefinition, Tag
 from centric.extras.selectors import tags_lookup
 from centric.staff.access import permission_required, show_errors
@@ -31,14 +25,18 @@ from centric.staff.services.visibility import (
 MANAGE = "staff.manage_staff"
 CUSTOM_FIELDS = ("extras.change_customfielddefinition", MANAGE)
 TAGS = ("extras.change_tag", MANAGE)
+# The lifecycle stages' pages are the customers app's (customers.stages); the index links to them.
 STAGES = ("customers.change_lifecyclestage", MANAGE)
+# Deleting is its own permission, as on every record (the settings pages open with change).
+DELETE_CUSTOM_FIELD = "extras.delete_customfielddefinition"
+DELETE_TAG = "extras.delete_tag"
 # Who may look tags up by name: anyone who works with the customer lists (tag filters).
 TAG_LOOKUP = ("customers.view_person", "customers.view_organisation", *TAGS)
 
 SECTIONS = [
     ("extras:custom_fields", CUSTOM_FIELDS),
     ("extras:tags", TAGS),
-    ("extras:stages", STAGES),
+    ("customer_settings:stages", STAGES),
     ("extras:visibility", (MANAGE,)),
 ]
 
@@ -124,7 +122,7 @@ def custom_field_edit(request, pk: int):
     )
 
 
-@permission_required(*CUSTOM_FIELDS)
+@permission_required(DELETE_CUSTOM_FIELD)
 def custom_field_delete(request, pk: int):
     definition = get_object_or_404(CustomFieldDefinition, pk=pk)
     if request.method == "POST":
@@ -194,7 +192,7 @@ def tag_edit(request, pk: int):
     return render(request, "extras/tag_form.html", {"form": form, "tag": tag})
 
 
-@permission_required(*TAGS)
+@permission_required(DELETE_TAG)
 def tag_delete(request, pk: int):
     tag = get_object_or_404(Tag, pk=pk)
     if request.method == "POST":
@@ -208,82 +206,6 @@ def tag_delete(request, pk: int):
             "object": tag,
             "explanation": _("It comes off every person and organisation that carries it."),
             "cancel_url": "extras:tags",
-        },
-    )
-
-
-# --- Lifecycle stages -------------------------------------------------------------------------
-
-
-@permission_required(*STAGES)
-def stages(request):
-    form = LifecycleStageCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            stage = services.lifecycle_stage_create(
-                key=form.cleaned_data["key"],
-                label=form.cleaned_data["label"],
-                counts_as_customer=form.cleaned_data["counts_as_customer"],
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, _("Stage “%(name)s” added.") % {"name": stage.label})
-            return redirect("extras:stages")
-    return render(
-        request,
-        "extras/stages.html",
-        {"form": form, "stages": services.lifecycle_stages_with_counts()},
-    )
-
-
-@permission_required(*STAGES)
-def stage_edit(request, pk: int):
-    stage = get_object_or_404(LifecycleStage, pk=pk)
-    form = LifecycleStageForm(
-        request.POST or None,
-        initial={"label": stage.label, "counts_as_customer": stage.counts_as_customer},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.lifecycle_stage_update(stage=stage, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("extras:stages")
-    return render(request, "extras/stage_form.html", {"form": form, "stage": stage})
-
-
-@require_POST
-@permission_required(*STAGES)
-def stage_move(request, pk: int):
-    stage = get_object_or_404(LifecycleStage, pk=pk)
-    try:
-        services.lifecycle_stage_move(stage=stage, direction=request.POST.get("direction", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("extras:stages")
-
-
-@permission_required(*STAGES)
-def stage_delete(request, pk: int):
-    stage = get_object_or_404(LifecycleStage, pk=pk)
-    if request.method == "POST":
-        try:
-            services.lifecycle_stage_delete(stage=stage)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Stage “%(name)s” deleted.") % {"name": stage.label})
-        return redirect("extras:stages")
-    return render(
-        request,
-        "extras/confirm_delete.html",
-        {
-            "object": stage,
-            "explanation": _("Only a stage nobody is in can be deleted."),
-            "cancel_url": "extras:stages",
         },
     )
 

@@ -109,7 +109,9 @@ def customers_count(request: ApiRequest):
     return body
 
 
-class PersonBrief(Schema):
+class MatchedPerson(Schema):
+    """A person in a duplicate pair or suggestion (not the search result's shape)."""
+
     id: int
     first_name: str
     last_name: str
@@ -131,8 +133,8 @@ class PairOut(Schema):
     probability: float
     weight: float
     status: str
-    person_low: PersonBrief
-    person_high: PersonBrief
+    person_low: MatchedPerson
+    person_high: MatchedPerson
     evidence: list[EvidenceOut]
 
 
@@ -339,7 +341,7 @@ class CandidateIn(Schema):
 
 
 class SuggestionOut(Schema):
-    person: PersonBrief
+    person: MatchedPerson
     probability: float
     evidence: list[EvidenceOut]
 

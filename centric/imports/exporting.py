@@ -15,7 +15,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from centric.customers.filters import filter_organisations, filter_people
-from centric.customers.models import ContactPoint, Membership, Organisation, Person
+from centric.customers.models import ContactPoint, Organisation, Person
+from centric.customers.selectors import memberships_visible
 from centric.extras.models import CustomFieldDefinition
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -47,9 +48,9 @@ def people_queryset(user: Any, params: dict) -> QuerySet:
             "tags",
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.select_related("organisation").order_by(
-                    "-is_primary", "id"
-                ),
+                queryset=memberships_visible(user)
+                .select_related("organisation")
+                .order_by("-is_primary", "id"),
             ),
         )
     )

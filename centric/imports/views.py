@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 from centric.core.audit import audit
 from centric.core.pagination import keyset_page
 from centric.customers.models import Person
-from centric.customers.selectors import person_get
+from centric.customers.selectors import memberships_visible, person_get
 from centric.imports import exporting
 from centric.imports.forms import MappingForm, UploadForm
 from centric.imports.models import ImportJob, JobStatus, MatchBy
@@ -306,7 +306,10 @@ def export_person_vcf(request: HttpRequest, pk: int) -> HttpResponse:
     card = person_to_vcard(
         person,
         person.contact_points.order_by("-is_primary", "id"),
-        person.memberships.select_related("organisation").order_by("-is_primary", "id"),
+        memberships_visible(request.user)
+        .filter(person=person)
+        .select_related("organisation")
+        .order_by("-is_primary", "id"),
     )
     audit(
         "export",

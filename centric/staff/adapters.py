@@ -5,9 +5,9 @@ import time
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from centric.core.audit import audit
+from centric.core.audit import audit, client_ip
 from centric.core.models import AuditEvent
 
 # Centric sends no e-mail to staff: administrators set passwords (see the staff pages).
@@ -24,6 +24,13 @@ class StaffAccountAdapter(DefaultAccountAdapter):
         if template_prefix in UNSENT_MAIL:
             return
         super().send_mail(template_prefix, email, context)
+
+    def get_client_ip(self, request) -> str:
+        """allauth's rate limits count per client the way the audit log names it."""
+        address = client_ip(request)
+        if address is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def pre_authenticate(self, request, **credentials) -> None:
         """Attempts refused by the rate limit never reach Django's authenticate(), so Django sends

@@ -6,20 +6,25 @@ from django import forms
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.models import AuditEvent
+from centric.core.records import registry
 from centric.staff.models import Team, User
 
-# The role editor's grid: record types down, actions across.
-RECORD_PERMISSION_ROWS = [
-    (_("People"), "customers", "person"),
-    (_("Organisations"), "customers", "organisation"),
-    (_("Memberships"), "customers", "membership"),
-    (_("Contact points"), "customers", "contactpoint"),
-    (_("Consent"), "customers", "consent"),
-    (_("Interactions"), "interactions", "interaction"),
-]
+
+def record_permission_rows() -> list[tuple[str, str, str]]:
+    """The role editor's grid: every record type registered with the kit, and its parts, down;
+    actions across."""
+    rows = []
+    for record_type in registry.record_types():
+        for model in record_type.models:
+            opts = model._meta
+            rows.append((capfirst(str(opts.verbose_name_plural)), opts.app_label, opts.model_name))
+    return rows
+
+
 SETTINGS_PERMISSION_ROWS = [
     (_("Tags"), "extras", "tag"),
     (_("Custom fields"), "extras", "customfielddefinition"),
@@ -74,7 +79,7 @@ def permission_grid(selected: set[str]) -> dict:
     ]
     return {
         "actions": [label for _action, label in ACTIONS],
-        "records": rows(RECORD_PERMISSION_ROWS),
+        "records": rows(record_permission_rows()),
         "settings": rows(SETTINGS_PERMISSION_ROWS),
         "special": special,
     }
@@ -82,7 +87,7 @@ def permission_grid(selected: set[str]) -> dict:
 
 def grid_permission_names() -> set[str]:
     names = {name for name, _label in SPECIAL_PERMISSIONS}
-    for _label, app, model in RECORD_PERMISSION_ROWS + SETTINGS_PERMISSION_ROWS:
+    for _label, app, model in record_permission_rows() + SETTINGS_PERMISSION_ROWS:
         names.update(f"{app}.{action}_{model}" for action, _l in ACTIONS)
     return names & installed_permissions()
 

@@ -1,32 +1,52 @@
 """API authentication: personal tokens (`Authorization: Bearer …`) or the signed-in session.
 
-A token is checked by `centric.staff.services.tokens.token_authenticate` (revoked, expired and
-deactivated users' tokens are refused). The session is accepted so the pages' own scripts can
-call the API; unsafe methods then need the CSRF token, exactly as a form post would.
+Core knows no staff app: the function that checks a token and the one that loads a session
+user's permissions are named in settings (`CENTRIC_API_TOKEN_AUTHENTICATOR`,
+`CENTRIC_API_PERMISSION_PRELOADER`; the staff app's by default) and imported once, not per
+request. The session is accepted so the pages' own scripts can call the API; unsafe methods then
+need the CSRF token, exactly as a form post would.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from centric.staff.permissions import preload_permissions
-
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+HOOK_SETTINGS = ("CENTRIC_API_TOKEN_AUTHENTICATOR", "CENTRIC_API_PERMISSION_PRELOADER")
+_hooks: dict[str, Callable[..., Any]] = {}
+
+
+def _hook(name: str) -> Callable[..., Any]:
+    """The function the setting `name` names, imported on first use and kept."""
+    try:
+        return _hooks[name]
+    except KeyError:
+        function = _hooks[name] = import_string(getattr(settings, name))
+        return function
+
+
+@receiver(setting_changed)
+def _forget_hooks(*, setting: str, **kwargs: Any) -> None:
+    if setting in HOOK_SETTINGS:
+        _hooks.pop(setting, None)
 
 
 class TokenAuth(HttpBearer):
     openapi_bearerFormat = "ctk_…"
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from centric.staff.services.tokens import token_authenticate
-
         # the token's user comes with their permissions loaded, in the same statement
-        return token_authenticate(token.strip())
+        return _hook("CENTRIC_API_TOKEN_AUTHENTICATOR")(token.strip())
 
 
 class SessionAuth(APIKeyCookie):
@@ -38,8 +58,6 @@ class SessionAuth(APIKeyCookie):
     param_name = "sessionid"
 
     def __init__(self) -> None:
-        from django.conf import settings
-
         self.param_name = settings.SESSION_COOKIE_NAME
         super().__init__(csrf=True)  # tells the docs page to send the CSRF token
 
@@ -54,7 +72,7 @@ class SessionAuth(APIKeyCookie):
             raise HttpError(403, "CSRF check failed")
         if _lacks_required_mfa(user):
             raise HttpError(403, "Your role requires two-factor sign-in: set it up first")
-        preload_permissions(user)
+        _hook("CENTRIC_API_PERMISSION_PRELOADER")(user)
         return user
 
 

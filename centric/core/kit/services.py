@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from centric.core.errors import ConcurrentEditError
 from centric.core.kit.features import features
@@ -102,37 +103,59 @@ def with_actor(record: Record, actor: Any) -> Record:
     return record
 
 
-def external_id_error() -> ValidationError:
-    """The error for an external id another record already has: the same words whoever holds
-    it and whether or not the actor may see that record, so the answer confirms no hidden record
-    (it cannot be avoided that a taken id is refused: external ids are unique)."""
-    return ValidationError(
-        {"external_id": _("This external id is already used; choose another one.")},
-        code="external_id_taken",
+# An external id another record holds, when the one saving may not see that record: the same
+# words whichever record (or team) holds it, so the answer confirms nothing more than the
+# global unique constraint must (decision 0020).
+EXTERNAL_ID_UNUSABLE = gettext_lazy("This external id cannot be used.")
+
+
+def external_id_refusal(
+    model: type[models.Model], external_id: str, actor: Any, *, exclude_pk: Any = None
+) -> str | None:
+    """Why `external_id` cannot be used by `actor` on a `model` record, or None if it is free.
+
+    External ids are unique across all teams, so a clash with a record the actor may not see
+    must still be refused; it is refused in words that name no record. A caller without an
+    actor (a management command, the demo) sees everything."""
+    manager: Any = model._default_manager
+    holder = (
+        manager.filter(external_id=external_id).exclude(pk=exclude_pk).values_list("pk", flat=True)
+    ).first()
+    if holder is None:
+        return None
+    taken = _("Another %(name)s already has this external id.") % {"name": model._meta.verbose_name}
+    if not is_signed_in(actor):
+        return taken
+    visible = (
+        manager.visible_to(actor, include_merged=True)
+        if hasattr(manager, "visible_to")
+        else manager
     )
+    if visible.filter(pk=holder).exists():
+        return taken
+    return str(EXTERNAL_ID_UNUSABLE)
 
 
-def external_id_taken(record: models.Model) -> bool:
-    external_id = getattr(record, "external_id", None)
-    if not external_id:
-        return False
-    others = type(record)._default_manager.filter(external_id=external_id).exclude(pk=record.pk)
-    return others.exists()
+def check_external_id(record: Any, actor: Any) -> None:
+    """Refuse an external id another record of the same type holds (see `external_id_refusal`)."""
+    if record.external_id:
+        refusal = external_id_refusal(type(record), record.external_id, actor, exclude_pk=record.pk)
+        if refusal:
+            raise ValidationError({"external_id": refusal})
 
 
 def save_record(record: Record, *, actor: Any) -> Record:
     """Validate (`full_clean`) and save, with the history actor; an external id that another
-    record holds is a field error that confirms nothing hidden (see `external_id_error`)."""
+    record holds is a field error that confirms nothing hidden (see `external_id_refusal`)."""
     with_actor(record, actor)
     record.full_clean(validate_constraints=False)
-    if external_id_taken(record):
-        raise external_id_error()
+    check_external_id(record, actor)
     try:
         with transaction.atomic():
             record.save()
     except IntegrityError as error:
         # A concurrent writer took the id between the check and the insert.
-        raise external_id_error() from error
+        raise ValidationError({"external_id": str(EXTERNAL_ID_UNUSABLE)}) from error
     return record
 
 
@@ -165,6 +188,9 @@ def set_tags(record: models.Model, names: list[str] | None) -> None:
 
 
 def delete_record(record: models.Model, *, actor: Any) -> None:
-    """Delete with the history actor (the history keeps a "deleted" row)."""
-    with_actor(record, actor)
-    record.delete()
+    """Delete with the history actor (the history keeps a "deleted" row), after the apps that
+    point at any record (timeline links) have let go of it, in the same transaction."""
+    with transaction.atomic():
+        registry.before_delete(record)
+        with_actor(record, actor)
+        record.delete()

@@ -153,8 +153,10 @@ def select(bound_field: Any) -> SafeString:
         return as_widget
     current = "" if bound_field.value() is None else str(bound_field.value())
     attrs = {"name": bound_field.html_name, "id": bound_field.auto_id}
-    if bound_field.help_text:
-        attrs["aria-describedby"] = f"{bound_field.auto_id}_helptext"
+    if (
+        bound_field.aria_describedby
+    ):  # Django's "<id>_helptext <id>_error", ids partials/field.html gives
+        attrs["aria-describedby"] = bound_field.aria_describedby
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
     options = format_html_join(

@@ -128,3 +128,24 @@ def test_production_cookies_are_host_prefixed_and_secure(tmp_path):
     assert not facts["csrf_domain"]
     assert "max-age=" in facts["hsts"]
     assert "default-src 'self'" in facts["csp"]
+
+
+@pytest.mark.parametrize("value", ["1", "true", "on"])
+def test_start_up_fails_loudly_with_debug_on_in_production(tmp_path, value):
+    """DEBUG pages show settings, SQL and every URL: production refuses to start with it."""
+    result = run(["manage.py", "check"], production_env(tmp_path, DEBUG=value))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DEBUG must be off when CENTRIC_ENV=production" in result.stderr
+
+
+def test_production_starts_with_debug_explicitly_off(tmp_path):
+    result = run(["manage.py", "check"], production_env(tmp_path, DEBUG="0"))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("value", ["-1", "two"])
+def test_start_up_fails_loudly_on_a_bad_trusted_proxy_count(tmp_path, value):
+    result = run(["manage.py", "check"], production_env(tmp_path, CENTRIC_TRUSTED_PROXIES=value))
+    assert result.returncode != 0
+    assert "CENTRIC_TRUSTED_PROXIES" in result.stderr

@@ -1,17 +1,35 @@
-"""Helpers shared by the person and organisation services."""
+"""Helpers shared by the person and organisation services (the generic ones come from the
+record kit, centric.core.kit.services)."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from centric.core.errors import ConcurrentEditError
+from centric.core.kit.services import (
+    EXTERNAL_ID_UNUSABLE,
+    check_external_id,
+    check_version,
+    external_id_refusal,
+    lock,
+    with_actor,
+)
 from centric.extras.services import custom_fields_clean, tag_get_or_create
 
-_M = TypeVar("_M", bound=models.Model)
+__all__ = [
+    "EXTERNAL_ID_UNUSABLE",
+    "apply_fields",
+    "check_external_id",
+    "check_version",
+    "clean_custom_fields",
+    "external_id_refusal",
+    "lock",
+    "set_tags",
+    "with_actor",
+]
 
 PROTECTED_FIELDS = {
     "id",
@@ -52,28 +70,3 @@ def set_tags(record: Any, tags: list[str] | None) -> None:
     if tags is None:
         return
     record.tags.set([tag_get_or_create(name=name) for name in tags if name and name.strip()])
-
-
-def check_version(record: Any, expected_version: int | None) -> None:
-    """Optimistic concurrency: refuse to overwrite a record saved since the editor loaded it."""
-    if expected_version is not None and int(expected_version) != record.version:
-        raise ConcurrentEditError(
-            _(
-                "Someone else changed this record while you were editing it. "
-                "Reload to see their changes, then make yours again."
-            ),
-            extra={"current_version": record.version, "your_version": int(expected_version)},
-        )
-
-
-def lock(model: type[_M], pk: int) -> _M:
-    """Lock a row for an update (a no-op on SQLite, whose IMMEDIATE transactions serialise writers)."""
-    locked: _M = model.objects.select_for_update(no_key=True).get(pk=pk)  # type: ignore[attr-defined]
-    return locked
-
-
-def with_actor(record: Any, actor: Any) -> Any:
-    """Tell django-simple-history who made the change, without needing a request."""
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        record._history_user = actor
-    return record

@@ -57,7 +57,8 @@ def normalise_contact_value(kind: str, value: str, *, country: str = "") -> str:
     raise ValidationError({"kind": _("Unknown kind of contact point.")})
 
 
-def _prepare(point: ContactPoint) -> None:
+def normalise_point(point: ContactPoint) -> None:
+    """Fill the derived values of an unsaved contact point (address text, normalised value)."""
     if point.kind == ContactKind.ADDRESS and not point.value:
         point.value = ", ".join(
             p
@@ -69,12 +70,19 @@ def _prepare(point: ContactPoint) -> None:
     if point.country:
         point.country = point.country.upper()
     point.value_normalized = normalise_contact_value(point.kind, point.value, country=point.country)
+
+
+def _prepare(point: ContactPoint) -> None:
+    normalise_point(point)
     point.full_clean()
 
 
-def refresh_primary_contacts(record: Person | Organisation) -> None:
-    """Keep one primary per kind and the person's denormalised primary email/phone (for lists)."""
-    points = list(record.contact_points.order_by("-is_primary", "id"))
+def settle_primaries(points: list[ContactPoint]) -> tuple[list[ContactPoint], str, str]:
+    """One primary per kind (phone and WhatsApp count as one, a marked WhatsApp stays primary),
+    and the person's primary email and phone: the rule `refresh_primary_contacts` and the bulk
+    path share. `points` are ordered primary first, then oldest; returns the points whose
+    `is_primary` changed (already set on them), the email and the phone."""
+    changed: list[ContactPoint] = []
     seen: set[str] = set()
     for point in points:
         kind = "phone" if point.kind in (ContactKind.PHONE, ContactKind.WHATSAPP) else point.kind
@@ -83,20 +91,28 @@ def refresh_primary_contacts(record: Person | Organisation) -> None:
         if point.is_primary != should_be_primary and not (
             point.kind == ContactKind.WHATSAPP and point.is_primary
         ):
-            ContactPoint.objects.filter(pk=point.pk).update(is_primary=should_be_primary)
-    if isinstance(record, Person):
-        email = next((p.value_normalized for p in points if p.kind == ContactKind.EMAIL), "")
-        phone = next(
-            (
-                p.value_normalized
-                for p in points
-                if p.kind in (ContactKind.PHONE, ContactKind.WHATSAPP)
-            ),
-            "",
-        )
-        if (email, phone) != (record.primary_email, record.primary_phone):
-            Person.objects.filter(pk=record.pk).update(primary_email=email, primary_phone=phone)
-            record.primary_email, record.primary_phone = email, phone
+            point.is_primary = should_be_primary
+            changed.append(point)
+    email = next((p.value_normalized for p in points if p.kind == ContactKind.EMAIL), "")
+    phone = next(
+        (p.value_normalized for p in points if p.kind in (ContactKind.PHONE, ContactKind.WHATSAPP)),
+        "",
+    )
+    return changed, email, phone
+
+
+def refresh_primary_contacts(record: Person | Organisation) -> None:
+    """Keep one primary per kind and the person's denormalised primary email/phone (for lists)."""
+    points = list(record.contact_points.order_by("-is_primary", "id"))
+    changed, email, phone = settle_primaries(points)
+    for point in changed:
+        ContactPoint.objects.filter(pk=point.pk).update(is_primary=point.is_primary)
+    if isinstance(record, Person) and (email, phone) != (
+        record.primary_email,
+        record.primary_phone,
+    ):
+        Person.objects.filter(pk=record.pk).update(primary_email=email, primary_phone=phone)
+        record.primary_email, record.primary_phone = email, phone
 
 
 @transaction.atomic

@@ -12,7 +12,9 @@ from centric.core.errors import DuplicateError
 from centric.core.search import search_key
 from centric.customers.models import Membership, Organisation, Person
 from centric.customers.services.common import (
+    EXTERNAL_ID_UNUSABLE,
     apply_fields,
+    check_external_id,
     check_version,
     clean_custom_fields,
     lock,
@@ -40,23 +42,15 @@ ORGANISATION_FIELDS = {
 }
 
 
-def _save(organisation: Organisation) -> None:
+def _save(organisation: Organisation, actor: Any) -> None:
     organisation.search_name = search_key(organisation.name)[:400]
     organisation.full_clean(validate_constraints=False)
-    if (
-        organisation.external_id
-        and Organisation.objects.filter(external_id=organisation.external_id)
-        .exclude(pk=organisation.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            {"external_id": _("Another organisation already has this external id.")}
-        )
+    check_external_id(organisation, actor)
     try:
         with transaction.atomic():
             organisation.save()
-    except IntegrityError as error:
-        raise DuplicateError(_("Another organisation already has this external id.")) from error
+    except IntegrityError as error:  # taken since the check: whose it is is not looked up
+        raise DuplicateError(str(EXTERNAL_ID_UNUSABLE)) from error
 
 
 @transaction.atomic
@@ -82,7 +76,7 @@ def organisation_create(
             organisation.team_id = actor.team_id
     organisation.custom_fields = clean_custom_fields("organisation", custom_fields)
     with_actor(organisation, actor)
-    _save(organisation)
+    _save(organisation, actor)
     set_tags(organisation, tags)
     errors: dict[str, list[str]] = {}
     for index, point in enumerate(contact_points or []):
@@ -115,7 +109,7 @@ def organisation_update(
         )
     current.version += 1
     with_actor(current, actor)
-    _save(current)
+    _save(current, actor)
     set_tags(current, tags)
     return current
 

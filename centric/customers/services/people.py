@@ -13,7 +13,9 @@ from centric.core.errors import DuplicateError
 from centric.core.search import search_key
 from centric.customers.models import Person
 from centric.customers.services.common import (
+    EXTERNAL_ID_UNUSABLE,
     apply_fields,
+    check_external_id,
     check_version,
     clean_custom_fields,
     lock,
@@ -54,7 +56,7 @@ def person_search_name(person: Person) -> str:
     )[:400]
 
 
-def _save(person: Person) -> None:
+def _save(person: Person, actor: Any) -> None:
     person.search_name = person_search_name(person)
     if isinstance(person.date_of_birth, str) and person.date_of_birth:
         try:
@@ -66,16 +68,12 @@ def _save(person: Person) -> None:
     person.full_clean(validate_constraints=False)
     if not (person.first_name or person.last_name or person.middle_name):
         raise ValidationError({"first_name": _("Give the person at least one name.")})
-    if (
-        person.external_id
-        and Person.objects.filter(external_id=person.external_id).exclude(pk=person.pk).exists()
-    ):
-        raise ValidationError({"external_id": _("Another person already has this external id.")})
+    check_external_id(person, actor)
     try:
         with transaction.atomic():
             person.save()
-    except IntegrityError as error:
-        raise DuplicateError(_("Another person already has this external id.")) from error
+    except IntegrityError as error:  # taken since the check: whose it is is not looked up
+        raise DuplicateError(str(EXTERNAL_ID_UNUSABLE)) from error
 
 
 @transaction.atomic
@@ -96,7 +94,7 @@ def person_create(
             person.team_id = actor.team_id
     person.custom_fields = clean_custom_fields("person", custom_fields)
     with_actor(person, actor)
-    _save(person)
+    _save(person, actor)
     set_tags(person, tags)
     errors: dict[str, list[str]] = {}
     for index, point in enumerate(contact_points or []):
@@ -132,7 +130,7 @@ def person_update(
         current.custom_fields = clean_custom_fields("person", custom_fields, current.custom_fields)
     current.version += 1
     with_actor(current, actor)
-    _save(current)
+    _save(current, actor)
     set_tags(current, tags)
     return current
 

@@ -1,6 +1,7 @@
 """Pages of the customer record: lists, the 360° page, forms, visibility (404 not 403)."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from centric.core.models import VisibilityPolicy
@@ -403,7 +404,7 @@ def test_concurrent_edit_is_refused_with_a_clear_message_and_input_kept(client_f
 
 
 @pytest.mark.django_db
-def test_add_edit_and_remove_a_contact_point(client_for, seller):
+def test_add_edit_and_remove_a_contact_point(client_for, seller, make_user, sales):
     person = make_person(actor=seller)
     client = client_for(seller)
     response = client.post(
@@ -420,7 +421,9 @@ def test_add_edit_and_remove_a_contact_point(client_for, seller):
     assert response.status_code == 302
     point.refresh_from_db()
     assert (point.value_normalized, point.label) == ("+2348037654322", "home")
-    response = client.post(reverse("customers:contact_point_remove", args=[person.pk, point.pk]))
+    # Removing needs the delete permission (the Manager role has it, Front office does not).
+    manager = client_for(make_user("manager", role="Manager", team=sales))
+    response = manager.post(reverse("customers:contact_point_remove", args=[person.pk, point.pk]))
     assert response.status_code == 302
     assert not ContactPoint.objects.filter(person=person).exists()
 
@@ -693,5 +696,7 @@ def test_organisation_contact_points_add_edit_remove(client_for, seller, outside
     other = client_for(outsider)
     url = reverse("customers:organisation_contact_point_remove", args=[organisation.pk, point.pk])
     assert other.post(url).status_code == 404
+    assert client.post(url).status_code == 403  # Front office may not delete
+    seller.user_permissions.add(Permission.objects.get(codename="delete_contactpoint"))
     assert client.post(url).status_code == 302
     assert not organisation.contact_points.exists()

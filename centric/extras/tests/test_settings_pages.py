@@ -305,3 +305,82 @@ def test_manager_without_manage_staff_cannot_change_visibility(make_user, logged
     )
     assert response.status_code == 403
     assert not VisibilityPolicy.objects.exists()
+
+
+# --- Deleting needs the delete permission, not only change ----------------------------------
+
+EDIT_NOT_DELETE = [
+    "extras.view_customfielddefinition",
+    "extras.add_customfielddefinition",
+    "extras.change_customfielddefinition",
+    "extras.view_tag",
+    "extras.add_tag",
+    "extras.change_tag",
+    "customers.view_lifecyclestage",
+    "customers.add_lifecyclestage",
+    "customers.change_lifecyclestage",
+]
+
+
+@pytest.fixture
+def editor(roles):
+    from centric.staff.services.users import role_create, user_create
+
+    role = role_create(name="Settings editor", permissions=EDIT_NOT_DELETE)
+    return user_create(username="editor", password="correct-horse-battery", roles=[role])
+
+
+@pytest.fixture
+def unused_stage(db):
+    return services.lifecycle_stage_create(key="dormant", label="Dormant")
+
+
+@pytest.mark.parametrize(
+    ("page", "model"),
+    [
+        ("/settings/fields/{pk}/delete/", CustomFieldDefinition),
+        ("/settings/tags/{pk}/delete/", Tag),
+        ("/settings/stages/{pk}/delete/", LifecycleStage),
+    ],
+)
+def test_change_without_delete_permission_cannot_delete(
+    page, model, subjects, unused_stage, editor, logged_in_client
+):
+    pk = {
+        CustomFieldDefinition: subjects["field"],
+        Tag: subjects["tag"],
+        LifecycleStage: unused_stage.pk,
+    }[model]
+    client = logged_in_client(editor)
+    assert client.get(page.format(pk=pk)).status_code == 403
+    assert client.post(page.format(pk=pk)).status_code == 403
+    assert model.objects.filter(pk=pk).exists()
+    denied = AuditEvent.objects.filter(kind="permission_denied", actor=editor).count()
+    assert denied == 2
+
+
+def test_change_without_delete_permission_sees_no_delete_buttons(
+    subjects, unused_stage, editor, logged_in_client
+):
+    client = logged_in_client(editor)
+    for page in ("/settings/fields/", "/settings/tags/", "/settings/stages/"):
+        response = client.get(page)
+        assert response.status_code == 200  # the change permission opens the page
+        assert "/delete/" not in response.content.decode()
+
+
+def test_the_api_has_no_delete_for_settings_records(subjects, editor, api_client):
+    """The pages are the only way to delete these: the API lists and creates them, no more."""
+    client = api_client(editor)
+    for path in (
+        f"/api/v1/tags/{subjects['tag']}",
+        f"/api/v1/custom-fields/{subjects['field']}",
+        f"/api/v1/lifecycle-stages/{subjects['stage']}",
+    ):
+        assert client.delete(path).status_code in {404, 405}
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        if path.startswith(("/api/v1/tags", "/api/v1/custom-fields", "/api/v1/lifecycle-stages")):
+            assert "delete" not in operations, path
+    assert Tag.objects.filter(pk=subjects["tag"]).exists()
+    assert CustomFieldDefinition.objects.filter(pk=subjects["field"]).exists()

@@ -14,12 +14,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from centric.core.search import search_key
 from centric.core.visibility import sees_everything
 from centric.customers.choices import ConsentMethod, ContactKind
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
 from centric.customers.services import consent_record, organisation_create
+from centric.customers.services.common import EXTERNAL_ID_UNUSABLE
 from centric.customers.services.people import person_search_name
 from centric.extras.models import Tag
 from centric.extras.services import tag_get_or_create
@@ -31,6 +33,9 @@ from centric.imports.services.rows import (
     contact_group,
     new_record_values,
 )
+
+# A row matching a record the importer may see but not change, or one they may not see.
+MATCHES_UNCHANGEABLE = gettext_lazy("It matches an existing record that you may not change.")
 
 # Computed by RowPreparer for new records; for existing ones they follow from what changed.
 DENORMALISED = {"search_name", "primary_email", "primary_phone"}
@@ -120,8 +125,15 @@ class BatchWriter:
     def _organisation_id(self, name: str) -> int:
         key = name.lower()
         if key not in self.organisation_ids:
+            # Only an organisation the importer may see is joined; otherwise a new one is made
+            # (its name is all the row says), as on the page, which offers only visible ones.
+            organisations = (
+                Organisation.objects.visible_to(self.actor)
+                if self.restrict
+                else Organisation.objects.all()
+            )
             existing = (
-                Organisation.objects.filter(name__iexact=name)
+                organisations.filter(name__iexact=name)
                 .order_by("id")
                 .values_list("id", flat=True)
                 .first()
@@ -137,7 +149,9 @@ class BatchWriter:
             self.organisation_ids[key] = existing
         return self.organisation_ids[key]
 
-    def _matches(self, rows: list[PreparedRow]) -> tuple[dict, dict, dict, set | None]:
+    def _matches(self, rows: list[PreparedRow]) -> tuple[dict, dict, dict, set | None, set | None]:
+        """Existing records the rows name (by external id, by email), with the ids of those the
+        importer may see (`seen`) and change (`allowed`); None for both when they see all."""
         external_ids = [r.external_id for r in rows if r.external_id]
         by_external = (
             {o.external_id: o for o in self.model.objects.filter(external_id__in=external_ids)}
@@ -161,14 +175,19 @@ class BatchWriter:
                     objects.update(self.model.objects.in_bulk(wanted))
         if any(getattr(o, "merged_into_id", None) for o in objects.values()):
             by_external, by_email, objects = self._follow_merges(by_external, by_email, objects)
-        allowed = None
+        seen = allowed = None
         if self.restrict and objects:
-            allowed = set(
-                self.model.objects.visible_to(self.actor, "change")
+            seen = set(
+                self.model.objects.visible_to(self.actor)
                 .filter(pk__in=list(objects))
                 .values_list("pk", flat=True)
             )
-        return by_external, by_email, objects, allowed
+            allowed = set(
+                self.model.objects.visible_to(self.actor, "change")
+                .filter(pk__in=list(seen))
+                .values_list("pk", flat=True)
+            )
+        return by_external, by_email, objects, seen, allowed
 
     def _follow_merges(self, by_external: dict, by_email: dict, objects: dict):
         """A record merged into another stands for its survivor: after a merge, only the
@@ -208,14 +227,22 @@ class BatchWriter:
     def noun(self) -> str:
         return _("person") if self.is_people else _("organisation")
 
-    def _target(self, row, by_external, by_email, objects) -> tuple[Any, str]:
-        """The existing record this row updates (or None to create), or a rejection reason."""
+    def _target(self, row, by_external, by_email, objects, seen) -> tuple[Any, str]:
+        """The existing record this row updates (or None to create), or a rejection reason.
+
+        A reason never describes a record the importer may not see (its external id, how many
+        share an email): such a row gets the words a page or the API would give (decision 0020).
+        """
         by_id = by_external.get(row.external_id) if row.external_id else None
+        if by_id is not None and seen is not None and by_id.pk not in seen:
+            return None, str(EXTERNAL_ID_UNUSABLE)
         if self.match_by != MatchBy.EMAIL:
             return by_id, ""
         candidates = set()
         for email in row.emails:
             candidates |= by_email.get(email, set())
+        if seen is not None and candidates - seen:
+            return None, str(MATCHES_UNCHANGEABLE)
         if len(candidates) > 1:
             return None, _(
                 "Several existing records have this email address; add an external id column "
@@ -243,14 +270,14 @@ class BatchWriter:
         if not rows:
             return
         now = timezone.now()
-        by_external, by_email, objects, allowed = self._matches(rows)
+        by_external, by_email, objects, seen, allowed = self._matches(rows)
         # New records arrive as COPY text from the preparing workers (PostgreSQL).
         preformatted = bulk._is_postgres() and all(row.copy_text for row in rows)
         new: list[tuple[PreparedRow, Any]] = []
         matched: list[tuple[PreparedRow, Any]] = []
         claimed: dict[int, int] = {}
         for row in rows:
-            target, reason = self._target(row, by_external, by_email, objects)
+            target, reason = self._target(row, by_external, by_email, objects, seen)
             if reason:
                 outcome.reject(row, reason)
                 continue
@@ -266,10 +293,7 @@ class BatchWriter:
                 new.append((row, self._build(row, now, owner_only=preformatted)))
                 continue
             if allowed is not None and target.pk not in allowed:
-                outcome.reject(
-                    row,
-                    _("It matches an existing record that you may not change."),
-                )
+                outcome.reject(row, str(MATCHES_UNCHANGEABLE))
                 continue
             if target.pk in claimed:
                 outcome.reject(

@@ -269,8 +269,8 @@ def test_concurrently_taken_external_id_rejects_only_that_row(write_file, monkey
 
     def blind_matches(self, rows):
         # Another writer took A2 after our look-up: the look-up does not see it.
-        by_external, by_email, objects, allowed = original(self, rows)
-        return {}, by_email, {}, allowed
+        by_external, by_email, objects, seen, allowed = original(self, rows)
+        return {}, by_email, {}, seen, allowed
 
     monkeypatch.setattr(writer_module.BatchWriter, "_matches", blind_matches)
 

@@ -185,7 +185,8 @@ def test_import_never_updates_a_record_the_user_may_not_change(
     job.refresh_from_db()
     hidden.refresh_from_db()
     assert (job.created, job.updated, job.rejected) == (0, 0, 2)
-    assert "may not change" in job.rejections.get(line=2).reason
+    # A record the importer may not even see is refused as the pages would (decision 0020).
+    assert job.rejections.get(line=2).reason == "This external id cannot be used."
     assert hidden.first_name == "Hidden"
 
 

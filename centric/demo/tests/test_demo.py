@@ -8,11 +8,11 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from centric.core.demo import DEMO_PASSWORD, DEMO_STAFF, load_demo, remove_demo
 from centric.core.models import VisibilityPolicy
 from centric.core.normalise import normalise_phone
 from centric.customers.models import ContactPoint, Membership, Organisation, Person
 from centric.customers.selectors import search_customers
+from centric.demo.generator import DEMO_PASSWORD, DEMO_STAFF, load_demo, remove_demo
 from centric.interactions.models import Interaction
 from centric.staff.models import Team, User
 
@@ -173,3 +173,25 @@ def test_reset_works_after_demo_records_were_merged(demo):
     call_command("demo", people=SMALL, reset=True, stdout=io.StringIO())
     assert Person.objects.filter(external_id__startswith="demo-p-").count() == SMALL + 12
     assert not Person.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_demo_people_hold_what_the_service_would_derive(demo):
+    """The demo writes through the one bulk path: re-deriving primaries changes nothing."""
+    from centric.customers.services import refresh_primary_contacts
+    from centric.customers.services.people import person_search_name
+
+    def state() -> tuple[list, list]:
+        people = list(
+            Person.objects.order_by("pk").values_list(
+                "pk", "search_name", "primary_email", "primary_phone"
+            )
+        )
+        points = list(ContactPoint.objects.order_by("pk").values_list("pk", "is_primary"))
+        return people, points
+
+    before = state()
+    for person in Person.objects.all():
+        assert person.search_name == person_search_name(person)
+        refresh_primary_contacts(person)
+    assert state() == before
+    assert ContactPoint.objects.filter(person__isnull=False).count() > SMALL

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext_lazy as _
 
-from centric.core.demo import DEMO_PASSWORD, DEMO_STAFF, demo_is_loaded, load_demo, remove_demo
+from centric.demo.generator import DEMO_PASSWORD, DEMO_STAFF, demo_is_loaded, load_demo, remove_demo
 
 
 class Command(BaseCommand):

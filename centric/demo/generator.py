@@ -1,10 +1,10 @@
 """Generate the demo business: a Lagos retailer with staff, ~2,000 customers and two years of history.
 
 Deterministic: one seeded random generator decides every name, number and message, so two runs
-produce the same customers (dates are laid out backwards from the day of the run). Bulk writes go
-through the same normalisation (`centric.core.normalise`, `normalise_contact_value`) and search
-key (`person_search_name`) as the services, so search, the timeline and lists work on them as on
-hand-made records. Staff, teams, roles, custom fields and organisations go through the services.
+produce the same customers (dates are laid out backwards from the day of the run). People and
+their contact points go through the customers' bulk path (`people_bulk_create`), which derives
+the search name, normalised values and primary email/phone with the functions `person_create`
+uses; staff, teams, roles, custom fields and organisations go through the services.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from centric.core.demo import data
 from centric.core.html import sanitise_html
 from centric.core.models import VisibilityPolicy
 from centric.core.normalise import normalise_phone
 from centric.core.visibility import VisibilityLevel
+from centric.demo import data
 
 if TYPE_CHECKING:
     from centric.customers.models import Person
@@ -327,10 +327,8 @@ class DemoBuilder:
         self.counts["organisations"] = len(self.orgs)
 
     def people(self) -> None:
-        from centric.customers.models import ContactPoint, Person
-        from centric.customers.services.contact_points import normalise_contact_value
-        from centric.customers.services.people import person_search_name
-        from centric.extras.services import custom_fields_clean
+        from centric.customers.models import Person
+        from centric.customers.services.bulk import people_bulk_create
 
         people: list[Person] = []
         contacts: list[list[dict[str, Any]]] = []
@@ -369,51 +367,17 @@ class DemoBuilder:
             contacts.append(self.contact_points_for(first, last))
         people.extend(self.near_duplicates(people, contacts))
 
-        # Validate custom fields once per distinct value set, as the services would.
-        seen: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for person in people:
-            key = tuple(sorted(person.custom_fields.items()))
-            if key not in seen:
-                seen[key] = custom_fields_clean(record_type="person", values=person.custom_fields)
-            person.custom_fields = seen[key]
-            person.search_name = person_search_name(person)
-
-        for person, points in zip(people, contacts, strict=True):
-            email = next((p["normalized"] for p in points if p["kind"] == "email"), "")
-            phone = next(
-                (p["normalized"] for p in points if p["kind"] in ("phone", "whatsapp")), ""
-            )
-            person.primary_email, person.primary_phone = email, phone
-
-        created = bulk_create_with_history(
-            people, Person, batch_size=BATCH, default_user=self.users["admin"]
+        # The generator keeps each point's expected normalised value for its own use (the
+        # near-duplicates); the service derives what is stored, as for any other person.
+        points = [[{k: v for k, v in p.items() if k != "normalized"} for p in c] for c in contacts]
+        self.people_rows = people_bulk_create(
+            people=people, contact_points=points, actor=self.users["admin"], batch_size=BATCH
         )
-        by_external = dict(
-            Person.objects.filter(external_id__startswith=PERSON_PREFIX).values_list(
-                "external_id", "id"
-            )
-        )
-        rows: list[ContactPoint] = []
-        for person, points in zip(people, contacts, strict=True):
-            person.pk = person.id = by_external[person.external_id]
-            for point in points:
-                values = {k: v for k, v in point.items() if k != "normalized"}
-                values["value_normalized"] = point["normalized"] or normalise_contact_value(
-                    point["kind"], point["value"], country=point.get("country", "")
-                )
-                rows.append(
-                    ContactPoint(person_id=person.pk, created_at=person.created_at, **values)
-                )
-        bulk_create_with_history(
-            rows, ContactPoint, batch_size=BATCH, default_user=self.users["admin"]
-        )
-        self.people_rows = people
-        self.counts["people"] = len(created)
-        self.counts["contact points"] = len(rows)
+        self.counts["people"] = len(self.people_rows)
+        self.counts["contact points"] = sum(len(c) for c in points)
 
     def contact_points_for(self, first: str, last: str) -> list[dict[str, Any]]:
         from centric.core.normalise import normalise_email
-        from centric.customers.services.contact_points import normalise_contact_value
 
         points: list[dict[str, Any]] = []
         if self.rng.random() < 0.9:
@@ -475,7 +439,6 @@ class DemoBuilder:
                     "country": "NG",
                     "label": "home",
                     "is_primary": True,
-                    "normalized": normalise_contact_value("address", value),
                 }
             )
         return points

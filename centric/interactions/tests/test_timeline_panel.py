@@ -1,0 +1,37 @@
+"""The timeline reaches the people and organisation pages as a registered panel: the customers
+app renders `registry.panels(label)` and imports nothing from interactions."""
+
+import pytest
+from django.urls import reverse
+
+from centric.core.records import registry
+from centric.customers.services import organisation_create
+from centric.customers.tests.factories import make_person
+
+
+def test_the_timeline_panel_is_registered_for_every_record_type_with_a_timeline():
+    labels = [record_type.label for record_type in registry.timeline_targets()]
+    assert {"customers.person", "customers.organisation"} <= set(labels)
+    for label in labels:
+        assert "timeline" in [panel.key for panel in registry.panels(label)]
+
+
+@pytest.mark.django_db
+def test_people_and_organisation_pages_render_the_timeline_panel(make_user, logged_in_client):
+    seller = make_user("seller")
+    person = make_person(actor=seller, first_name="Chinedu")
+    organisation = organisation_create(actor=seller, name="Balogun Foods")
+    client = logged_in_client(seller)
+    for url in (
+        reverse("customers:person_detail", args=[person.pk]),
+        reverse("customers:organisation_detail", args=[organisation.pk]),
+    ):
+        response = client.get(url)
+        assert [item.panel.key for item in response.context["panels"]] == ["timeline"]
+        html = response.content.decode()
+        assert html.count('id="panel-timeline"') == 1
+        assert html.count('id="timeline-heading"') == 1
+        assert 'id="interaction-form"' in html
+    # The history tab shows no timeline.
+    history = client.get(reverse("customers:person_history", args=[person.pk]))
+    assert 'id="timeline-heading"' not in history.content.decode()
