@@ -772,7 +772,7 @@ class Generator:
         rng = random.Random(self.seed + 4)
         staff = list(User.objects.order_by("id").values_list("id", flat=True))
         with self.connect() as conn:
-            conn.execute("TRUNCATE interactions_interaction")
+            conn.execute("TRUNCATE interactions_interaction CASCADE")
             with conn.cursor() as cursor:
                 extra, suffix = missing_columns(
                     "interactions_interaction", self.INTERACTION_COLUMNS

@@ -162,13 +162,12 @@ errors.install(api)
 
 
 def _mount() -> None:
-    """Every app's routers, as registered with the record kit (no domain app is named here)."""
-    from django.utils.module_loading import import_string
-
+    """Every app's routers and every record type's kit API (`RecordApi`), as registered with the
+    record kit (no domain app is named here)."""
     from centric.core.records import registry
 
     for mount in registry.api_mounts():
-        api.add_router(mount.prefix, import_string(mount.router), tags=list(mount.tags))
+        api.add_router(mount.prefix, mount.build(), tags=list(mount.tags))
 
 
 _mount()

@@ -12,7 +12,7 @@ way Django's admin finds `admin.py`), for example::
         navigation=NavEntry(_("People"), "customers:person_list", icon="users", position=10),
     )
 
-and whatever else it mounts (`register_api`, `register_urls`, `register_search`,
+and whatever else it mounts (`api=RecordApi(...)` with `api_path`, `register_api`, `register_urls`, `register_search`,
 `register_panel`). Everything central reads the registry: the visibility settings page, the
 default roles' permissions, custom-field targets, the navigation, the API, the URL
 configuration, the search box and the detail pages' panels. Adding a record type therefore edits
@@ -42,6 +42,8 @@ else:
 RECORD_ACTIONS = ("view", "add", "change", "delete")
 # The pages `centric.core.kit.pages.record_urls` gives a record type.
 KIT_PAGES = ("list", "create", "bulk", "detail", "update", "delete", "history")
+# The factory of a record type's REST API (`RecordType.api`).
+RECORD_ROUTER = "centric.core.api.records.record_router"
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,13 @@ class ApiMount:
     prefix: str
     router: str  # dotted path, imported when the API is built
     tags: tuple[str, ...]
+    # A record type's label when `router` is a factory called with it (the kit's record API).
+    record: str | None = None
+
+    def build(self) -> Any:
+        """The router to mount."""
+        found = import_string(self.router)
+        return found(self.record) if self.record is not None else found
 
 
 @dataclass(frozen=True)
@@ -320,8 +329,19 @@ class Registry:
         return [rt for rt in self.record_types() if rt.has_configurable_visibility]
 
     def api_mounts(self) -> list[ApiMount]:
+        """The routers apps registered, then the kit's router of every record type that declares
+        `api=RecordApi(...)` (at its `api_path`)."""
         self.autodiscover()
-        return list(self._api)
+        mounts = list(self._api)
+        for rt in self._records.values():
+            if rt.api is None:
+                continue
+            if not rt.api_path:
+                raise ValueError(f"{rt.label} declares an API without an api_path")
+            if any(mount.prefix == rt.api_path for mount in mounts):
+                raise ValueError(f"{rt.label}: the API path {rt.api_path!r} is taken")
+            mounts.append(ApiMount(rt.api_path, RECORD_ROUTER, (rt.verbose_name_plural,), rt.label))
+        return mounts
 
     def url_mounts(self) -> list[UrlMount]:
         self.autodiscover()

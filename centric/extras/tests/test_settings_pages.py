@@ -332,7 +332,9 @@ def editor(roles):
 
 @pytest.fixture
 def unused_stage(db):
-    return services.lifecycle_stage_create(key="dormant", label="Dormant")
+    from centric.customers.services.stages import lifecycle_stage_create
+
+    return lifecycle_stage_create(key="dormant", label="Dormant")
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,15 @@ from centric.customers.services import organisation_create
 from centric.customers.tests.factories import make_person
 
 
-def test_the_timeline_panel_is_registered_for_every_record_type_with_a_timeline():
+def test_every_record_type_with_a_timeline_gets_a_timeline_panel():
     labels = [record_type.label for record_type in registry.timeline_targets()]
-    assert {"customers.person", "customers.organisation"} <= set(labels)
+    assert {"customers.person", "customers.organisation", "kit_app.voucher"} <= set(labels)
     for label in labels:
-        assert "timeline" in [panel.key for panel in registry.panels(label)]
+        keys = [panel.key for panel in registry.panels(label)]
+        # People and organisations show the interactions about them; every other record type
+        # the interactions linked to it.
+        assert "linked_interactions" in keys
+        assert ("timeline" in keys) == (label in ("customers.person", "customers.organisation"))
 
 
 @pytest.mark.django_db
