@@ -476,8 +476,7 @@ def _create_record(request: ApiRequest, customers: _Customers, payload: Schema) 
 def _get_record(user: Any, model: type[_Customer], pk: int, response: HttpResponse) -> _Customer:
     """The hot path (GET /people/{id}): the record, its tags and contact points in three
     prepared statements. Memberships, consent and history are sub-resources, so this stays
-    cheap."""
-    require_model_perm(user, model, "view")
+    cheap. Without the view permission nothing is visible: a 404, as on the pages."""
     record = _with_related(model.objects.visible_get(user, pk))
     _etag(response, record)
     return record
@@ -503,8 +502,8 @@ def _update_record(
 
 def _delete_record(request: ApiRequest, customers: _Customers, pk: int) -> Status:
     user = request.auth
+    record = _get_visible(user, customers.model, pk)  # 404 first: the permission says nothing
     require_model_perm(user, customers.model, "delete")
-    record = _get_visible(user, customers.model, pk)
     require_change(user, record)
     customers.delete(record, actor=user)
     return Status(204, None)
@@ -546,7 +545,8 @@ def _related_sql(model: type[Person | Organisation]) -> tuple[str, str]:
 
 
 def _get_visible(user: Any, model: type[_Customer], pk: int) -> _Customer:
-    require_model_perm(user, model, "view")
+    """A record the user may see, else a 404 (also without the view permission at all: a record
+    one may not see is not found, on the API as on the pages; decision 0045)."""
     related = ("owner", "team", "lifecycle_stage")
     return model.objects.visible_to(user).select_related(*related).get(pk=pk)
 

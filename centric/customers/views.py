@@ -23,6 +23,7 @@ from centric.core.htmx import render_page, wants_partial
 from centric.core.kit.pages import page_view
 from centric.core.pagination import Page, keyset_page
 from centric.core.views import panels_for
+from centric.core.visibility import has_model_permission
 from centric.customers import services
 from centric.customers.choices import ConsentPurpose, ContactKind
 from centric.customers.filters import filter_organisations, filter_people
@@ -119,6 +120,8 @@ def _list(request: HttpRequest, declared: CustomerList) -> HttpResponse:
     """A declared list: visible queryset + filters + keyset page, the table refreshed by htmx."""
     user = request.user
     model = declared.model
+    if not has_model_permission(user, model, "view"):
+        raise PermissionDenied  # as the API: a list one may not read at all is a 403
     queryset = model.objects.visible_to(user).select_related("lifecycle_stage", "owner", "team")
     errors: list[str] = []
     try:

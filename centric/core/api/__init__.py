@@ -5,9 +5,11 @@ How an endpoint is written (see centric/customers/api.py for the full pattern):
 
 - Reads go through the app's selectors, i.e. through `Model.objects.visible_to(user, action)`.
   A record the user may not see raises DoesNotExist -> 404, the same body as a missing id.
-- `permissions.require_model_perm(user, Model, "add"|"change"|"delete"|"view")` first (403 when
-  the role lacks it, independent of any record), then `permissions.require_change(user, record)`
-  for writes to a visible record (403 + a `permission_denied` audit event).
+- On a collection (list, create), `permissions.require_model_perm(user, Model, "view"|"add")`
+  first (403 when the role lacks it). On one record, find it through the visibility rule first
+  (404 when it is not visible, also when the role lacks the view permission), then
+  `require_model_perm(..., "change"|"delete")` and `permissions.require_change(user, record)`
+  (403 + a `permission_denied` audit event); pages answer the same (decision 0045).
 - Writes call the app's services; their Django ValidationError (message_dict) and
   ApplicationError subclasses become problem+json via `errors.install` (no try/except needed).
 - Creates run inside `idempotency.idempotent(request, create)`, where `create()` returns

@@ -1,9 +1,10 @@
 """Permission checks for API endpoints, on top of the one visibility rule.
 
-- Lacking the model permission at all (e.g. no `view_person`) is a 403: it says nothing about any
-  one record.
-- A record the user may not see is a 404, with the same body as a missing id (no existence leak).
-- A record the user may see but not change is a 403 (and a `permission_denied` audit event).
+- Lacking the model permission for a collection (listing or creating people) is a 403.
+- A record the user may not see is a 404, with the same body as a missing id (no existence leak),
+  also when the role lacks the view permission at all: look the record up before anything else.
+- A record the user may see but not change (or delete) is a 403 (and a `permission_denied` audit
+  event). Pages answer exactly the same (decision 0045; the permission matrix tests it).
 """
 
 from __future__ import annotations
