@@ -168,7 +168,7 @@ def _role(name: str, actions: Iterable[str]) -> Any:
     wanted = {
         (model._meta.app_label, f"{action}_{model._meta.model_name}")
         for rt in registry.record_types()
-        for model in rt.models
+        for model in rt.covered_models
         for action in actions
     }
     group, _created = Group.objects.get_or_create(name=name)
