@@ -1,15 +1,18 @@
 """The one error contract: services raise these; pages and the API translate them."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ApplicationError(Exception):
     """A business rule refused the request; the message is safe to show to the user."""
 
     status_code = 400
-    title = "Request refused"
+    title: "StrOrPromise" = "Request refused"  # a subclass may give a lazy translation
 
     def __init__(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)

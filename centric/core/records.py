@@ -31,6 +31,7 @@ from django.db import models
 from django.utils.module_loading import autodiscover_modules, import_string
 
 if TYPE_CHECKING:
+    from django.db.models import Model
     from django.http import HttpRequest
     from django.utils.functional import Promise
 
@@ -169,11 +170,11 @@ class RecordType:
         opts = self.model._meta
         return f"{opts.app_label}.{action}_{opts.model_name}"
 
-    def make(self, **kwargs: Any) -> models.Model:
+    def make(self, **kwargs: Any) -> Model:  # not `models.`: the property above shadows it
         """Build one record through the record type's test factory (test kit only)."""
         if not self.test_factory:
             raise LookupError(f"{self.label} has no test factory")
-        factory: Callable[..., models.Model] = import_string(self.test_factory)
+        factory: Callable[..., Model] = import_string(self.test_factory)
         return factory(**kwargs)
 
 

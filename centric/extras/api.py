@@ -21,8 +21,8 @@ tags_router = Router()
 custom_fields_router = Router()
 
 # Built when the API is mounted, after every app registered its record types with the kit.
-RecordType = Literal[tuple(key for key, _label in custom_field_targets())]  # type: ignore[valid-type]
-FieldType = Literal[tuple(CustomFieldDefinition.FieldType.values)]  # type: ignore[valid-type]
+RecordType = Literal[tuple(key for key, _label in custom_field_targets())]
+FieldType = Literal[tuple(CustomFieldDefinition.FieldType.values)]
 Bound = Annotated[Decimal, Field(max_digits=20, decimal_places=4, allow_inf_nan=False)]
 
 

@@ -42,7 +42,7 @@ ALL_LOOKUPS = tuple(dict.fromkeys(x for lookups in CUSTOM_FIELD_LOOKUPS.values()
 def lookups_help() -> str:
     """The allowed lookups per type, for the API description (Markdown)."""
     return "; ".join(
-        f"`{kind.value}`: " + ", ".join(f"`{lookup}`" for lookup in lookups)
+        f"`{kind}`: " + ", ".join(f"`{lookup}`" for lookup in lookups)
         for kind, lookups in CUSTOM_FIELD_LOOKUPS.items()
     )
 

@@ -1,5 +1,7 @@
 """Extras any record can carry: tags and custom fields."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +31,7 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = slugify(self.name)[:70] or "tag"
         self.search_name = search_key(self.name)[:200]

@@ -207,7 +207,7 @@ def _check_tag_name(name: str, *, exclude_pk: int | None = None) -> str:
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:60] or "tag"
     slug, number = base, 1
-    while Tag.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while Tag.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():  # type: ignore[misc]  # pk=None excludes nothing (IS NULL)
         number += 1
         slug = f"{base}-{number}"
     return slug

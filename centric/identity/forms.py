@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from centric.customers.models import Person
@@ -17,7 +18,7 @@ RULE_PREFIX = "rule_"
 
 
 def field_label(field: str) -> str:
-    label = str(Person._meta.get_field(field).verbose_name)
+    label = str(cast("models.Field[Any, Any]", Person._meta.get_field(field)).verbose_name)
     if field.startswith("utm_"):
         return "UTM " + field[4:]
     return label[:1].upper() + label[1:]

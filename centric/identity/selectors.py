@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, DateField, Max, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
@@ -259,7 +259,7 @@ def _lost_this_month(live: QuerySet[Person], now: dt.datetime) -> list[dict[str,
         {
             "id": row["pk"],
             "name": " ".join(p for p in (row["first_name"], row["last_name"]) if p),
-            "lost_at": row["lost_at"].isoformat(),
+            "lost_at": cast("dt.date", row["lost_at"]).isoformat(),  # lost_at__gte: set
             "lost_to": row["lost_to"],
         }
         for row in rows

@@ -184,7 +184,7 @@ def customer_count(request: HttpRequest) -> HttpResponse:
 def run_start(request: HttpRequest) -> HttpResponse:
     _require_perm(request.user, "identity.add_resolutionrun")
     run = resolution_request(actor=request.user)
-    if request.htmx:
+    if getattr(request, "htmx", False):
         return render(
             request,
             "identity/partials/run_status.html",
@@ -320,7 +320,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except PairMissing:
         return _pair_missing(request)
     rows, people = _record_rows(pair, request.user)
-    pair.percent = percent(pair.probability)
+    pair.percent = percent(pair.probability)  # type: ignore[attr-defined]  # for the template
     shown = {EVIDENCE_FOR[row["key"]] for row in rows if row["key"] in EVIDENCE_FOR}
     context = {
         "pair": pair,
@@ -478,7 +478,7 @@ def merge_preview(request: HttpRequest) -> HttpResponse:
 
     picks: dict[str, int] = {}
     if request.method == "POST":
-        for key, value in request.POST.items():
+        for key, value in request.POST.dict().items():  # each key's last value, as items()
             if key.startswith("pick_") and value.isdigit():
                 picks[key[len("pick_") :]] = int(value)
     rows, rule_picks = _preview_rows(survivor, others, picks)
@@ -516,6 +516,7 @@ def merge_preview(request: HttpRequest) -> HttpResponse:
             errors.extend(error.messages)
             status = 422
         else:
+            assert merge is not None  # a "merge" decision gives its merge
             survivor.refresh_from_db()
             messages.success(request, _undo_message(request, merge, survivor))
             return redirect("customers:person_detail", pk=survivor.pk)
@@ -627,9 +628,9 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
         except ApplicationError:
             suggestions = []
     for suggestion in suggestions:
-        suggestion.shown_evidence = _evidence(suggestion.evidence)
-        suggestion.percent = percent(suggestion.probability)
-        suggestion.strong = suggestion.probability >= 0.9
+        suggestion.shown_evidence = _evidence(suggestion.evidence)  # type: ignore[attr-defined]  # for the template
+        suggestion.percent = percent(suggestion.probability)  # type: ignore[attr-defined]  # for the template
+        suggestion.strong = suggestion.probability >= 0.9  # type: ignore[attr-defined]  # for the template
     return render(
         request,
         "identity/partials/duplicate_suggestions.html",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -172,6 +172,7 @@ def organisation_row(organisation: Organisation, definitions: list) -> list[Any]
 
 def table_rows(record_type: str, queryset: QuerySet) -> tuple[list[str], Iterator[list[Any]]]:
     """The header and the rows (neutralised) of an export."""
+    to_row: Callable[[Any, list[Any]], list[Any]]
     if record_type == "people":
         definitions = _definitions("person")
         header, to_row = people_header(definitions), person_row

@@ -185,7 +185,7 @@ ORGANISATIONS = [
     Target("industry", gettext_lazy("Industry"), ("industry", "sector")),
     *COMMON,
 ]
-REQUIRED = {
+REQUIRED: dict[str, list[tuple[str, ...]]] = {
     RecordType.PEOPLE: [("first_name", "last_name", "full_name")],
     RecordType.ORGANISATIONS: [("name",)],
 }

@@ -192,7 +192,7 @@ def _open_csv(path: Path) -> Table:
         delimiter = csv.Sniffer().sniff(sample[: 16 * 1024], delimiters=",;\t|").delimiter
     except csv.Error:
         counts = {d: first_line.count(d) for d in ",;\t|"}
-        delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+        delimiter = max(counts, key=counts.__getitem__) if any(counts.values()) else ","
     table = Table(path=path, file_format="csv", headers=[], encoding=encoding, notes=notes)
     table.delimiter = delimiter
     csv.field_size_limit(CSV_FIELD_LIMIT)

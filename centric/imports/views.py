@@ -16,6 +16,7 @@ from django.http import (
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,7 +140,8 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
                 for message in error.messages:
                     form.add_error(None, message)
         status = 400
-    preview_labels, preview = ([], [])
+    preview_labels: list[str] = []
+    preview: list[dict[str, Any]] = []
     if job.status != JobStatus.UPLOADED or any((job.mapping or {}).values()):
         preview_labels, preview = job_preview(job=job)
     return render(
@@ -217,7 +219,7 @@ def rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 # --- Exports --------------------------------------------------------------------------------
 
 
-def _export(request: HttpRequest, record_type: str, file_format: str) -> HttpResponse:
+def _export(request: HttpRequest, record_type: str, file_format: str) -> HttpResponseBase:
     _require(request, "customers.export_person")
     params = request.GET.dict()
     for name in ("cursor", "size"):
@@ -265,31 +267,31 @@ def _export(request: HttpRequest, record_type: str, file_format: str) -> HttpRes
 
 @login_required
 @require_GET
-def export_people_csv(request: HttpRequest) -> HttpResponse:
+def export_people_csv(request: HttpRequest) -> HttpResponseBase:
     return _export(request, "people", "csv")
 
 
 @login_required
 @require_GET
-def export_people_xlsx(request: HttpRequest) -> HttpResponse:
+def export_people_xlsx(request: HttpRequest) -> HttpResponseBase:
     return _export(request, "people", "xlsx")
 
 
 @login_required
 @require_GET
-def export_people_vcf(request: HttpRequest) -> HttpResponse:
+def export_people_vcf(request: HttpRequest) -> HttpResponseBase:
     return _export(request, "people", "vcf")
 
 
 @login_required
 @require_GET
-def export_organisations_csv(request: HttpRequest) -> HttpResponse:
+def export_organisations_csv(request: HttpRequest) -> HttpResponseBase:
     return _export(request, "organisations", "csv")
 
 
 @login_required
 @require_GET
-def export_organisations_xlsx(request: HttpRequest) -> HttpResponse:
+def export_organisations_xlsx(request: HttpRequest) -> HttpResponseBase:
     return _export(request, "organisations", "xlsx")
 
 

@@ -139,7 +139,7 @@ def list_interactions(request: ApiRequest, filters: Query[InteractionFilters]):
     if (filters.linked_type is None) != (filters.linked_id is None):
         missing = "linked_id" if filters.linked_id is None else "linked_type"
         raise ValidationError({missing: _("Give both the linked record's type and id.")})
-    if filters.linked_type is not None:
+    if filters.linked_type is not None and filters.linked_id is not None:  # both or neither
         record_type = selectors.timeline_record_type(filters.linked_type)
         if record_type is None:
             raise ValidationError({"linked_type": _("There is no such record type.")})

@@ -39,6 +39,7 @@ class InteractionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if not (data.get("subject") or "").strip() and not (data.get("body") or "").strip():
             self.add_error("body", _("Write what happened."))
         return data

@@ -43,7 +43,9 @@ def timeline(
     `user` may see it (see `interactions_for_record`).
     """
     rules = CustomerRules.of(user)
-    queryset = Interaction.objects.visible_to(user, rules=rules).select_related("actor_user")
+    queryset: QuerySet[Interaction] = Interaction.objects.visible_to(
+        user, rules=rules
+    ).select_related("actor_user")
     if person is not None:
         queryset = queryset.filter(person=person)
     if organisation is not None:
@@ -86,7 +88,9 @@ def interactions_for_record(user: Any, record: models.Model) -> QuerySet[Interac
     return timeline(user, linked_to=(type(record), record.pk))
 
 
-def _linked(queryset: QuerySet[Interaction], user: Any, model: type[models.Model], pk: int):
+def _linked(
+    queryset: QuerySet[Interaction], user: Any, model: type[models.Model], pk: int
+) -> QuerySet[Interaction]:
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     # One filter() call: one join to the links, which the unique constraint keeps to one row
     # per interaction; the (content_type, object_id, interaction) index answers it.
@@ -138,7 +142,7 @@ def with_visible_links(user: Any, interactions: list[Interaction]) -> list[Inter
         if object_id in visible.get(content_type_id, ()):
             links.setdefault(interaction_id, []).append((keys[content_type_id], object_id))
     for interaction in interactions:
-        interaction.visible_links = links.get(interaction.pk, [])
+        interaction.visible_links = links.get(interaction.pk, [])  # type: ignore[attr-defined]  # for pages and the API
     return interactions
 
 
@@ -168,7 +172,8 @@ def link_target(user: Any, key: str, pk: int) -> models.Model | None:
     model = record_type.model
     manager = model._default_manager
     if hasattr(manager, "visible_to"):
-        return manager.visible_to(user).filter(pk=pk).first()
+        found: models.Model | None = manager.visible_to(user).filter(pk=pk).first()
+        return found
     if not has_model_permission(user, model, "view"):
         return None
     return manager.filter(pk=pk).first()

@@ -108,7 +108,9 @@ def _delivered(actor: Any, channel: str | None, external_id: str) -> Interaction
     The lookup ignores visibility (the message id is unique per channel, whoever recorded it);
     only the answer passes the rule, so a hidden row is a refusal, never a reply.
     """
-    existing = Interaction.objects.filter(channel=channel, external_id=external_id).first()
+    existing: Interaction | None = Interaction.objects.filter(
+        channel=channel, external_id=external_id
+    ).first()
     if existing is None or actor is None:
         return existing
     if not Interaction.objects.visible_to(actor).filter(pk=existing.pk).exists():
@@ -146,7 +148,8 @@ def _target_visible(actor: Any, target: models.Model) -> bool:
     model = type(target)
     manager = model._default_manager
     if hasattr(manager, "visible_to"):
-        return manager.visible_to(actor).filter(pk=target.pk).exists()
+        visible: bool = manager.visible_to(actor).filter(pk=target.pk).exists()
+        return visible
     return has_model_permission(actor, model, "view")
 
 

@@ -95,9 +95,10 @@ def timeline_context(
         scope = request.GET.get("scope", "")
         scope = scope if scope == SCOPE_ORGANISATION else SCOPE_WITH_PEOPLE
         filters["scope"] = scope
+    about: dict[str, Any] = {owner.about: record}
     entries = timeline(
         request.user,
-        **{owner.about: record},
+        **about,
         include_members=scope == SCOPE_WITH_PEOPLE,
         channel=channel,
         kind=kind,
@@ -179,13 +180,12 @@ def _interaction_add(request: HttpRequest, owner: TimelineOwner) -> HttpResponse
     interaction = None
     if form.is_valid():
         try:
-            interaction = interaction_create(
-                actor=request.user, **{owner.about: owner.record}, **form.service_fields()
-            )
+            about: dict[str, Any] = {owner.about: owner.record}
+            interaction = interaction_create(actor=request.user, **about, **form.service_fields())
         except ValidationError as error:
             for key, field_messages in error.message_dict.items():
-                for message in field_messages:
-                    form.add_error(key if key in form.fields else None, message)
+                for text in field_messages:
+                    form.add_error(key if key in form.fields else None, text)
     if not wants_partial(request):
         if interaction is None:
             # Without htmx the form is not shown again: each message says which field it is about.
@@ -197,7 +197,7 @@ def _interaction_add(request: HttpRequest, owner: TimelineOwner) -> HttpResponse
                             "field": field.label,
                             "message": message,
                         }
-                    messages.error(request, message)
+                    messages.error(request, message)  # type: ignore[arg-type]  # ErrorList yields str
         return redirect(owner.detail_url)
     if interaction is None:
         response = render(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
@@ -17,11 +19,17 @@ from centric.staff.models import Team, User
 def record_permission_rows() -> list[tuple[str, str, str]]:
     """The role editor's grid: every record type registered with the kit, and its parts, down;
     actions across."""
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for record_type in registry.record_types():
         for model in record_type.covered_models:
             opts = model._meta
-            rows.append((capfirst(str(opts.verbose_name_plural)), opts.app_label, opts.model_name))
+            rows.append(
+                (
+                    capfirst(str(opts.verbose_name_plural)),
+                    opts.app_label,
+                    cast(str, opts.model_name),
+                )
+            )
     return rows
 
 
@@ -107,7 +115,9 @@ class RoleForm(forms.Form):
     def __init__(self, *args, role: Group | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.role = role
-        self.fields["permissions"].choices = [(n, n) for n in sorted(grid_permission_names())]
+        cast("forms.MultipleChoiceField", self.fields["permissions"]).choices = [
+            (n, n) for n in sorted(grid_permission_names())
+        ]
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -29,7 +29,7 @@ def lacks_required_totp_sql(user_id_sql: str) -> str:
     TOTP, else 0. Identifiers come from model metadata; the TOTP type is a bound parameter
     (the one `%s`, see `lacks_required_totp_params`)."""
     groups = User.groups.field
-    user_groups = groups.remote_field.through._meta.db_table
+    user_groups = groups.remote_field.through._meta.db_table  # type: ignore[union-attr]  # set once models load
     owner = Authenticator._meta.get_field("user").column
     kind = Authenticator._meta.get_field("type").column
     return (

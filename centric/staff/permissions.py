@@ -29,11 +29,11 @@ def permission_names_sql(user_id_sql: str) -> str:
         f"FROM {Permission._meta.db_table} p "
         f"JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id "
         f"WHERE p.id IN ("
-        f"SELECT up.{own.m2m_reverse_name()} FROM {own.remote_field.through._meta.db_table} up "
+        f"SELECT up.{own.m2m_reverse_name()} FROM {own.remote_field.through._meta.db_table} up "  # type: ignore[union-attr]  # set once models load
         f"WHERE up.{own.m2m_column_name()} = {user_id_sql} "
         f"UNION SELECT gp.{group_perms.m2m_reverse_name()} "
-        f"FROM {group_perms.remote_field.through._meta.db_table} gp "
-        f"JOIN {groups.remote_field.through._meta.db_table} ug "
+        f"FROM {group_perms.remote_field.through._meta.db_table} gp "  # type: ignore[union-attr]  # set once models load
+        f"JOIN {groups.remote_field.through._meta.db_table} ug "  # type: ignore[union-attr]  # set once models load
         f"ON ug.{groups.m2m_reverse_name()} = gp.{group_perms.m2m_column_name()} "
         f"WHERE ug.{groups.m2m_column_name()} = {user_id_sql})"
     )

@@ -19,7 +19,7 @@ ROLE_RECORD_ACTIONS: dict[str, tuple[str, ...]] = {
 def record_permissions(role: str) -> list[str]:
     """The record permissions a default role starts with, from the record kit's registry."""
     default = ROLE_RECORD_ACTIONS.get(role, ())
-    result = []
+    result: list[str] = []
     for record_type in registry.record_types():
         actions = record_type.role_actions.get(role, default)
         for model in record_type.covered_models:

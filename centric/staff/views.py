@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
@@ -266,7 +268,9 @@ def team_edit(request, pk: int):
         request.POST or None,
         initial={"name": team.name, "kind": team.kind, "lead": team.lead, "parent": team.parent},
     )
-    form.fields["parent"].queryset = Team.objects.exclude(pk=team.pk).order_by("name")
+    cast("forms.ModelChoiceField[Team]", form.fields["parent"]).queryset = Team.objects.exclude(
+        pk=team.pk
+    ).order_by("name")
     if request.method == "POST" and form.is_valid():
         try:
             _team_form_save(request, form, team)
@@ -353,7 +357,7 @@ def role_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # Permissions the grid does not show (installed by later apps) are kept as they are.
-        shown = {value for value, _label in form.fields["permissions"].choices}
+        shown = {value for value, _label in form.fields["permissions"].choices}  # type: ignore[attr-defined]  # a MultipleChoiceField
         kept = [p for p in user_services.role_permission_names(role) if p not in shown]
         try:
             user_services.role_update(

@@ -31,7 +31,8 @@ def _hook(name: str) -> Callable[..., Any]:
     try:
         return _hooks[name]
     except KeyError:
-        function = _hooks[name] = import_string(getattr(settings, name))
+        function: Callable[..., Any] = import_string(getattr(settings, name))
+        _hooks[name] = function
         return function
 
 

@@ -30,7 +30,8 @@ OWNERSHIP_FIELDS = ("owner", "team")
 
 
 def user_label(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
+    label: str = user.get_full_name() or user.get_username()
+    return label
 
 
 def staff_named(text: str) -> Any:
@@ -121,13 +122,13 @@ class FormSection:
     after: str = ""
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     """Base of every kit form; `record_form_class` adds the record type's own fields."""
 
     record_type: RecordType
 
     owner = OwnerField(label=_("Owner"))
-    team = forms.ModelChoiceField(
+    team: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Team"), empty_label=_("No team")
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

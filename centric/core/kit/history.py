@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +43,7 @@ class HistoryEntry:
 
 def field_label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return str(cast("models.Field[Any, Any]", model._meta.get_field(name)).verbose_name)
     except Exception:  # noqa: BLE001 - history may hold fields the model no longer has
         return name.replace("_", " ")
 
@@ -83,8 +83,9 @@ class Names:
         relation = self.fields.get((model, name))
         if relation is not None:
             return self.names.get(relation, {}).get(value, str(value))
+        model_field: models.Field[Any, Any] | None
         try:
-            model_field = model._meta.get_field(name)
+            model_field = cast("models.Field[Any, Any]", model._meta.get_field(name))
         except Exception:  # noqa: BLE001
             model_field = None
         if model_field is not None and model_field.choices:

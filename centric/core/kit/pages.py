@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.text import capfirst
@@ -97,7 +98,7 @@ class RecordPages:
 
 
 def _pages(record_type: RecordType) -> RecordPages:
-    pages = record_type.pages
+    pages: RecordPages | None = record_type.pages
     if pages is None:
         raise LookupError(f"{record_type.label} declares no pages")
     return pages
@@ -107,14 +108,17 @@ def _url(record_type: RecordType, action: str, *args: Any) -> str:
     return reverse(record_type.url_names[action], args=args)
 
 
-def visible(record_type: RecordType, user: Any, action: str = "view") -> QuerySet:
-    return record_type.model._default_manager.visible_to(user, action)  # type: ignore[attr-defined]
+def visible(record_type: RecordType, user: Any, action: str = "view") -> QuerySet[Any]:
+    return record_type.model._default_manager.visible_to(user, action)  # type: ignore[attr-defined, no-any-return]  # a kit model's manager is a VisibleManager
 
 
 def record_or_404(record_type: RecordType, user: Any, pk: int) -> models.Model:
     try:
-        return visible(record_type, user).select_related(*_pages(record_type).related).get(pk=pk)
-    except record_type.model.DoesNotExist:
+        record: models.Model = (
+            visible(record_type, user).select_related(*_pages(record_type).related).get(pk=pk)
+        )
+        return record
+    except record_type.model.DoesNotExist:  # type: ignore[attr-defined]  # every concrete model has it
         raise Http404(_("No such record.")) from None
 
 
@@ -141,13 +145,15 @@ def _page_size(request: HttpRequest) -> int:
     return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
-def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+def capped_count(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
     """How many rows, exact up to `cap` (then "more than cap"): a bounded index scan."""
     counted = queryset.order_by()[: cap + 1].count()
     return min(counted, cap), counted > cap
 
 
-def filtered_list(record_type: RecordType, user: Any, params: Any) -> tuple[QuerySet, list[str]]:
+def filtered_list(
+    record_type: RecordType, user: Any, params: Any
+) -> tuple[QuerySet[Any], list[str]]:
     """The visible rows the list's parameters select, and their ordering."""
     pages = _pages(record_type)
     queryset = visible(record_type, user).select_related(*pages.related)
@@ -247,7 +253,7 @@ BULK_ACTIONS = ("change_owner", "add_tag", "delete", "export")
 
 
 @require_POST
-def record_bulk(request: HttpRequest, record_type: RecordType) -> HttpResponse:
+def record_bulk(request: HttpRequest, record_type: RecordType) -> HttpResponseBase:
     """One action on the ticked rows: change owner, add a tag, delete or export. Only rows the
     user may change (or delete) are touched; the others are counted and said so."""
     pages = _pages(record_type)
@@ -316,7 +322,7 @@ def _neutralise(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _export(record_type: RecordType, user: Any, queryset: QuerySet) -> StreamingHttpResponse:
+def _export(record_type: RecordType, user: Any, queryset: QuerySet[Any]) -> StreamingHttpResponse:
     if not record_type.exports:
         raise PermissionDenied
     pages = _pages(record_type)
@@ -343,7 +349,10 @@ def record_detail(request: HttpRequest, record_type: RecordType, pk: int) -> Htt
     record = record_or_404(record_type, request.user, pk)
     model = record_type.model
     profile = [
-        (capfirst(model._meta.get_field(name).verbose_name), _display(record, name))
+        (
+            capfirst(cast("models.Field[Any, Any]", model._meta.get_field(name)).verbose_name),
+            _display(record, name),
+        )
         for name in pages.detail_fields
     ]
     custom_rows: list[tuple[str, Any]] = []
@@ -510,11 +519,11 @@ def record_delete(request: HttpRequest, record_type: RecordType, pk: int) -> Htt
 # --- URLs --------------------------------------------------------------------------------------
 
 
-def _bind(view: Callable[..., HttpResponse], model: type[models.Model]) -> Callable[..., Any]:
+def _bind(view: Callable[..., HttpResponseBase], model: type[models.Model]) -> Callable[..., Any]:
     """The view for one record type, looked up in the registry at request time."""
 
     @login_required
-    def bound(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def bound(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return view(request, registry.get(model), *args, **kwargs)
 
     bound.__name__ = f"{model._meta.model_name}_{view.__name__}"

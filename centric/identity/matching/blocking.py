@@ -42,8 +42,8 @@ def _rule_pairs(table: RecordTable, rule: BlockingRule, link_only: bool) -> np.n
     chunks: list[np.ndarray] = []
     usable = (counts >= 2) & (counts <= rule.max_block_size)
     # Blocks of one size at a time: a (blocks x size) matrix of members, every pair at once.
-    for size in np.flatnonzero(np.bincount(counts[usable])):
-        size = int(size)
+    for found_size in np.flatnonzero(np.bincount(counts[usable])):
+        size = int(found_size)
         block_starts = starts[usable & (counts == size)]
         members = sorted_records[block_starts[:, None] + np.arange(size)]
         upper_i, upper_j = _triangle(size)

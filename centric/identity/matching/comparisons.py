@@ -46,6 +46,7 @@ def compare(
     blank = distinct.index("") if "" in distinct else -1
     canonical = None
     if comparison.kind == "first_name":
+        assert extra is not None  # the matcher passes the canonical first names
         canonical = (extra["canonical_left"], extra["canonical_right"])
     return compare_codes(
         comparison, codes[: len(left)], codes[len(left) :], values, blank, canonical
@@ -81,6 +82,7 @@ def compare_codes(
         for index in range(len(comparison.thresholds) - 1, -1, -1):
             levels[similarity >= comparison.thresholds[index]] = offset + index
         if kind == "first_name":
+            assert canonical is not None  # given for first names (see `compare`)
             canonical_left, canonical_right = canonical
             initial = _initial_agrees(values[left], values[right], canonical_left, canonical_right)
             levels[initial & ~missing] = 3

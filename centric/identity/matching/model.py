@@ -241,7 +241,7 @@ class Matcher:
             new_prior = float(weighted.sum() / counts.sum())
             new_m = []
             for k, comparison in enumerate(comparisons):
-                sums = np.bincount(
+                sums: np.ndarray = np.bincount(
                     patterns[:, k], weights=weighted, minlength=comparison.level_count
                 )
                 sums[MISSING] = 0
@@ -314,6 +314,7 @@ class Matcher:
         self, table, comparison: Comparison, k: int, left, right, levels, per_level
     ) -> None:
         """Agreement on a common value is weaker evidence: u becomes that value's frequency."""
+        assert self.parameters is not None
         m_exact = max(self.parameters.m[k][1], EPSILON)
         exact = np.flatnonzero(levels[:, k] == 1)
         if len(exact) == 0:

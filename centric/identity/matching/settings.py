@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 KINDS = ("jaro_winkler", "first_name", "exact", "levenshtein", "date", "phone", "email")
 
@@ -79,7 +80,7 @@ class BlockingRule:
     """
 
     name: str
-    keys: Callable[..., object]
+    keys: Callable[..., Iterable[Any]]
     max_block_size: int = 300
     # Columns the key is made of. Pairs found by this rule agree on them by construction, so
     # when training m, those comparisons are held out for this rule's pairs (as splink does).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -46,7 +46,11 @@ GOLDEN_FIELDS = [
     "lost_at",
     "lost_to",
 ]
-SKIPPED_RELATIONS = {("customers", "person"), ("identity", "merge"), ("identity", "candidatepair")}
+SKIPPED_RELATIONS: set[tuple[str, str | None]] = {
+    ("customers", "person"),
+    ("identity", "merge"),
+    ("identity", "candidatepair"),
+}
 
 
 class MergeError(ApplicationError):
@@ -64,7 +68,8 @@ class GoldenField:
 
 
 def _attname(field: str) -> str:
-    return Person._meta.get_field(field).attname
+    # The golden fields are concrete fields, never a reverse relation.
+    return cast("models.Field[Any, Any]", Person._meta.get_field(field)).attname
 
 
 def _is_empty(value: Any) -> bool:
@@ -155,14 +160,20 @@ def _check_access(actor: Any, ids: list[int]) -> None:
         raise PermissionDenied(_("You may not merge records you cannot change."))
 
 
-def _relations() -> list[models.ManyToOneRel]:
+def _relations() -> list[models.ForeignObjectRel]:
     return [
         rel
         for rel in Person._meta.related_objects
         if rel.one_to_many
-        and (rel.related_model._meta.app_label, rel.related_model._meta.model_name)
+        and (_related_model(rel)._meta.app_label, _related_model(rel)._meta.model_name)
         not in SKIPPED_RELATIONS
     ]
+
+
+def _related_model(rel: models.ForeignObjectRel) -> type[models.Model]:
+    """The model holding the foreign key (django-stubs also allow "self", which a reverse
+    relation of a loaded model never is)."""
+    return cast("type[models.Model]", rel.related_model)
 
 
 @transaction.atomic
@@ -217,7 +228,7 @@ def people_merge(
         if item.field == "external_id" and item.source_id != survivor.pk and item.value:
             Person.objects.filter(pk=item.source_id).update(external_id=None)
         setattr(survivor, attname, item.value)
-    merged_custom = {}
+    merged_custom: dict[str, Any] = {}
     for person in sorted([survivor, *losers], key=lambda p: p.updated_at):
         merged_custom.update(person.custom_fields or {})
     survivor.custom_fields = merged_custom
@@ -227,9 +238,9 @@ def people_merge(
     survivor_purposes = {c.purpose: c for c in survivor.consents.all()}
     survivor_organisations = set(survivor.memberships.values_list("organisation_id", flat=True))
     for rel in _relations():
-        model, field = rel.related_model, rel.field.attname
+        model, field = _related_model(rel), rel.field.attname
         rows = list(
-            model.objects.filter(**{f"{field}__in": other_ids}).values(
+            model._default_manager.filter(**{f"{field}__in": other_ids}).values(
                 "pk", field, *_extra_values(model)
             )
         )
@@ -253,7 +264,9 @@ def people_merge(
                 survivor_purposes[row["purpose"]] = None
             moving.append([row["pk"], row[field]])
         if moving:
-            model.objects.filter(pk__in=[pk for pk, _ in moving]).update(**{field: survivor.pk})
+            model._default_manager.filter(pk__in=[pk for pk, _ in moving]).update(
+                **{field: survivor.pk}
+            )
             snapshot["moved"][f"{model._meta.label_lower}:{field}"] = moving
 
     tag_ids = set(snapshot["survivor_tags"])
@@ -263,12 +276,12 @@ def people_merge(
 
     survivor.search_name = person_search_name(survivor)
     survivor.version += 1
-    survivor._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    survivor._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]  # read by simple-history
     survivor.full_clean(validate_constraints=False)
     survivor.save()
     for loser in losers:
         loser.merged_into = survivor
-        loser._history_user = survivor._history_user
+        loser._history_user = survivor._history_user  # type: ignore[attr-defined]  # read by simple-history
         loser.save(update_fields=["merged_into", "updated_at"])
     refresh_primary_contacts(survivor)
 
@@ -312,7 +325,9 @@ def _extra_values(model: type[models.Model]) -> tuple[str, ...]:
 CONSENT_FIELDS = ("status", "recorded_at", "method", "ip_address", "text_shown", "recorded_by_id")
 
 
-def _maybe_take_newer_consent(current: Consent | None, other_pk: int, snapshot: dict) -> None:
+def _maybe_take_newer_consent(
+    current: Consent | None, other_pk: int, snapshot: dict[str, Any]
+) -> None:
     """Both records answered for one purpose: the newer answer is the person's answer."""
     if current is None:
         return
@@ -372,12 +387,12 @@ def merge_undo(*, actor: Any, merge: Merge) -> Person:
     survivor.tags.set(snapshot["survivor_tags"])
     survivor.search_name = person_search_name(survivor)
     survivor.version = max(survivor.version, int(snapshot["survivor"].get("version", 1))) + 1
-    survivor._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    survivor._history_user = actor if getattr(actor, "is_authenticated", False) else None  # type: ignore[attr-defined]  # read by simple-history
     for loser_id, values in snapshot["losers"].items():
         loser = locked[int(loser_id)]
         loser.merged_into = None
         loser.external_id = values["external_id"]
-        loser._history_user = survivor._history_user
+        loser._history_user = survivor._history_user  # type: ignore[attr-defined]  # read by simple-history
     # The survivor gives back any external id first, so the unique constraint holds.
     survivor_external = survivor.external_id
     survivor.external_id = None

@@ -5,11 +5,12 @@ The same library the command line and the benchmark use: `centric.identity.match
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from centric.customers.choices import ContactKind
@@ -22,10 +23,10 @@ BATCH = 5_000
 PHONE_KINDS = (ContactKind.PHONE, ContactKind.WHATSAPP)
 
 
-def people_records(queryset: Iterable[Person] | None = None) -> list[dict]:
+def people_records(queryset: QuerySet[Person] | None = None) -> list[dict[str, Any]]:
     """Every unmerged person as a plain record for the matcher, read in a few big queries."""
     people = Person.objects.filter(merged_into__isnull=True) if queryset is None else queryset
-    records: dict[int, dict] = {}
+    records: dict[int, dict[str, Any]] = {}
     for pk, external_id, first, last, dob in people.values_list(
         "pk", "external_id", "first_name", "last_name", "date_of_birth"
     ).iterator(chunk_size=BATCH):
@@ -62,7 +63,9 @@ def people_records(queryset: Iterable[Person] | None = None) -> list[dict]:
     return list(records.values())
 
 
-def match_people(records: list[dict], *, settings: IdentitySettings | None = None) -> MatchResult:
+def match_people(
+    records: list[dict[str, Any]], *, settings: IdentitySettings | None = None
+) -> MatchResult:
     settings = settings or IdentitySettings.current()
     table = people_table(records)
     return Matcher(

@@ -29,16 +29,17 @@ def pair_decide(
     pair: CandidatePair,
     decision: str,
     survivor_id: int | None = None,
-    choices: dict | None = None,
+    choices: dict[str, int] | None = None,
 ) -> Merge | None:
     """Merge the pair, or record "not the same" (never suggested again)."""
     from centric.identity.services.merge import people_merge
 
     if decision not in DECISIONS:
         raise ValidationError({"decision": _("Choose merge or not the same.")})
-    pair = CandidatePair.objects.select_for_update().filter(pk=pair.pk).first()
-    if pair is None:
+    locked = CandidatePair.objects.select_for_update().filter(pk=pair.pk).first()
+    if locked is None:
         raise PairGoneError(_("This suggestion no longer exists; the queue was refreshed."))
+    pair = locked
     ids = [pair.person_low_id, pair.person_high_id]
     visible = (
         Person.objects.visible_to(actor, "change", include_merged=True).filter(pk__in=ids).count()

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import operator
 import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -22,10 +23,10 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _converter(field: models.Field):
+def _converter(field: models.Field[Any, Any]) -> Callable[[Any], str | None] | None:
     if isinstance(field, models.JSONField):
 
-        def to_json(value):
+        def to_json(value: Any) -> str | None:
             if value is None:
                 return None
             if not value and isinstance(value, dict):
@@ -36,12 +37,14 @@ def _converter(field: models.Field):
     return None
 
 
-def _plan(fields: list[models.Field], columns: list[str]) -> tuple[list[str], Any]:
+def _plan(fields: list[models.Field[Any, Any]], columns: list[str]) -> tuple[list[str], Any]:
     """Column order and a function giving each object's row: plain values are read together by
     `attrgetter` (in C); the few values that need converting (JSON) go last."""
     plain = [(f, c) for f, c in zip(fields, columns, strict=True) if _converter(f) is None]
     converted = [
-        (f, c, _converter(f)) for f, c in zip(fields, columns, strict=True) if _converter(f)
+        (f, c, convert)
+        for f, c in zip(fields, columns, strict=True)
+        if (convert := _converter(f)) is not None
     ]
     order = [c for _f, c in plain] + [c for _f, c, _convert in converted]
     attnames = [f.attname for f, _c in plain]
@@ -51,7 +54,8 @@ def _plan(fields: list[models.Field], columns: list[str]) -> tuple[list[str], An
     single = len(plain) == 1
     extra = [(f.attname, convert) for f, _c, convert in converted]
 
-    def row(obj) -> tuple:
+    def row(obj: Any) -> tuple[Any, ...]:
+        values: tuple[Any, ...]
         try:
             values = fast(obj.__dict__)
         except KeyError:
@@ -65,7 +69,7 @@ def _plan(fields: list[models.Field], columns: list[str]) -> tuple[list[str], An
     return order, row
 
 
-def _copy(table: str, columns: list[str], rows: list[tuple]) -> None:
+def _copy(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"  # noqa: S608 - names from model metadata
     with (
@@ -95,12 +99,12 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def insert(model: type[models.Model], objects: list[models.Model]) -> None:
+def insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
     """Insert new objects; afterwards each has its pk."""
     if not objects:
         return
     if not _is_postgres():
-        model.objects.bulk_create(objects)
+        model._default_manager.bulk_create(objects)
         return
     now = timezone.now()
     fields = list(model._meta.concrete_fields)
@@ -124,19 +128,19 @@ def insert(model: type[models.Model], objects: list[models.Model]) -> None:
 
 def insert_history(
     model: type[models.Model],
-    objects: list[models.Model],
+    objects: Sequence[models.Model],
     *,
     update: bool = False,
     user: Any = None,
     reason: str = "",
-    date=None,
+    date: dt.datetime | None = None,
 ) -> None:
     """Write one history row per object ("+" created or "~" changed), as simple-history would."""
     if not objects:
         return
     date = date or timezone.now()
     if not _is_postgres():
-        model.history.bulk_history_create(
+        model.history.bulk_history_create(  # type: ignore[attr-defined]  # simple-history adds it
             objects,
             update=update,
             default_user=user,
@@ -144,7 +148,7 @@ def insert_history(
             default_date=date,
         )
         return
-    history_model = model.history.model
+    history_model = model.history.model  # type: ignore[attr-defined]  # simple-history adds it
     tracked = list(history_model.tracked_fields)
     columns, row = _plan(tracked, [history_model._meta.get_field(f.name).column for f in tracked])
     columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
@@ -192,7 +196,7 @@ def copy_cell(value: Any) -> str:
     return copy_cell(str(value))
 
 
-def _cell_converter(field: models.Field):
+def _cell_converter(field: models.Field[Any, Any]) -> Callable[[Any], str]:
     if isinstance(field, models.JSONField):
 
         def json_cell(value: Any) -> str:
@@ -210,7 +214,9 @@ class CopyLayout:
     """How attribute dicts of one model become COPY text lines: the columns in table order, each
     with its converter, and the model's defaults for the attributes a row does not give."""
 
-    def __init__(self, model: type[models.Model], fields: list[models.Field], columns: list[str]):
+    def __init__(
+        self, model: type[models.Model], fields: list[models.Field[Any, Any]], columns: list[str]
+    ) -> None:
         self.model = model
         self.table = model._meta.db_table
         self.fields = list(fields)
@@ -233,9 +239,9 @@ class CopyLayout:
                 cells[index] = self.converters[index](default())
         position, converters = self.position, self.converters
         for attname, value in values.items():
-            index = position.get(attname)
-            if index is not None:
-                cells[index] = converters[index](value)
+            at = position.get(attname)
+            if at is not None:
+                cells[at] = converters[at](value)
         return cells
 
     def line(self, values: dict[str, Any], tail: str = "") -> str:
@@ -248,7 +254,7 @@ class CopyLayout:
 HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user_id")
 
 
-def history_tail(*, date, reason: str, user: Any) -> str:
+def history_tail(*, date: dt.datetime, reason: str, user: Any) -> str:
     """The cells simple-history adds to a "+" row, preceded by a tab."""
     values = (date, reason or None, "+", user.pk if user is not None else None)
     return "\t" + "\t".join(copy_cell(v) for v in values)
@@ -311,7 +317,7 @@ def layout(model: type[models.Model], *, history: bool = False) -> CopyLayout:
     key = (model, history)
     if key not in _LAYOUTS:
         if history:
-            history_model = model.history.model
+            history_model = model.history.model  # type: ignore[attr-defined]  # simple-history adds it
             tracked = list(history_model.tracked_fields)
             columns = [history_model._meta.get_field(f.name).column for f in tracked]
             _LAYOUTS[key] = CopyLayout(history_model, tracked, columns)
@@ -321,7 +327,9 @@ def layout(model: type[models.Model], *, history: bool = False) -> CopyLayout:
     return _LAYOUTS[key]
 
 
-def insert_values(model: type[models.Model], rows: list[dict[str, Any]], *, now=None) -> None:
+def insert_values(
+    model: type[models.Model], rows: list[dict[str, Any]], *, now: dt.datetime | None = None
+) -> None:
     """Insert new records given as attribute dicts (attname -> value), the model's defaults filling
     the rest; afterwards each dict holds its pk and time stamps. No model instance is built on
     PostgreSQL (an import inserts millions of rows); elsewhere this is `bulk_create`."""
@@ -340,7 +348,7 @@ def insert_values(model: type[models.Model], rows: list[dict[str, Any]], *, now=
         for obj in objects:
             for attname in stamps:
                 setattr(obj, attname, now)
-        model.objects.bulk_create(objects)
+        model._default_manager.bulk_create(objects)
         for values, obj in zip(rows, objects, strict=True):
             values[pk_attname] = obj.pk
             for attname in stamps:
@@ -360,7 +368,7 @@ def insert_history_values(
     *,
     user: Any = None,
     reason: str = "",
-    date=None,
+    date: dt.datetime | None = None,
 ) -> None:
     """One "+" history row per record inserted by `insert_values`, as simple-history would write."""
     if not rows:

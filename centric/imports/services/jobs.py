@@ -11,7 +11,8 @@ import gc
 import logging
 import os
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -100,17 +101,20 @@ def job_configure(
     return job
 
 
-def job_preview(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> tuple[list[str], list[dict]]:
+def job_preview(
+    *, job: ImportJob, limit: int = PREVIEW_ROWS
+) -> tuple[list[str], list[dict[str, Any]]]:
     """The first rows as they would be saved (normalised), each with its problems."""
     table = job_table(job)
-    mapping = {h: (job.mapping or {}).get(h) for h in table.headers if (job.mapping or {}).get(h)}
+    saved: dict[str, str] = job.mapping or {}
+    mapping = {h: saved[h] for h in table.headers if saved.get(h)}
     preparer = RowPreparer(record_type=job.record_type, headers=table.headers, mapping=mapping)
     targets = list(dict.fromkeys(mapping.values()))
-    result = []
+    result: list[dict[str, Any]] = []
     for number, row in enumerate(table.rows()):
         if number >= limit:
             break
-        item = {"line": row.line, "values": [], "error": row.error}
+        item: dict[str, Any] = {"line": row.line, "values": [], "error": row.error}
         if not row.error:
             try:
                 prepared = preparer.resolve(preparer.prepare(row.line, row.values))
@@ -125,7 +129,7 @@ def job_preview(*, job: ImportJob, limit: int = PREVIEW_ROWS) -> tuple[list[str]
     return labels, result
 
 
-def _looks_like(job: ImportJob, prepared) -> list[dict]:
+def _looks_like(job: ImportJob, prepared: PreparedRow) -> list[dict[str, Any]]:
     """Existing people this row may duplicate (issue 3), other than the record it will update."""
     from centric.customers.models import Person
     from centric.identity.suggestions import duplicate_suggestions
@@ -159,21 +163,29 @@ def _looks_like(job: ImportJob, prepared) -> list[dict]:
     ]
 
 
-def _preview_values(prepared, targets, raw, headers, mapping) -> list[str]:
+def _preview_values(
+    prepared: PreparedRow | None,
+    targets: list[str],
+    raw: list[str],
+    headers: list[str],
+    mapping: dict[str, str],
+) -> list[str]:
     if prepared is None:
         by_target: dict[str, list[str]] = {}
         for header, value in zip(headers, raw, strict=False):
             if mapping.get(header):
                 by_target.setdefault(mapping[header], []).append(value)
         return [", ".join(by_target.get(t, [])) for t in targets]
-    values = []
+    values: list[str] = []
     for target in targets:
         if target in ("email", "phone", "whatsapp", "website", "social"):
             text = ", ".join(
                 c["value_normalized"] for c in prepared.contacts if c["kind"] == target
             )
         elif target in ("street", "city", "state", "postal_code", "country"):
-            address = next((c for c in prepared.contacts if c["kind"] == "address"), {})
+            address: dict[str, Any] = next(
+                (c for c in prepared.contacts if c["kind"] == "address"), {}
+            )
             text = address.get(target, "")
         elif target == "full_name":
             text = " ".join(
@@ -246,7 +258,9 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
 
 def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
     """Run (or resume) an import job. Safe to call again: finished jobs are left as they are."""
-    job = ImportJob.objects.select_related("created_by", "default_owner").filter(pk=job_id).first()
+    job: ImportJob | None = (
+        ImportJob.objects.select_related("created_by", "default_owner").filter(pk=job_id).first()
+    )
     if job is None or job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
         return job
     try:
@@ -298,7 +312,9 @@ def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
     return job
 
 
-def _run(job: ImportJob, table: Table, mapping: dict, *, resume: int, batch_size: int) -> None:
+def _run(
+    job: ImportJob, table: Table, mapping: dict[str, str], *, resume: int, batch_size: int
+) -> None:
     preparer = RowPreparer(record_type=job.record_type, headers=table.headers, mapping=mapping)
     writer = BatchWriter(
         record_type=job.record_type,
@@ -388,6 +404,7 @@ def _run(job: ImportJob, table: Table, mapping: dict, *, resume: int, batch_size
                 if reason:
                     early.rejections.append((line, reason, values))
                 else:
+                    assert prepared is not None  # a row with no rejection reason was prepared
                     batch.append(prepared)
                 if consumed >= batch_size:
                     flush()
@@ -397,7 +414,7 @@ def _run(job: ImportJob, table: Table, mapping: dict, *, resume: int, batch_size
 
 
 @contextmanager
-def _fewer_collections():
+def _fewer_collections() -> Iterator[None]:
     """An import allocates millions of short-lived objects that form no reference cycles; with
     the default thresholds the cyclic collector walks the live batches over and over (~20% of
     the importing process's CPU on the benchmark file). Objects that exist before the import
@@ -427,7 +444,7 @@ def _write_in_background(workers: int) -> bool:
 class InlineWriter:
     """Writes each batch as it is handed over."""
 
-    def submit(self, write) -> None:
+    def submit(self, write: Callable[[], object]) -> None:
         write()
 
     def close(self) -> None:
@@ -443,10 +460,10 @@ class BackgroundWriter:
 
     def __init__(self, ahead: int = 2) -> None:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
-        self.pending: deque = deque()
+        self.pending: deque[Future[object]] = deque()
         self.ahead = ahead
 
-    def submit(self, write) -> None:
+    def submit(self, write: Callable[[], object]) -> None:
         while len(self.pending) >= self.ahead:
             self._wait_oldest()
         self.pending.append(self.executor.submit(write))
@@ -524,4 +541,6 @@ def import_file(
         created_by=actor,
         status=JobStatus.QUEUED,
     )
-    return job_run(job_id=job.pk, batch_size=batch_size)
+    ran = job_run(job_id=job.pk, batch_size=batch_size)
+    assert ran is not None  # just created
+    return ran

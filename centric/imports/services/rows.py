@@ -7,9 +7,10 @@ import datetime as dt
 import os
 import re
 import signal
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -30,6 +31,13 @@ from centric.extras.services import custom_field_value_clean as coerce_custom_va
 from centric.imports.fields import ADDRESS_TARGETS, CONTACT_TARGETS, UTM
 from centric.imports.models import RecordType
 from centric.imports.services import bulk
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
+
+    from django.db import models
+
+    from centric.imports.parsing import Row
 
 SPLIT_EMAILS = re.compile(r"[;,\s]+")
 SPLIT_PHONES = re.compile(r"[;,/]+")
@@ -139,7 +147,7 @@ class NewRowText:
     RECORD = ["id", "owner_id", "team_id", "created_at", "updated_at"]
     RECORD_HISTORY = ["id", "owner_id", "team_id", "created_at"]
 
-    def __init__(self, model, owner_attr: str) -> None:
+    def __init__(self, model: type[models.Model], owner_attr: str) -> None:
         owner = f"{owner_attr}_id"
         self.record = bulk.SplitLayout(bulk.layout(model), self.RECORD)
         self.history = bulk.SplitLayout(bulk.layout(model, history=True), self.RECORD_HISTORY)
@@ -159,10 +167,11 @@ class NewRowText:
         return self.record.rest(values), self.history.rest(values), points
 
 
-def _max_lengths(model) -> dict[str, int]:
+def _max_lengths(model: type[models.Model]) -> dict[str, int]:
+    fields: Sequence[Any] = model._meta.get_fields()  # relations too, read with getattr
     return {
         f.name: f.max_length
-        for f in model._meta.get_fields()
+        for f in fields
         if getattr(f, "max_length", None) and f.get_internal_type() == "CharField"
     }
 
@@ -343,17 +352,21 @@ class RowPreparer:
             fields["search_name"] = search_key(fields["name"])[:400]
             return
         fields["search_name"] = person_search_name(
-            SimpleNamespace(
-                first_name=fields.get("first_name", ""),
-                middle_name=fields.get("middle_name", ""),
-                last_name=fields.get("last_name", ""),
+            # Only the three name attributes are read: no Person is built per row.
+            cast(
+                "Person",
+                SimpleNamespace(
+                    first_name=fields.get("first_name", ""),
+                    middle_name=fields.get("middle_name", ""),
+                    last_name=fields.get("last_name", ""),
+                ),
             )
         )
         fields["primary_email"], fields["primary_phone"] = primary_email_and_phone(
             prepared.contacts
         )
 
-    def _names(self, row: list[str], fields: dict, errors: list[str]) -> None:
+    def _names(self, row: list[str], fields: dict[str, Any], errors: list[str]) -> None:
         first, middle, last = (
             self._value(row, k) for k in ("first_name", "middle_name", "last_name")
         )
@@ -372,7 +385,7 @@ class RowPreparer:
         if middle:
             fields["middle_name"] = self._text("middle_name", middle, errors)
 
-    def _person_fields(self, row: list[str], fields: dict, errors: list[str]) -> None:
+    def _person_fields(self, row: list[str], fields: dict[str, Any], errors: list[str]) -> None:
         if value := self._value(row, "date_of_birth"):
             try:
                 born = parse_date(value)
@@ -489,12 +502,16 @@ class RowPreparer:
 _WORKER_PREPARER: RowPreparer | None = None
 
 
-def _prepare_chunk(chunk: list[tuple[int, list[str], str]]) -> list[tuple]:
-    results = []
+PreparedResult = tuple[int, list[str], PreparedRow | None, str]
+
+
+def _prepare_chunk(chunk: list[tuple[int, list[str], str]]) -> list[PreparedResult]:
+    results: list[PreparedResult] = []
     for line, values, error in chunk:
         if error:
             results.append((line, values, None, error))
             continue
+        assert _WORKER_PREPARER is not None  # set by prepared_rows before any chunk
         try:
             results.append((line, values, _WORKER_PREPARER.prepare(line, values), ""))
         except RowRejected as rejection:
@@ -502,8 +519,8 @@ def _prepare_chunk(chunk: list[tuple[int, list[str], str]]) -> list[tuple]:
     return results
 
 
-def _chunks(rows, size: int):
-    chunk = []
+def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[tuple[int, list[str], str]]]:
+    chunk: list[tuple[int, list[str], str]] = []
     for row in rows:
         chunk.append((row.line, row.values, row.error))
         if len(chunk) >= size:
@@ -513,7 +530,9 @@ def _chunks(rows, size: int):
         yield chunk
 
 
-def prepared_rows(preparer: RowPreparer, rows, *, workers: int = 1, chunk_size: int = 1000):
+def prepared_rows(
+    preparer: RowPreparer, rows: Iterable[Row], *, workers: int = 1, chunk_size: int = 1000
+) -> Generator[PreparedResult, None, None]:
     """(line, values, PreparedRow or None, rejection reason) for each row, in file order.
 
     With workers > 1 the normalising (phonenumbers, email validation: most of an import's CPU
@@ -532,7 +551,7 @@ def prepared_rows(preparer: RowPreparer, rows, *, workers: int = 1, chunk_size: 
     context = multiprocessing.get_context("fork")
     pool = context.Pool(workers, initializer=_default_signals)
     try:
-        pending: deque = deque()
+        pending: deque[AsyncResult[list[PreparedResult]]] = deque()
         for chunk in _chunks(rows, chunk_size):
             pending.append(pool.apply_async(_prepare_chunk, (chunk,)))
             if len(pending) >= workers * 3:

@@ -8,6 +8,8 @@ owner and team) is done here for a whole batch.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +71,8 @@ class NewRecord:
 
     @property
     def pk(self) -> int:
-        return self.values["id"]
+        pk: int = self.values["id"]
+        return pk
 
 
 class BatchWriter:
@@ -98,7 +101,7 @@ class BatchWriter:
         self.reason = reason[:100]
         self.tag_ids: dict[str, int] = {}
         self.organisation_ids: dict[str, int] = {}
-        self.created_cache_keys: list[tuple[dict, str]] = []
+        self.created_cache_keys: list[tuple[dict[str, int], str]] = []
         self.new_row_text = NewRowText(self.model, self.owner_attr)
         self.history_model = self.model.history.model
         self.tracked = {f.attname for f in self.history_model.tracked_fields}
@@ -150,11 +153,15 @@ class BatchWriter:
             self.organisation_ids[key] = existing
         return self.organisation_ids[key]
 
-    def _matches(self, rows: list[PreparedRow]) -> tuple[dict, dict, dict, set | None, set | None]:
+    def _matches(
+        self, rows: list[PreparedRow]
+    ) -> tuple[
+        dict[str | None, Any], dict[str, set[int]], dict[int, Any], set[int] | None, set[int] | None
+    ]:
         """Existing records the rows name (by external id, by email), with the ids of those the
         importer may see (`seen`) and change (`allowed`); None for both when they see all."""
         external_ids = [r.external_id for r in rows if r.external_id]
-        by_external = (
+        by_external: dict[str | None, Any] = (
             {o.external_id: o for o in self.model.objects.filter(external_id__in=external_ids)}
             if external_ids
             else {}
@@ -190,7 +197,12 @@ class BatchWriter:
             )
         return by_external, by_email, objects, seen, allowed
 
-    def _follow_merges(self, by_external: dict, by_email: dict, objects: dict):
+    def _follow_merges(
+        self,
+        by_external: dict[str | None, Any],
+        by_email: dict[str, set[int]],
+        objects: dict[int, Any],
+    ) -> tuple[dict[str | None, Any], dict[str, set[int]], dict[int, Any]]:
         """A record merged into another stands for its survivor: after a merge, only the
         surviving record is the customer (identity resolution keeps the losers, hidden)."""
         for _step in range(10):
@@ -228,7 +240,14 @@ class BatchWriter:
     def noun(self) -> str:
         return _("person") if self.is_people else _("organisation")
 
-    def _target(self, row, by_external, by_email, objects, seen) -> tuple[Any, str]:
+    def _target(
+        self,
+        row: PreparedRow,
+        by_external: dict[str | None, Any],
+        by_email: dict[str, set[int]],
+        objects: dict[int, Any],
+        seen: set[int] | None,
+    ) -> tuple[Any, str]:
         """The existing record this row updates (or None to create), or a rejection reason.
 
         A reason never describes a record the importer may not see (its external id, how many
@@ -239,7 +258,7 @@ class BatchWriter:
             return None, str(EXTERNAL_ID_UNUSABLE)
         if self.match_by != MatchBy.EMAIL:
             return by_id, ""
-        candidates = set()
+        candidates: set[int] = set()
         for email in row.emails:
             candidates |= by_email.get(email, set())
         if seen is not None and candidates - seen:
@@ -320,10 +339,10 @@ class BatchWriter:
         primaries: dict[int, set[str]] = {}
         if matched:
             ids = [obj.pk for _row, obj in matched]
-            points = ContactPoint.objects.filter(**{f"{self.owner_attr}_id__in": ids}).values_list(
-                f"{self.owner_attr}_id", "kind", "value_normalized", "is_primary"
-            )
-            for owner_id, kind, normalised, is_primary in points:
+            point_rows = ContactPoint.objects.filter(
+                **{f"{self.owner_attr}_id__in": ids}
+            ).values_list(f"{self.owner_attr}_id", "kind", "value_normalized", "is_primary")
+            for owner_id, kind, normalised, is_primary in point_rows:
                 existing_points.setdefault(owner_id, set()).add((kind, normalised))
                 if is_primary:
                     primaries.setdefault(owner_id, set()).add(contact_group(kind))
@@ -371,21 +390,29 @@ class BatchWriter:
         outcome.updated += len(touched)
         outcome.unchanged += len(matched) - len(touched)
 
-    def _insert_preformatted(self, new: list[tuple[PreparedRow, NewRecord]], now) -> None:
+    def _insert_preformatted(
+        self, new: list[tuple[PreparedRow, NewRecord]], now: dt.datetime
+    ) -> None:
         """New records whose COPY text the preparing workers formatted (`NewRowText`): only the
         leading columns — ids, owner and team, time stamps — are added here."""
         text = self.new_row_text
         ids = bulk.allocate_ids(self.model, len(new))
         point_ids = iter(
-            bulk.allocate_ids(ContactPoint, sum(len(row.copy_text[2]) for row, _o in new))
+            bulk.allocate_ids(
+                ContactPoint, sum(len(row.copy_text[2]) for row, _o in new if row.copy_text)
+            )
         )
         stamp = bulk.copy_cell(now)
         tail = bulk.history_tail(date=now, reason=self.reason, user=self.actor)
         cell = bulk.copy_cell
-        records, histories, points, point_histories = [], [], [], []
+        records: list[str] = []
+        histories: list[str] = []
+        points: list[str] = []
+        point_histories: list[str] = []
         for (row, obj), pk in zip(new, ids, strict=True):
             values = obj.values
             values["id"] = pk
+            assert row.copy_text is not None  # preformatted: every new row has its text
             record, history, contacts = row.copy_text
             head = f"{pk}\t{cell(values.get('owner_id'))}\t{cell(values.get('team_id'))}\t{stamp}"
             records.append(f"{head}\t{stamp}\t{record}")
@@ -405,9 +432,10 @@ class BatchWriter:
             point_histories,
         )
 
-    def _build(self, row: PreparedRow, now, *, owner_only: bool = False) -> NewRecord:
+    def _build(self, row: PreparedRow, now: dt.datetime, *, owner_only: bool = False) -> NewRecord:
         """The new record's values; with `owner_only` just its owner and team (the rest of its
         row was formatted by the preparing worker)."""
+        values: dict[str, Any]
         if owner_only:
             values = {"owner_id": row.fields.get("owner_id"), "team_id": row.fields.get("team_id")}
         else:
@@ -420,8 +448,15 @@ class BatchWriter:
         # search_name, primary_email and primary_phone were computed by RowPreparer.
         return NewRecord(values)
 
-    def _points(self, row, obj, existing: set, primaries: set, now) -> list[dict[str, Any]]:
-        points = []
+    def _points(
+        self,
+        row: PreparedRow,
+        obj: Any,
+        existing: set[tuple[str, str]],
+        primaries: set[str],
+        now: dt.datetime,
+    ) -> list[dict[str, Any]]:
+        points: list[dict[str, Any]] = []
         for contact in row.contacts:
             key = (contact["kind"], contact["value_normalized"])
             if key in existing:
@@ -475,8 +510,10 @@ class BatchWriter:
                 changed.add("primary_phone")
         return changed
 
-    def _tags(self, new, matched) -> set[int]:
-        through = self.model.tags.through
+    def _tags(
+        self, new: list[tuple[PreparedRow, NewRecord]], matched: list[tuple[PreparedRow, Any]]
+    ) -> set[int]:
+        through: Any = self.model.tags.through  # Person's or Organisation's: one of two types
         owner_field = f"{self.owner_attr}_id"
         wanted: list[tuple[int, int]] = []
         for row, obj in [*new, *matched]:
@@ -497,7 +534,9 @@ class BatchWriter:
         matched_set = {obj.pk for _row, obj in matched}
         return {owner_id for owner_id, _tag in missing if owner_id in matched_set}
 
-    def _memberships(self, new, matched) -> set[int]:
+    def _memberships(
+        self, new: list[tuple[PreparedRow, NewRecord]], matched: list[tuple[PreparedRow, Any]]
+    ) -> set[int]:
         rows = [(row, obj) for row, obj in [*new, *matched] if row.organisation]
         if not rows:
             return set()
@@ -532,7 +571,12 @@ class BatchWriter:
         Membership.objects.bulk_create(created, ignore_conflicts=True)
         return touched
 
-    def _consents(self, new, matched, now) -> set[int]:
+    def _consents(
+        self,
+        new: list[tuple[PreparedRow, NewRecord]],
+        matched: list[tuple[PreparedRow, Any]],
+        now: dt.datetime,
+    ) -> set[int]:
         created: list[Consent] = []
         for row, obj in new:
             for purpose, status in row.consents:
@@ -576,7 +620,7 @@ def write_batch(
     *,
     required_custom: list[str],
     dry_run: bool,
-    record,
+    record: Callable[[Outcome], None],
 ) -> Outcome:
     """One batch in one transaction (rolled back for a dry run). If the database refuses the
     batch (a concurrent writer took an external id, say), each row is retried on its own so only

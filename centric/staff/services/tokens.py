@@ -130,7 +130,7 @@ def _token_with_user(token_hash: str) -> tuple[ApiToken, User, bool] | None:
 
 
 @transaction.atomic
-def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+def token_revoke(*, token: ApiToken, actor: User | None) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

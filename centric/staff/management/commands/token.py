@@ -53,11 +53,11 @@ class Command(BaseCommand):
                     f"\tlast used {used}\t{token.name}"
                 )
         else:
-            token = ApiToken.objects.select_related("user").filter(prefix=options["prefix"]).first()
-            if token is None:
+            found = ApiToken.objects.select_related("user").filter(prefix=options["prefix"]).first()
+            if found is None:
                 raise CommandError(f"No token with prefix {options['prefix']!r}.")
-            token_revoke(token=token, actor=None)
-            self.stdout.write(f"Revoked {token.prefix} ({token.user.username}).")
+            token_revoke(token=found, actor=None)
+            self.stdout.write(f"Revoked {found.prefix} ({found.user.username}).")
 
     def _user(self, username: str) -> User:
         user = User.objects.filter(username=username).first()
