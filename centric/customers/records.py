@@ -84,6 +84,7 @@ register_record(
         "create": "customers:organisation_create",
         "detail": "customers:organisation_detail",
         "update": "customers:organisation_update",
+        "delete": "customers:organisation_delete",
         "history": "customers:organisation_history",
     },
     api_path="/organisations",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
+    path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
     path(
         "organisations/<int:pk>/contacts/new/",
         views.organisation_contact_point_add,

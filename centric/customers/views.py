@@ -269,6 +269,8 @@ person_create = page_view(Person, "create")
 person_update = page_view(Person, "update")
 organisation_create = page_view(Organisation, "create")
 organisation_update = page_view(Organisation, "update")
+# A confirmation page, then the deletion; the delete permission, as on the API.
+organisation_delete = page_view(Organisation, "delete")
 
 
 @login_required

@@ -698,3 +698,28 @@ def test_organisation_contact_points_add_edit_remove(client_for, seller, outside
     seller.user_permissions.add(Permission.objects.get(codename="delete_contactpoint"))
     assert client.post(url).status_code == 302
     assert not organisation.contact_points.exists()
+
+
+@pytest.mark.django_db
+def test_an_organisation_is_deleted_from_its_page_with_the_delete_permission(
+    make_user, make_team, logged_in_client
+):
+    from centric.customers.models import Organisation
+    from centric.customers.testing import make_organisation
+
+    team = make_team("Wholesale")
+    seller = make_user("wholesaler", team=team)
+    boss = make_user("wholesale-boss", role="Manager", team=team)
+    organisation = make_organisation(owner=seller, team=team, name="Adeyemi Traders")
+    url = reverse("customers:organisation_delete", args=[organisation.pk])
+    page = logged_in_client(boss).get(
+        reverse("customers:organisation_detail", args=[organisation.pk])
+    )
+    assert url in page.content.decode()
+    assert logged_in_client(seller).post(url).status_code == 403
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+    confirm = logged_in_client(boss).get(url)
+    assert confirm.status_code == 200 and "Adeyemi Traders" in confirm.content.decode()
+    done = logged_in_client(boss).post(url)
+    assert done.status_code == 302 and done.url == reverse("customers:organisation_list")
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()
