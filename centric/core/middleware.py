@@ -45,7 +45,7 @@ class ErrorPagesMiddleware:
     Without DEBUG Django renders the project's pages itself, so this steps aside.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     @staticmethod
@@ -53,10 +53,10 @@ class ErrorPagesMiddleware:
         return settings.DEBUG and not settings.CENTRIC_TECHNICAL_ERROR_PAGES
 
     @staticmethod
-    def _handler(status: int):
+    def _handler(status: int) -> Callable[..., HttpResponse]:
         return get_resolver(get_urlconf()).resolve_error_handler(status)
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._takes_over():
             # An address no URL matches fails before any view, where process_exception never
             # sees it; resolving here catches it (the API's own catch-all answers under /api/v1/).
@@ -66,7 +66,7 @@ class ErrorPagesMiddleware:
                 return self._handler(404)(request, exception)
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not self._takes_over() or isinstance(exception, PermissionDenied):
             return None  # Django renders the 403 through the project's handler even under DEBUG
         if isinstance(exception, Http404):

@@ -101,13 +101,13 @@ class VisibilityPolicy(models.Model):
 APPEND_ONLY = "Audit events are append-only"
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     """Refuses bulk changes in Python, before the database's own triggers would (migration 0004)."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise PermissionError(APPEND_ONLY)
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError(APPEND_ONLY)
 
     delete.queryset_only = True  # type: ignore[attr-defined]  # as Django's: no Manager.delete()

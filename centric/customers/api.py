@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -431,10 +431,10 @@ def _etag(response: HttpResponse, record: Any) -> None:
 
 
 @dataclass(frozen=True)
-class _Customers:
+class _Customers(Generic[_Customer]):
     """What the shared endpoint bodies need to know of one customer record type."""
 
-    model: type[Person | Organisation]
+    model: type[_Customer]
     out: type[Schema]
     filter: Callable[..., tuple[Any, list[str]]]
     create: Callable[..., Any]
@@ -452,7 +452,9 @@ ORGANISATIONS = _Customers(
 )  # fmt: skip
 
 
-def _list_records(request: ApiRequest, customers: _Customers, filters: ListFilters) -> Any:
+def _list_records(
+    request: ApiRequest, customers: _Customers[_Customer], filters: ListFilters
+) -> Any:
     user = request.auth
     require_model_perm(user, customers.model, "view")
     visible = customers.model.objects.visible_to(user).prefetch_related("tags", "contact_points")
@@ -462,7 +464,7 @@ def _list_records(request: ApiRequest, customers: _Customers, filters: ListFilte
     )
 
 
-def _create_record(request: ApiRequest, customers: _Customers, payload: Schema) -> Any:
+def _create_record(request: ApiRequest, customers: _Customers[_Customer], payload: Schema) -> Any:
     user = request.auth
     require_model_perm(user, customers.model, "add")
 
@@ -484,7 +486,7 @@ def _get_record(user: Any, model: type[_Customer], pk: int, response: HttpRespon
 
 def _update_record(
     request: ApiRequest,
-    customers: _Customers,
+    customers: _Customers[_Customer],
     pk: int,
     payload: Schema,
     response: HttpResponse,
@@ -500,7 +502,7 @@ def _update_record(
     return updated
 
 
-def _delete_record(request: ApiRequest, customers: _Customers, pk: int) -> Status:
+def _delete_record(request: ApiRequest, customers: _Customers[_Customer], pk: int) -> Status:
     user = request.auth
     record = _get_visible(user, customers.model, pk)  # 404 first: the permission says nothing
     require_model_perm(user, customers.model, "delete")

@@ -7,7 +7,7 @@ A service's ValidationError comes back keyed by model field ("first_name"), by n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,11 +25,14 @@ from centric.customers.choices import (
     Gender,
 )
 from centric.customers.filters import OWNER_ME, OWNER_NONE, owner_matching, tag_matching
-from centric.customers.models import LifecycleStage
+from centric.customers.models import LifecycleStage, Organisation
 from centric.extras.features import custom_field_initial, custom_field_input
 from centric.extras.models import CustomFieldDefinition
 from centric.extras.services import custom_fields_clean
 from centric.staff.models import Team
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 CUSTOM_FIELD_PREFIX = "cf_"
 
@@ -53,10 +56,10 @@ class CustomerRecordForm(forms.Form):
     record_fields_names: tuple[str, ...] = ()
 
     owner = OwnerField(label=_("Owner"))
-    team = forms.ModelChoiceField(
+    team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Team"), empty_label=_("No team")
     )
-    lifecycle_stage = forms.ModelChoiceField(
+    lifecycle_stage: forms.ModelChoiceField[LifecycleStage] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label=_("Lifecycle stage"),
@@ -97,8 +100,10 @@ class CustomerRecordForm(forms.Form):
             for name in self.contact_fields:
                 del self.fields[name]
             self.contact_fields = ()
-        self.fields["team"].queryset = Team.objects.order_by("name")
-        self.fields["lifecycle_stage"].queryset = LifecycleStage.objects.order_by("position")
+        team = cast("forms.ModelChoiceField[Team]", self.fields["team"])
+        team.queryset = Team.objects.order_by("name")
+        stage = cast("forms.ModelChoiceField[LifecycleStage]", self.fields["lifecycle_stage"])
+        stage.queryset = LifecycleStage.objects.order_by("position")
         self.custom_definitions = list(
             CustomFieldDefinition.objects.filter(record_type=self.record_type).order_by(
                 "position", "label"
@@ -139,6 +144,7 @@ class CustomerRecordForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         owner_given = data.get("owner") or "owner" in self.errors
         if self.editing and not owner_given and not data.get("team"):
             # Creating without an owner makes the creator the owner; editing does not.
@@ -178,7 +184,7 @@ class CustomerRecordForm(forms.Form):
     def editing_record(self, record: Any) -> None:
         """The record this form edits: its current owner stays a valid choice even after that
         user was deactivated (saving need not reassign the record)."""
-        self.fields["owner"].current = record.owner_id
+        cast(OwnerField, self.fields["owner"]).current = record.owner_id
 
     def set_initial_from(self, record: Any) -> None:
         for name in (
@@ -262,6 +268,8 @@ def _check_contact(kind: str, value: str) -> str:
 
 class ContactInputsMixin:
     """Phone, WhatsApp and email inputs of a create form, checked as they are cleaned."""
+
+    cleaned_data: dict[str, Any]  # the form's it is mixed into
 
     def clean_phone(self) -> str:
         return _check_contact(ContactKind.PHONE, self.cleaned_data.get("phone", ""))
@@ -365,7 +373,7 @@ class PersonForm(ContactInputsMixin, CustomerRecordForm):
             self.add_error("first_name", _("Give the person at least one name."))
         return data
 
-    def set_initial_from(self, person: Any) -> None:  # type: ignore[override]
+    def set_initial_from(self, person: Any) -> None:
         super().set_initial_from(person)
         for name in (
             "first_name",
@@ -438,7 +446,7 @@ class OrganisationForm(ContactInputsMixin, CustomerRecordForm):
         widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
     )
 
-    def set_initial_from(self, organisation: Any) -> None:  # type: ignore[override]
+    def set_initial_from(self, organisation: Any) -> None:
         super().set_initial_from(organisation)
         self.initial["name"] = organisation.name
         self.initial["industry"] = organisation.industry
@@ -492,7 +500,7 @@ class ContactPointForm(forms.Form):
 
 
 class MembershipForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         queryset=None, label=_("Organisation"), empty_label=_("Choose…")
     )
     role = forms.CharField(label=_("Role or title"), max_length=150, required=False)
@@ -500,7 +508,8 @@ class MembershipForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        field = cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
+        field.queryset = organisations
 
 
 class ConsentForm(forms.Form):
@@ -554,10 +563,10 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [("", _("Any stage"))] + [
+        cast(forms.ChoiceField, self.fields["stage"]).choices = [("", _("Any stage"))] + [
             (stage.key, stage.label) for stage in LifecycleStage.objects.order_by("position")
         ]
-        self.fields["team"].choices = [("", _("Any team"))] + [
+        cast(forms.ChoiceField, self.fields["team"]).choices = [("", _("Any team"))] + [
             (str(team.pk), team.name) for team in Team.objects.order_by("name")
         ]
         self._show_selected_tag()
@@ -572,7 +581,7 @@ class PersonFilterForm(forms.Form):
             self.fields[f"cf.{definition.key}"] = field
 
     def _replace_value(self, name: str, value: str) -> None:
-        self.data = self.data.copy()
+        self.data = cast("QueryDict", self.data).copy()  # request.GET (read-only) or a dict
         self.data[name] = value
 
     def _show_selected_tag(self) -> None:

@@ -173,7 +173,7 @@ def _person_or_404(user: Any, pk: int) -> Person:
         raise Http404(_("No such person.")) from None
 
 
-def _can_change(user: Any, model: type, pk: int) -> bool:
+def _can_change(user: Any, model: type[Person | Organisation], pk: int) -> bool:
     return model.objects.visible_to(user, "change").filter(pk=pk).exists()
 
 

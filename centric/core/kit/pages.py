@@ -531,7 +531,7 @@ def _bind(view: Callable[..., HttpResponseBase], model: type[models.Model]) -> C
     return bound
 
 
-PAGE_VIEWS: dict[str, Callable[..., HttpResponse]] = {
+PAGE_VIEWS: dict[str, Callable[..., HttpResponseBase]] = {
     "list": record_list,
     "create": record_create,
     "bulk": record_bulk,

@@ -38,7 +38,7 @@ def people_bulk_create(
     """
     if len(people) != len(contact_points):
         raise ValueError("people and contact_points must have the same length")
-    cleaned: dict[tuple, dict] = {}
+    cleaned: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
     all_points: list[list[ContactPoint]] = []
     for person, dicts in zip(people, contact_points, strict=True):
         # Custom fields are validated once per distinct value set, as the service would each.
@@ -64,7 +64,9 @@ def people_bulk_create(
         points.sort(key=lambda point: not point.is_primary)
         _changed, person.primary_email, person.primary_phone = settle_primaries(points)
         all_points.append(points)
-    created = bulk_create_with_history(people, Person, batch_size=batch_size, default_user=actor)
+    created: list[Person] = bulk_create_with_history(
+        people, Person, batch_size=batch_size, default_user=actor
+    )
     rows: list[ContactPoint] = []
     for person, points in zip(created, all_points, strict=True):
         for point in points:

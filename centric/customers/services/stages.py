@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
@@ -10,20 +12,40 @@ from django.utils.translation import gettext as _
 
 from centric.customers.models import LifecycleStage, Organisation, Person
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def lifecycle_stages_with_counts() -> list:
+
+class StageCounts(TypedDict):
+    """What `lifecycle_stages_with_counts` adds to each stage (the settings page shows it)."""
+
+    people_count: int
+    organisation_count: int
+
+
+def lifecycle_stages_with_counts() -> list[WithAnnotations[LifecycleStage, StageCounts]]:
     """Every stage with how many people and organisations are in it (one grouped query each)."""
-    people = dict(
-        Person.objects.values_list("lifecycle_stage")
-        .annotate(n=Count("id"))
-        .values_list("lifecycle_stage", "n")
+    # The stage foreign key points at `key` (to_field), which the stubs read as the stage's id.
+    people = cast(
+        "dict[str, int]",
+        dict(
+            Person.objects.values_list("lifecycle_stage")
+            .annotate(n=Count("id"))
+            .values_list("lifecycle_stage", "n")
+        ),
     )
-    organisations = dict(
-        Organisation.objects.values_list("lifecycle_stage")
-        .annotate(n=Count("id"))
-        .values_list("lifecycle_stage", "n")
+    organisations = cast(
+        "dict[str, int]",
+        dict(
+            Organisation.objects.values_list("lifecycle_stage")
+            .annotate(n=Count("id"))
+            .values_list("lifecycle_stage", "n")
+        ),
     )
-    stages = list(LifecycleStage.objects.order_by("position", "key"))
+    stages = cast(
+        "list[WithAnnotations[LifecycleStage, StageCounts]]",
+        list(LifecycleStage.objects.order_by("position", "key")),
+    )
     for stage in stages:
         stage.people_count = people.get(stage.key, 0)
         stage.organisation_count = organisations.get(stage.key, 0)
@@ -31,7 +53,9 @@ def lifecycle_stages_with_counts() -> list:
 
 
 @transaction.atomic
-def lifecycle_stage_create(*, key: str, label: str, counts_as_customer: bool = False):
+def lifecycle_stage_create(
+    *, key: str, label: str, counts_as_customer: bool = False
+) -> LifecycleStage:
     key = slugify(key or label)[:40]
     if LifecycleStage.objects.filter(key=key).exists():
         raise ValidationError({"key": _("There is already a stage with this key.")})
@@ -48,7 +72,9 @@ def lifecycle_stage_create(*, key: str, label: str, counts_as_customer: bool = F
 
 
 @transaction.atomic
-def lifecycle_stage_update(*, stage, label: str, counts_as_customer: bool):
+def lifecycle_stage_update(
+    *, stage: LifecycleStage, label: str, counts_as_customer: bool
+) -> LifecycleStage:
     """Rename a stage or change whether it counts as a customer. Its key never changes."""
     stage.label = (label or "").strip()
     stage.counts_as_customer = counts_as_customer
@@ -58,7 +84,7 @@ def lifecycle_stage_update(*, stage, label: str, counts_as_customer: bool):
 
 
 @transaction.atomic
-def lifecycle_stage_move(*, stage, direction: str):
+def lifecycle_stage_move(*, stage: LifecycleStage, direction: str) -> LifecycleStage:
     """Move a stage one place up or down; positions are renumbered 10, 20, 30…"""
     if direction not in ("up", "down"):
         raise ValidationError(_("Move a stage up or down."))
@@ -75,11 +101,11 @@ def lifecycle_stage_move(*, stage, direction: str):
 
 
 @transaction.atomic
-def lifecycle_stage_delete(*, stage) -> None:
+def lifecycle_stage_delete(*, stage: LifecycleStage) -> None:
     """Delete a stage nobody is in; a stage in use is refused (move its records first)."""
     in_use = (
-        Person.objects.filter(lifecycle_stage_id=stage.key).count()
-        + Organisation.objects.filter(lifecycle_stage_id=stage.key).count()
+        Person.objects.filter(lifecycle_stage=stage).count()
+        + Organisation.objects.filter(lifecycle_stage=stage).count()
     )
     if in_use:
         raise ValidationError(
