@@ -23,6 +23,7 @@ from centric.core.api.idempotency import idempotent
 from centric.core.api.pagination import PageParams, page_body, page_of
 from centric.core.api.parser import query_params
 from centric.core.api.permissions import require_change, require_model_perm
+from centric.core.api.records import RecordHistoryEntry
 from centric.core.api.render import to_json
 from centric.core.api.types import ApiRequest, CustomFields, Day, Id, Moment, text
 from centric.core.prepared import fetch_many, to_instances
@@ -176,29 +177,6 @@ class OrganisationPage(Schema):
     items: list[OrganisationOut]
     next_cursor: str | None
     previous_cursor: str | None
-
-
-class ChangeOut(Schema):
-    field: str
-    old: str
-    new: str
-
-
-class HistoryEntryOut(Schema):
-    when: dt.datetime
-    who_id: int | None
-    who: str | None
-    action: str
-    subject: str
-    changes: list[ChangeOut]
-
-    @staticmethod
-    def resolve_who_id(obj: Any) -> int | None:
-        return obj.who.pk if obj.who is not None else None
-
-    @staticmethod
-    def resolve_who(obj: Any) -> str | None:
-        return str(obj.who) if obj.who is not None else None
 
 
 class PersonSearchHit(Schema):
@@ -604,7 +582,7 @@ def delete_person(request: ApiRequest, person_id: Id):
 
 @people_router.get(
     "/{person_id}/history",
-    response=list[HistoryEntryOut],
+    response=list[RecordHistoryEntry],
     summary="A person's field history: who changed what, when, from what to what",
 )
 def get_person_history(request: ApiRequest, person_id: Id):

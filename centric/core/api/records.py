@@ -80,7 +80,7 @@ from centric.core.api.permissions import require_model_perm
 from centric.core.api.render import to_json
 from centric.core.api.types import MAX_ID, ApiRequest, CustomFields, Day, Id, Moment, text
 from centric.core.kit.features import features
-from centric.core.kit.forms import staff_named
+from centric.core.kit.filters import filter_owner, filter_text
 from centric.core.kit.history import history_entries
 from centric.core.kit.pages import RecordServices
 from centric.core.records import RecordType, registry
@@ -444,20 +444,8 @@ def filtered(
     """The visible rows the list's parameters select, and their keyset ordering."""
     spec: RecordApi = record_type.api
     queryset = _with_related(record_type, visible(record_type, user))
-    text_query = (getattr(filters, "q", None) or "").strip()
-    if text_query and spec.search_fields:
-        condition = Q()
-        for name in spec.search_fields:
-            condition |= Q(**{f"{name}__icontains": text_query})
-        queryset = queryset.filter(condition)
-    owner = (filters.owner or "").strip()
-    if owner == "me":
-        queryset = queryset.filter(owner_id=user.pk)
-    elif owner == "none":
-        queryset = queryset.filter(owner__isnull=True)
-    elif owner:
-        found = staff_named(owner)
-        queryset = queryset.filter(owner_id=found.pk) if found else queryset.none()
+    queryset = filter_text(queryset, spec.search_fields, getattr(filters, "q", None))
+    queryset = filter_owner(queryset, filters.owner, user)
     if filters.team is not None:
         queryset = queryset.filter(team_id=filters.team)
     tag = (getattr(filters, "tag", None) or "").strip()

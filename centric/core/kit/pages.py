@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 from centric.core.errors import ApplicationError, ConcurrentEditError
 from centric.core.htmx import render_page
 from centric.core.kit.features import features
+from centric.core.kit.filters import filter_owner, filter_text
 from centric.core.kit.forms import record_form_class, staff_named, tag_names
 from centric.core.kit.history import history_entries
 from centric.core.pagination import keyset_page_or_errors
@@ -157,20 +158,8 @@ def filtered_list(
     """The visible rows the list's parameters select, and their ordering."""
     pages = _pages(record_type)
     queryset = visible(record_type, user).select_related(*pages.related)
-    text = (params.get("q") or "").strip()[:200]
-    if text and pages.search_fields:
-        condition = Q()
-        for name in pages.search_fields:
-            condition |= Q(**{f"{name}__icontains": text})
-        queryset = queryset.filter(condition)
-    owner = (params.get("owner") or "").strip()
-    if owner == "me":
-        queryset = queryset.filter(owner_id=user.pk)
-    elif owner == "none":
-        queryset = queryset.filter(owner__isnull=True)
-    elif owner:
-        found = staff_named(owner)
-        queryset = queryset.filter(owner_id=found.pk) if found else queryset.none()
+    queryset = filter_text(queryset, pages.search_fields, params.get("q"))
+    queryset = filter_owner(queryset, params.get("owner"), user)
     sort = params.get("sort") or pages.default_sort
     if sort not in pages.sorts:
         raise ValidationError({"sort": _("Unknown sort order.")})
