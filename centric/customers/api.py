@@ -15,7 +15,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Path, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict, IPvAnyAddress
 
@@ -25,7 +25,7 @@ from centric.core.api.parser import query_params
 from centric.core.api.permissions import require_change, require_model_perm
 from centric.core.api.records import RecordHistoryEntry
 from centric.core.api.render import to_json
-from centric.core.api.types import ApiRequest, CustomFields, Day, Id, Moment, text
+from centric.core.api.types import MAX_ID, ApiRequest, CustomFields, Day, Id, Moment, text
 from centric.core.prepared import fetch_many, to_instances
 from centric.customers import selectors, services
 from centric.customers.choices import ConsentMethod, ConsentPurpose, ConsentStatus, ContactKind
@@ -687,82 +687,57 @@ def _delete_point(request, kind: str, owner_id: int, point_id: int):
     return Status(204, None)
 
 
-@people_router.get(
-    "/{person_id}/contact-points",
-    response=list[ContactPointOut],
-    summary="List a person's contact points",
+def _contact_point_endpoints(router: Router, kind: str, whose: str, to_whom: str) -> None:
+    """The four contact-point endpoints of people or organisations (`/{person_id}/…` or
+    `/{organisation_id}/…`), one implementation for both; operation ids stay
+    `list_person_contact_points`, `add_organisation_contact_point`…"""
+    id_name = f"{kind}_id"
+    points = f"/{{{id_name}}}/contact-points"
+
+    def list_points(request, owner_id):
+        return _list_points(request, kind, owner_id)
+
+    def add_point(request, owner_id, payload):
+        return _add_point(request, kind, owner_id, payload)
+
+    def update_point(request, owner_id, point_id, payload):
+        return _update_point(request, kind, owner_id, point_id, payload)
+
+    def delete_point(request, owner_id, point_id):
+        return _delete_point(request, kind, owner_id, point_id)
+
+    # Real annotation objects (this module's are strings, and these name a local alias), set
+    # before ninja reads the signatures; the path parameter keeps its public name by alias.
+    owner = Annotated[int, Path(alias=id_name, ge=1, le=MAX_ID)]
+    for view, extra in (
+        (list_points, {}),
+        (add_point, {"payload": ContactPointIn}),
+        (update_point, {"point_id": Id, "payload": ContactPointPatch}),
+        (delete_point, {"point_id": Id}),
+    ):
+        view.__annotations__ = {"request": ApiRequest, "owner_id": owner, **extra}
+    # The API's operation ids are the view functions' names.
+    list_points.__name__ = f"list_{kind}_contact_points"
+    add_point.__name__ = f"add_{kind}_contact_point"
+    update_point.__name__ = f"update_{kind}_contact_point"
+    delete_point.__name__ = f"delete_{kind}_contact_point"
+    one = points + "/{point_id}"
+    router.get(points, response=list[ContactPointOut], summary=f"List {whose} contact points")(
+        list_points
+    )
+    router.post(
+        points, response={201: ContactPointOut}, summary=f"Add a contact point to {to_whom}"
+    )(add_point)
+    router.patch(one, response=ContactPointOut, summary=f"Update {whose} contact point")(
+        update_point
+    )
+    router.delete(one, response={204: None}, summary=f"Remove {whose} contact point")(delete_point)
+
+
+_contact_point_endpoints(people_router, "person", "a person's", "a person")
+_contact_point_endpoints(
+    organisations_router, "organisation", "an organisation's", "an organisation"
 )
-def list_person_contact_points(request: ApiRequest, person_id: Id):
-    return _list_points(request, "person", person_id)
-
-
-@people_router.post(
-    "/{person_id}/contact-points",
-    response={201: ContactPointOut},
-    summary="Add a contact point to a person",
-)
-def add_person_contact_point(request: ApiRequest, person_id: Id, payload: ContactPointIn):
-    return _add_point(request, "person", person_id, payload)
-
-
-@people_router.patch(
-    "/{person_id}/contact-points/{point_id}",
-    response=ContactPointOut,
-    summary="Update a person's contact point",
-)
-def update_person_contact_point(
-    request: ApiRequest, person_id: Id, point_id: Id, payload: ContactPointPatch
-):
-    return _update_point(request, "person", person_id, point_id, payload)
-
-
-@people_router.delete(
-    "/{person_id}/contact-points/{point_id}",
-    response={204: None},
-    summary="Remove a person's contact point",
-)
-def delete_person_contact_point(request: ApiRequest, person_id: Id, point_id: Id):
-    return _delete_point(request, "person", person_id, point_id)
-
-
-@organisations_router.get(
-    "/{organisation_id}/contact-points",
-    response=list[ContactPointOut],
-    summary="List an organisation's contact points",
-)
-def list_organisation_contact_points(request: ApiRequest, organisation_id: Id):
-    return _list_points(request, "organisation", organisation_id)
-
-
-@organisations_router.post(
-    "/{organisation_id}/contact-points",
-    response={201: ContactPointOut},
-    summary="Add a contact point to an organisation",
-)
-def add_organisation_contact_point(
-    request: ApiRequest, organisation_id: Id, payload: ContactPointIn
-):
-    return _add_point(request, "organisation", organisation_id, payload)
-
-
-@organisations_router.patch(
-    "/{organisation_id}/contact-points/{point_id}",
-    response=ContactPointOut,
-    summary="Update an organisation's contact point",
-)
-def update_organisation_contact_point(
-    request: ApiRequest, organisation_id: Id, point_id: Id, payload: ContactPointPatch
-):
-    return _update_point(request, "organisation", organisation_id, point_id, payload)
-
-
-@organisations_router.delete(
-    "/{organisation_id}/contact-points/{point_id}",
-    response={204: None},
-    summary="Remove an organisation's contact point",
-)
-def delete_organisation_contact_point(request: ApiRequest, organisation_id: Id, point_id: Id):
-    return _delete_point(request, "organisation", organisation_id, point_id)
 
 
 # --- Memberships ------------------------------------------------------------------------------
