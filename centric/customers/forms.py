@@ -48,6 +48,26 @@ def _filter_owner(text: str) -> Any:
     return owner_matching(text).only("username", "first_name", "last_name").first()
 
 
+def phone_input(label: Any, help_text: Any = "") -> forms.CharField:
+    """A phone number as typed (any format); the service normalises it."""
+    return forms.CharField(
+        label=label,
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text=help_text,
+    )
+
+
+def email_input() -> forms.CharField:
+    return forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
+    )
+
+
 class CustomerRecordForm(forms.Form):
     """What person and organisation forms share: ownership, lifecycle, acquisition, tags, custom fields."""
 
@@ -325,25 +345,9 @@ class PersonForm(ContactInputsMixin, CustomerRecordForm):
     )
     lost_at = forms.DateField(label=_("Lost on"), required=False, widget=DateInput())
     lost_to = forms.CharField(label=_("Lost to (competitor)"), max_length=150, required=False)
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-        help_text=_("Any format: 0803 123 4567, +234 803 123 4567…"),
-    )
-    whatsapp = forms.CharField(
-        label=_("WhatsApp"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    email = forms.CharField(
-        label=_("Email"),
-        max_length=254,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
-    )
+    phone = phone_input(_("Phone"), help_text=_("Any format: 0803 123 4567, +234 803 123 4567…"))
+    whatsapp = phone_input(_("WhatsApp"))
+    email = email_input()
 
     field_order = [
         "first_name",
@@ -433,18 +437,8 @@ class OrganisationForm(ContactInputsMixin, CustomerRecordForm):
 
     name = forms.CharField(label=_("Name"), max_length=200)
     industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
-    email = forms.CharField(
-        label=_("Email"),
-        max_length=254,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
-    )
+    phone = phone_input(_("Phone"))
+    email = email_input()
 
     def set_initial_from(self, organisation: Any) -> None:
         super().set_initial_from(organisation)
