@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from centric.core.audit import client_ip
 from centric.core.htmx import render_page, wants_partial
-from centric.core.kit.pages import page_view
+from centric.core.kit.pages import DEFAULT_PAGE_SIZE, page_size, page_view
 from centric.core.pagination import Page, keyset_page
 from centric.core.views import panels_for
 from centric.core.visibility import has_model_permission
@@ -48,17 +48,7 @@ from centric.customers.selectors import (
 )
 from centric.extras.features import custom_field_rows
 
-PAGE_SIZES = (10, 25, 50, 100)
-DEFAULT_PAGE_SIZE = 25
 LIST_PARAMS_NOT_EXPORTED = ("cursor", "size")
-
-
-def _page_size(request: HttpRequest) -> int:
-    try:
-        size = int(request.GET.get("size", DEFAULT_PAGE_SIZE))
-    except ValueError:
-        return DEFAULT_PAGE_SIZE
-    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
 def _export_query(request: HttpRequest) -> str:
@@ -127,7 +117,7 @@ def _list(request: HttpRequest, declared: CustomerList) -> HttpResponse:
     try:
         filtered, ordering = declared.filter_function(queryset, request.GET.dict(), user)
         page = keyset_page(
-            filtered, ordering=ordering, cursor=request.GET.get("cursor"), size=_page_size(request)
+            filtered, ordering=ordering, cursor=request.GET.get("cursor"), size=page_size(request)
         )
     except ValidationError as error:
         errors = error.messages

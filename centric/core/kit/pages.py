@@ -138,7 +138,8 @@ def record_for(record_type: RecordType, user: Any, pk: int, action: str) -> mode
     return record
 
 
-def _page_size(request: HttpRequest) -> int:
+def page_size(request: HttpRequest) -> int:
+    """The list page size the request asks for, one of PAGE_SIZES (else the default)."""
     try:
         size = int(request.GET.get("size", DEFAULT_PAGE_SIZE))
     except ValueError:
@@ -204,7 +205,7 @@ def record_list(request: HttpRequest, record_type: RecordType) -> HttpResponse:
     except ValidationError as error:
         queryset, ordering, errors = visible(record_type, user).none(), ["-id"], error.messages
     page, page_errors = keyset_page_or_errors(
-        queryset, ordering=ordering, cursor=request.GET.get("cursor"), size=_page_size(request)
+        queryset, ordering=ordering, cursor=request.GET.get("cursor"), size=page_size(request)
     )
     total, more = capped_count(queryset) if not errors else (0, False)
     rows = [
