@@ -90,6 +90,9 @@ class Panel:
     """A section of a record's detail page contributed by any app (the timeline, the deals…).
 
     `context(request, record)` returns the template context, or None to leave the panel out.
+    `region` is "main" (the wide column: related records, the timeline) or "side" (the profile
+    column, beside the kit's Details card: contact details, consent); side panels placed before
+    DETAILS_POSITION come above the Details card.
     """
 
     key: str
@@ -97,6 +100,11 @@ class Panel:
     template: str
     context: Callable[[HttpRequest, models.Model], dict[str, Any] | None]
     position: int = 100
+    region: str = "main"
+
+
+# Where the kit's own Details card stands among a detail page's side panels.
+DETAILS_POSITION = 50
 
 
 @dataclass(frozen=True)

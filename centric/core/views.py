@@ -11,11 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 
 from centric.core.htmx import wants_partial
-from centric.core.records import Panel, SearchProvider, registry
+from centric.core.kit.panels import panels_for
+from centric.core.records import SearchProvider, registry
 
 HOME = "core.home"
 
@@ -24,25 +23,6 @@ HOME = "core.home"
 class SearchSection:
     provider: SearchProvider
     results: Any
-
-
-@dataclass
-class RenderedPanel:
-    panel: Panel
-    html: SafeString
-
-
-def panels_for(request: HttpRequest, label: str, record: Any = None) -> list[RenderedPanel]:
-    """The registered panels of a page (a record's detail page, or the home page) that have
-    something to show this user, rendered with their own context."""
-    rendered = []
-    for panel in registry.panels(label):
-        context = panel.context(request, record)
-        if context is not None:
-            context = {"panel": panel, "record": record, **context}
-            html = mark_safe(render_to_string(panel.template, context, request=request))  # noqa: S308
-            rendered.append(RenderedPanel(panel, html))
-    return rendered
 
 
 @login_required

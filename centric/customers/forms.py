@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from centric.core.kit.forms import FormSection, OwnerField, StaffLookupInput
+from centric.core.kit.forms import FormSection, OwnerField, ServiceErrorsMixin, StaffLookupInput
 from centric.core.normalise import normalise_email, normalise_phone
 from centric.core.widgets import LookupInput
 from centric.customers.choices import (
@@ -459,7 +459,7 @@ class OrganisationForm(ContactInputsMixin, CustomerRecordForm):
         ]
 
 
-class ContactPointForm(forms.Form):
+class ContactPointForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices)
     value = forms.CharField(
         label=_("Value"),
@@ -483,17 +483,8 @@ class ContactPointForm(forms.Form):
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in self.fields}
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            for message in error.messages:
-                self.add_error(None, message)
-            return
-        for key, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(key if key in self.fields else None, message)
 
-
-class MembershipForm(forms.Form):
+class MembershipForm(ServiceErrorsMixin, forms.Form):
     organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         queryset=None, label=_("Organisation"), empty_label=_("Choose…")
     )
@@ -506,7 +497,7 @@ class MembershipForm(forms.Form):
         field.queryset = organisations
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(ServiceErrorsMixin, forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     status = forms.ChoiceField(label=_("Answer"), choices=ConsentStatus.choices)
     method = forms.ChoiceField(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -209,27 +211,25 @@ class ContactPointQuerySet(models.QuerySet):
         return self.none() if rule is None else self.filter(rule)
 
 
+def _contact_point_owner(model: type[CustomerRecord]) -> models.ForeignKey[Any, Any]:
+    """A contact point's link to its owner. Each point has one owner, so each owner column is
+    NULL for the other kind's points: their indexes are partial (Meta.indexes) and hold only
+    the points that have the owner."""
+    return models.ForeignKey(
+        model,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contact_points",
+        db_index=False,
+    )
+
+
 class ContactPoint(TimeStampedModel):
     """One way to reach a person or organisation. `value_normalized` is how every channel finds them."""
 
-    # Each point has one owner, so each of these columns is NULL for the other kind's points:
-    # their indexes are partial (Meta.indexes) and hold only the points that have the owner.
-    person = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="contact_points",
-        db_index=False,
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="contact_points",
-        db_index=False,
-    )
+    person = _contact_point_owner(Person)
+    organisation = _contact_point_owner(Organisation)
     kind = models.CharField(_("kind"), max_length=20, choices=ContactKind.choices)
     value = models.CharField(_("value"), max_length=500, help_text=_("As entered."))
     value_normalized = models.CharField(max_length=500, blank=True, editable=False)

@@ -1,5 +1,7 @@
 """People and organisations, registered with the record kit (see docs/record-kit.md)."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.kit.pages import RecordPages, RecordServices
@@ -14,14 +16,14 @@ from centric.core.records import (
     register_search,
     register_urls,
 )
-from centric.customers import services
+from centric.customers import history, panels, selectors, services
 from centric.customers.forms import OrganisationForm, PersonForm
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
 
 
-def _pages(key: str, form_class: type) -> RecordPages:
-    """The kit's create and edit pages of a customer record (its list, its detail page and its
-    history are customers' own views, in views.py)."""
+def _pages(key: str, form_class: type, **detail: Any) -> RecordPages:
+    """The kit's detail, history, create, edit and delete pages of a customer record (its list
+    is customers' own, in views.py: filters, imports and exports of its own)."""
     return RecordPages(
         services=RecordServices(
             create=getattr(services, f"{key}_create"),
@@ -31,7 +33,14 @@ def _pages(key: str, form_class: type) -> RecordPages:
         columns=(),
         form_fields=(),
         form_class=form_class,
-        templates={"form": f"customers/{key}_form.html"},
+        related=("owner", "team", "lifecycle_stage"),
+        templates={
+            "form": f"customers/{key}_form.html",
+            "detail": "customers/customer_detail.html",
+        },
+        detail_record=getattr(selectors, f"{key}_detail"),
+        history=getattr(history, f"{key}_history"),
+        **detail,
     )
 
 
@@ -52,17 +61,15 @@ register_record(
         position=10,
         not_current_prefixes=("/people/organisations/",),
     ),
-    url_names={
-        "list": "customers:person_list",
-        "create": "customers:person_create",
-        "detail": "customers:person_detail",
-        "update": "customers:person_update",
-        "delete": "customers:person_delete",
-        "history": "customers:person_history",
-    },
     api_path="/people",
     test_factory="centric.customers.testing.make_person",
-    pages=_pages("person", PersonForm),
+    pages=_pages(
+        "person",
+        PersonForm,
+        profile=panels.person_profile,
+        actions=panels.person_actions,
+        forwarding=panels.merged_survivor,
+    ),
 )
 register_record(
     Organisation,
@@ -79,18 +86,26 @@ register_record(
         icon="building-2",
         position=20,
     ),
-    url_names={
-        "list": "customers:organisation_list",
-        "create": "customers:organisation_create",
-        "detail": "customers:organisation_detail",
-        "update": "customers:organisation_update",
-        "delete": "customers:organisation_delete",
-        "history": "customers:organisation_history",
-    },
     api_path="/organisations",
     test_factory="centric.customers.testing.make_organisation",
-    pages=_pages("organisation", OrganisationForm),
+    pages=_pages("organisation", OrganisationForm, profile=panels.organisation_profile),
 )
+
+
+# The cards of their pages (customers/panels.py); the timeline panel is the interactions app's.
+def _card(key: str, label: Any, context: Any, position: int, region: str = "side") -> Panel:
+    template = f"customers/partials/{key}_panel.html"
+    return Panel(key, label, template, context, position=position, region=region)
+
+
+for _label, _card_panel in (
+    ("customers.person", _card("contacts", _("Contact"), panels.contacts, 10)),
+    ("customers.organisation", _card("contacts", _("Contact"), panels.contacts, 10)),
+    ("customers.person", _card("memberships", _("Organisations"), panels.memberships, 20)),
+    ("customers.person", _card("consent", _("Consent"), panels.consent, 60)),
+    ("customers.organisation", _card("members", _("People"), panels.members, 10, "main")),
+):
+    register_panel(_label, _card_panel)
 
 
 def _search_customers(user, query: str, limit: int):

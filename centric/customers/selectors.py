@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 from centric.core.normalise import looks_like_phone, try_normalise_email, try_normalise_phone
 from centric.core.search import prefix_search, search_key
 from centric.customers.choices import ContactKind
-from centric.customers.models import ContactPoint, Membership, Organisation, Person
+from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
 
 PHONE_KINDS = (ContactKind.PHONE, ContactKind.WHATSAPP)
 
@@ -62,11 +62,21 @@ def person_detail(user: Any, pk: Any) -> Person:
         .prefetch_related(
             "contact_points",
             "tags",
-            "consents",
+            Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")),
             Prefetch(
                 "memberships", queryset=memberships_visible(user).select_related("organisation")
             ),
         )
+        .get(pk=int(pk))
+    )
+
+
+def organisation_detail(user: Any, pk: Any) -> Organisation:
+    """An organisation with what its page shows (contact points, tags), prefetched."""
+    return (
+        organisations_visible(user)
+        .select_related("owner", "team", "lifecycle_stage")
+        .prefetch_related("contact_points", "tags")
         .get(pk=int(pk))
     )
 

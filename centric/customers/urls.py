@@ -1,26 +1,45 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
+from centric.core.kit.pages import record_urls
 from centric.customers import views
+from centric.customers.models import Organisation, Person
 
 app_name = "customers"
+
+
+def _contact_point_pages(owner: str, prefix: str, name_prefix: str) -> list[URLPattern]:
+    """A person's or an organisation's contact-point pages: one set of views for both."""
+    kwargs = {"owner": owner}
+    return [
+        path(
+            f"{prefix}<int:pk>/contacts/new/",
+            views.contact_point_add,
+            kwargs,
+            name=f"{name_prefix}contact_point_add",
+        ),
+        path(
+            f"{prefix}<int:pk>/contacts/<int:point_pk>/edit/",
+            views.contact_point_edit,
+            kwargs,
+            name=f"{name_prefix}contact_point_edit",
+        ),
+        path(
+            f"{prefix}<int:pk>/contacts/<int:point_pk>/remove/",
+            views.contact_point_remove,
+            kwargs,
+            name=f"{name_prefix}contact_point_remove",
+        ),
+    ]
+
+
 urlpatterns = [
     path("", views.person_list, name="person_list"),
-    path("new/", views.person_create, name="person_create"),
-    path("<int:pk>/", views.person_detail, name="person_detail"),
-    path("<int:pk>/history/", views.person_history, name="person_history"),
-    path("<int:pk>/edit/", views.person_update, name="person_update"),
-    path("<int:pk>/delete/", views.person_delete, name="person_delete"),
-    path("<int:pk>/contacts/new/", views.contact_point_add, name="contact_point_add"),
-    path(
-        "<int:pk>/contacts/<int:point_pk>/edit/",
-        views.contact_point_edit,
-        name="contact_point_edit",
-    ),
-    path(
-        "<int:pk>/contacts/<int:point_pk>/remove/",
-        views.contact_point_remove,
-        name="contact_point_remove",
-    ),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    # The record kit's detail, history, create, edit, delete and bulk pages.
+    *record_urls(Person, without=("list",)),
+    *record_urls(Organisation, "organisations/", without=("list",)),
+    *_contact_point_pages("person", "", ""),
+    *_contact_point_pages("organisation", "organisations/", "organisation_"),
     path("<int:pk>/organisations/new/", views.membership_add, name="membership_add"),
     path(
         "<int:pk>/organisations/<int:organisation_pk>/remove/",
@@ -28,29 +47,4 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("<int:pk>/consent/", views.consent_record, name="consent_record"),
-    path("organisations/", views.organisation_list, name="organisation_list"),
-    path("organisations/new/", views.organisation_create, name="organisation_create"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
-    path("organisations/<int:pk>/edit/", views.organisation_update, name="organisation_update"),
-    path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation_delete"),
-    path(
-        "organisations/<int:pk>/contacts/new/",
-        views.organisation_contact_point_add,
-        name="organisation_contact_point_add",
-    ),
-    path(
-        "organisations/<int:pk>/contacts/<int:point_pk>/edit/",
-        views.organisation_contact_point_edit,
-        name="organisation_contact_point_edit",
-    ),
-    path(
-        "organisations/<int:pk>/contacts/<int:point_pk>/remove/",
-        views.organisation_contact_point_remove,
-        name="organisation_contact_point_remove",
-    ),
-    path(
-        "organisations/<int:pk>/history/",
-        views.organisation_history,
-        name="organisation_history",
-    ),
 ]

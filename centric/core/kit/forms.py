@@ -10,7 +10,7 @@ ValidationError comes back next to the input it names (`add_service_errors`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.apps import apps
@@ -111,6 +111,26 @@ def tag_names(raw: str) -> list[str]:
     return list(seen.values())
 
 
+def add_service_errors(form: forms.BaseForm, error: ValidationError, field_of: Any = None) -> None:
+    """Put a service's ValidationError next to the form's inputs: each message on the input of
+    its key (`field_of(key)` maps keys that name another input), the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in error.message_dict.items():
+        field = field_of(key) if field_of else key
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+class ServiceErrorsMixin:
+    """A form that shows its service's errors next to its inputs (`add_service_errors`)."""
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        add_service_errors(cast(forms.BaseForm, self), error)
+
+
 @dataclass(frozen=True)
 class FormSection:
     """One fieldset of the kit's form page: a legend, its inputs, a help line under them and a
@@ -120,6 +140,12 @@ class FormSection:
     fields: list[forms.BoundField]
     help: Any = ""
     after: str = ""
+
+
+def _custom_field_input(key: str) -> str:
+    if key.startswith("custom_fields."):
+        return CUSTOM_FIELD_PREFIX + key.split(".", 1)[1]
+    return key
 
 
 class RecordForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
@@ -193,16 +219,7 @@ class RecordForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptabl
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Put a service's errors next to their inputs ("custom_fields.<key>" included)."""
-        if not hasattr(error, "error_dict"):
-            for message in error.messages:
-                self.add_error(None, message)
-            return
-        for name, messages in error.message_dict.items():
-            field = name
-            if name.startswith("custom_fields."):
-                field = CUSTOM_FIELD_PREFIX + name.split(".", 1)[1]
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+        add_service_errors(self, error, _custom_field_input)
 
     @property
     def own_fields(self) -> list[forms.BoundField]:

@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centric.core.errors import ApplicationError, ConcurrentEditError
-from centric.core.htmx import render_page
+from centric.core.htmx import render_page, wants_partial
 from centric.core.kit.features import features
 from centric.core.kit.filters import filter_owner, filter_text
 from centric.core.kit.forms import record_form_class, staff_named, tag_names
-from centric.core.kit.history import history_entries
+from centric.core.kit.history import HistoryEntry, history_entries
+from centric.core.kit.panels import detail_panels, panel_named, render_panel
 from centric.core.pagination import keyset_page_or_errors
 from centric.core.records import RecordType, registry
 
@@ -56,6 +57,15 @@ class Column:
     label: str | Promise
     link: bool = False
     sort: str | None = None
+
+
+@dataclass(frozen=True)
+class DetailAction:
+    """A button of a record's detail page besides history/edit/delete (e.g. "vCard")."""
+
+    label: str | Promise
+    url: str
+    icon: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,21 @@ class RecordPages:
     form_class: type[Any] | None = None
     # Templates extending the kit's ("list", "detail", "form", "history", "delete"), by page.
     templates: dict[str, str] = field(default_factory=dict)
+    # The detail page's record with what its panels show prefetched: `(user, pk)`, raising the
+    # model's DoesNotExist for a record the user may not see (default: the visible row with
+    # `related`).
+    detail_record: Callable[[Any, int], Any] | None = None
+    # Where a record the user may see now lives (a merged-away person's survivor): `(user, pk)`
+    # -> the pk to redirect to, or None (then the page is a 404).
+    forwarding: Callable[[Any, int], int | None] | None = None
+    # The Details card's rows `(label, value)` when they are more than `detail_fields` (rows
+    # shown only when set, values built from several fields).
+    profile: Callable[[Any], list[tuple[Any, Any]]] | None = None
+    # The history page's entries when the record has parts with their own history (a person's
+    # contact points); default: the record's own field history.
+    history: Callable[[Any], list[HistoryEntry]] | None = None
+    # Buttons of the detail page besides history, edit and delete: `(request, record)`.
+    actions: Callable[[HttpRequest, Any], list[DetailAction]] | None = None
 
     def template(self, page: str) -> str:
         return self.templates.get(page, f"kit/{page}.html")
@@ -136,6 +161,16 @@ def record_for(record_type: RecordType, user: Any, pk: int, action: str) -> mode
     if not allowed:
         raise PermissionDenied
     return record
+
+
+def may_change(request: HttpRequest, record: Any) -> bool:
+    """Whether the viewer may change `record`: asked once per page, however many panels ask."""
+    cached: bool | None = getattr(record, "_kit_may_change", None)
+    if cached is None:
+        manager = type(record)._default_manager
+        cached = manager.visible_to(request.user, "change").filter(pk=record.pk).exists()
+        record._kit_may_change = cached
+    return bool(cached)
 
 
 def page_size(request: HttpRequest) -> int:
@@ -332,35 +367,69 @@ def _export(record_type: RecordType, user: Any, queryset: QuerySet[Any]) -> Stre
 # --- detail, history ---------------------------------------------------------------------------
 
 
-def record_detail(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponse:
-    from centric.core.views import panels_for
-
+def _detail_record(record_type: RecordType, user: Any, pk: int) -> Any:
     pages = _pages(record_type)
-    record = record_or_404(record_type, request.user, pk)
+    if pages.detail_record is None:
+        return record_or_404(record_type, user, pk)
+    try:
+        return pages.detail_record(user, pk)
+    except record_type.model.DoesNotExist:  # type: ignore[attr-defined]  # every concrete model has it
+        raise Http404(_("No such record.")) from None
+
+
+def _profile(record_type: RecordType, record: Any) -> list[tuple[Any, Any]]:
+    pages = _pages(record_type)
+    if pages.profile is not None:
+        return pages.profile(record)
     model = record_type.model
-    profile = [
+    return [
         (
             capfirst(cast("models.Field[Any, Any]", model._meta.get_field(name)).verbose_name),
             _display(record, name),
         )
         for name in pages.detail_fields
     ]
+
+
+def record_detail(request: HttpRequest, record_type: RecordType, pk: int) -> HttpResponseBase:
+    """The record's page: its Details card and every registered panel. `?panel=<key>` from htmx
+    renders that panel alone (its next page of related records)."""
+    pages = _pages(record_type)
+    user = request.user
+    try:
+        record = _detail_record(record_type, user, pk)
+    except Http404:
+        survivor = pages.forwarding(user, pk) if pages.forwarding else None
+        if survivor is None:
+            raise
+        messages.info(request, _("This record was merged; you are seeing the combined record."))
+        return redirect(_url(record_type, "detail", survivor))
+    panel_key = request.GET.get("panel")
+    if panel_key and wants_partial(request):
+        panel = panel_named(record_type.label, panel_key)
+        rendered = render_panel(request, panel, record) if panel else None
+        if rendered is None:
+            raise Http404(_("No such section."))
+        return HttpResponse(rendered.html)
     custom_rows: list[tuple[str, Any]] = []
     if record_type.custom_fields and features.custom_fields is not None:
         custom_rows = features.custom_fields.display(
             record_type.key, getattr(record, "custom_fields", None) or {}
         )
     tags = features.tags.names(record) if record_type.tags and features.tags else []
-    user = request.user
+    panels = detail_panels(request, record_type.label, record)
     context = {
         "record_type": record_type,
         "record": record,
         "title": str(record),
-        "profile": profile,
+        "profile": _profile(record_type, record),
         "custom_rows": custom_rows,
         "tags": tags,
-        "panels": panels_for(request, record_type.label, record),
-        "can_change": visible(record_type, user, "change").filter(pk=pk).exists(),
+        "panels": panels.main,
+        "side_before": panels.side_before,
+        "side_after": panels.side_after,
+        "actions": pages.actions(request, record) if pages.actions else [],
+        "can_change": may_change(request, record),
         "can_delete": user.has_perm(record_type.permission("delete")),
         "list_url": _url(record_type, "list"),
         "update_url": _url(record_type, "update", pk),
@@ -382,7 +451,7 @@ def record_history(request: HttpRequest, record_type: RecordType, pk: int) -> Ht
         "record_type": record_type,
         "record": record,
         "title": str(record),
-        "entries": history_entries(record),
+        "entries": (_pages(record_type).history or history_entries)(record),
         "detail_url": _url(record_type, "detail", pk),
         "list_url": _url(record_type, "list"),
     }
@@ -538,16 +607,24 @@ def page_view(model: type[models.Model], page: str) -> Callable[..., Any]:
     return _bind(PAGE_VIEWS[page], model)
 
 
-def record_urls(model: type[models.Model], prefix: str = "") -> list[URLPattern]:
+def record_urls(
+    model: type[models.Model], prefix: str = "", without: tuple[str, ...] = ()
+) -> list[URLPattern]:
     """The kit's pages of `model` for its app's urls.py, named `<key>_<page>` in the app's
-    namespace (e.g. `kit_app:voucher_list`)."""
+    namespace (e.g. `kit_app:voucher_list`); `without` leaves out pages the app serves with
+    views of its own (customers: their lists)."""
     key = registry.get(model).key
+    routes = {
+        "list": "",
+        "create": "new/",
+        "bulk": "bulk/",
+        "detail": "<int:pk>/",
+        "update": "<int:pk>/edit/",
+        "delete": "<int:pk>/delete/",
+        "history": "<int:pk>/history/",
+    }
     return [
-        path(f"{prefix}", _bind(record_list, model), name=f"{key}_list"),
-        path(f"{prefix}new/", _bind(record_create, model), name=f"{key}_create"),
-        path(f"{prefix}bulk/", _bind(record_bulk, model), name=f"{key}_bulk"),
-        path(f"{prefix}<int:pk>/", _bind(record_detail, model), name=f"{key}_detail"),
-        path(f"{prefix}<int:pk>/edit/", _bind(record_update, model), name=f"{key}_update"),
-        path(f"{prefix}<int:pk>/delete/", _bind(record_delete, model), name=f"{key}_delete"),
-        path(f"{prefix}<int:pk>/history/", _bind(record_history, model), name=f"{key}_history"),
+        path(f"{prefix}{route}", _bind(PAGE_VIEWS[page], model), name=f"{key}_{page}")
+        for page, route in routes.items()
+        if page not in without
     ]

@@ -140,6 +140,32 @@ def sort_icon(context: template.Context, key: str) -> str:
     return icon("arrow-up-down", "muted")
 
 
+@register.simple_tag(takes_context=True)
+def sort_header(context: template.Context, key: str, label: str) -> SafeString:
+    """A column heading that sorts the list by `key` (refreshing the table with htmx)."""
+    url = sort_link(context, key)
+    return format_html(
+        '<a href="{}" hx-get="{}" hx-target="#list-region" hx-push-url="true">{} {}</a>',
+        url,
+        url,
+        label,
+        sort_icon(context, key),  # our own icon markup, already safe
+    )
+
+
+@register.simple_tag
+def stage_badge(record: Any) -> str:
+    """The record's lifecycle stage as a coloured badge (nothing when it has none)."""
+    stage = getattr(record, "lifecycle_stage", None)
+    if stage is None:
+        return ""
+    return format_html(
+        '<span class="badge badge-{}">{}</span>',
+        stage_colour(record.lifecycle_stage_id),
+        stage.label,
+    )
+
+
 @register.simple_tag
 def select(bound_field: Any) -> SafeString:
     """A single <select> rendered in Python: Django's widget templates render one template per

@@ -26,16 +26,16 @@ def test_people_and_organisation_pages_render_the_timeline_panel(make_user, logg
     person = make_person(actor=seller, first_name="Chinedu")
     organisation = organisation_create(actor=seller, name="Balogun Foods")
     client = logged_in_client(seller)
-    for url in (
-        reverse("customers:person_detail", args=[person.pk]),
-        reverse("customers:organisation_detail", args=[organisation.pk]),
+    for url, main_panels in (
+        (reverse("customers:person_detail", args=[person.pk]), ["timeline"]),
+        (reverse("customers:organisation_detail", args=[organisation.pk]), ["members", "timeline"]),
     ):
         response = client.get(url)
-        assert [item.panel.key for item in response.context["panels"]] == ["timeline"]
+        assert [item.panel.key for item in response.context["panels"]] == main_panels
         html = response.content.decode()
         assert html.count('id="panel-timeline"') == 1
         assert html.count('id="timeline-heading"') == 1
         assert 'id="interaction-form"' in html
-    # The history tab shows no timeline.
+    # The history page shows no timeline.
     history = client.get(reverse("customers:person_history", args=[person.pk]))
     assert 'id="timeline-heading"' not in history.content.decode()
