@@ -20,7 +20,7 @@ MAX_LINES = 800
 KNOWN: set[str] = set()
 # Modules known to be over the limit, the same way: customers/api.py (883 lines) is being
 # reworked by several branches at once and moves onto the kit's router factory; empty it then.
-KNOWN_LONG = {"centric/customers/api.py"}
+KNOWN_LONG = {"centric/customers/api/__init__.py"}
 
 
 def _apps() -> set[str]:
