@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Path, Router
 from ninja.responses import Status
@@ -143,6 +144,18 @@ _contact_point_endpoints(
 # --- Memberships ------------------------------------------------------------------------------
 
 
+def _memberships(user: Any, owner: Person | Organisation) -> QuerySet[Membership]:
+    """A visible owner's memberships whose other side the user may see too: a hidden
+    organisation is not named through its members, nor a hidden person through theirs. The
+    owner is found first, so a record one may not see is a 404 before the permission's 403."""
+    require_model_perm(user, Membership, "view")
+    if isinstance(owner, Person):
+        other_side = Q(organisation__in=selectors.organisations_visible(user))
+    else:
+        other_side = Q(person__in=selectors.people_visible(user))
+    return owner.memberships.select_related("person", "organisation").filter(other_side)
+
+
 @people_router.get(
     "/{person_id}/memberships",
     response=list[MembershipOut],
@@ -150,13 +163,7 @@ _contact_point_endpoints(
 )
 def list_person_memberships(request: ApiRequest, person_id: Id):
     user = request.auth
-    person = visible_person(user, person_id)
-    require_model_perm(user, Membership, "view")
-    return list(
-        person.memberships.select_related("person", "organisation").filter(
-            organisation__in=selectors.organisations_visible(user)
-        )
-    )
+    return list(_memberships(user, visible_person(user, person_id)))
 
 
 @people_router.post(
@@ -210,13 +217,8 @@ def remove_person_membership(request: ApiRequest, person_id: Id, organisation_id
 )
 def list_organisation_memberships(request: ApiRequest, organisation_id: Id):
     user = request.auth
-    organisation = visible_organisation(user, organisation_id)
-    require_model_perm(user, Membership, "view")
-    return list(
-        organisation.memberships.select_related("person", "organisation")
-        .filter(person__in=selectors.people_visible(user))
-        .order_by("person__last_name", "person__first_name", "id")[:500]
-    )
+    memberships = _memberships(user, visible_organisation(user, organisation_id))
+    return list(memberships.order_by("person__last_name", "person__first_name", "id")[:500])
 
 
 # --- Consent ----------------------------------------------------------------------------------
