@@ -1,7 +1,8 @@
 """The in-house framework for the REST API: authentication, RFC 9457 errors, cursor pages, idempotency.
 
-Apps define routers in `centric/<app>/api.py`; `centric/api.py` mounts them under /api/v1/.
-How an endpoint is written (see centric/customers/api.py for the full pattern):
+Apps define routers in `centric/<app>/api.py` (an `api/` package split by sub-domain once it
+grows); `centric/api.py` mounts them under /api/v1/. How an endpoint is written (see the
+`centric/customers/api/` package for the full pattern):
 
 - Reads go through the app's selectors, i.e. through `Model.objects.visible_to(user, action)`.
   A record the user may not see raises DoesNotExist -> 404, the same body as a missing id.

@@ -115,12 +115,12 @@ def test_an_application_error_takes_its_status_and_extension_members(user, api_c
 
 
 def test_an_unexpected_error_is_a_500_that_hides_internals(user, api_client, monkeypatch):
-    import centric.customers.api as customers_api
+    import centric.customers.api.people as people_api
 
     def explode(*args, **kwargs):
         raise RuntimeError("database password is hunter2")
 
-    monkeypatch.setattr(customers_api, "_get_record", explode)
+    monkeypatch.setattr(people_api, "get_record", explode)  # where GET /people/{id} looks it up
     response = api_client(user).get("/api/v1/people/1")
     body = assert_problem(response, 500)
     assert "hunter2" not in response.content.decode()
