@@ -49,7 +49,9 @@ class InteractionOut(Schema):
     kind: str
     occurred_at: dt.datetime
     person_id: int | None
-    organisation_id: int | None
+    organisation_id: int | None = Field(
+        description="Also null when it names an organisation you may not see."
+    )
     actor_user_id: int | None
     actor_is_customer: bool
     subject: str
@@ -62,6 +64,12 @@ class InteractionOut(Schema):
     links: list[InteractionLinkOut] = Field(
         description="The other records it is linked to, those you may see."
     )
+
+    @staticmethod
+    def resolve_organisation_id(obj: Interaction) -> int | None:
+        # Set by the selectors (`annotate_visible_organisation`); without it, none is shown.
+        shown: int | None = getattr(obj, "visible_organisation_id", None)
+        return shown
 
     @staticmethod
     def resolve_links(obj: Interaction) -> list[dict[str, Any]]:
@@ -204,6 +212,7 @@ def create_interaction(request: ApiRequest, payload: InteractionIn):
     def create() -> tuple[int, str]:
         interaction, created = services.interaction_record(actor=user, links=links, **fields)
         selectors.with_visible_links(user, [interaction])
+        selectors.with_visible_organisations(user, [interaction])
         return (201 if created else 200), to_json(InteractionOut, interaction)
 
     return idempotent(request, create)
@@ -213,7 +222,5 @@ def create_interaction(request: ApiRequest, payload: InteractionIn):
 def get_interaction(request: ApiRequest, interaction_id: Id):
     user = request.auth
     require_model_perm(user, Interaction, "view")
-    interaction = selectors.annotate_has_links(Interaction.objects.visible_to(user)).get(
-        pk=interaction_id
-    )
+    interaction = selectors.interaction_get(user, interaction_id)
     return selectors.with_visible_links(user, [interaction])[0]

@@ -6,7 +6,16 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from centric.core.records import RecordType, registry
 from centric.core.visibility import has_model_permission
@@ -43,8 +52,8 @@ def timeline(
     `user` may see it (see `interactions_for_record`).
     """
     rules = CustomerRules.of(user)
-    queryset: QuerySet[Interaction] = Interaction.objects.visible_to(
-        user, rules=rules
+    queryset: QuerySet[Interaction] = annotate_visible_organisation(
+        Interaction.objects.visible_to(user, rules=rules), user, rules=rules
     ).select_related("actor_user")
     if person is not None:
         queryset = queryset.filter(person=person)
@@ -64,6 +73,58 @@ def timeline(
     if kind:
         queryset = queryset.filter(kind=kind)
     return queryset.order_by("-occurred_at", "-id")
+
+
+def interaction_get(user: Any, pk: int) -> Interaction:
+    """One interaction `user` may see, as the list gives it (`has_links`,
+    `visible_organisation_id`); DoesNotExist when it is missing or hidden."""
+    rules = CustomerRules.of(user)
+    queryset = annotate_visible_organisation(
+        Interaction.objects.visible_to(user, rules=rules), user, rules=rules
+    )
+    found: Interaction = annotate_has_links(queryset).get(pk=pk)
+    return found
+
+
+def annotate_visible_organisation(
+    queryset: QuerySet[Interaction], user: Any, *, rules: CustomerRules | None = None
+) -> QuerySet[Interaction]:
+    """`visible_organisation_id` on each row: the organisation's id when `user` may see that
+    organisation, else None.
+
+    An interaction about a person is visible through the person (decision 0037) even when it
+    also names an organisation the viewer may not see; that organisation stays unnamed. The
+    organisation's rule is evaluated in the same query (no query more per page); `rules`, from
+    `CustomerRules.of(user)`, saves reading the policies again.
+    """
+    rules = rules or CustomerRules.of(user)
+    output: models.Field[Any, Any] = models.BigIntegerField()
+    shown: Value | F | Case
+    if rules.organisation is None:
+        shown = Value(None, output_field=output)
+    elif not rules.organisation:  # Q(): every organisation is visible
+        shown = F("organisation_id")
+    else:
+        shown = Case(
+            When(rules.organisation, then=F("organisation_id")),
+            default=Value(None),
+            output_field=output,
+        )
+    return queryset.annotate(visible_organisation_id=shown)
+
+
+def with_visible_organisations(user: Any, interactions: list[Interaction]) -> list[Interaction]:
+    """Set `visible_organisation_id` (see `annotate_visible_organisation`) on interactions not
+    read through a selector (the one the create endpoint returns); one query when any of them
+    names an organisation."""
+    ids = [i.pk for i in interactions if i.organisation_id is not None]
+    shown: dict[int, int | None] = {}
+    if ids:
+        rows = annotate_visible_organisation(Interaction.objects.filter(pk__in=ids), user)
+        shown = {row.pk: row.visible_organisation_id for row in rows.only("pk")}  # type: ignore[attr-defined]  # the annotation
+    for interaction in interactions:
+        interaction.visible_organisation_id = shown.get(interaction.pk)  # type: ignore[attr-defined]  # for pages and the API
+    return interactions
 
 
 def _members_q(user: Any, organisation: Organisation | int) -> Q:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -196,3 +197,79 @@ def interaction_links_forget(*, record: models.Model) -> int:
         content_type=content_type, object_id=record.pk
     ).delete()
     return deleted
+
+
+@transaction.atomic
+def interaction_links_repoint(
+    *, model: type[models.Model], from_ids: Sequence[int], to_id: int
+) -> dict[str, list[list[Any]]]:
+    """Point every link to a `model` record in `from_ids` at record `to_id` instead: the merge
+    of records calls this (the link has no foreign key for the merge to find).
+
+    An interaction already linked to `to_id` keeps its one link and the others are dropped
+    (a link is unique per interaction and record). Returns what changed, JSON-ready, for the
+    merge's snapshot and `interaction_links_restore`: `moved` as [link id, original record id],
+    `dropped` as [link id, interaction id, original record id, created at].
+    """
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    sources = set(from_ids) - {to_id}
+    rows = list(
+        InteractionLink.objects.select_for_update()
+        .filter(content_type=content_type, object_id__in=[*sorted(sources), to_id])
+        .order_by("pk")
+        .values_list("pk", "interaction_id", "object_id", "created_at")
+    )
+    linked = {interaction_id for _pk, interaction_id, object_id, _at in rows if object_id == to_id}
+    moved: list[list[Any]] = []
+    dropped: list[list[Any]] = []
+    for pk, interaction_id, object_id, created_at in rows:
+        if object_id == to_id:
+            continue
+        if interaction_id in linked:
+            dropped.append([pk, interaction_id, object_id, created_at.isoformat()])
+        else:
+            linked.add(interaction_id)
+            moved.append([pk, object_id])
+    if dropped:
+        InteractionLink.objects.filter(pk__in=[row[0] for row in dropped]).delete()
+    if moved:
+        InteractionLink.objects.filter(pk__in=[pk for pk, _original in moved]).update(
+            object_id=to_id
+        )
+    return {"moved": moved, "dropped": dropped}
+
+
+@transaction.atomic
+def interaction_links_restore(
+    *, model: type[models.Model], to_id: int, changes: dict[str, list[list[Any]]]
+) -> None:
+    """Undo `interaction_links_repoint` exactly: moved links point back at their original
+    record, dropped ones come back with their ids and times. A moved link removed since stays
+    removed; a dropped one whose interaction was deleted since is not brought back."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    by_original: dict[int, list[int]] = {}
+    for pk, original in changes.get("moved", []):
+        by_original.setdefault(original, []).append(pk)
+    for original, pks in by_original.items():
+        InteractionLink.objects.filter(
+            pk__in=pks, content_type=content_type, object_id=to_id
+        ).update(object_id=original)
+    dropped = changes.get("dropped", [])
+    existing = set(
+        Interaction.objects.filter(pk__in={row[1] for row in dropped}).values_list("pk", flat=True)
+    )
+    InteractionLink.objects.bulk_create(
+        [
+            InteractionLink(
+                pk=pk,
+                interaction_id=interaction_id,
+                content_type=content_type,
+                object_id=original,
+                created_at=dt.datetime.fromisoformat(created_at),
+            )
+            for pk, interaction_id, original, created_at in dropped
+            if interaction_id in existing
+        ],
+        # A link made again meanwhile is the same link.
+        ignore_conflicts=True,
+    )

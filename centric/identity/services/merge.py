@@ -2,8 +2,9 @@
 
 Every row that points at a merged person (contact points, consents, memberships, interactions
 and, later, deals, tickets, campaign sends — found through the model graph, not a fixed list)
-moves to the survivor in one transaction. The merge keeps a snapshot of what it changed, so
-`merge_undo` restores the original records and their links.
+moves to the survivor in one transaction, and so do the timeline's links to the person, which
+name it by content type and id rather than by a foreign key (decision 0038). The merge keeps a
+snapshot of what it changed, so `merge_undo` restores the original records and their links.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from centric.customers.models import Consent, ContactPoint, Membership, Person
 from centric.customers.services import refresh_primary_contacts
 from centric.customers.services.people import person_search_name
 from centric.identity.models import CandidatePair, IdentitySettings, Merge
+from centric.interactions.services import interaction_links_repoint, interaction_links_restore
 
 GOLDEN_FIELDS = [
     "first_name",
@@ -268,6 +270,9 @@ def people_merge(
                 **{field: survivor.pk}
             )
             snapshot["moved"][f"{model._meta.label_lower}:{field}"] = moving
+    snapshot["links"] = interaction_links_repoint(
+        model=Person, from_ids=other_ids, to_id=survivor.pk
+    )
 
     tag_ids = set(snapshot["survivor_tags"])
     for loser in losers:
@@ -381,6 +386,8 @@ def merge_undo(*, actor: Any, merge: Merge) -> Person:
                 dt.datetime.fromisoformat(value) if field == "recorded_at" else value,
             )
         consent.save()
+    # Merges from before the timeline's links were re-pointed have no "links".
+    interaction_links_restore(model=Person, to_id=survivor.pk, changes=snapshot.get("links", {}))
 
     for attname, value in snapshot["survivor"].items():
         setattr(survivor, attname, _deserialise(survivor, attname, value))

@@ -16,8 +16,8 @@ from centric.customers.services import (
 from centric.customers.tests.factories import make_person
 from centric.identity.models import CandidatePair, Merge
 from centric.identity.services.merge import MergeError, golden_record, merge_undo, people_merge
-from centric.interactions.models import Interaction
-from centric.interactions.services import interaction_create
+from centric.interactions.models import Interaction, InteractionLink
+from centric.interactions.services import interaction_create, interaction_link_add
 
 
 @pytest.fixture
@@ -53,7 +53,19 @@ def _state(person_ids):
             (p.pk, tuple(sorted(p.tags.values_list("name", flat=True))))
             for p in Person.objects.filter(pk__in=person_ids)
         ),
+        "links": _person_links(person_ids),
     }
+
+
+def _person_links(person_ids):
+    """The timeline links to these people (decision 0038), whole rows."""
+    return sorted(
+        InteractionLink.objects.filter(
+            content_type__app_label="customers",
+            content_type__model="person",
+            object_id__in=person_ids,
+        ).values_list("pk", "interaction_id", "content_type_id", "object_id", "created_at")
+    )
 
 
 @pytest.fixture
@@ -249,3 +261,61 @@ def test_survivor_edit_after_merge_gets_a_new_version(seller, two_records):
     person_update(
         person=survivor, actor=seller, expected_version=survivor.version, middle_name="Ikenna"
     )
+
+
+@pytest.mark.django_db
+def test_merge_repoints_timeline_links_and_undo_restores_them_exactly(seller, two_records):
+    survivor, other = two_records
+    friend = make_person(actor=seller, first_name="Ada", last_name="Obi")
+    referral = interaction_create(
+        actor=seller, person=friend, channel="phone", kind="call", subject="Referred Emeka"
+    )
+    introduction = interaction_create(
+        actor=seller, person=friend, channel="phone", kind="call", subject="Introduced both"
+    )
+    interaction_link_add(interaction=referral, target=other, actor=seller)
+    interaction_link_add(interaction=introduction, target=survivor, actor=seller)
+    interaction_link_add(interaction=introduction, target=other, actor=seller)
+    ids = [survivor.pk, other.pk]
+    before = _state(ids)
+
+    merge = people_merge(actor=seller, survivor=survivor, others=[other])
+
+    # The survivor takes the other's links; one interaction linked to both keeps one link.
+    assert sorted(
+        (interaction_id, object_id)
+        for _pk, interaction_id, _type, object_id, _at in _state(ids)["links"]
+    ) == sorted([(referral.pk, survivor.pk), (introduction.pk, survivor.pk)])
+    assert _person_links([other.pk]) == []
+
+    merge_undo(actor=seller, merge=merge)
+
+    assert _state(ids) == before
+
+
+@pytest.mark.django_db
+def test_one_interaction_linked_to_two_merged_records_keeps_one_link_and_undo_gives_both_back(
+    seller,
+):
+    survivor = make_person(actor=seller, first_name="Ngozi", last_name="Eze")
+    first = make_person(actor=seller, first_name="Ngozi", last_name="Eze")
+    second = make_person(actor=seller, first_name="N.", last_name="Eze")
+    friend = make_person(actor=seller, first_name="Ada", last_name="Obi")
+    meeting = interaction_create(
+        actor=seller,
+        person=friend,
+        channel="visit",
+        kind="meeting",
+        subject="Met both",
+        links=[first, second],
+    )
+    ids = [survivor.pk, first.pk, second.pk]
+    before = _person_links(ids)
+
+    merge = people_merge(actor=seller, survivor=survivor, others=[first, second])
+
+    assert list(
+        InteractionLink.objects.filter(interaction=meeting).values_list("object_id", flat=True)
+    ) == [survivor.pk]
+    merge_undo(actor=seller, merge=merge)
+    assert _person_links(ids) == before

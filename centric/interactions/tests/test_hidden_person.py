@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centric.core.api.testing import assert_problem
+from centric.core.models import VisibilityPolicy
 from centric.customers.services import membership_set, organisation_create
 from centric.customers.tests.factories import make_person
 from centric.interactions.models import Interaction
@@ -204,3 +205,96 @@ def test_the_organisation_fragment_query_count_is_unchanged(
         client.get(url, HTTP_HX_REQUEST="true")
     with django_assert_num_queries(13):
         client.get(url, {"scope": "organisation"}, HTTP_HX_REQUEST="true")
+
+
+# --- an organisation the viewer may not see stays unnamed ---------------------------------
+
+
+def test_api_get_shows_the_organisation_only_to_those_who_may_see_it(world, api_client):
+    client = api_client(world["seller"])
+
+    at_depot = client.get(f"/api/v1/interactions/{world['amaka_at_depot'].pk}")
+    at_shop = client.get(f"/api/v1/interactions/{world['amaka_at_shop'].pk}")
+
+    assert at_depot.status_code == at_shop.status_code == 200
+    # Visible through Amaka (decision 0037); the depot itself is the Service team's.
+    assert (at_depot.json()["person_id"], at_depot.json()["organisation_id"]) == (
+        world["amaka"].pk,
+        None,
+    )
+    assert at_shop.json()["organisation_id"] == world["shop"].pk
+    assert "Hidden Depot" not in at_depot.content.decode()
+
+
+def test_api_list_shows_only_the_organisations_the_caller_may_see(world, api_client):
+    seller = api_client(world["seller"])
+    other = api_client(world["other"])
+
+    listed = seller.get(f"/api/v1/interactions?person={world['amaka'].pk}").json()["items"]
+    everything = seller.get("/api/v1/interactions").json()["items"]
+    theirs = other.get("/api/v1/interactions").json()["items"]
+
+    assert [(item["subject"], item["organisation_id"]) for item in listed] == [
+        ("Amaka at the shop", world["shop"].pk),
+        ("Amaka at the depot", None),
+    ]
+    assert {item["subject"]: item["organisation_id"] for item in everything} == {
+        "Shop note": world["shop"].pk,
+        "Amaka at the shop": world["shop"].pk,
+        "Amaka at the depot": None,
+    }
+    # The Service team sees Bisi but not the Sales team's shop, and its own depot.
+    assert {item["subject"]: item["organisation_id"] for item in theirs} == {
+        "Bisi at the shop": None,
+        "Bisi alone": None,
+        "Depot note": world["depot"].pk,
+    }
+
+
+def test_api_repeat_of_a_delivery_at_a_hidden_organisation_does_not_name_it(world, api_client):
+    first = interaction_create(
+        channel="whatsapp",
+        kind="message",
+        person=world["amaka"],
+        organisation=world["depot"],
+        body="Order for the depot",
+        external_id="wamid.depot",
+    )
+
+    response = api_client(world["seller"]).post(
+        "/api/v1/interactions",
+        {
+            "channel": "whatsapp",
+            "kind": "message",
+            "person_id": world["amaka"].pk,
+            "body": "Order for the depot",
+            "external_id": "wamid.depot",
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["id"], response.json()["organisation_id"]) == (first.pk, None)
+
+
+def test_the_persons_page_and_fragment_do_not_name_a_hidden_organisation(world, logged_in_client):
+    client = logged_in_client(world["seller"])
+    page = client.get(reverse("customers:person_detail", args=[world["amaka"].pk]))
+    fragment = client.get(
+        reverse("interactions:person_timeline", args=[world["amaka"].pk]), HTTP_HX_REQUEST="true"
+    )
+
+    for response in (page, fragment):
+        assert response.status_code == 200
+        assert _subjects(response) == ["Amaka at the shop", "Amaka at the depot"]
+        assert "Hidden Depot" not in response.content.decode()
+
+
+def test_an_organisation_policy_open_to_everyone_names_every_organisation(world, api_client):
+    VisibilityPolicy.objects.update_or_create(
+        record_type="customers.organisation", defaults={"level": "public_read"}
+    )
+
+    response = api_client(world["seller"]).get(f"/api/v1/interactions/{world['amaka_at_depot'].pk}")
+
+    assert response.json()["organisation_id"] == world["depot"].pk

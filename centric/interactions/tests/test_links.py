@@ -24,6 +24,8 @@ from centric.interactions.services import (
     interaction_link_add,
     interaction_link_remove,
     interaction_links_forget,
+    interaction_links_repoint,
+    interaction_links_restore,
 )
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +154,34 @@ def test_forgetting_a_record_drops_its_links_only(world):
 
     assert interaction_links_forget(record=world["shop"]) == 1
     assert _targets(note) == [("organisation", world["supplier"].pk)]
+
+
+def test_repointing_links_after_a_merge_keeps_one_per_interaction_and_undoes_what_still_can(
+    world,
+):
+    shop, supplier, depot = world["shop"], world["supplier"], world["depot"]
+    both = _note(world, "Both", links=[shop, supplier])
+    only_supplier = _note(world, "Supplier only", links=[supplier])
+    gone = _note(world, "Deleted later", actor=None, links=[shop, depot])
+
+    changes = interaction_links_repoint(
+        model=Organisation, from_ids=[supplier.pk, depot.pk], to_id=shop.pk
+    )
+
+    assert _targets(both) == [("organisation", shop.pk)]
+    assert _targets(only_supplier) == [("organisation", shop.pk)]
+    assert _targets(gone) == [("organisation", shop.pk)]
+    assert [row[1:3] for row in changes["dropped"]] == [
+        [both.pk, supplier.pk],
+        [gone.pk, depot.pk],
+    ]
+    gone.delete()
+
+    interaction_links_restore(model=Organisation, to_id=shop.pk, changes=changes)
+
+    assert _targets(both) == [("organisation", shop.pk), ("organisation", supplier.pk)]
+    assert _targets(only_supplier) == [("organisation", supplier.pk)]
+    assert not InteractionLink.objects.filter(interaction_id=gone.pk).exists()
 
 
 # --- the timeline of a record --------------------------------------------------------------
