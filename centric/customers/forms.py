@@ -307,13 +307,8 @@ CONTACT_FIELD_KINDS = {
     "email": ContactKind.EMAIL,
 }
 
-PERSON_RECORD_FIELDS = (
-    "first_name",
-    "middle_name",
-    "last_name",
-    "date_of_birth",
-    "gender",
-    "preferred_language",
+# The fields every customer record's form edits, after its own.
+CUSTOMER_RECORD_FIELDS = (
     "external_id",
     "owner",
     "team",
@@ -323,6 +318,15 @@ PERSON_RECORD_FIELDS = (
     "utm_source",
     "utm_medium",
     "utm_campaign",
+)
+PERSON_RECORD_FIELDS = (
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "gender",
+    "preferred_language",
+    *CUSTOMER_RECORD_FIELDS,
     "lost_at",
     "lost_to",
 )
@@ -415,19 +419,7 @@ class PersonForm(ContactInputsMixin, CustomerRecordForm):
         ]
 
 
-ORGANISATION_RECORD_FIELDS = (
-    "name",
-    "industry",
-    "external_id",
-    "owner",
-    "team",
-    "lifecycle_stage",
-    "source",
-    "campaign",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-)
+ORGANISATION_RECORD_FIELDS = ("name", "industry", *CUSTOMER_RECORD_FIELDS)
 
 
 class OrganisationForm(ContactInputsMixin, CustomerRecordForm):

@@ -44,16 +44,20 @@ def _pages(key: str, form_class: type, **detail: Any) -> RecordPages:
     )
 
 
+# What people and organisations both take part in.
+CUSTOMER_RECORD: dict[str, Any] = {
+    "visibility": OWNED,
+    "custom_fields": True,
+    "tags": True,
+    "history": True,
+    "timeline": True,
+    "exports": True,
+}
 register_record(
     Person,
     key="person",
-    visibility=OWNED,
     parts=(ContactPoint, Consent, Membership),
-    custom_fields=True,
-    tags=True,
-    history=True,
-    timeline=True,
-    exports=True,
+    **CUSTOMER_RECORD,
     navigation=NavEntry(
         _("People"),
         "customers:person_list",
@@ -74,12 +78,7 @@ register_record(
 register_record(
     Organisation,
     key="organisation",
-    visibility=OWNED,
-    custom_fields=True,
-    tags=True,
-    history=True,
-    timeline=True,
-    exports=True,
+    **CUSTOMER_RECORD,
     navigation=NavEntry(
         _("Organisations"),
         "customers:organisation_list",
