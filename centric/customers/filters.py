@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from centric.core.kit.filters import filter_tag
 from centric.core.normalise import looks_like_phone, try_normalise_email, try_normalise_phone
 from centric.core.search import prefix_search
 from centric.customers.choices import ContactKind
@@ -118,12 +119,7 @@ def _common(queryset: QuerySet, params: dict, user: Any, *, owner_field: str) ->
         queryset = queryset.filter(owner_id__in=owner_matching(owner[:150]).values("id"))
     if (team := _int(params, "team")) is not None:
         queryset = queryset.filter(team_id=team)
-    if tag := (params.get("tag") or "").strip():
-        # Through the link table, so a record is listed once even if two tags match.
-        links = queryset.model.tags.through.objects.filter(
-            tag_id__in=tag_matching(tag[:70]).values("id")
-        )
-        queryset = queryset.filter(id__in=links.values(f"{owner_field}_id"))
+    queryset = filter_tag(queryset, params.get("tag"))
     if source := (params.get("source") or "").strip():
         queryset = queryset.filter(source__iexact=source)
     if after := _date(params, "created_after"):

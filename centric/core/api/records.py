@@ -63,7 +63,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.http import HttpResponse
 from django.utils import translation
@@ -80,7 +80,7 @@ from centric.core.api.permissions import require_model_perm
 from centric.core.api.render import to_json
 from centric.core.api.types import MAX_ID, ApiRequest, CustomFields, Day, Id, Moment, text
 from centric.core.kit.features import features
-from centric.core.kit.filters import filter_owner, filter_text
+from centric.core.kit.filters import filter_owner, filter_tag, filter_text
 from centric.core.kit.history import history_entries
 from centric.core.kit.pages import RecordServices
 from centric.core.records import RecordType, registry
@@ -448,18 +448,8 @@ def filtered(
     queryset = filter_owner(queryset, filters.owner, user)
     if filters.team is not None:
         queryset = queryset.filter(team_id=filters.team)
-    tag = (getattr(filters, "tag", None) or "").strip()
-    if tag:
-        # Through the link table, so a record is listed once even if two tags match.
-        relation = record_type.model._meta.get_field("tags")
-        through = relation.remote_field.through  # type: ignore[union-attr]
-        source = relation.m2m_field_name()  # type: ignore[union-attr]
-        target = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
-        match = Q(**{f"{target}__name__iexact": tag})
-        if any(f.name == "slug" for f in relation.related_model._meta.fields):  # type: ignore[union-attr]
-            match |= Q(**{f"{target}__slug": tag})
-        links = through.objects.filter(match)
-        queryset = queryset.filter(id__in=links.values(f"{source}_id"))
+    if record_type.tags:
+        queryset = filter_tag(queryset, getattr(filters, "tag", None))
     for name in spec.filter_fields:
         value = getattr(filters, name)
         if value is not None:

@@ -11,6 +11,7 @@ from centric.core.kit.forms import staff_named
 OWNER_ME = "me"
 OWNER_NONE = "none"
 MAX_TEXT = 200
+MAX_TAG = 70
 
 
 def filter_text(
@@ -38,3 +39,20 @@ def filter_owner(queryset: QuerySet[Any], owner: str | None, user: Any) -> Query
         found = staff_named(owner)
         return queryset.filter(owner_id=found.pk) if found else queryset.none()
     return queryset
+
+
+def filter_tag(queryset: QuerySet[Any], tag: str | None) -> QuerySet[Any]:
+    """Rows tagged `tag`: its name (any case, what the tag picker submits) or its slug (the API,
+    older links). Through the link table, so a record is listed once even if two tags match."""
+    tag = (tag or "").strip()[:MAX_TAG]
+    if not tag:
+        return queryset
+    relation = queryset.model._meta.get_field("tags")
+    through = relation.remote_field.through  # type: ignore[union-attr]
+    source = relation.m2m_field_name()  # type: ignore[union-attr]
+    target = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
+    match = Q(**{f"{target}__name__iexact": tag})
+    if any(f.name == "slug" for f in relation.related_model._meta.fields):  # type: ignore[union-attr]
+        match |= Q(**{f"{target}__slug": tag})
+    links = through.objects.filter(match)
+    return queryset.filter(id__in=links.values(f"{source}_id"))

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 from centric.core.errors import ApplicationError, ConcurrentEditError
 from centric.core.htmx import render_page, wants_partial
 from centric.core.kit.features import features
-from centric.core.kit.filters import filter_owner, filter_text
+from centric.core.kit.filters import filter_owner, filter_tag, filter_text
 from centric.core.kit.forms import record_form_class, staff_named, tag_names
 from centric.core.kit.history import HistoryEntry, history_entries
 from centric.core.kit.panels import detail_panels, panel_named, render_panel
@@ -196,6 +196,8 @@ def filtered_list(
     queryset = visible(record_type, user).select_related(*pages.related)
     queryset = filter_text(queryset, pages.search_fields, params.get("q"))
     queryset = filter_owner(queryset, params.get("owner"), user)
+    if record_type.tags:
+        queryset = filter_tag(queryset, params.get("tag"))
     sort = params.get("sort") or pages.default_sort
     if sort not in pages.sorts:
         raise ValidationError({"sort": _("Unknown sort order.")})
@@ -264,6 +266,7 @@ def record_list(request: HttpRequest, record_type: RecordType) -> HttpResponse:
         "sort_choices": [(key, sort_label(key)) for key in pages.sorts],
         "query": request.GET.get("q", ""),
         "owner_filter": request.GET.get("owner", ""),
+        "tag_filter": request.GET.get("tag", ""),
         "can_add": user.has_perm(record_type.permission("add")),
         "can_change": user.has_perm(record_type.permission("change")),
         "can_delete": user.has_perm(record_type.permission("delete")),

@@ -333,3 +333,15 @@ def test_an_interaction_linked_to_a_record_shows_on_its_page_and_goes_with_it(
     assert "Asked to redeem the voucher" in page.content.decode()
     logged_in_client(manager).post(reverse("kit_app:voucher_delete", args=[voucher.pk]))
     assert not InteractionLink.objects.exists()
+
+
+@pytest.mark.django_db
+def test_list_filters_by_tag_name_or_slug(logged_in_client, seller):
+    tagged = make_voucher(owner=seller, code="TAGGED", tags=["Black Friday"])
+    make_voucher(owner=seller, code="PLAIN")
+    client = logged_in_client(seller)
+    for value in ("black friday", "black-friday"):
+        response = client.get(reverse("kit_app:voucher_list"), {"tag": value})
+        assert [row.record.pk for row in response.context["rows"]] == [tagged.pk]
+    page = client.get(reverse("kit_app:voucher_list")).content.decode()
+    assert 'name="tag"' in page
