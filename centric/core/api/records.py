@@ -43,9 +43,10 @@ dates by `types.Day`) and named after the record type (`VoucherOut`, `VoucherIn`
 `VoucherPatch`, `VoucherPage`), so the OpenAPI document never holds two schemas with one name;
 a declaration may pass its own `out_schema`/`in_schema`/`patch_schema` instead. Operation ids
 are the views' names: `list_vouchers`, `create_voucher`, `get_voucher`, `update_voucher`,
-`delete_voucher`, `get_voucher_history`. Foreign keys other than owner and team are not
-generated (a link to another record needs that record's visibility rule): such a record type
-passes its own schemas.
+`delete_voucher`, `get_voucher_history`. A foreign key `field` is `field_id` in and out (and
+as a filter when declared in `filter_fields`); a written one must name a record the caller may
+see when its model is a registered record type (else "There is no such …", the answer for a
+missing one too), an existing row otherwise.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ from centric.core.api.types import MAX_ID, ApiRequest, CustomFields, Day, Id, Mo
 from centric.core.kit.features import features
 from centric.core.kit.filters import filter_owner, filter_tag, filter_text
 from centric.core.kit.history import history_entries
+from centric.core.kit.links import registered, visible_target
 from centric.core.kit.pages import RecordServices
 from centric.core.records import RecordType, registry
 
@@ -266,12 +268,52 @@ class Schemas:
 
 def _model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     model_field = model._meta.get_field(name)
-    if not isinstance(model_field, models.Field) or model_field.is_relation:
+    if not isinstance(model_field, models.Field) or (
+        model_field.is_relation and not model_field.many_to_one
+    ):
         raise TypeError(
-            f"{model.__name__}.{name}: the record kit's API generates plain fields only; "
-            "declare out_schema/in_schema/patch_schema for relations."
+            f"{model.__name__}.{name}: the record kit's API generates plain fields and foreign "
+            "keys only; declare out_schema/in_schema/patch_schema for other relations."
         )
     return model_field
+
+
+def _is_link(model_field: models.Field[Any, Any]) -> bool:
+    return bool(model_field.many_to_one)
+
+
+def link_fields(record_type: RecordType) -> dict[str, models.Field[Any, Any]]:
+    """The declared foreign keys, by the API's name for them (`<field>_id`)."""
+    spec: RecordApi = record_type.api
+    found = {}
+    for name in (*spec.fields, *spec.filter_fields):
+        model_field = _model_field(record_type.model, name)
+        if _is_link(model_field):
+            found[f"{name}_id"] = model_field
+    return found
+
+
+def resolve_links(record_type: RecordType, user: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """`<field>_id` values -> the records the services take. A link to a registered record
+    type names only a record `user` may see; any other only an existing row. Either way a
+    missing or hidden one is the same 422 ("There is no such …")."""
+    for api_name, model_field in link_fields(record_type).items():
+        if api_name not in data:
+            continue
+        pk = data.pop(api_name)
+        target_model: Any = model_field.related_model
+        target = None
+        if pk is not None:
+            target_type = registered(target_model)
+            if target_type is not None:
+                target = visible_target(target_type, user, pk)
+            else:
+                target = target_model._default_manager.filter(pk=pk).first()
+            if target is None:
+                name = target_type.verbose_name if target_type else target_model._meta.verbose_name
+                raise ValidationError({api_name: _("There is no such %(name)s.") % {"name": name}})
+        data[model_field.name] = target
+    return data
 
 
 @functools.cache
@@ -291,6 +333,9 @@ def schemas_for(label: str) -> Schemas:
         "team_id": (int | None, ...),
     }
     for name, model_field in model_fields.items():
+        if _is_link(model_field):
+            out_fields[f"{name}_id"] = (int | None if model_field.null else int, ...)
+            continue
         value_type = _value_type(model_field, for_input=False)
         out_fields[name] = (value_type | None if model_field.null else value_type, ...)
     if record_type.custom_fields:
@@ -321,12 +366,13 @@ def schemas_for(label: str) -> Schemas:
     patch_fields: dict[str, tuple[Any, Any]] = {}
     for name in writable:
         model_field = model_fields[name]
-        value_type = _value_type(model_field, for_input=True)
+        key = f"{name}_id" if _is_link(model_field) else name
+        value_type = Id if _is_link(model_field) else _value_type(model_field, for_input=True)
         if model_field.null:
             value_type = value_type | None
         # A field left out keeps its default (create) or its current value (patch).
-        create_fields[name] = (value_type, ... if _is_required(model_field) else None)
-        patch_fields[name] = (value_type, None)
+        create_fields[key] = (value_type, ... if _is_required(model_field) else None)
+        patch_fields[key] = (value_type, None)
     create = spec.in_schema or _schema(
         f"{names.schema}In", _RecordInBase, {**create_fields, **common}
     )
@@ -364,7 +410,10 @@ def schemas_for(label: str) -> Schemas:
         filter_fields["tag"] = (text(70) | None, Field(None, description="Tag name or slug."))
     for name in spec.filter_fields:
         model_field = _model_field(model, name)
-        filter_fields[name] = (_value_type(model_field, for_input=True) | None, None)
+        if _is_link(model_field):
+            filter_fields[f"{name}_id"] = (Id | None, None)
+        else:
+            filter_fields[name] = (_value_type(model_field, for_input=True) | None, None)
     filters = _schema(f"{names.schema}Filters", PageParams, filter_fields)
     return Schemas(out=out, create=create, patch=patch, page=page, filters=filters)
 
@@ -451,9 +500,10 @@ def filtered(
     if record_type.tags:
         queryset = filter_tag(queryset, getattr(filters, "tag", None))
     for name in spec.filter_fields:
-        value = getattr(filters, name)
+        key = f"{name}_id" if _is_link(_model_field(record_type.model, name)) else name
+        value = getattr(filters, key)
         if value is not None:
-            queryset = queryset.filter(**{name: value})
+            queryset = queryset.filter(**{key: value})
     queryset = _custom_field_filter(record_type, queryset, params)
     return queryset, spec.sorts[filters.sort]
 
@@ -550,8 +600,8 @@ def record_router(model: type[models.Model] | str) -> Router:
         require_model_perm(user, record_type.model, "add")
 
         def create() -> tuple[int, str]:
-            values = service_values(payload.dict(exclude_unset=True))
-            record = services.create(actor=user, **values)
+            data = resolve_links(record_type, user, payload.dict(exclude_unset=True))
+            record = services.create(actor=user, **service_values(data))
             return 201, to_json(schemas.out, _reread(record_type, record.pk))
 
         return idempotent(request, create)
@@ -583,7 +633,7 @@ def record_router(model: type[models.Model] | str) -> Router:
         record = record_for(record_type, user, record_id, "change")
         data = payload.dict(exclude_unset=True)
         expected = expected_version(data.pop("version", None), if_match)
-        values = service_values(data, record)
+        values = service_values(resolve_links(record_type, user, data), record)
         updated = services.update(record, actor=user, expected_version=expected, **values)
         updated = _reread(record_type, updated.pk)
         _etag(response, updated)

@@ -48,11 +48,11 @@ def filter_tag(queryset: QuerySet[Any], tag: str | None) -> QuerySet[Any]:
     if not tag:
         return queryset
     relation = queryset.model._meta.get_field("tags")
-    through = relation.remote_field.through  # type: ignore[union-attr]
-    source = relation.m2m_field_name()  # type: ignore[union-attr]
-    target = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
+    through = relation.remote_field.through
+    source = relation.m2m_field_name()
+    target = relation.m2m_reverse_field_name()
     match = Q(**{f"{target}__name__iexact": tag})
-    if any(f.name == "slug" for f in relation.related_model._meta.fields):  # type: ignore[union-attr]
+    if any(f.name == "slug" for f in relation.related_model._meta.fields):
         match |= Q(**{f"{target}__slug": tag})
     links = through.objects.filter(match)
     return queryset.filter(id__in=links.values(f"{source}_id"))

@@ -22,6 +22,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.kit.features import features
+from centric.core.kit.links import RecordLinkField, registered
 from centric.core.records import RecordType
 from centric.core.widgets import LookupInput
 
@@ -159,9 +160,10 @@ class RecordForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptabl
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = team_queryset()  # type: ignore[attr-defined]
+        self._link_records(user)
         record = self.instance
         self.custom_keys: list[str] = []
         if self.record_type.tags:
@@ -189,6 +191,22 @@ class RecordForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptabl
             self.initial.setdefault("version", record.version)
             if self.record_type.tags and features.tags is not None:
                 self.initial.setdefault("tags", ", ".join(features.tags.names(record)))
+
+    def _link_records(self, user: Any) -> None:
+        """A foreign key to another registered record type is a type-ahead over the records
+        `user` may see (a select of every row would list hidden ones, and a million of them)."""
+        for name in list(self._meta.fields or ()):
+            model_field = self._meta.model._meta.get_field(name)
+            target = registered(getattr(model_field, "related_model", None))
+            if not model_field.many_to_one or target is None:
+                continue
+            current = self.fields[name]
+            link = RecordLinkField(
+                target, label=current.label, required=current.required, help_text=current.help_text
+            )
+            self.fields[name] = link.for_user(user)
+            if self.instance.pk and name not in self.initial:
+                self.initial[name] = getattr(self.instance, model_field.attname)
 
     def _post_clean(self) -> None:
         """Parse only: the record type's service validates and writes (a ModelForm would check

@@ -31,7 +31,7 @@ from centric.core.errors import ApplicationError, ConcurrentEditError
 from centric.core.htmx import render_page, wants_partial
 from centric.core.kit.features import features
 from centric.core.kit.filters import filter_owner, filter_tag, filter_text
-from centric.core.kit.forms import record_form_class, staff_named, tag_names
+from centric.core.kit.forms import RecordForm, record_form_class, staff_named, tag_names
 from centric.core.kit.history import HistoryEntry, history_entries
 from centric.core.kit.panels import detail_panels, panel_named, render_panel
 from centric.core.pagination import keyset_page_or_errors
@@ -469,6 +469,15 @@ def _form_class(record_type: RecordType) -> type[Any]:
     return pages.form_class or record_form_class(record_type, pages.form_fields)
 
 
+def _form(record_type: RecordType, user: Any, *args: Any, **kwargs: Any) -> Any:
+    """The record type's form; a kit form also gets the user (its record links list only what
+    they may see)."""
+    form_class = _form_class(record_type)
+    if issubclass(form_class, RecordForm):
+        kwargs["user"] = user
+    return form_class(*args, **kwargs)
+
+
 def _save(form: Any, write: Callable[..., models.Model]) -> tuple[models.Model | None, int]:
     """Call the service with the form's values; its errors go next to the inputs. Returns the
     saved record (or None) and the status of the page to show."""
@@ -491,18 +500,19 @@ def record_create(request: HttpRequest, record_type: RecordType) -> HttpResponse
     if not user.has_perm(record_type.permission("add")):
         raise PermissionDenied
     pages = _pages(record_type)
-    form_class = _form_class(record_type)
     status = 200
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = _form(record_type, user, request.POST)
         record, status = _save(form, lambda **values: pages.services.create(actor=user, **values))
         if record is not None:
             messages.success(request, _("%(record)s was added.") % {"record": record})
             return redirect(_url(record_type, "detail", record.pk))
     else:
         # A new record is its creator's, in the creator's team, unless they choose otherwise.
-        form = form_class(
-            initial={"owner": user.get_username(), "team": getattr(user, "team_id", None)}
+        form = _form(
+            record_type,
+            user,
+            initial={"owner": user.get_username(), "team": getattr(user, "team_id", None)},
         )
     context = {"record_type": record_type, "form": form, "record": None}
     context.update(_form_context(record_type, None, user))
@@ -513,10 +523,9 @@ def record_update(request: HttpRequest, record_type: RecordType, pk: int) -> Htt
     user = request.user
     record = record_for(record_type, user, pk, "change")
     pages = _pages(record_type)
-    form_class = _form_class(record_type)
     status = 200
     if request.method == "POST":
-        form = form_class(request.POST, instance=record)
+        form = _form(record_type, user, request.POST, instance=record)
 
         def write(**values: Any) -> models.Model:
             version = form.cleaned_data.get("version")
@@ -527,7 +536,7 @@ def record_update(request: HttpRequest, record_type: RecordType, pk: int) -> Htt
             messages.success(request, _("Changes saved."))
             return redirect(_url(record_type, "detail", pk))
     else:
-        form = form_class(instance=record)
+        form = _form(record_type, user, instance=record)
     context = {"record_type": record_type, "form": form, "record": record}
     context.update(_form_context(record_type, record, user))
     return render(request, pages.template("form"), context, status=status)

@@ -21,6 +21,15 @@ class Voucher(OwnedRecord):
     )
     currency = models.CharField(_("currency"), max_length=3, default="NGN")
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    # A link to another record of a registered type (the kit's record links).
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
+    )
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="vouchers")
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -42,6 +42,7 @@ def voucher_create(
     value: Decimal,
     currency: str = "NGN",
     expires_on: dt.date | None = None,
+    replaces: Voucher | None = None,
     owner: Any = None,
     team: Any = None,
     external_id: str | None = None,
@@ -56,6 +57,7 @@ def voucher_create(
         value=value,
         currency=currency,
         expires_on=expires_on,
+        replaces=replaces,
         external_id=external_id,
     )
     default_ownership(voucher, actor)
@@ -77,6 +79,7 @@ def voucher_update(
     value: Decimal = UNSET,
     currency: str = UNSET,
     expires_on: dt.date | None = UNSET,
+    replaces: Voucher | None = UNSET,
     owner: Any = UNSET,
     team: Any = UNSET,
     external_id: str | None = UNSET,
@@ -92,6 +95,7 @@ def voucher_update(
         value=value,
         currency=currency,
         expires_on=expires_on,
+        replaces=replaces,
         owner=owner,
         team=team,
         external_id=external_id,
