@@ -133,7 +133,31 @@ def search_queries(samples: int, seed: int) -> dict[str, list[str]]:
         .order_by("person_id")
         .values_list("value_normalized", flat=True)[:samples]
     ]
-    return {"name prefix": names, "email": emails, "any-format phone": phones}
+    tails = [
+        "".join(ch for ch in phone if ch.isdigit())[-7:]
+        for phone in ContactPoint.objects.filter(
+            person_id__in=ids[samples:], kind__in=("phone", "whatsapp")
+        )
+        .order_by("-person_id")
+        .values_list("value_normalized", flat=True)[:samples]
+    ]
+    domains = ["@" + email.rsplit("@", 1)[-1] for email in emails]
+    typos = []
+    for person_id in ids[:samples]:
+        person = people[person_id]
+        first = person.first_name
+        if len(first) >= 5:  # one letter changed after the first three
+            at = rng.randrange(3, len(first))
+            first = first[:at] + ("a" if first[at] != "a" else "e") + first[at + 1 :]
+        typos.append(f"{first} {person.last_name}")
+    return {
+        "name prefix": names,
+        "email": emails,
+        "any-format phone": phones,
+        "phone ending (7 digits)": tails,
+        "email domain": domains,
+        "misspelt name": typos,
+    }
 
 
 def search(run: Run, args: Any) -> None:
@@ -147,7 +171,7 @@ def search(run: Run, args: Any) -> None:
             return search_customers(bench_user(), query)
 
         def check(query, results, _elapsed, label=label, misses=misses):
-            if label != "name prefix" and not results.people:
+            if label not in ("name prefix", "email domain") and not results.people:
                 misses.append(query)
 
         time_calls(items[:10], call)  # warm the connection and caches

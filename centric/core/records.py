@@ -112,7 +112,7 @@ class SearchProvider:
     """One source of the search box's results (people, organisations, deals…).
 
     `search(user, query, limit)` returns an object with `is_empty` (and, optionally,
-    `matched_by`: "phone", "email" or "name") holding visible records only; `template` renders
+    `matched_by`: "phone", "email", "name" or "similar") holding visible records only; `template` renders
     its items of the search box's dropdown (`<li>` elements), `page_template` its section of
     the search page.
     """

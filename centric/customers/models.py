@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -268,6 +269,9 @@ class ContactPoint(TimeStampedModel):
                 name="contact_point_lookup",
                 opclasses=["varchar_pattern_ops", "varchar_ops"],
             ),
+            # "Numbers ending 2852651", "addresses at @example.com": the search box reads the
+            # reversed value's index from its start.
+            models.Index(Reverse("value_normalized"), "kind", name="contact_point_ending"),
             models.Index(
                 fields=["person"], name="contact_point_person", condition=Q(person__isnull=False)
             ),

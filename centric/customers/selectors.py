@@ -7,12 +7,13 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Reverse
 
 from centric.core.normalise import looks_like_phone, try_normalise_email, try_normalise_phone
 from centric.core.search import prefix_search, search_key
 from centric.customers.choices import ContactKind
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
+from centric.customers.similar import similar_names
 
 PHONE_KINDS = (ContactKind.PHONE, ContactKind.WHATSAPP)
 
@@ -171,8 +172,65 @@ def _name_starts(queryset: QuerySet[Person], query: str, limit: int) -> list[Per
     return found if len(found) == limit else None
 
 
+# The last digits of a number, typed alone ("2852651"), find whoever's number ends with them.
+TAIL_MIN_DIGITS = 6
+
+
+# A domain ("@gmail.com") may end a hundred thousand addresses: the box shows the first ten by
+# name of at most this many, read along the index.
+ENDING_CANDIDATES = 200
+
+
+def _people_by_ending(user: Any, kinds: tuple[str, ...], ending: str) -> QuerySet[Person]:
+    """People with a visible contact point of `kinds` whose value ends with `ending`: a range
+    on the reversed value (the contact_point_ending index), exact in the C collation the
+    project's databases use."""
+    reversed_ending = ending[::-1]
+    upper = reversed_ending[:-1] + chr(ord(reversed_ending[-1]) + 1)
+    points = (
+        ContactPoint.objects.visible_to(user)
+        .filter(kind__in=kinds, person__isnull=False)
+        .annotate(reversed_value=Reverse("value_normalized"))
+        .filter(reversed_value__gte=reversed_ending, reversed_value__lt=upper)
+    )
+    ids = list(points.values_list("person_id", flat=True)[:ENDING_CANDIDATES])
+    return people_visible(user).filter(id__in=ids)
+
+
+def _phone_people(user: Any, query: str) -> QuerySet[Person]:
+    """A whole number in any format, else the number's last digits as typed (at least six;
+    a trunk "0" dropped: "01 285 2651" ends "+234 201 285 2651" too)."""
+    phone = try_normalise_phone(query)
+    if phone:
+        exact = _people_by_contact(user, PHONE_KINDS, [phone])
+        if exact.exists():
+            return exact
+    digits = "".join(ch for ch in query if ch.isdigit()).lstrip("0")
+    if len(digits) < TAIL_MIN_DIGITS:
+        return Person.objects.none()
+    return _people_by_ending(user, PHONE_KINDS, digits[-12:])
+
+
+def _email_people(user: Any, query: str) -> QuerySet[Person]:
+    """A whole address, the start of one ("ada.o", "ada@ex"), or a domain ("@example.com")."""
+    text = query.lower()
+    if text.startswith("@"):
+        return _people_by_ending(user, (ContactKind.EMAIL,), text)
+    email = try_normalise_email(query)
+    if email:
+        return _people_by_contact(user, (ContactKind.EMAIL,), [email])
+    return _people_by_contact(user, (ContactKind.EMAIL,), [text], prefix=True)
+
+
+def _looks_like_email_part(query: str) -> bool:
+    """ "chinedu.okafor", "okafor_c", "example.com": one word with an address's punctuation."""
+    return " " not in query and any(mark in query for mark in "._") and len(query) >= 3
+
+
 def search_customers(user: Any, query: str, *, limit: int = 10) -> SearchResults:
-    """The search box: a phone in any format, an email (or its start), or names of people and organisations."""
+    """The search box: a phone in any format (or its last digits), an email (its start, its
+    domain), or names of people and organisations — with nicknames and small typos when no
+    name matches as typed."""
     query = (query or "").strip()[:200]
     results = SearchResults(query=query)
     if len(query) < 2:
@@ -180,16 +238,10 @@ def search_customers(user: Any, query: str, *, limit: int = 10) -> SearchResults
     people: QuerySet[Person] = Person.objects.none()
     if "@" in query:
         results.matched_by = "email"
-        email = try_normalise_email(query)
-        if email:
-            people = _people_by_contact(user, (ContactKind.EMAIL,), [email])
-        else:
-            people = _people_by_contact(user, (ContactKind.EMAIL,), [query.lower()], prefix=True)
+        people = _email_people(user, query)
     elif looks_like_phone(query):
         results.matched_by = "phone"
-        phone = try_normalise_phone(query)
-        if phone:
-            people = _people_by_contact(user, PHONE_KINDS, [phone])
+        people = _phone_people(user, query)
     else:
         visible = people_visible(user)
         starts = _name_starts(
@@ -210,4 +262,21 @@ def search_customers(user: Any, query: str, *, limit: int = 10) -> SearchResults
         results.people = list(
             people.select_related("lifecycle_stage").order_by(*NAME_ORDER)[:limit]
         )
+    if results.matched_by == "name" and not results.people and _looks_like_email_part(query):
+        email_people = _email_people(user, query)
+        # A domain typed without its "@" ("example.com"), or the end of one ("example.ng" of
+        # "mail.example.ng").
+        for mark in ("@", "."):
+            if email_people.exists():
+                break
+            email_people = _people_by_ending(user, (ContactKind.EMAIL,), mark + query.lower())
+        results.people = list(
+            email_people.select_related("lifecycle_stage").order_by(*NAME_ORDER)[:limit]
+        )
+        if results.people:
+            results.matched_by = "email"
+    if results.matched_by == "name" and results.is_empty:
+        results.people = similar_names(people_visible(user), query, limit)
+        if results.people:
+            results.matched_by = "similar"
     return results

@@ -167,7 +167,12 @@ class OrganisationSearchHit(Schema):
 
 class SearchOut(Schema):
     query: str
-    matched_by: str
+    matched_by: str = Field(
+        description=(
+            "phone (a number, or its last six or more digits), email (an address, its start or"
+            " its domain), name, or similar (no name matched as typed: nicknames, small typos)."
+        )
+    )
     people: list[PersonSearchHit]
     organisations: list[OrganisationSearchHit]
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import os
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
+
+from centric.core.names import name_families, nicknames_path
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _NON_LETTER = re.compile(r"[^a-z]+")
-NICKNAMES_FILE = Path(__file__).with_name("nicknames.csv")
 
 ORGANISATION_SUFFIXES = {
     "ltd",
@@ -66,15 +64,9 @@ def nickname_map(path: str | None = None) -> dict[str, str]:
     of the one shipped beside this module.
     """
     mapping: dict[str, str] = {}
-    path = path or os.environ.get("CENTRIC_NICKNAMES_FILE") or str(NICKNAMES_FILE)
-    with open(path, newline="", encoding="utf-8") as handle:
-        for row in csv.reader(handle):
-            names = [fold_name(cell) for cell in row if cell.strip() and not cell.startswith("#")]
-            if not names:
-                continue
-            canonical = names[0]
-            for name in names:
-                mapping.setdefault(name, canonical)
+    for names in name_families(path or nicknames_path()):
+        for name in names:
+            mapping.setdefault(name, names[0])
     return mapping
 
 

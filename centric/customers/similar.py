@@ -1,0 +1,88 @@
+"""Names that are not what was typed but are who was meant: nicknames ("Tunde" finds
+Babatunde) and small typos ("Chinedo Okafor" finds Chinedu Okafor). The search box asks only
+when no name matches as typed, so the exact path keeps its speed.
+
+Typos are found among the names that share their first letters with what was typed (an index
+range of the search names and of the surnames, a few hundred rows each), scored word by word;
+a typo in the first three letters of every word is not found.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rapidfuzz import fuzz
+
+from centric.core.names import name_variants
+from centric.core.search import prefix_search, query_terms, search_key
+from centric.customers.models import Person
+
+MAX_VARIANT_QUERIES = 8
+WINDOW = 300
+SHARED_LETTERS = 3
+# A word of the query and a word of the name agree when this similar (0–100).
+WORD_SIMILARITY = 75
+NAME_ORDER = ("last_name", "first_name", "id")
+
+
+def _nickname_queries(terms: list[str]) -> list[str]:
+    """The query again with one word replaced by another name of its family, at most eight."""
+    queries = []
+    for index, term in enumerate(terms):
+        for variant in name_variants(term):
+            queries.append(" ".join([*terms[:index], variant, *terms[index + 1 :]]))
+    return queries[:MAX_VARIANT_QUERIES]
+
+
+def _by_nickname(visible: QuerySet[Person], terms: list[str], limit: int) -> list[int]:
+    found: list[int] = []
+    for alternative in _nickname_queries(terms):
+        ids = prefix_search(visible, alternative).order_by().values_list("id", flat=True)
+        found += [pk for pk in ids[:limit] if pk not in found]
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def _score(terms: list[str], search_name: str) -> float:
+    words = search_name.split()
+    if not words:
+        return 0.0
+    best = [max(fuzz.ratio(term, word) for word in words) for term in terms]
+    return 0.0 if min(best) < WORD_SIMILARITY else sum(best) / len(best)
+
+
+def _candidates(terms: list[str]) -> list[tuple[int, str]]:
+    """(id, search name) of the names starting like the first word, and of the surnames
+    starting like the last one: index ranges, not a scan."""
+    first, last = terms[0][:SHARED_LETTERS], terms[-1][:SHARED_LETTERS]
+    by_name = Person.objects.filter(search_name__gte=first, search_name__lt=first + "~")
+    capitalised = last[0].upper() + last[1:]
+    by_surname = Person.objects.filter(last_name__gte=capitalised, last_name__lt=capitalised + "~")
+    rows: dict[int, str] = {}
+    for window, order in ((by_name, "search_name"), (by_surname, "last_name")):
+        for pk, name in window.order_by(order, "id").values_list("id", "search_name")[:WINDOW]:
+            rows[pk] = name
+    return list(rows.items())
+
+
+def _by_typo(visible: QuerySet[Person], terms: list[str], limit: int) -> list[int]:
+    scored = [(_score(terms, name), pk) for pk, name in _candidates(terms)]
+    ranked = [pk for score, pk in sorted(scored, reverse=True) if score > 0]
+    shown = set(visible.filter(id__in=ranked[: limit * 5]).values_list("id", flat=True))
+    return [pk for pk in ranked if pk in shown][:limit]
+
+
+def similar_names(visible: QuerySet[Person], query: str, limit: int) -> list[Any]:
+    """Up to `limit` visible people named like `query`: nicknames first, then small typos."""
+    terms = [term for term in query_terms(query) if len(term) >= 2]
+    if not terms or not search_key(query):
+        return []
+    ids = _by_nickname(visible, terms, limit)
+    if not ids:
+        ids = _by_typo(visible, terms, limit)
+    if not ids:
+        return []
+    people = {p.pk: p for p in visible.filter(id__in=ids).select_related("lifecycle_stage")}
+    return [people[pk] for pk in ids if pk in people]

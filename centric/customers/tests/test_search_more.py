@@ -1,0 +1,101 @@
+"""The search box finds people the way staff remember them: the last digits of a number, part
+of an address or its domain, a nickname, a small typo — and still only people they may see."""
+
+import pytest
+
+from centric.customers.selectors import search_customers
+from centric.customers.tests.factories import make_person
+
+
+@pytest.fixture
+def seller(make_team, make_user):
+    return make_user("seller", team=make_team("Sales"))
+
+
+@pytest.fixture
+def people(seller):
+    return {
+        "ada": make_person(
+            actor=seller,
+            first_name="Ada",
+            last_name="Okafor",
+            phone="0803 123 4567",
+            email="ada.okafor@balogun-traders.com",
+        ),
+        "tunde": make_person(
+            actor=seller, first_name="Babatunde", last_name="Bakare", phone="0705 555 0199"
+        ),
+        "chinedu": make_person(
+            actor=seller, first_name="Chinedu", last_name="Nwosu", email="cnwosu@mail.example.ng"
+        ),
+        "emeka": make_person(actor=seller, first_name="Chukwuemeka", last_name="Eze"),
+    }
+
+
+def _found(seller, query):
+    return [person.first_name for person in search_customers(seller, query).people]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["1234567", "234567", "123 4567", "31234567"])
+def test_the_last_digits_of_a_number_find_its_owner(seller, people, query):
+    results = search_customers(seller, query)
+    assert results.matched_by == "phone"
+    assert [p.first_name for p in results.people] == ["Ada"]
+
+
+@pytest.mark.django_db
+def test_five_digits_are_too_few_to_search_by(seller, people):
+    assert _found(seller, "34567") == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("@balogun-traders.com", ["Ada"]),
+        ("balogun-traders.com", ["Ada"]),
+        ("cnwosu@", ["Chinedu"]),
+        ("cnwosu@mail", ["Chinedu"]),
+        ("@mail.example.ng", ["Chinedu"]),
+        ("example.ng", ["Chinedu"]),
+    ],
+)
+def test_part_of_an_address_or_its_domain_finds_people(seller, people, query, expected):
+    results = search_customers(seller, query)
+    assert [p.first_name for p in results.people] == expected
+    assert results.matched_by == "email"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("tunde", ["Babatunde"]), ("emeka eze", ["Chukwuemeka"]), ("Tunde Bakare", ["Babatunde"])],
+)
+def test_a_nickname_finds_the_full_name(seller, people, query, expected):
+    results = search_customers(seller, query)
+    assert [p.first_name for p in results.people] == expected
+    assert results.matched_by == "similar"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["Chinedo Nwosu", "chinedu nwosuu", "Nwoso", "Chinedy"])
+def test_a_small_typo_still_finds_the_person(seller, people, query):
+    results = search_customers(seller, query)
+    assert [p.first_name for p in results.people] == ["Chinedu"]
+    assert results.matched_by == "similar"
+
+
+@pytest.mark.django_db
+def test_an_exact_match_is_not_mixed_with_similar_names(seller, people):
+    make_person(actor=seller, first_name="Chinedo", last_name="Nwosu")
+    results = search_customers(seller, "Chinedo Nwosu")
+    assert [p.first_name for p in results.people] == ["Chinedo"]
+    assert results.matched_by == "name"
+
+
+@pytest.mark.django_db
+def test_fallbacks_show_only_people_the_user_may_see(seller, people, make_user, make_team):
+    outsider = make_user("outsider", team=make_team("Service"))
+    for query in ("1234567", "@balogun-traders.com", "tunde", "Chinedo Nwosu"):
+        assert search_customers(outsider, query).people == []
