@@ -143,6 +143,9 @@ class RecordType:
     # Roles given fewer actions than the default (e.g. {"Front office": ("view",)}).
     role_actions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # URL names of the record's pages, for links and the generated permission matrix.
+    # The record's search name from its values (its name and its searchable custom fields),
+    # to rebuild search names when what is searchable changes.
+    search_text: Callable[[Any], str] | None = None
     url_names: dict[str, str] = field(default_factory=dict)
     # API path of the record's collection (e.g. "/people"), for the permission matrix.
     api_path: str | None = None

@@ -19,6 +19,8 @@ from centric.core.records import (
 from centric.customers import history, panels, selectors, services
 from centric.customers.forms import OrganisationForm, PersonForm
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
+from centric.customers.services.organisations import organisation_search_name
+from centric.customers.services.people import person_search_name
 
 
 def _pages(key: str, form_class: type, **detail: Any) -> RecordPages:
@@ -57,6 +59,7 @@ register_record(
     Person,
     key="person",
     parts=(ContactPoint, Consent, Membership),
+    search_text=person_search_name,
     **CUSTOMER_RECORD,
     navigation=NavEntry(
         _("People"),
@@ -78,6 +81,7 @@ register_record(
 register_record(
     Organisation,
     key="organisation",
+    search_text=organisation_search_name,
     **CUSTOMER_RECORD,
     navigation=NavEntry(
         _("Organisations"),

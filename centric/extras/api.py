@@ -51,6 +51,7 @@ class CustomFieldOut(Schema):
     label: str
     field_type: str
     is_required: bool
+    is_searchable: bool
     choices: list[Any]
     max_length: int
     min_value: float | None
@@ -65,6 +66,9 @@ class CustomFieldIn(Schema):
     label: text(100, min_length=1)
     field_type: FieldType = "text"
     is_required: bool = False
+    is_searchable: bool = Field(
+        False, description="The search box finds records by this field's value."
+    )
     choices: Annotated[list[text(200)], Field(max_length=200)] = []
     max_length: Annotated[int, Field(ge=1, le=10_000)] = 255
     min_value: Bound | None = None

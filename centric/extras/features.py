@@ -9,6 +9,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext as _
 
+from centric.core.cache import remember
 from centric.extras.models import CustomFieldDefinition
 from centric.extras.services import custom_fields_clean, tag_get_or_create
 
@@ -81,6 +82,25 @@ class CustomFields:
         return dict(
             CustomFieldDefinition.objects.filter(record_type=record_key).values_list("key", "label")
         )
+
+    def searchable_text(self, record_key: str, values: dict[str, Any]) -> str:
+        keys = searchable_keys(record_key)
+        return " ".join(str(values[key]) for key in keys if values.get(key) not in (None, ""))
+
+
+def searchable_keys(record_key: str) -> list[str]:
+    """The keys of the record type's searchable custom fields: read on every write of a
+    record (an import's too), so kept a few seconds per process and dropped on a change."""
+
+    def load() -> list[str]:
+        return list(
+            CustomFieldDefinition.objects.filter(record_type=record_key, is_searchable=True)
+            .order_by("position", "key")
+            .values_list("key", flat=True)
+        )
+
+    keys: list[str] = remember(f"custom-fields:searchable:{record_key}", load)
+    return keys
 
 
 class Tags:

@@ -19,6 +19,11 @@ class CustomFieldForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=100)
     field_type = forms.ChoiceField(label=_("Type"), choices=CustomFieldDefinition.FieldType.choices)
     is_required = forms.BooleanField(label=_("Required"), required=False)
+    is_searchable = forms.BooleanField(
+        label=_("Searchable"),
+        required=False,
+        help_text=_("The search box finds records by this field's value (a loyalty card number…)."),
+    )
     choices = forms.CharField(
         label=_("Choices"),
         required=False,

@@ -63,6 +63,11 @@ class CustomFieldDefinition(models.Model):
         _("type"), max_length=20, choices=FieldType.choices, default=FieldType.TEXT
     )
     is_required = models.BooleanField(_("required"), default=False)
+    is_searchable = models.BooleanField(
+        _("searchable"),
+        default=False,
+        help_text=_("The search box finds records by this field's value (a loyalty card number…)."),
+    )
     choices = models.JSONField(_("choices"), default=list, blank=True)
     max_length = models.PositiveIntegerField(_("maximum length"), default=255)
     min_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)

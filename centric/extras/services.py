@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from centric.core.cache import forget
 from centric.core.normalise import normalise_email
 from centric.extras.models import CustomFieldDefinition, Tag
+from centric.extras.tasks import refresh_search_names
 
 if TYPE_CHECKING:
     pass
@@ -125,6 +127,7 @@ CUSTOM_FIELD_EDITABLE = (
     "label",
     "field_type",
     "is_required",
+    "is_searchable",
     "choices",
     "max_length",
     "min_value",
@@ -160,7 +163,17 @@ def custom_field_create(**fields: Any) -> CustomFieldDefinition:
     _check_definition(definition)
     definition.full_clean()
     definition.save()
+    _searchable_changed(definition.record_type, definition.is_searchable)
     return definition
+
+
+def _searchable_changed(record_key: str, changed: bool) -> None:
+    """The search box reads searchable values from the records' search names: when what is
+    searchable changes, the record type's search names are rebuilt in the background (after
+    the commit, so a rolled-back change rebuilds nothing)."""
+    forget("custom-fields:")
+    if changed:
+        transaction.on_commit(lambda: refresh_search_names.enqueue(record_key))
 
 
 @transaction.atomic
@@ -173,11 +186,13 @@ def custom_field_update(
         raise ValidationError(
             _("These cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
+    was_searchable = definition.is_searchable
     for name, value in fields.items():
         setattr(definition, name, value)
     _check_definition(definition)
     definition.full_clean()
     definition.save()
+    _searchable_changed(definition.record_type, was_searchable or definition.is_searchable)
     return definition
 
 
@@ -185,6 +200,7 @@ def custom_field_update(
 def custom_field_delete(*, definition: CustomFieldDefinition) -> None:
     """Delete a definition. Values already stored stay in the records' JSON, no longer shown."""
     definition.delete()
+    _searchable_changed(definition.record_type, definition.is_searchable)
 
 
 # --- Settings: tags ---------------------------------------------------------------------------

@@ -31,6 +31,9 @@ class CustomFieldsFeature(Protocol):
     def labels(self, record_key: str) -> dict[str, str]:
         """Custom-field key -> label (history shows labels, not keys)."""
 
+    def searchable_text(self, record_key: str, values: dict[str, Any]) -> str:
+        """The values of the record type's searchable custom fields, as one text to search."""
+
 
 class TagsFeature(Protocol):
     def set(self, record: models.Model, names: list[str]) -> None:
@@ -56,3 +59,10 @@ def register_custom_fields(feature: CustomFieldsFeature) -> None:
 
 def register_tags(feature: TagsFeature) -> None:
     features.tags = feature
+
+
+def searchable_custom_text(record_key: str, values: dict[str, Any] | None) -> str:
+    """What the search box should find a record by among its custom fields ("" without any)."""
+    if not values or features.custom_fields is None:
+        return ""
+    return features.custom_fields.searchable_text(record_key, values)

@@ -9,14 +9,21 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from typing_extensions import Unpack
 
+from centric.core.kit.features import searchable_custom_text
 from centric.core.kit.services import UNSET, delete_record
 from centric.core.search import search_key
 from centric.customers.models import Membership, Organisation, Person
 from centric.customers.services.common import CustomerValues, create_customer, update_customer
 
 
+def organisation_search_name(organisation: Any) -> str:
+    """The search key of an organisation: its name, then its searchable custom fields."""
+    custom = searchable_custom_text("organisation", getattr(organisation, "custom_fields", None))
+    return search_key(f"{organisation.name or ''} {custom}")[:400]
+
+
 def _prepare(organisation: Organisation) -> None:
-    organisation.search_name = search_key(organisation.name or "")[:400]
+    organisation.search_name = organisation_search_name(organisation)
 
 
 @transaction.atomic

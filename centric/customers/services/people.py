@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from typing_extensions import Unpack
 
+from centric.core.kit.features import searchable_custom_text
 from centric.core.kit.services import UNSET, delete_record
 from centric.core.search import search_key
 from centric.customers.models import Person
@@ -20,10 +21,11 @@ from centric.customers.services.common import CustomerValues, create_customer, u
 
 
 def person_search_name(person: Any) -> str:
-    """The search key of a person's name (anything with first, middle and last name)."""
-    return search_key(
-        " ".join(p for p in (person.first_name, person.middle_name, person.last_name) if p)
-    )[:400]
+    """The search key of a person: their name (anything with first, middle and last name)
+    and, after it, the values of the searchable custom fields."""
+    names = [person.first_name, person.middle_name, person.last_name]
+    names.append(searchable_custom_text("person", getattr(person, "custom_fields", None)))
+    return search_key(" ".join(p for p in names if p))[:400]
 
 
 def _prepare(person: Person) -> None:

@@ -99,3 +99,46 @@ def test_fallbacks_show_only_people_the_user_may_see(seller, people, make_user, 
     outsider = make_user("outsider", team=make_team("Service"))
     for query in ("1234567", "@balogun-traders.com", "tunde", "Chinedo Nwosu"):
         assert search_customers(outsider, query).people == []
+
+
+@pytest.mark.django_db
+def test_searchable_custom_fields_are_found_and_others_are_not(seller):
+    from centric.extras.services import custom_field_create
+
+    custom_field_create(
+        record_type="person", key="loyalty_card", label="Loyalty card", is_searchable=True
+    )
+    custom_field_create(record_type="person", key="note", label="Private note")
+    person = make_person(
+        actor=seller,
+        first_name="Ngozi",
+        last_name="Eze",
+        custom_fields={"loyalty_card": "LC-20931", "note": "zebracrossing"},
+    )
+    assert _found(seller, "LC-20931") == ["Ngozi"]
+    assert _found(seller, "lc 2093") == ["Ngozi"]
+    assert _found(seller, "zebracrossing") == []
+    assert person.search_name.startswith("ngozi eze")  # the name first: the name windows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_making_a_field_searchable_rebuilds_the_search_names(seller):
+    from django_tasks_db.models import DBTaskResult
+
+    from centric.extras.services import custom_field_create, custom_field_update
+    from centric.extras.tasks import refresh_search_names
+
+    definition = custom_field_create(record_type="person", key="meter", label="Meter number")
+    make_person(
+        actor=seller, first_name="Musa", last_name="Bello", custom_fields={"meter": "MTR77"}
+    )
+    assert _found(seller, "MTR77") == []
+    queued = DBTaskResult.objects.filter(task_path__endswith="refresh_search_names")
+    assert queued.count() == 0  # a field that is not searchable changes no search name
+    custom_field_update(definition=definition, is_searchable=True)
+    assert queued.count() == 1  # enqueued on commit, for the worker
+    refresh_search_names.call("person")  # what the worker runs
+    assert _found(seller, "MTR77") == ["Musa"]
+    custom_field_update(definition=definition, is_searchable=False)
+    refresh_search_names.call("person")
+    assert _found(seller, "MTR77") == []

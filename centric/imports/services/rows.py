@@ -18,13 +18,13 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from centric.core.search import search_key
 from centric.customers.choices import ConsentStatus, ContactKind, Gender
 from centric.customers.models import ContactPoint, LifecycleStage, Organisation, Person
 from centric.customers.services.contact_points import (
     normalise_contact_value,
     primary_email_and_phone,
 )
+from centric.customers.services.organisations import organisation_search_name
 from centric.customers.services.people import person_search_name
 from centric.extras.models import CustomFieldDefinition
 from centric.extras.services import custom_field_value_clean as coerce_custom_value
@@ -349,16 +349,19 @@ class RowPreparer:
         """What the services keep beside the fields: the search key, the primary email/phone."""
         fields = prepared.fields
         if self.record_type != RecordType.PEOPLE:
-            fields["search_name"] = search_key(fields["name"])[:400]
+            fields["search_name"] = organisation_search_name(
+                SimpleNamespace(name=fields["name"], custom_fields=prepared.custom_fields)
+            )
             return
         fields["search_name"] = person_search_name(
-            # Only the three name attributes are read: no Person is built per row.
+            # Only the names and custom fields are read: no Person is built per row.
             cast(
                 "Person",
                 SimpleNamespace(
                     first_name=fields.get("first_name", ""),
                     middle_name=fields.get("middle_name", ""),
                     last_name=fields.get("last_name", ""),
+                    custom_fields=prepared.custom_fields,
                 ),
             )
         )
