@@ -26,7 +26,14 @@ from django.utils.translation import gettext as _
 
 from centric.core.audit import audit
 from centric.imports.fields import clean_mapping, suggest_mapping
-from centric.imports.models import ImportJob, ImportRejection, JobStatus, MatchBy, RecordType
+from centric.imports.models import (
+    ImportJob,
+    ImportNote,
+    ImportRejection,
+    JobStatus,
+    MatchBy,
+    RecordType,
+)
 from centric.imports.parsing import ImportFileError, Table, check_size, format_of, open_table
 from centric.imports.services.rows import PreparedRow, RowPreparer, RowRejected, prepared_rows
 from centric.imports.services.writer import BatchWriter, Outcome, write_batch
@@ -108,7 +115,7 @@ def job_preview(
     table = job_table(job)
     saved: dict[str, str] = job.mapping or {}
     mapping = {h: saved[h] for h in table.headers if saved.get(h)}
-    preparer = RowPreparer(record_type=job.record_type, headers=table.headers, mapping=mapping)
+    preparer = _preparer(job, table, mapping)
     targets = list(dict.fromkeys(mapping.values()))
     result: list[dict[str, Any]] = []
     for number, row in enumerate(table.rows()):
@@ -121,12 +128,24 @@ def job_preview(
             except RowRejected as rejection:
                 item["error"] = rejection.reason
                 prepared = None
+            else:
+                item["notes"] = prepared.notes
             item["values"] = _preview_values(prepared, targets, row.values, table.headers, mapping)
             if prepared is not None and job.record_type == "people":
                 item["looks_like"] = _looks_like(job, prepared)
         result.append(item)
     labels = [preparer.label(t) for t in targets]
     return labels, result
+
+
+def _preparer(job: ImportJob, table: Table, mapping: dict[str, str]) -> RowPreparer:
+    # Excel in a European locale writes ";" between cells because the comma is its decimal mark.
+    return RowPreparer(
+        record_type=job.record_type,
+        headers=table.headers,
+        mapping=mapping,
+        decimal_comma=table.delimiter == ";",
+    )
 
 
 def _looks_like(job: ImportJob, prepared: PreparedRow) -> list[dict[str, Any]]:
@@ -241,6 +260,7 @@ def job_start(*, job: ImportJob, dry_run: bool, actor: Any = None) -> ImportJob:
 
 def _reset(job: ImportJob, status: str) -> None:
     ImportRejection.objects.filter(job=job).delete()
+    ImportNote.objects.filter(job=job).delete()
     job.status = status
     job.total = job.processed = job.created = job.updated = job.unchanged = job.rejected = 0
     job.error = ""
@@ -315,7 +335,7 @@ def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
 def _run(
     job: ImportJob, table: Table, mapping: dict[str, str], *, resume: int, batch_size: int
 ) -> None:
-    preparer = RowPreparer(record_type=job.record_type, headers=table.headers, mapping=mapping)
+    preparer = _preparer(job, table, mapping)
     writer = BatchWriter(
         record_type=job.record_type,
         match_by=job.match_by,
@@ -344,12 +364,20 @@ def _run(
                     ) % {"email": email, "line": first}
         return ""
 
-    def record(outcome: Outcome, consumed: int) -> None:
+    def record(outcome: Outcome, consumed: int, notes: list[tuple[int, str]]) -> None:
+        rejected = {line for line, _reason, _raw in outcome.rejections}
         with transaction.atomic():
             ImportRejection.objects.bulk_create(
                 [
                     ImportRejection(job=job, line=line, reason=reason[:2000], raw=raw)
                     for line, reason, raw in outcome.rejections
+                ]
+            )
+            ImportNote.objects.bulk_create(
+                [
+                    ImportNote(job=job, line=line, message=message[:2000])
+                    for line, message in notes
+                    if line not in rejected
                 ]
             )
             ImportJob.objects.filter(pk=job.pk).update(
@@ -373,13 +401,14 @@ def _run(
         if not consumed:
             return
         rows, count, pre = batch, consumed, early
+        notes = [(row.line, note) for row in rows for note in row.notes]
         sink.submit(
             lambda: write_batch(
                 writer,
                 rows,
                 required_custom=preparer.required_custom,
                 dry_run=job.dry_run,
-                record=lambda outcome: record(_merged(pre, outcome), count),
+                record=lambda outcome: record(_merged(pre, outcome), count, notes),
             )
         )
         batch, early, consumed = [], Outcome(), 0
