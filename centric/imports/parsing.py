@@ -30,8 +30,9 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # How far down a sheet the header row is looked for (a title and a blank row above it are usual).
 HEADER_SEARCH_ROWS = 20
-TOTAL_WORDS = {"total", "totals", "grandtotal", "subtotal", "sum", "count"}
-_NUMBER = re.compile(r"[-+]?[₦$€£]?\s*[\d.,\s]+%?")
+TOTAL_WORDS = {"total", "totals", "grandtotal", "subtotal", "sum"}
+_NUMBER = re.compile(r"-?[₦$€£]?\s*[\d.,\s]+%?")
+_DIGIT = re.compile(r"\d")
 
 
 class ImportFileError(ApplicationError):
@@ -125,15 +126,11 @@ def unique_headers(raw: list) -> list[str]:
 
 
 def header_index(rows: list[list[str]]) -> int:
-    """Which of a sheet's first rows names the columns: the first row filled at least half as
-    wide as the widest of them, so that a title ("Customers, March 2026") or a blank row above
-    the header is passed over. Rows are the first HEADER_SEARCH_ROWS, as text."""
+    """Which of a sheet's first rows names the columns: the first with two or more cells
+    filled, so that a title ("Customers, March 2026", one cell, often merged across the columns)
+    and blank rows above the header are passed over. A file of one column keeps its first row."""
     filled = [sum(1 for value in row if value.strip()) for row in rows]
-    widest = max(filled, default=0)
-    for index, count in enumerate(filled):
-        if count and count * 2 >= widest and (count >= 2 or widest < 2):
-            return index
-    return 0
+    return next((index for index, count in enumerate(filled) if count >= 2), 0)
 
 
 def _header_note(line: int) -> list[str]:
@@ -153,7 +150,8 @@ def is_totals_row(values: list[str]) -> bool:
     filled = [value.strip() for value in values if value.strip()]
     if not filled or _NOT_WORD.sub("", filled[0].lower()) not in TOTAL_WORDS:
         return False
-    return all(_NUMBER.fullmatch(value) for value in filled[1:])
+    # A phone number is not a total: totals have fewer digits than any phone number.
+    return all(_NUMBER.fullmatch(value) and len(_DIGIT.findall(value)) <= 9 for value in filled[1:])
 
 
 def _totals_error(values: list[str]) -> str:

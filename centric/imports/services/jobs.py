@@ -123,6 +123,7 @@ def job_preview(
             break
         item: dict[str, Any] = {"line": row.line, "values": [], "error": row.error}
         if not row.error:
+            prepared: PreparedRow | None
             try:
                 prepared = preparer.resolve(preparer.prepare(row.line, row.values))
             except RowRejected as rejection:
