@@ -120,7 +120,7 @@ def split_values(cell: str) -> list[str]:
 def is_system_group(name: str) -> bool:
     """Google's own groups ("* myContacts", "* starred", "* friends") are written with a
     leading "* "; the user's labels never are. They are not the business's tags."""
-    return name.strip().startswith("*")
+    return name.strip().startswith("* ")
 
 
 def is_empty_date(text: str) -> bool:

@@ -32,7 +32,7 @@ from centric.imports.forms import MappingForm, UploadForm
 from centric.imports.models import ImportJob, JobStatus, MatchBy
 from centric.imports.parsing import ImportFileError
 from centric.imports.services import job_configure, job_create, job_preview, job_start
-from centric.imports.services.jobs import job_table
+from centric.imports.services.jobs import job_stage_values, job_table
 
 REJECTIONS_SHOWN = 200
 
@@ -155,6 +155,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": [n for n in job.notes.splitlines() if n],
             "preview_labels": preview_labels,
             "preview": preview,
+            "stage_values": job_stage_values(job=job),
             "is_mapped": job.status != JobStatus.UPLOADED,
             "warn_no_key": job.match_by == MatchBy.EXTERNAL_ID
             and "external_id" not in (job.mapping or {}).values(),

@@ -139,6 +139,40 @@ def job_preview(
     return labels, result
 
 
+def job_stage_values(*, job: ImportJob, rows: int = 1000) -> list[dict[str, Any]]:
+    """The lifecycle stages the file's stage column holds (in its first rows) and the business's
+    stage each one becomes, so that the user can check them before importing. A value that
+    matches no stage is imported as no stage, and reported."""
+    from centric.customers.models import LifecycleStage
+    from centric.imports.values import stage_key
+
+    headers = [h for h, target in (job.mapping or {}).items() if target == "lifecycle_stage"]
+    if not headers:
+        return []
+    table = job_table(job)
+    index = table.headers.index(headers[0]) if headers[0] in table.headers else None
+    if index is None:
+        return []
+    labels: dict[str, str] = {}
+    stages: dict[str, str] = {}
+    for stage in LifecycleStage.objects.all():
+        labels[stage.key] = str(stage.label)
+        stages[stage.key.lower()] = stage.key
+        stages[str(stage.label).lower()] = stage.key
+    counts: dict[str, int] = {}
+    for number, row in enumerate(table.rows()):
+        if number >= rows:
+            break
+        value = row.values[index].strip() if index < len(row.values) else ""
+        if value:
+            counts[value] = counts.get(value, 0) + 1
+    result = []
+    for value, count in counts.items():
+        key = stage_key(value, stages)
+        result.append({"value": value, "stage": labels.get(key or "", ""), "rows": count})
+    return result
+
+
 def _preparer(job: ImportJob, table: Table, mapping: dict[str, str]) -> RowPreparer:
     # Excel in a European locale writes ";" between cells because the comma is its decimal mark.
     return RowPreparer(

@@ -284,3 +284,19 @@ def test_mapping_page_says_why_each_column_is_suggested_and_the_report_lists_kep
 
     report = client.get(f"/imports/{job.pk}/").content.decode()
     assert "Imported without a value" in report and escape("“--12-25” has no year") in report
+
+
+def test_mapping_page_shows_what_each_hubspot_stage_becomes(logged_in_client, manager, stages):
+    from pathlib import Path
+
+    sample = Path(__file__).parent / "samples" / "hubspot_contacts.csv"
+    client = logged_in_client(manager)
+    _upload(client, content=sample.read_bytes(), name="hubspot.csv")
+    job = ImportJob.objects.get()
+
+    page = client.get(f"/imports/{job.pk}/mapping/").content.decode()
+
+    assert "Lifecycle stages in this file" in page
+    assert "<tr><td>Marketing Qualified Lead</td><td>Qualified</td><td>1</td></tr>" in page
+    assert "<tr><td>Evangelist</td><td>Customer</td><td>1</td></tr>" in page
+    assert 'Other</td><td><span class="field-error">no stage (reported)' in page
