@@ -27,6 +27,7 @@ MULTI = {"email", "phone", "whatsapp", "website", "social", "tags"}
 CONTACT_TARGETS = ("email", "phone", "whatsapp", "website", "social")
 ADDRESS_TARGETS = ("street", "city", "state", "postal_code", "country")
 UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+OPT_OUT_CHANNELS = {"marketing_email": "email", "marketing_phone": "phone", "marketing_sms": "sms"}
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,27 @@ def targets(record_type: str) -> list[Target]:
                     ),
                 )
             )
+        # Other CRMs keep the opposite: a flag set when the person opted out (HasOptedOutOfEmail).
+        for purpose, channel in OPT_OUT_CHANNELS.items():
+            aliases = {"email": ("email", "mail"), "phone": ("call", "phone"), "sms": ("sms",)}
+            result.append(
+                Target(
+                    f"optout.{purpose}",
+                    _("Opted out: %(purpose)s (yes = consent withdrawn)")
+                    % {"purpose": ConsentPurpose(purpose).label},
+                    tuple(
+                        alias
+                        for word in aliases[channel]
+                        for alias in (
+                            f"hasoptedoutof{word}",
+                            f"{word}optout",
+                            f"optout{word}",
+                            f"donot{word}",
+                            f"unsubscribedfrom{word}",
+                        )
+                    ),
+                )
+            )
     definition_type = "person" if record_type == RecordType.PEOPLE else "organisation"
     for definition in CustomFieldDefinition.objects.filter(record_type=definition_type):
         result.append(
@@ -253,7 +275,9 @@ def _guess(header: str, available: list[Target]) -> str:
     if not key:
         return ""
     # Custom fields and consent first: their names are specific to this business.
-    ordered = sorted(available, key=lambda t: 0 if t.key.startswith(("cf.", "consent.")) else 1)
+    ordered = sorted(
+        available, key=lambda t: 0 if t.key.startswith(("cf.", "consent.", "optout.")) else 1
+    )
     for candidate in (key, _TRAILING_NUMBER.sub("", key)):
         for target in ordered:
             if candidate == compact(target.key) or candidate in target.aliases:
@@ -328,7 +352,8 @@ _OWNER_NAMES = gettext_lazy(
 )
 _ONE_ADDRESS = gettext_lazy("one address is imported per person: the first address")
 _OPTED_OUT = gettext_lazy(
-    "an opt-out flag, not an email address; not imported (an opt-out is not a consent)"
+    "an opt-out flag, not an email address: 1 (true) records that consent to marketing by "
+    "email was withdrawn; 0 records nothing"
 )
 _STAGES = gettext_lazy(
     "its stages are matched to yours: Marketing and Sales Qualified Lead to Qualified, "
@@ -395,8 +420,13 @@ EXPORTERS = (
             Rule(
                 r"id|contact id", "external_id", why=gettext_lazy("Salesforce's id of the contact")
             ),
-            Rule(r"has ?opted ?out ?of ?email|email opt out", "", why=_OPTED_OUT),
-            Rule(r"has ?opted ?out ?of ?fax|fax opt out|do ?not ?call", "", why=_NO_FIELD),
+            Rule(
+                r"has ?opted ?out ?of ?email|email opt out",
+                "optout.marketing_email",
+                why=_OPTED_OUT,
+            ),
+            Rule(r"do ?not ?call", "optout.marketing_phone"),
+            Rule(r"has ?opted ?out ?of ?fax|fax opt out", "", why=_NO_FIELD),
             Rule(r"salutation", "", why=_SALUTATION),
             Rule(r"title", "role"),
             Rule(r"(mobile|home|other|assistant) ?phone|mobile", "phone"),

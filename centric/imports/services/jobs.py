@@ -268,7 +268,7 @@ def _preview_values(
         elif target.startswith("cf."):
             value = prepared.custom_fields.get(target[3:], "")
             text = "" if value is None else str(value)
-        elif target.startswith("consent."):
+        elif target.startswith(("consent.", "optout.")):
             text = dict(prepared.consents).get(target.split(".", 1)[1], "")
         else:
             value = prepared.fields.get(target, "")

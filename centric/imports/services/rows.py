@@ -221,7 +221,7 @@ class RowPreparer:
         self.max_lengths = _max_lengths(self.model)
         # What each row is checked for, worked out once (an import prepares millions of rows).
         self.plain_fields = [n for n in PLAIN_FIELDS if n in self.columns and n in self.max_lengths]
-        self.consent_targets = [t for t in self.columns if t.startswith("consent.")]
+        self.consent_targets = [t for t in self.columns if t.startswith(("consent.", "optout."))]
         self.custom_targets = [t for t in self.columns if t.startswith("cf.")]
         self.contact_kinds = [k for k in CONTACT_TARGETS if k in self.columns]
         self.has_address = any(name in self.columns for name in ADDRESS_TARGETS)
@@ -444,6 +444,11 @@ class RowPreparer:
             if not value:
                 continue
             status = CONSENT_VALUES.get(value.lower())
+            if target.startswith("optout.") and status is not None:
+                # "Opted out: yes" withdraws the consent; "no" says nothing about consent.
+                if status == ConsentStatus.GRANTED:
+                    prepared.consents.append((target.split(".", 1)[1], ConsentStatus.WITHDRAWN))
+                continue
             if status is None:
                 errors.append(
                     _("%(field)s: “%(value)s” is not yes/no, granted, denied or withdrawn.")

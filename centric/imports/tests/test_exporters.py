@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from centric.customers.models import ContactPoint, Person
+from centric.customers.models import Consent, ContactPoint, Person
 from centric.imports.fields import suggest_columns, suggest_mapping
 from centric.imports.models import ImportNote, JobStatus
 from centric.imports.parsing import open_table
@@ -238,13 +238,14 @@ def test_salesforce_report_suggestion_ignores_the_opt_out_flag_and_uses_the_cont
         "Mailing Country": "country",
         "Lead Source": "source",
         "Birthdate": "date_of_birth",
+        "HasOptedOutOfEmail": "optout.marketing_email",
     }
     flag = next(
         s
         for s in suggest_columns(_headers("salesforce_contacts.csv"), "people")
         if s.header == "HasOptedOutOfEmail"
     )
-    assert flag.target == "" and "opt-out flag" in flag.reason
+    assert "opt-out flag, not an email address" in flag.reason
 
 
 def test_salesforce_data_loader_headers_are_recognised():
@@ -259,6 +260,7 @@ def test_salesforce_data_loader_headers_are_recognised():
         "MobilePhone": "phone",
         "LeadSource": "source",
         "Title": "role",
+        "HasOptedOutOfEmail": "optout.marketing_email",
     }
 
 
@@ -273,6 +275,10 @@ def test_salesforce_export_imports_with_its_ids_as_external_ids():
     assert tunde["date_of_birth"] == "1985-04-17"
     assert Person.objects.get(first_name="Tunde").source == "Trade Show"
     assert _person("Amaka")["external_id"] == "0035g00000AbCdFAAZ"
+    # HasOptedOutOfEmail 1: the opt-out is kept as a withdrawn consent; 0 records nothing.
+    assert list(Consent.objects.values_list("person__first_name", "purpose", "status")) == [
+        ("Tunde", "marketing_email", "withdrawn")
+    ]
 
     again = import_file(path=SAMPLES / "salesforce_contacts.csv", record_type="people")
     assert (again.created, again.unchanged) == (0, 2)
