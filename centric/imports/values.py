@@ -159,15 +159,18 @@ def _bare(token: str) -> str:
 def split_full_name(full: str) -> tuple[str, str, str]:
     """(first, middle, last) from one name cell, leading titles and trailing suffixes dropped."""
     parts = full.split()
+    titled = False
     while len(parts) > 1 and _bare(parts[0]) in HONORIFICS:
         parts.pop(0)
+        titled = True
     while len(parts) > 2 and _bare(parts[-1]) in SUFFIXES:
         parts.pop()
     parts = [p.rstrip(",") for p in parts]
     if not parts:
         return "", "", ""
     if len(parts) == 1:
-        return parts[0], "", ""
+        # "Mrs Adeyemi": a title goes with the family name.
+        return ("", "", parts[0]) if titled else (parts[0], "", "")
     return parts[0], " ".join(parts[1:-1]), parts[-1]
 
 

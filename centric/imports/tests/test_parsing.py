@@ -215,6 +215,7 @@ def test_european_excel_csv_with_semicolons_and_decimal_commas(write_file):
         ("Chinedu Ikenna Okafor", ("Chinedu", "Ikenna", "Okafor")),
         ("Prince Adewale", ("Prince", "", "Adewale")),  # a given name, not a title
         ("Chief", ("Chief", "", "")),
+        ("Mrs Adeyemi", ("", "", "Adeyemi")),
     ],
 )
 def test_a_single_name_cell_drops_titles(write_file, cell, expected):
