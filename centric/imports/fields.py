@@ -227,13 +227,13 @@ def targets(record_type: str) -> list[Target]:
                 )
             )
         # Other CRMs keep the opposite: a flag set when the person opted out (HasOptedOutOfEmail).
-        for purpose, channel in OPT_OUT_CHANNELS.items():
+        for opted_out, channel in OPT_OUT_CHANNELS.items():
             aliases = {"email": ("email", "mail"), "phone": ("call", "phone"), "sms": ("sms",)}
             result.append(
                 Target(
-                    f"optout.{purpose}",
+                    f"optout.{opted_out}",
                     _("Opted out: %(purpose)s (yes = consent withdrawn)")
-                    % {"purpose": ConsentPurpose(purpose).label},
+                    % {"purpose": ConsentPurpose(opted_out).label},
                     tuple(
                         alias
                         for word in aliases[channel]
