@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from centric.imports.fields import target_choices
+from centric.imports.fields import Suggestion, target_choices
 from centric.imports.models import MatchBy, RecordType
 
 
@@ -40,17 +40,30 @@ class MappingForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, headers: list[str], record_type: str, samples: dict, **kwargs):
+    def __init__(
+        self,
+        *args,
+        headers: list[str],
+        record_type: str,
+        samples: dict,
+        suggestions: dict[str, Suggestion] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.headers = headers
         choices = target_choices(record_type)
+        labels = dict(choices)
         for index, header in enumerate(headers):
             sample = samples.get(header, "")
+            help_parts = [_("e.g. %(sample)s") % {"sample": sample[:60]}] if sample else []
+            suggestion = (suggestions or {}).get(header)
+            if suggestion is not None and suggestion.reason:
+                help_parts.append(_suggestion_text(suggestion, labels))
             self.fields[f"column_{index}"] = forms.ChoiceField(
                 label=header,
                 choices=choices,
                 required=False,
-                help_text=_("e.g. %(sample)s") % {"sample": sample[:60]} if sample else "",
+                help_text=" · ".join(str(part) for part in help_parts),
             )
 
     def column_fields(self):
@@ -61,3 +74,16 @@ class MappingForm(forms.Form):
             header: self.cleaned_data.get(f"column_{index}") or ""
             for index, header in enumerate(self.headers)
         }
+
+
+def _suggestion_text(suggestion: Suggestion, labels: dict[str, str]) -> str:
+    """Why a column got (or did not get) its suggested field, for the column's help text."""
+    values = {
+        "field": labels.get(suggestion.target, suggestion.target),
+        "reason": suggestion.reason,
+    }
+    if not suggestion.target:
+        return _("Not imported: %(reason)s") % values
+    if not suggestion.is_selected:
+        return _("Not imported unless you choose %(field)s: %(reason)s") % values
+    return _("Suggested %(field)s: %(reason)s") % values

@@ -134,3 +134,19 @@ class ImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}: {self.reason}"
+
+
+class ImportNote(models.Model):
+    """A value of a row that was imported without it (a birthday with no year, a stage the
+    business does not have): the row's line and what happened, for the import's report."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_notes")
+    line = models.PositiveIntegerField(_("line"))
+    message = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ["job", "line", "id"]
+        indexes = [models.Index(fields=["job", "line"], name="importnote_job_line")]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.message}"

@@ -26,7 +26,13 @@ SAMPLE_BYTES = 64 * 1024
 MAX_COLUMNS = 300
 MAX_HEADER_LENGTH = 200
 CSV_FIELD_LIMIT = 128 * 1024
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# How far down a sheet the header row is looked for (a title and a blank row above it are usual).
+HEADER_SEARCH_ROWS = 20
+TOTAL_WORDS = {"total", "totals", "grandtotal", "subtotal", "sum"}
+_NUMBER = re.compile(r"-?[₦$€£]?\s*[\d.,\s]+%?")
+_DIGIT = re.compile(r"\d")
 
 
 class ImportFileError(ApplicationError):
@@ -48,6 +54,8 @@ class Table:
     encoding: str = ""
     notes: list[str] = field(default_factory=list)
     delimiter: str = ","
+    # The line (CSV: physical line; Excel: sheet row) the header row ends on; data follows it.
+    header_line: int = 1
 
     def rows(self) -> Iterator[Row]:
         if self.file_format == "csv":
@@ -115,6 +123,41 @@ def unique_headers(raw: list) -> list[str]:
         seen[name.lower()] = count
         headers.append(name if count == 1 else f"{name} ({count})")
     return headers
+
+
+def header_index(rows: list[list[str]]) -> int:
+    """Which of a sheet's first rows names the columns: the first with two or more cells
+    filled, so that a title ("Customers, March 2026", one cell, often merged across the columns)
+    and blank rows above the header are passed over. A file of one column keeps its first row."""
+    filled = [sum(1 for value in row if value.strip()) for row in rows]
+    return next((index for index, count in enumerate(filled) if count >= 2), 0)
+
+
+def _header_note(line: int) -> list[str]:
+    if line <= 1:
+        return []
+    return [
+        _(
+            "The column names were found on line %(line)d; the lines above them (a title) are "
+            "not imported."
+        )
+        % {"line": line}
+    ]
+
+
+def is_totals_row(values: list[str]) -> bool:
+    """A spreadsheet's totals line ("Total", "", "15"): a total word, then only numbers."""
+    filled = [value.strip() for value in values if value.strip()]
+    if not filled or _NOT_WORD.sub("", filled[0].lower()) not in TOTAL_WORDS:
+        return False
+    # A phone number is not a total: totals have fewer digits than any phone number.
+    return all(_NUMBER.fullmatch(value) and len(_DIGIT.findall(value)) <= 9 for value in filled[1:])
+
+
+def _totals_error(values: list[str]) -> str:
+    return _(
+        "This looks like a totals line (“%(value)s”), not a customer; it was not imported."
+    ) % {"value": next(value for value in values if value.strip()).strip()}
 
 
 def _check_headers(headers: list[str]) -> None:
@@ -196,16 +239,27 @@ def _open_csv(path: Path) -> Table:
     table = Table(path=path, file_format="csv", headers=[], encoding=encoding, notes=notes)
     table.delimiter = delimiter
     csv.field_size_limit(CSV_FIELD_LIMIT)
+    first: list[list[str]] = []
+    ends: list[int] = []
     with _open_text(table) as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         try:
-            header = next(reader, None)
+            for values in reader:
+                first.append(values)
+                ends.append(reader.line_num)
+                if len(first) >= HEADER_SEARCH_ROWS:
+                    break
         except csv.Error as error:
-            raise ImportFileError(
-                _("The header row cannot be read: %(error)s") % {"error": error}
-            ) from error
+            if not first:
+                raise ImportFileError(
+                    _("The header row cannot be read: %(error)s") % {"error": error}
+                ) from error
+    index = header_index(first)
+    header = first[index] if first else None
     if not header or not any(cell.strip() for cell in header):
         raise ImportFileError(_("The file has no header row (column names) on its first line."))
+    table.header_line = ends[index]
+    table.notes += _header_note(ends[index - 1] + 1 if index else 1)
     table.headers = unique_headers(header)
     _check_headers(table.headers)
     return table
@@ -216,8 +270,9 @@ def _csv_rows(table: Table) -> Iterator[Row]:
     with _open_text(table) as handle:
         reader = csv.reader(handle, delimiter=table.delimiter)
         try:
-            next(reader, None)
-        except csv.Error:
+            while reader.line_num < table.header_line:
+                next(reader)
+        except (csv.Error, StopIteration):
             return
         line = reader.line_num
         while True:
@@ -239,7 +294,11 @@ def _csv_rows(table: Table) -> Iterator[Row]:
                 continue
             if len(values) < width:
                 values = values + [""] * (width - len(values))
-            yield Row(line=start, values=values[:width])
+            values = values[:width]
+            if is_totals_row(values):
+                yield Row(line=start, values=values, error=_totals_error(values))
+                continue
+            yield Row(line=start, values=values)
 
 
 # --- Excel ---------------------------------------------------------------------------------
@@ -282,18 +341,24 @@ def _open_xlsx(path: Path) -> Table:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise ImportFileError(_("The workbook has no sheets."))
-        header = None
-        for values in sheet.iter_rows(values_only=True):
-            if any(v not in (None, "") for v in values):
-                header = list(values)
-                break
+        first: list[list] = []
+        for values in sheet.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS):
+            first.append(list(values))
     finally:
         workbook.close()
-    if header is None:
+    index = header_index([[_cell_text(v) for v in values] for values in first])
+    if not first or not any(_cell_text(v).strip() for v in first[index]):
         raise ImportFileError(_("The first sheet is empty."))
+    header = first[index]
     while header and header[-1] in (None, ""):
         header.pop()
-    table = Table(path=path, file_format="xlsx", headers=unique_headers(header))
+    table = Table(
+        path=path,
+        file_format="xlsx",
+        headers=unique_headers(header),
+        header_line=index + 1,
+        notes=_header_note(index + 1),
+    )
     _check_headers(table.headers)
     return table
 
@@ -303,16 +368,17 @@ def _xlsx_rows(table: Table) -> Iterator[Row]:
     workbook = _workbook(table.path)
     try:
         sheet = workbook.worksheets[0]
-        seen_header = False
         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if line <= table.header_line:
+                continue
             texts = [_cell_text(v) for v in values[:width]]
             if not any(t.strip() for t in texts):
                 continue
-            if not seen_header:
-                seen_header = True
-                continue
             if len(texts) < width:
                 texts += [""] * (width - len(texts))
+            if is_totals_row(texts):
+                yield Row(line=line, values=texts, error=_totals_error(texts))
+                continue
             yield Row(line=line, values=texts)
     finally:
         workbook.close()

@@ -27,11 +27,12 @@ from centric.core.pagination import keyset_page
 from centric.customers.models import Person
 from centric.customers.selectors import memberships_visible, person_get
 from centric.imports import exporting
+from centric.imports.fields import suggest_columns
 from centric.imports.forms import MappingForm, UploadForm
 from centric.imports.models import ImportJob, JobStatus, MatchBy
 from centric.imports.parsing import ImportFileError
 from centric.imports.services import job_configure, job_create, job_preview, job_start
-from centric.imports.services.jobs import job_table
+from centric.imports.services.jobs import job_stage_values, job_table
 
 REJECTIONS_SHOWN = 200
 
@@ -123,6 +124,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
         headers=table.headers,
         record_type=job.record_type,
         samples=_samples(job, table.headers),
+        suggestions={s.header: s for s in suggest_columns(table.headers, job.record_type)},
     )
     status = 200
     if request.method == "POST":
@@ -153,6 +155,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": [n for n in job.notes.splitlines() if n],
             "preview_labels": preview_labels,
             "preview": preview,
+            "stage_values": job_stage_values(job=job),
             "is_mapped": job.status != JobStatus.UPLOADED,
             "warn_no_key": job.match_by == MatchBy.EXTERNAL_ID
             and "external_id" not in (job.mapping or {}).values(),
@@ -166,6 +169,7 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
         "job": job,
         "rejections": job.rejections.all()[:REJECTIONS_SHOWN],
         "rejections_shown": REJECTIONS_SHOWN,
+        "row_notes": job.row_notes.all()[:REJECTIONS_SHOWN],
     }
 
 

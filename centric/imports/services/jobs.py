@@ -26,7 +26,14 @@ from django.utils.translation import gettext as _
 
 from centric.core.audit import audit
 from centric.imports.fields import clean_mapping, suggest_mapping
-from centric.imports.models import ImportJob, ImportRejection, JobStatus, MatchBy, RecordType
+from centric.imports.models import (
+    ImportJob,
+    ImportNote,
+    ImportRejection,
+    JobStatus,
+    MatchBy,
+    RecordType,
+)
 from centric.imports.parsing import ImportFileError, Table, check_size, format_of, open_table
 from centric.imports.services.rows import PreparedRow, RowPreparer, RowRejected, prepared_rows
 from centric.imports.services.writer import BatchWriter, Outcome, write_batch
@@ -108,7 +115,7 @@ def job_preview(
     table = job_table(job)
     saved: dict[str, str] = job.mapping or {}
     mapping = {h: saved[h] for h in table.headers if saved.get(h)}
-    preparer = RowPreparer(record_type=job.record_type, headers=table.headers, mapping=mapping)
+    preparer = _preparer(job, table, mapping)
     targets = list(dict.fromkeys(mapping.values()))
     result: list[dict[str, Any]] = []
     for number, row in enumerate(table.rows()):
@@ -116,17 +123,64 @@ def job_preview(
             break
         item: dict[str, Any] = {"line": row.line, "values": [], "error": row.error}
         if not row.error:
+            prepared: PreparedRow | None
             try:
                 prepared = preparer.resolve(preparer.prepare(row.line, row.values))
             except RowRejected as rejection:
                 item["error"] = rejection.reason
                 prepared = None
+            else:
+                item["notes"] = prepared.notes
             item["values"] = _preview_values(prepared, targets, row.values, table.headers, mapping)
             if prepared is not None and job.record_type == "people":
                 item["looks_like"] = _looks_like(job, prepared)
         result.append(item)
     labels = [preparer.label(t) for t in targets]
     return labels, result
+
+
+def job_stage_values(*, job: ImportJob, rows: int = 1000) -> list[dict[str, Any]]:
+    """The lifecycle stages the file's stage column holds (in its first rows) and the business's
+    stage each one becomes, so that the user can check them before importing. A value that
+    matches no stage is imported as no stage, and reported."""
+    from centric.customers.models import LifecycleStage
+    from centric.imports.values import stage_key
+
+    headers = [h for h, target in (job.mapping or {}).items() if target == "lifecycle_stage"]
+    if not headers:
+        return []
+    table = job_table(job)
+    index = table.headers.index(headers[0]) if headers[0] in table.headers else None
+    if index is None:
+        return []
+    labels: dict[str, str] = {}
+    stages: dict[str, str] = {}
+    for stage in LifecycleStage.objects.all():
+        labels[stage.key] = str(stage.label)
+        stages[stage.key.lower()] = stage.key
+        stages[str(stage.label).lower()] = stage.key
+    counts: dict[str, int] = {}
+    for number, row in enumerate(table.rows()):
+        if number >= rows:
+            break
+        value = row.values[index].strip() if index < len(row.values) else ""
+        if value:
+            counts[value] = counts.get(value, 0) + 1
+    result = []
+    for value, count in counts.items():
+        key = stage_key(value, stages)
+        result.append({"value": value, "stage": labels.get(key or "", ""), "rows": count})
+    return result
+
+
+def _preparer(job: ImportJob, table: Table, mapping: dict[str, str]) -> RowPreparer:
+    # Excel in a European locale writes ";" between cells because the comma is its decimal mark.
+    return RowPreparer(
+        record_type=job.record_type,
+        headers=table.headers,
+        mapping=mapping,
+        decimal_comma=table.delimiter == ";",
+    )
 
 
 def _looks_like(job: ImportJob, prepared: PreparedRow) -> list[dict[str, Any]]:
@@ -214,7 +268,7 @@ def _preview_values(
         elif target.startswith("cf."):
             value = prepared.custom_fields.get(target[3:], "")
             text = "" if value is None else str(value)
-        elif target.startswith("consent."):
+        elif target.startswith(("consent.", "optout.")):
             text = dict(prepared.consents).get(target.split(".", 1)[1], "")
         else:
             value = prepared.fields.get(target, "")
@@ -241,6 +295,7 @@ def job_start(*, job: ImportJob, dry_run: bool, actor: Any = None) -> ImportJob:
 
 def _reset(job: ImportJob, status: str) -> None:
     ImportRejection.objects.filter(job=job).delete()
+    ImportNote.objects.filter(job=job).delete()
     job.status = status
     job.total = job.processed = job.created = job.updated = job.unchanged = job.rejected = 0
     job.error = ""
@@ -315,7 +370,7 @@ def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
 def _run(
     job: ImportJob, table: Table, mapping: dict[str, str], *, resume: int, batch_size: int
 ) -> None:
-    preparer = RowPreparer(record_type=job.record_type, headers=table.headers, mapping=mapping)
+    preparer = _preparer(job, table, mapping)
     writer = BatchWriter(
         record_type=job.record_type,
         match_by=job.match_by,
@@ -344,12 +399,20 @@ def _run(
                     ) % {"email": email, "line": first}
         return ""
 
-    def record(outcome: Outcome, consumed: int) -> None:
+    def record(outcome: Outcome, consumed: int, notes: list[tuple[int, str]]) -> None:
+        rejected = {line for line, _reason, _raw in outcome.rejections}
         with transaction.atomic():
             ImportRejection.objects.bulk_create(
                 [
                     ImportRejection(job=job, line=line, reason=reason[:2000], raw=raw)
                     for line, reason, raw in outcome.rejections
+                ]
+            )
+            ImportNote.objects.bulk_create(
+                [
+                    ImportNote(job=job, line=line, message=message[:2000])
+                    for line, message in notes
+                    if line not in rejected
                 ]
             )
             ImportJob.objects.filter(pk=job.pk).update(
@@ -373,13 +436,14 @@ def _run(
         if not consumed:
             return
         rows, count, pre = batch, consumed, early
+        notes = [(row.line, note) for row in rows for note in row.notes]
         sink.submit(
             lambda: write_batch(
                 writer,
                 rows,
                 required_custom=preparer.required_custom,
                 dry_run=job.dry_run,
-                record=lambda outcome: record(_merged(pre, outcome), count),
+                record=lambda outcome: record(_merged(pre, outcome), count, notes),
             )
         )
         batch, early, consumed = [], Outcome(), 0

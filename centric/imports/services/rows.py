@@ -28,9 +28,11 @@ from centric.customers.services.organisations import organisation_search_name
 from centric.customers.services.people import person_search_name
 from centric.extras.models import CustomFieldDefinition
 from centric.extras.services import custom_field_value_clean as coerce_custom_value
+from centric.imports import values as cells
 from centric.imports.fields import ADDRESS_TARGETS, CONTACT_TARGETS, UTM
 from centric.imports.models import RecordType
 from centric.imports.services import bulk
+from centric.imports.vcard import COUNTRY_CODES
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult
@@ -58,6 +60,7 @@ GENDERS = {
     "undisclosed": Gender.UNDISCLOSED,
     "prefer not to say": Gender.UNDISCLOSED,
     "not disclosed": Gender.UNDISCLOSED,
+    **dict.fromkeys(cells.EMPTY_GENDERS, ""),
 }
 CONSENT_VALUES = {
     "yes": ConsentStatus.GRANTED,
@@ -104,6 +107,8 @@ class PreparedRow:
     consents: list[tuple[str, str]] = field(default_factory=list)
     external_id: str | None = None
     owner_text: str = ""
+    # Values the row's record is saved without, each reported on the import (the row is kept).
+    notes: list[str] = field(default_factory=list)
     # (record, history, [(contact point, its history)]) COPY text when the row creates a record
     copy_text: tuple[str, str, list[tuple[str, str]]] | None = None
 
@@ -185,14 +190,24 @@ def parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(value, pattern).date()
         except ValueError:
             continue
+    if (date := cells.parse_slashed_date(value)) is not None:
+        return date
     raise ValueError(value)
 
 
 class RowPreparer:
     """Validates and normalises rows of one import; caches look-ups (stages, owners, fields)."""
 
-    def __init__(self, *, record_type: str, headers: list[str], mapping: dict[str, str]) -> None:
+    def __init__(
+        self,
+        *,
+        record_type: str,
+        headers: list[str],
+        mapping: dict[str, str],
+        decimal_comma: bool = False,
+    ) -> None:
         self.record_type = record_type
+        self.decimal_comma = decimal_comma
         self.model = Person if record_type == RecordType.PEOPLE else Organisation
         self.labels = {}
         from centric.imports.fields import targets
@@ -206,7 +221,7 @@ class RowPreparer:
         self.max_lengths = _max_lengths(self.model)
         # What each row is checked for, worked out once (an import prepares millions of rows).
         self.plain_fields = [n for n in PLAIN_FIELDS if n in self.columns and n in self.max_lengths]
-        self.consent_targets = [t for t in self.columns if t.startswith("consent.")]
+        self.consent_targets = [t for t in self.columns if t.startswith(("consent.", "optout."))]
         self.custom_targets = [t for t in self.columns if t.startswith("cf.")]
         self.contact_kinds = [k for k in CONTACT_TARGETS if k in self.columns]
         self.has_address = any(name in self.columns for name in ADDRESS_TARGETS)
@@ -290,7 +305,7 @@ class RowPreparer:
         fields = prepared.fields
         if self.record_type == RecordType.PEOPLE:
             self._names(row, fields, errors)
-            self._person_fields(row, fields, errors)
+            self._person_fields(row, fields, errors, prepared.notes)
             prepared.organisation = self._value(row, "organisation")
             if len(prepared.organisation) > 200:
                 errors.append(
@@ -321,25 +336,29 @@ class RowPreparer:
         if external_id:
             prepared.external_id = self._text("external_id", external_id, errors)
         if stage := self._value(row, "lifecycle_stage"):
-            key = self.stages.get(stage.lower())
+            key = cells.stage_key(stage, self.stages)
             if key is None:
-                errors.append(
-                    _("Lifecycle stage: “%(value)s” is not one of %(stages)s.")
+                prepared.notes.append(
+                    _(
+                        "Lifecycle stage: “%(value)s” is not one of %(stages)s; "
+                        "the row was imported without it."
+                    )
                     % {"value": stage, "stages": ", ".join(sorted(set(self.stages.values())))}
                 )
-            fields["lifecycle_stage_id"] = key
+            else:
+                fields["lifecycle_stage_id"] = key
         prepared.owner_text = self._value(row, "owner")
         self._contacts(row, prepared, errors)
         for value in self._values(row, "tags"):
-            for name in SPLIT_TAGS.split(value):
-                if name.strip():
+            for name in (n for cell in cells.split_values(value) for n in SPLIT_TAGS.split(cell)):
+                if name.strip() and not cells.is_system_group(name):
                     if len(name.strip()) > 60:
                         errors.append(_("Tags: a tag has at most 60 characters."))
                     elif name.strip().lower() not in {t.lower() for t in prepared.tags}:
                         prepared.tags.append(name.strip())
         self._custom_fields(row, prepared, errors)
         if errors:
-            raise RowRejected("; ".join(errors))
+            raise RowRejected("; ".join(errors + prepared.notes))
         self._denormalised(prepared)
         if self.new_row_text is not None:
             prepared.copy_text = self.new_row_text.format(prepared)
@@ -375,12 +394,8 @@ class RowPreparer:
         )
         full = self._value(row, "full_name")
         if full and not (first or last):
-            parts = full.split()
-            if len(parts) == 1:
-                first = parts[0]
-            else:
-                first, last = parts[0], parts[-1]
-                middle = middle or " ".join(parts[1:-1])
+            first, in_between, last = cells.split_full_name(full)
+            middle = middle or in_between
         if not (first or middle or last):
             errors.append(_("Name: give at least a first or a last name."))
         fields["first_name"] = self._text("first_name", first, errors)
@@ -388,15 +403,27 @@ class RowPreparer:
         if middle:
             fields["middle_name"] = self._text("middle_name", middle, errors)
 
-    def _person_fields(self, row: list[str], fields: dict[str, Any], errors: list[str]) -> None:
-        if value := self._value(row, "date_of_birth"):
+    def _person_fields(
+        self, row: list[str], fields: dict[str, Any], errors: list[str], notes: list[str]
+    ) -> None:
+        value = self._value(row, "date_of_birth")
+        if value and not cells.is_empty_date(value):
             try:
                 born = parse_date(value)
             except ValueError:
-                errors.append(
-                    _("Date of birth: “%(value)s” is not a date (use YYYY-MM-DD).")
-                    % {"value": value}
-                )
+                if cells.month_day(value):
+                    notes.append(
+                        _(
+                            "Date of birth: “%(value)s” has no year; a date of birth is kept "
+                            "with its year, so it was not saved."
+                        )
+                        % {"value": value}
+                    )
+                else:
+                    notes.append(
+                        _("Date of birth: “%(value)s” is not a date (use YYYY-MM-DD); not saved.")
+                        % {"value": value}
+                    )
             else:
                 if born > dt.date.today():
                     errors.append(_("Date of birth: it cannot be in the future."))
@@ -404,11 +431,15 @@ class RowPreparer:
         if value := self._value(row, "gender"):
             gender = GENDERS.get(value.lower())
             if gender is None:
-                errors.append(
-                    _("Gender: “%(value)s” is not one of female, male, other, undisclosed.")
+                notes.append(
+                    _(
+                        "Gender: “%(value)s” is not one of female, male, other, undisclosed; "
+                        "not saved."
+                    )
                     % {"value": value}
                 )
-            fields["gender"] = gender or ""
+            elif gender:
+                fields["gender"] = gender
 
     def _consents(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
         for target in self.consent_targets:
@@ -416,6 +447,11 @@ class RowPreparer:
             if not value:
                 continue
             status = CONSENT_VALUES.get(value.lower())
+            if target.startswith("optout.") and status is not None:
+                # "Opted out: yes" withdraws the consent; "no" says nothing about consent.
+                if status == ConsentStatus.GRANTED:
+                    prepared.consents.append((target.split(".", 1)[1], ConsentStatus.WITHDRAWN))
+                continue
             if status is None:
                 errors.append(
                     _("%(field)s: “%(value)s” is not yes/no, granted, denied or withdrawn.")
@@ -427,10 +463,12 @@ class RowPreparer:
     def _contacts(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
         seen: set[tuple[str, str]] = set()
         for kind in self.contact_kinds:
-            for cell in self._values(row, kind):
-                pieces = SPLIT_EMAILS.split(cell) if kind == "email" else SPLIT_PHONES.split(cell)
+            for value in self._values(row, kind):
+                multiple = cells.split_values(value)
+                split = SPLIT_EMAILS if kind == "email" else SPLIT_PHONES
+                pieces = [p for cell in multiple for p in split.split(cell)]
                 if kind not in ("email", "phone", "whatsapp"):
-                    pieces = [cell]
+                    pieces = multiple
                 for piece in (p.strip() for p in pieces):
                     if not piece:
                         continue
@@ -457,6 +495,7 @@ class RowPreparer:
         address = {name: self._value(row, name) for name in ADDRESS_TARGETS}
         if any(address.values()):
             country = address["country"].upper()
+            country = COUNTRY_CODES.get(country.lower(), country)
             if country and not (len(country) == 2 and country.isalpha()):
                 errors.append(
                     _("Country: use the two-letter code, e.g. NG (not “%(value)s”).")
@@ -487,6 +526,8 @@ class RowPreparer:
             definition = self.definitions.get(key)
             if not value or definition is None:
                 continue
+            if self.decimal_comma and definition.field_type in ("number", "integer"):
+                value = cells.decimal_comma(value)
             try:
                 prepared.custom_fields[key] = coerce_custom_value(definition, value)
             except ValidationError as error:

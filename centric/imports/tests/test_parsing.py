@@ -99,3 +99,130 @@ def test_an_unreadable_csv_line_is_rejected_and_others_kept(write_file):
     rejection = job.rejections.get()
     assert rejection.line == 3 and "cannot be read" in rejection.reason
     assert set(Person.objects.values_list("first_name", flat=True)) == {"Ada", "Chi"}
+
+
+def _excel_report(path, rows):
+    """A sheet as people make them in Excel: a title (merged across the columns), a blank row,
+    the header, the customers, and a totals line at the bottom."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Customer list — Balogun Stores, March 2026"])
+    sheet.merge_cells("A1:D1")
+    sheet.append([])
+    sheet.append(["Name", "Phone", "Orders", "Email"])
+    for row in rows:
+        sheet.append(row)
+    # Excel keeps a formula's last value beside it; openpyxl reads that value (data_only).
+    sheet.append(["Total", None, 15, None])
+    workbook.save(path)
+    return path
+
+
+def test_xlsx_header_below_a_title_row_is_found_and_the_totals_line_is_not_a_person(tmp_path):
+    path = _excel_report(
+        tmp_path / "customers.xlsx",
+        [
+            ["Chinedu Okafor", "0803 123 4567", 9, "chinedu@example.com"],
+            ["Bisi Adeyemi", "0805 555 0101", 6, None],
+        ],
+    )
+
+    table = open_table(path, "xlsx")
+    job = import_file(path=path, record_type="people")
+
+    assert table.headers == ["Name", "Phone", "Orders", "Email"]
+    assert "line 3" in table.notes[0]
+    assert (job.created, job.rejected) == (2, 1)
+    assert sorted(Person.objects.values_list("first_name", "last_name")) == [
+        ("Bisi", "Adeyemi"),
+        ("Chinedu", "Okafor"),
+    ]
+    rejection = job.rejections.get()
+    assert rejection.line == 6 and "totals line (“Total”)" in rejection.reason
+
+
+def test_csv_header_below_a_title_and_a_blank_line_is_found(write_file):
+    path = write_file(
+        "customers.csv",
+        "Customer list March 2026,,\r\n,,\r\nFirst name,Last name,Phone\r\n"
+        "Chinedu,Okafor,0803 123 4567\r\nTotal,,1\r\n",
+    )
+
+    table = open_table(path, "csv")
+    job = import_file(path=path, record_type="people")
+
+    assert table.headers == ["First name", "Last name", "Phone"]
+    assert table.header_line == 3
+    assert [r.line for r in table.rows()] == [4, 5]
+    assert (job.created, job.rejected) == (1, 1)
+    assert Person.objects.get().primary_phone == "+2348031234567"
+
+
+def test_a_customer_named_total_with_only_a_phone_is_still_a_customer(write_file):
+    path = write_file("p.csv", "First name,Last name,Phone\nTotal,,0803 123 4567\n")
+
+    job = import_file(path=path, record_type="people")
+
+    assert (job.created, job.rejected) == (1, 0)
+    assert Person.objects.get().primary_phone == "+2348031234567"
+
+
+def test_rows_wider_than_the_header_do_not_move_the_header(write_file):
+    path = write_file(
+        "p.csv", "Name,Phone\nChinedu Okafor,0803 123 4567,Lagos,VIP,2024\nBisi Adeyemi,,,,\n"
+    )
+
+    table = open_table(path, "csv")
+
+    assert table.headers == ["Name", "Phone"] and table.notes == []
+    assert [r.values for r in table.rows()] == [
+        ["Chinedu Okafor", "0803 123 4567"],
+        ["Bisi Adeyemi", ""],
+    ]
+
+
+def test_european_excel_csv_with_semicolons_and_decimal_commas(write_file):
+    from centric.extras.services import custom_field_create
+
+    custom_field_create(
+        record_type="person", key="amount_spent", label="Amount spent", field_type="number"
+    )
+    # Excel in a French or German locale: Windows-1252, CRLF, ";" between cells, "," decimals.
+    path = write_file(
+        "customers.csv",
+        "First name;Last name;Phone;Amount spent;Date of birth\r\n"
+        "Chinedu;Okafor;0803 123 4567;1.234,50;17.04.1985\r\n"
+        "Renée;Adeyemi;0805 555 0101;12,5;\r\n",
+        encoding="cp1252",
+    )
+
+    job = import_file(path=path, record_type="people")
+
+    assert (job.created, job.rejected) == (2, 0)
+    chinedu = Person.objects.get(first_name="Chinedu")
+    assert chinedu.custom_fields == {"amount_spent": 1234.5}
+    assert chinedu.date_of_birth.isoformat() == "1985-04-17"
+    assert Person.objects.get(last_name="Adeyemi").custom_fields == {"amount_spent": 12.5}
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Mrs. Bisi Adeyemi", ("Bisi", "", "Adeyemi")),
+        ("Chief (Dr.) Emeka Nwosu", ("Emeka", "", "Nwosu")),
+        ("Alhaji Musa Bello", ("Musa", "", "Bello")),
+        ("Engr. Tunde Bakare Jnr.", ("Tunde", "", "Bakare")),
+        ("Chinedu Ikenna Okafor", ("Chinedu", "Ikenna", "Okafor")),
+        ("Prince Adewale", ("Prince", "", "Adewale")),  # a given name, not a title
+        ("Chief", ("Chief", "", "")),
+        ("Mrs Adeyemi", ("", "", "Adeyemi")),
+    ],
+)
+def test_a_single_name_cell_drops_titles(write_file, cell, expected):
+    path = write_file("p.csv", f"Customer name,Phone\n{cell},0803 123 4567\n")
+
+    job = import_file(path=path, record_type="people")
+
+    assert (job.created, job.rejected) == (1, 0)
+    person = Person.objects.get()
+    assert (person.first_name, person.middle_name, person.last_name) == expected

@@ -252,3 +252,51 @@ def test_preview_shows_who_a_row_looks_like_but_not_the_record_it_updates(
     assert "Looks like" in page
     assert f'href="/people/{existing.pk}/"' in page
     assert f'href="/people/{same_record.pk}/"' not in page
+
+
+def test_mapping_page_says_why_each_column_is_suggested_and_the_report_lists_kept_values(
+    logged_in_client, manager, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from django.utils.html import escape
+
+    sample = Path(__file__).parent / "samples" / "google_contacts_new.csv"
+    client = logged_in_client(manager)
+    _upload(client, content=sample.read_bytes(), name="contacts.csv")
+    job = ImportJob.objects.get()
+
+    page = client.get(f"/imports/{job.pk}/mapping/").content.decode()
+
+    assert "Suggested Email: Google Contacts: E-mail 1 - Value" in page
+    assert "Not imported unless you choose Tags" in page
+    assert escape("Not imported: Google Contacts: Name Prefix — a salutation") in page
+    assert escape("“--12-25” has no year") in page  # in the preview, beside the row
+    assert job.mapping["Labels"] == ""
+
+    data = {"match_by": "email", "action": "import"}
+    data |= {f"column_{i}": job.mapping[h] for i, h in enumerate(job.headers)}
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(f"/imports/{job.pk}/mapping/", data)
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.created, job.rejected) == (2, 0)
+
+    report = client.get(f"/imports/{job.pk}/").content.decode()
+    assert "Imported without a value" in report and escape("“--12-25” has no year") in report
+
+
+def test_mapping_page_shows_what_each_hubspot_stage_becomes(logged_in_client, manager, stages):
+    from pathlib import Path
+
+    sample = Path(__file__).parent / "samples" / "hubspot_contacts.csv"
+    client = logged_in_client(manager)
+    _upload(client, content=sample.read_bytes(), name="hubspot.csv")
+    job = ImportJob.objects.get()
+
+    page = client.get(f"/imports/{job.pk}/mapping/").content.decode()
+
+    assert "Lifecycle stages in this file" in page
+    assert "<tr><td>Marketing Qualified Lead</td><td>Qualified</td><td>1</td></tr>" in page
+    assert "<tr><td>Evangelist</td><td>Customer</td><td>1</td></tr>" in page
+    assert 'Other</td><td><span class="field-error">no stage (reported)' in page
