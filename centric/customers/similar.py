@@ -2,9 +2,9 @@
 Babatunde) and small typos ("Chinedo Okafor" finds Chinedu Okafor). The search box asks only
 when no name matches as typed, so the exact path keeps its speed.
 
-Typos are found among the names that share their first letters with what was typed (an index
-range of the search names and of the surnames, a few hundred rows each), scored word by word;
-a typo in the first three letters of every word is not found.
+Typos are found among the names with a word starting like each word typed (its first three
+letters, through the full-text index; at most 500), scored word by word: a typo in the first
+three letters of a word is not found.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from centric.core.search import prefix_search, query_terms, search_key
 from centric.customers.models import Person
 
 MAX_VARIANT_QUERIES = 8
-WINDOW = 300
+CANDIDATES = 500
 SHARED_LETTERS = 3
 # A word of the query and a word of the name agree when this similar (0–100).
 WORD_SIMILARITY = 75
@@ -53,25 +53,18 @@ def _score(terms: list[str], search_name: str) -> float:
     return 0.0 if min(best) < WORD_SIMILARITY else sum(best) / len(best)
 
 
-def _candidates(terms: list[str]) -> list[tuple[int, str]]:
-    """(id, search name) of the names starting like the first word, and of the surnames
-    starting like the last one: index ranges, not a scan."""
-    first, last = terms[0][:SHARED_LETTERS], terms[-1][:SHARED_LETTERS]
-    by_name = Person.objects.filter(search_name__gte=first, search_name__lt=first + "~")
-    capitalised = last[0].upper() + last[1:]
-    by_surname = Person.objects.filter(last_name__gte=capitalised, last_name__lt=capitalised + "~")
-    rows: dict[int, str] = {}
-    for window, order in ((by_name, "search_name"), (by_surname, "last_name")):
-        for pk, name in window.order_by(order, "id").values_list("id", "search_name")[:WINDOW]:
-            rows[pk] = name
-    return list(rows.items())
+def _candidates(visible: QuerySet[Person], terms: list[str]) -> list[tuple[int, str]]:
+    """(id, search name) of visible people with a word starting like each word typed (its
+    first three letters), through the full-text index: "chinedo okafor" reads the few
+    "chi… oka…" names, not every "chi…"."""
+    prefixes = " ".join(term[:SHARED_LETTERS] for term in terms)
+    rows = prefix_search(visible, prefixes).order_by().values_list("id", "search_name")
+    return list(rows[:CANDIDATES])
 
 
 def _by_typo(visible: QuerySet[Person], terms: list[str], limit: int) -> list[int]:
-    scored = [(_score(terms, name), pk) for pk, name in _candidates(terms)]
-    ranked = [pk for score, pk in sorted(scored, reverse=True) if score > 0]
-    shown = set(visible.filter(id__in=ranked[: limit * 5]).values_list("id", flat=True))
-    return [pk for pk in ranked if pk in shown][:limit]
+    scored = [(_score(terms, name), pk) for pk, name in _candidates(visible, terms)]
+    return [pk for score, pk in sorted(scored, reverse=True) if score > 0][:limit]
 
 
 def similar_names(visible: QuerySet[Person], query: str, limit: int) -> list[Any]:
