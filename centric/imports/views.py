@@ -166,6 +166,7 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
         "job": job,
         "rejections": job.rejections.all()[:REJECTIONS_SHOWN],
         "rejections_shown": REJECTIONS_SHOWN,
+        "notes": [n for n in job.notes.splitlines() if n],
     }
 
 
