@@ -72,9 +72,10 @@ WANTED = {
     "KIND",
     "X-ABSHOWAS",
     "X-ABADR",
+    "X-ABLABEL",
 }
 # Of these a card keeps every value (up to MAX_VALUES); of the others the first few.
-MULTIPLE = {"EMAIL", "TEL", "CATEGORIES", "ADR", "URL", "X-ABADR"}
+MULTIPLE = {"EMAIL", "TEL", "CATEGORIES", "ADR", "URL", "X-ABADR", "X-ABLABEL"}
 MAX_OTHERS = 5
 # The year an iPhone writes for a birthday without a year (with X-APPLE-OMIT-YEAR).
 NO_YEAR = {1604, 0}
@@ -102,6 +103,42 @@ COUNTRY_CODES = {
     "united arab emirates": "AE",
     "china": "CN",
     "india": "IN",
+    "federal republic of nigeria": "NG",
+    "nigéria": "NG",
+    "u.k.": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "u.s.a.": "US",
+    "u.s.": "US",
+    "ireland": "IE",
+    "netherlands": "NL",
+    "italy": "IT",
+    "spain": "ES",
+    "côte d'ivoire": "CI",
+    "cote d'ivoire": "CI",
+    "ivory coast": "CI",
+    "senegal": "SN",
+    "sénégal": "SN",
+    "cameroun": "CM",
+    "niger": "NE",
+    "chad": "TD",
+    "liberia": "LR",
+    "sierra leone": "SL",
+    "gambia": "GM",
+    "the gambia": "GM",
+    "egypt": "EG",
+    "morocco": "MA",
+    "rwanda": "RW",
+    "uganda": "UG",
+    "tanzania": "TZ",
+    "ethiopia": "ET",
+    "zambia": "ZM",
+    "zimbabwe": "ZW",
+    "saudi arabia": "SA",
+    "dubai": "AE",
+    "uae": "AE",
 }
 
 
@@ -149,6 +186,7 @@ class CardValues:
     values: dict[str, str] = field(default_factory=dict)
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
+    whatsapps: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -451,6 +489,30 @@ def _birthday(card: Card, who: str) -> tuple[str, str]:
     ) % {"line": card.line, "name": who, "value": text[:40]}
 
 
+def label_of(card: Card, prop: Property) -> str:
+    """An iPhone's label for a grouped property (item1.X-ABLabel:Shop beside item1.TEL), with
+    its own labels' wrapping removed (_$!<Other>!$_ is "Other")."""
+    if not prop.group:
+        return ""
+    label = next((p.value.strip() for p in card.all("X-ABLABEL") if p.group == prop.group), "")
+    if label.startswith("_$!<") and label.endswith(">!$_"):
+        label = label[4:-4]
+    return label
+
+
+def is_whatsapp(card: Card, prop: Property) -> bool:
+    """A number the card labels WhatsApp (a custom label, or TYPE=x-whatsapp)."""
+    return prop.has_type("whatsapp", "x-whatsapp") or "whatsapp" in label_of(card, prop).lower()
+
+
+def _split_phones(card: Card) -> tuple[list[Property], list[Property]]:
+    phones: list[Property] = []
+    whatsapps: list[Property] = []
+    for prop in _preferred(card.all("TEL")):
+        (whatsapps if is_whatsapp(card, prop) else phones).append(prop)
+    return phones, whatsapps
+
+
 def _phone(prop: Property) -> str:
     text = prop.value.strip()
     if text.lower().startswith("tel:"):
@@ -464,10 +526,12 @@ def _email(prop: Property) -> str:
     return text[7:] if text.lower().startswith("mailto:") else text
 
 
-def _address(card: Card, values: dict[str, str]) -> None:
+def _address(card: Card, values: dict[str, str]) -> str:
+    """Fill the address columns from the preferred address; a note when its country is not
+    one the import knows (the address is then stored without a country)."""
     addresses = _preferred(card.all("ADR"))
     if not addresses:
-        return
+        return ""
     address = addresses[0]
     parts = _components(address.value, ", ")
     # Post office box, extended address and street, each possibly on several lines.
@@ -476,11 +540,18 @@ def _address(card: Card, values: dict[str, str]) -> None:
     values["city"] = " ".join(_part(parts, 3).split())
     values["state"] = " ".join(_part(parts, 4).split())
     values["postal_code"] = " ".join(_part(parts, 5).split())
-    country = _country(_part(parts, 6))
+    given = " ".join(_part(parts, 6).split())
+    country = _country(given)
     if not country and address.group:  # an iPhone's item1.X-ABADR:ng beside item1.ADR
         code = next((p.value.strip() for p in card.all("X-ABADR") if p.group == address.group), "")
         country = code.upper() if len(code) == 2 and code.isalpha() else ""
     values["country"] = country
+    if given and not country:
+        return _(
+            "Line %(line)d (%(name)s): the country “%(country)s” is not one the import knows, "
+            "so the address was stored without a country."
+        ) % {"line": card.line, "name": card_name(card), "country": given[:60]}
+    return ""
 
 
 def _categories(card: Card) -> str:
@@ -517,10 +588,14 @@ def _dropped_notes(card: Card, who: str) -> list[str]:
 def card_notes_of(card: Card) -> list[str]:
     """What the import report says about a card: values beyond the bound, a birthday that is
     not stored (no year, not a date). Cheap for a card with nothing to say."""
-    if not (card.all("BDAY") or card.dropped.get("EMAIL") or card.dropped.get("TEL")):
+    if not (
+        card.all("BDAY") or card.all("ADR") or card.dropped.get("EMAIL") or card.dropped.get("TEL")
+    ):
         return []
     who = card_name(card)
     notes = _dropped_notes(card, who)
+    if note := _address(card, {}):
+        notes.append(note)
     if note := _birthday(card, who)[1]:
         notes.append(note)
     return notes
@@ -546,9 +621,12 @@ def card_values(card: Card) -> CardValues:
                 values["last_name"] = words[-1] if len(words) > 1 else ""
         values["title"] = _unescape(card.first("TITLE"))
     result.emails = [e for e in map(_email, _preferred(card.all("EMAIL"))) if e]
-    result.phones = [p for p in map(_phone, _preferred(card.all("TEL"))) if p]
+    phones, whatsapps = _split_phones(card)
+    result.phones = [p for p in map(_phone, phones) if p]
+    result.whatsapps = [p for p in map(_phone, whatsapps) if p]
     result.notes.extend(_dropped_notes(card, who))
-    _address(card, values)
+    if note := _address(card, values):
+        result.notes.append(note)
     values["date_of_birth"], note = _birthday(card, who)
     if note:
         result.notes.append(note)
@@ -563,19 +641,23 @@ def _numbered(name: str, count: int) -> list[str]:
     return [name if n == 1 else f"{name} {n}" for n in range(1, max(count, 1) + 1)]
 
 
-def headers_for(emails: int, phones: int) -> list[str]:
-    """The columns of a vCard file: as many email and phone columns as its fullest card has."""
-    return BEFORE + _numbered("email", emails) + _numbered("phone", phones) + AFTER
+def headers_for(emails: int, phones: int, whatsapps: int = 0) -> list[str]:
+    """The columns of a vCard file: as many email, phone and WhatsApp columns as its fullest
+    card has."""
+    columns = _numbered("email", emails) + _numbered("phone", phones)
+    if whatsapps:
+        columns += _numbered("whatsapp", whatsapps)
+    return BEFORE + columns + AFTER
 
 
 def _row(card: CardValues, headers: list[str]) -> list[str]:
-    emails, phones = iter(card.emails), iter(card.phones)
+    many = {"email": iter(card.emails), "phone": iter(card.phones)}
+    many["whatsapp"] = iter(card.whatsapps)
     row = []
     for header in headers:
-        if header == "email" or header.startswith("email "):
-            row.append(next(emails, ""))
-        elif header == "phone" or header.startswith("phone "):
-            row.append(next(phones, ""))
+        name = header.split(" ", 1)[0]
+        if name in many:
+            row.append(next(many[name], ""))
         else:
             row.append(card.values.get(header, ""))
     return row
@@ -591,11 +673,13 @@ def open_vcard(path: Path) -> Table:
         head = handle.read(4096)
     if "BEGIN:VCARD" not in head.upper():
         raise ImportFileError(_("This is not a vCard file: it has no BEGIN:VCARD line."))
-    emails = phones = 0
+    emails = phones = whatsapps = 0
     card_notes: list[str] = []
     for card in _cards(path, encoding):
         emails = max(emails, len(card.all("EMAIL")))
-        phones = max(phones, len(card.all("TEL")))
+        numbers, whatsapp_numbers = _split_phones(card)
+        phones = max(phones, len(numbers))
+        whatsapps = max(whatsapps, len(whatsapp_numbers))
         card_notes.extend(card_notes_of(card))
     notes.extend(card_notes[:MAX_NOTES])
     if len(card_notes) > MAX_NOTES:
@@ -606,7 +690,7 @@ def open_vcard(path: Path) -> Table:
     return Table(
         path=path,
         file_format="vcf",
-        headers=headers_for(emails, phones),
+        headers=headers_for(emails, phones, whatsapps),
         encoding=encoding,
         notes=notes,
     )

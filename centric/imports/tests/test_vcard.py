@@ -173,6 +173,8 @@ IPHONE = crlf(
     "N:Adeyemi;Bisi;;Mrs.;",
     "FN:Mrs. Bisi Adeyemi",
     "TEL;type=CELL;type=VOICE;type=pref:0803 555 1212",
+    "item1.TEL:+234 812 345 6789",
+    "item1.X-ABLabel:WhatsApp",
     "BDAY;value=date:1985-11-02",
     "END:VCARD",
     "BEGIN:VCARD",
@@ -214,6 +216,10 @@ def test_iphone_cards_keep_every_email_and_phone_and_no_year_1604(write_file):
     assert "Line 1 (Chinedu Emeka Okafor): the birthday 17 April has no year" in job.notes
     bisi = Person.objects.get(last_name="Adeyemi")
     assert (bisi.first_name, bisi.date_of_birth.isoformat()) == ("Bisi", "1985-11-02")
+    assert set(bisi.contact_points.values_list("kind", "value_normalized")) == {
+        ("phone", "+2348035551212"),
+        ("whatsapp", "+2348123456789"),
+    }
     # The company card is the organisation Chinedu works at, not a person named after it.
     assert not Person.objects.filter(first_name__icontains="Balogun").exists()
     shop = Organisation.objects.get()
@@ -266,6 +272,7 @@ ANDROID = crlf(
     "N:Okafor;Chinedu;;;",
     "FN:Chinedu Okafor",
     "TEL;CELL:+2348031230000",
+    "ADR;HOME:;;7 Ogui Road;Enugu;Enugu;;Naija",
     "END:VCARD",
 )
 
@@ -284,7 +291,10 @@ def test_android_quoted_printable_names_broken_inside_a_character(write_file):
     chukwuemeka = Person.objects.get(first_name="Chukwuẹmẹka")
     assert chukwuemeka.last_name == "Ọkọye"
     assert chukwuemeka.contact_points.filter(kind="phone").count() == 4
-    assert Person.objects.filter(first_name="Chinedu", last_name="Okafor").exists()
+    chinedu = Person.objects.get(first_name="Chinedu", last_name="Okafor")
+    address = chinedu.contact_points.get(kind="address")
+    assert (address.street, address.city, address.country) == ("7 Ogui Road", "Enugu", "")
+    assert "(Chinedu Okafor): the country “Naija” is not one the import knows" in job.notes
 
 
 THUNDERBIRD = crlf(
@@ -570,3 +580,25 @@ def test_the_mapping_page_and_the_report_say_which_birthdays_have_no_year(
     report = client.get(f"/imports/{job.pk}/").content.decode()
     assert note in report
     assert Person.objects.get(first_name="Chinedu").date_of_birth is None
+
+
+def test_a_spreadsheet_row_naming_only_a_company_becomes_an_organisation(write_file):
+    # The same rule as company cards, for an Outlook or Excel list of contacts.
+    path = write_file(
+        "contacts.csv",
+        "First Name,Last Name,Company,Mobile Phone,E-mail Address\r\n"
+        "Ada,Okafor,Lekki Pharmacy,0803 123 4567,ada@example.com\r\n"
+        ",,Lekki Pharmacy,0809 222 3333,info@lekkipharmacy.ng\r\n"
+        ",,,0805 555 0101,\r\n",
+    )
+
+    job = import_file(path=path, record_type="people")
+
+    assert (job.created, job.rejected) == (2, 1)
+    assert "Name: give at least a first or a last name" in job.rejections.get().reason
+    pharmacy = Organisation.objects.get()
+    assert set(pharmacy.contact_points.values_list("value_normalized", flat=True)) == {
+        "+2348092223333",
+        "info@lekkipharmacy.ng",
+    }
+    assert Membership.objects.get(person__first_name="Ada").organisation == pharmacy
