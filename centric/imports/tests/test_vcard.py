@@ -571,7 +571,7 @@ def test_the_mapping_page_and_the_report_say_which_birthdays_have_no_year(
     mapping = client.get(f"/imports/{job.pk}/mapping/").content.decode()
     assert note in mapping
     with django_capture_on_commit_callbacks(execute=False):
-        data = {f"column_{i}": target for i, target in enumerate(job.mapping.values())}
+        data = {f"column_{i}": job.mapping[header] for i, header in enumerate(job.headers)}
         client.post(
             f"/imports/{job.pk}/mapping/", data | {"match_by": "external_id", "action": "import"}
         )
