@@ -49,7 +49,6 @@ AFTER = [
     "postal_code",
     "country",
     "date_of_birth",
-    "website",
     "categories",
     "note",
 ]
@@ -187,6 +186,7 @@ class CardValues:
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     whatsapps: list[str] = field(default_factory=list)
+    websites: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -526,12 +526,31 @@ def _email(prop: Property) -> str:
     return text[7:] if text.lower().startswith("mailto:") else text
 
 
-def _address(card: Card, values: dict[str, str]) -> str:
-    """Fill the address columns from the preferred address; a note when its country is not
-    one the import knows (the address is then stored without a country)."""
+def _address(card: Card, values: dict[str, str]) -> list[str]:
+    """Fill the address columns from the preferred address (an import row has one); notes on
+    the card's other addresses and on a country the import does not know (the address is
+    then stored without a country)."""
     addresses = _preferred(card.all("ADR"))
     if not addresses:
-        return ""
+        return []
+    notes = []
+    if len(addresses) > 1:
+        others = "; ".join(
+            ", ".join(p for p in (" ".join(c.split()) for c in _components(a.value, ", ")) if p)
+            for a in addresses[1:4]
+        )
+        notes.append(
+            _(
+                "Line %(line)d (%(name)s): the card has %(count)d addresses; the first was "
+                "imported, not these: %(others)s."
+            )
+            % {
+                "line": card.line,
+                "name": card_name(card),
+                "count": len(addresses),
+                "others": others[:300],
+            }
+        )
     address = addresses[0]
     parts = _components(address.value, ", ")
     # Post office box, extended address and street, each possibly on several lines.
@@ -547,11 +566,14 @@ def _address(card: Card, values: dict[str, str]) -> str:
         country = code.upper() if len(code) == 2 and code.isalpha() else ""
     values["country"] = country
     if given and not country:
-        return _(
-            "Line %(line)d (%(name)s): the country “%(country)s” is not one the import knows, "
-            "so the address was stored without a country."
-        ) % {"line": card.line, "name": card_name(card), "country": given[:60]}
-    return ""
+        notes.append(
+            _(
+                "Line %(line)d (%(name)s): the country “%(country)s” is not one the import "
+                "knows, so the address was stored without a country."
+            )
+            % {"line": card.line, "name": card_name(card), "country": given[:60]}
+        )
+    return notes
 
 
 def _categories(card: Card) -> str:
@@ -565,7 +587,9 @@ def _categories(card: Card) -> str:
 
 
 def _dropped_notes(card: Card, who: str) -> list[str]:
-    notes = []
+    notes: list[str] = []
+    if not card.dropped:
+        return notes
     for name, what in (("EMAIL", _("emails")), ("TEL", _("phone numbers"))):
         if dropped := card.dropped.get(name):
             notes.append(
@@ -594,8 +618,7 @@ def card_notes_of(card: Card) -> list[str]:
         return []
     who = card_name(card)
     notes = _dropped_notes(card, who)
-    if note := _address(card, {}):
-        notes.append(note)
+    notes.extend(_address(card, {}))
     if note := _birthday(card, who)[1]:
         notes.append(note)
     return notes
@@ -625,12 +648,11 @@ def card_values(card: Card) -> CardValues:
     result.phones = [p for p in map(_phone, phones) if p]
     result.whatsapps = [p for p in map(_phone, whatsapps) if p]
     result.notes.extend(_dropped_notes(card, who))
-    if note := _address(card, values):
-        result.notes.append(note)
+    result.notes.extend(_address(card, values))
     values["date_of_birth"], note = _birthday(card, who)
     if note:
         result.notes.append(note)
-    values["website"] = _unescape(card.first("URL"))
+    result.websites = [w for w in (_unescape(p.value) for p in _preferred(card.all("URL"))) if w]
     values["note"] = _unescape(card.first("NOTE"))[:1000]
     values["external_id"] = _unescape(card.first("UID"))[:100]
     values["categories"] = _categories(card)
@@ -641,18 +663,21 @@ def _numbered(name: str, count: int) -> list[str]:
     return [name if n == 1 else f"{name} {n}" for n in range(1, max(count, 1) + 1)]
 
 
-def headers_for(emails: int, phones: int, whatsapps: int = 0) -> list[str]:
-    """The columns of a vCard file: as many email, phone and WhatsApp columns as its fullest
-    card has."""
+def headers_for(emails: int, phones: int, whatsapps: int = 0, websites: int = 0) -> list[str]:
+    """The columns of a vCard file: as many email, phone, WhatsApp and website columns as its
+    fullest card has (an email and a phone column always)."""
     columns = _numbered("email", emails) + _numbered("phone", phones)
     if whatsapps:
         columns += _numbered("whatsapp", whatsapps)
+    if websites:
+        columns += _numbered("website", websites)
     return BEFORE + columns + AFTER
 
 
 def _row(card: CardValues, headers: list[str]) -> list[str]:
     many = {"email": iter(card.emails), "phone": iter(card.phones)}
     many["whatsapp"] = iter(card.whatsapps)
+    many["website"] = iter(card.websites)
     row = []
     for header in headers:
         name = header.split(" ", 1)[0]
@@ -673,13 +698,14 @@ def open_vcard(path: Path) -> Table:
         head = handle.read(4096)
     if "BEGIN:VCARD" not in head.upper():
         raise ImportFileError(_("This is not a vCard file: it has no BEGIN:VCARD line."))
-    emails = phones = whatsapps = 0
+    emails = phones = whatsapps = websites = 0
     card_notes: list[str] = []
     for card in _cards(path, encoding):
         emails = max(emails, len(card.all("EMAIL")))
         numbers, whatsapp_numbers = _split_phones(card)
         phones = max(phones, len(numbers))
         whatsapps = max(whatsapps, len(whatsapp_numbers))
+        websites = max(websites, len(card.all("URL")))
         card_notes.extend(card_notes_of(card))
     notes.extend(card_notes[:MAX_NOTES])
     if len(card_notes) > MAX_NOTES:
@@ -690,7 +716,7 @@ def open_vcard(path: Path) -> Table:
     return Table(
         path=path,
         file_format="vcf",
-        headers=headers_for(emails, phones, whatsapps),
+        headers=headers_for(emails, phones, whatsapps, websites),
         encoding=encoding,
         notes=notes,
     )

@@ -163,6 +163,11 @@ IPHONE = crlf(
     "item4.X-ABLabel:Shop",
     "item5.ADR;type=HOME;type=pref:;;12 Allen Avenue;Ikeja;Lagos;100271;",
     "item5.X-ABADR:ng",
+    "item6.ADR;type=WORK:;;3 Broad Street;Lagos Island;Lagos;;Nigeria",
+    "item6.X-ABADR:ng",
+    "item7.URL;type=pref:https://balogunstores.com.ng",
+    "item7.X-ABLabel:_$!<HomePage>!$_",
+    "URL;type=WORK:www.chinedu.example.com",
     "BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-17",
     "NOTE:Prefers WhatsApp\\, after 6pm",
     *fold("PHOTO;ENCODING=b;TYPE=JPEG:" + PHOTO),
@@ -208,7 +213,14 @@ def test_iphone_cards_keep_every_email_and_phone_and_no_year_1604(write_file):
         ("phone", "+2348098765432"),
         ("phone", "+2347012345678"),
         ("address", "12 allen avenue, ikeja, lagos, 100271, ng"),
+        ("website", "https://balogunstores.com.ng"),
+        ("website", "https://www.chinedu.example.com"),
     }
+    # An import row has one address: the other is named in the report, not dropped silently.
+    assert (
+        "Line 1 (Chinedu Emeka Okafor): the card has 2 addresses; the first was imported, "
+        "not these: 3 Broad Street, Lagos Island, Lagos, Nigeria."
+    ) in job.notes
     assert (chinedu.primary_email, chinedu.primary_phone) == (
         "chinedu.okafor@example.com",
         "+2348031234567",
