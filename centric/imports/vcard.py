@@ -439,21 +439,24 @@ def card_name(card: Card) -> str:
 
 
 def is_company(card: Card) -> bool:
-    """A card for a company, not a person: vCard 4.0's KIND:org, an iPhone's
-    X-ABShowAs:COMPANY, or a card whose only name is its organisation's (Outlook, Gmail)."""
+    """A card for a company, not a person: vCard 4.0's KIND:org, or a card with an
+    organisation and no person's name — an iPhone's X-ABShowAs:COMPANY, or a formatted name
+    that is the organisation's (Outlook, Gmail). A company card that also names a person (an
+    iPhone's contact at the company) stays that person, a member of the organisation, so no
+    name is lost."""
     kind = card.first("KIND").lower()
+    full = " ".join(_unescape(card.first("FN")).split())
     if kind in ("org", "organization", "organisation"):
-        return True
+        return bool(_organisation(card) or full)
     organisation = _organisation(card)
     if kind in ("individual", "group", "location") or not organisation:
         return False
-    if card.first("X-ABSHOWAS").upper() == "COMPANY":
-        return True
     if card.all("N"):
         parts = _name_parts(card.all("N")[0].value)
         if _part(parts, 0) or _part(parts, 1) or _part(parts, 2):
             return False
-    full = " ".join(_unescape(card.first("FN")).split())
+    if card.first("X-ABSHOWAS").upper() == "COMPANY":
+        return True
     return not full or full.lower() == organisation.lower()
 
 
@@ -630,7 +633,11 @@ def card_values(card: Card) -> CardValues:
     values = result.values
     who = card_name(card)
     values["organisation"] = _organisation(card)
-    if not is_company(card):
+    if is_company(card):
+        values["organisation"] = values["organisation"] or " ".join(
+            _unescape(card.first("FN")).split()
+        )
+    else:
         # A company card leaves the person's names empty: the import makes it an organisation.
         if card.all("N"):
             parts = _name_parts(card.all("N")[0].value)

@@ -185,6 +185,15 @@ IPHONE = crlf(
     "BEGIN:VCARD",
     "VERSION:3.0",
     "PRODID:-//Apple Inc.//iPhone OS 17.5.1//EN",
+    "N:Eze;Ngozi;;;",
+    "FN:Ngozi Eze",
+    "ORG:Eze Ventures;",
+    "TEL;type=WORK;type=VOICE;type=pref:+234 806 777 8888",
+    "X-ABShowAs:COMPANY",
+    "END:VCARD",
+    "BEGIN:VCARD",
+    "VERSION:3.0",
+    "PRODID:-//Apple Inc.//iPhone OS 17.5.1//EN",
     "N:;;;;",
     "FN:Balogun Stores",
     "ORG:Balogun Stores;",
@@ -199,7 +208,7 @@ IPHONE = crlf(
 def test_iphone_cards_keep_every_email_and_phone_and_no_year_1604(write_file):
     job = import_file(path=write_file("iCloud vCards.vcf", IPHONE), record_type="people")
 
-    assert (job.created, job.rejected) == (3, 0)
+    assert (job.created, job.rejected) == (4, 0)
     chinedu = Person.objects.get(first_name="Chinedu")
     assert (chinedu.middle_name, chinedu.last_name) == ("Emeka", "Okafor")
     assert chinedu.date_of_birth is None
@@ -234,13 +243,16 @@ def test_iphone_cards_keep_every_email_and_phone_and_no_year_1604(write_file):
     }
     # The company card is the organisation Chinedu works at, not a person named after it.
     assert not Person.objects.filter(first_name__icontains="Balogun").exists()
-    shop = Organisation.objects.get()
-    assert shop.name == "Balogun Stores"
+    shop = Organisation.objects.get(name="Balogun Stores")
     assert set(shop.contact_points.values_list("kind", "value_normalized")) == {
         ("phone", "+2348020001111"),
         ("email", "orders@balogunstores.com.ng"),
     }
     assert Membership.objects.get(person=chinedu).organisation == shop
+    # A company card that names a person keeps the person, a member of the company.
+    ngozi = Person.objects.get(first_name="Ngozi")
+    assert (ngozi.last_name, ngozi.primary_phone) == ("Eze", "+2348067778888")
+    assert Membership.objects.get(person=ngozi).organisation.name == "Eze Ventures"
 
 
 def test_a_card_with_more_than_fifty_emails_keeps_fifty_and_says_so(write_file):
@@ -339,6 +351,12 @@ THUNDERBIRD = crlf(
     "ORG:Zenith Paints Ltd",
     "EMAIL;TYPE=work:sales@zenithpaints.com.ng",
     "END:VCARD",
+    "BEGIN:VCARD",
+    "VERSION:4.0",
+    "KIND:org",
+    "FN:Ikeja Motors",
+    "TEL;VALUE=uri;TYPE=work:tel:+234-802-444-5555",
+    "END:VCARD",
 )
 
 
@@ -347,7 +365,7 @@ def test_vcard_4_from_thunderbird(write_file):
         path=write_file("Personal Address Book.vcf", THUNDERBIRD), record_type="people"
     )
 
-    assert (job.created, job.rejected) == (3, 0)
+    assert (job.created, job.rejected) == (4, 0)
     ngozi = Person.objects.get(external_id="5a4b8c1e-2f3d-4e5a-9b6c-7d8e9f0a1b2c")
     assert (ngozi.first_name, ngozi.last_name, ngozi.date_of_birth) == ("Ngozi", "Eze", None)
     assert ngozi.primary_email == "ngozi.eze@example.com"  # PREF=1 is the primary
@@ -366,6 +384,9 @@ def test_vcard_4_from_thunderbird(write_file):
     zenith = Organisation.objects.get(name="Zenith Paints Ltd")
     assert zenith.contact_points.get().value_normalized == "sales@zenithpaints.com.ng"
     assert not Person.objects.filter(first_name__startswith="Zenith").exists()
+    motors = Organisation.objects.get(name="Ikeja Motors")  # KIND:org with only a name
+    assert motors.contact_points.get().value_normalized == "+2348024445555"
+    assert Person.objects.count() == 2
 
 
 GMAIL = crlf(
