@@ -49,6 +49,7 @@ AFTER = [
     "postal_code",
     "country",
     "date_of_birth",
+    "gender",
     "categories",
     "note",
 ]
@@ -69,6 +70,7 @@ WANTED = {
     "UID",
     "CATEGORIES",
     "KIND",
+    "GENDER",
     "X-ABSHOWAS",
     "X-ABADR",
     "X-ABLABEL",
@@ -76,6 +78,8 @@ WANTED = {
 # Of these a card keeps every value (up to MAX_VALUES); of the others the first few.
 MULTIPLE = {"EMAIL", "TEL", "CATEGORIES", "ADR", "URL", "X-ABADR", "X-ABLABEL"}
 MAX_OTHERS = 5
+# vCard 4.0's GENDER: male, female, other; none and unknown say nothing to store.
+GENDERS = {"m": "male", "f": "female", "o": "other"}
 # The year an iPhone writes for a birthday without a year (with X-APPLE-OMIT-YEAR).
 NO_YEAR = {1604, 0}
 _BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
@@ -662,6 +666,9 @@ def card_values(card: Card) -> CardValues:
     result.websites = [w for w in (_unescape(p.value) for p in _preferred(card.all("URL"))) if w]
     values["note"] = _unescape(card.first("NOTE"))[:1000]
     values["external_id"] = _unescape(card.first("UID"))[:100]
+    if not is_company(card):
+        sex = _part(_components(card.first("GENDER")), 0).lower()
+        values["gender"] = GENDERS.get(sex) or (sex if sex in GENDERS.values() else "")
     values["categories"] = _categories(card)
     return result
 

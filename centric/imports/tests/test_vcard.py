@@ -328,6 +328,7 @@ THUNDERBIRD = crlf(
     "UID:5a4b8c1e-2f3d-4e5a-9b6c-7d8e9f0a1b2c",
     "FN:Ngozi Eze",
     "N:Eze;Ngozi;;;",
+    "GENDER:F",
     "EMAIL:ngozi@ezeventures.com.ng",
     "EMAIL;PREF=1:ngozi.eze@example.com",
     "TEL;VALUE=uri;TYPE=cell:tel:+234-803-123-4567",
@@ -341,6 +342,7 @@ THUNDERBIRD = crlf(
     "UID:8f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
     "FN:Emeka Nwosu",
     "N:Nwosu;Emeka;;;",
+    "GENDER:U",
     'TEL;VALUE=uri;TYPE="voice,cell";PREF=1:tel:+234-816-123-4567;ext=12',
     "BDAY;VALUE=DATE:19900415",
     "END:VCARD",
@@ -368,6 +370,7 @@ def test_vcard_4_from_thunderbird(write_file):
     assert (job.created, job.rejected) == (4, 0)
     ngozi = Person.objects.get(external_id="5a4b8c1e-2f3d-4e5a-9b6c-7d8e9f0a1b2c")
     assert (ngozi.first_name, ngozi.last_name, ngozi.date_of_birth) == ("Ngozi", "Eze", None)
+    assert ngozi.gender == "female"
     assert ngozi.primary_email == "ngozi.eze@example.com"  # PREF=1 is the primary
     assert set(ngozi.contact_points.values_list("kind", "value_normalized")) == {
         ("email", "ngozi.eze@example.com"),
@@ -377,6 +380,7 @@ def test_vcard_4_from_thunderbird(write_file):
     }
     assert "(Ngozi Eze): the birthday 17 April has no year" in job.notes
     emeka = Person.objects.get(first_name="Emeka")
+    assert emeka.gender == ""  # GENDER:U (unknown) says nothing to store
     assert (emeka.primary_phone, emeka.date_of_birth.isoformat()) == (
         "+2348161234567",
         "1990-04-15",
