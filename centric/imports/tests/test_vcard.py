@@ -639,3 +639,18 @@ def test_a_spreadsheet_row_naming_only_a_company_becomes_an_organisation(write_f
         "info@lekkipharmacy.ng",
     }
     assert Membership.objects.get(person__first_name="Ada").organisation == pharmacy
+
+
+def test_centric_import_of_a_vcard_prints_its_notes(write_file):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("import", "people", str(write_file("iCloud vCards.vcf", IPHONE)), stdout=out)
+    hostile = write_file("hostile.vcf", crlf("BEGIN:VCARD", "FN:" + "C" * 1_000_001, "END:VCARD"))
+
+    assert "Line 1 (Chinedu Emeka Okafor): the birthday 17 April has no year" in out.getvalue()
+    assert "4 rows: 4 created, 0 updated, 0 unchanged, 0 rejected." in out.getvalue()
+    with pytest.raises(CommandError, match="Line 2 of the file is longer than 1,000,000"):
+        call_command("import", "people", str(hostile), stdout=io.StringIO())
