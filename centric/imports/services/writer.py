@@ -395,16 +395,14 @@ class BatchWriter:
 
     def _write_organisations(self, rows: list[PreparedRow], outcome: Outcome) -> None:
         """Rows of a people import that name an organisation and no person (a company's card
-        in a phone's contacts). The organisation the importer may change with the row's
-        external id, else its name, gets the row's contact points it lacks; otherwise the
-        organisation is created through the customers services. People's memberships later
-        in the import join it."""
+        in a phone's contacts). The organisation the importer may see with the row's external
+        id, else its name, gets the row's contact points it lacks (or the row is rejected when
+        they may not change it); otherwise the organisation is created through the customers
+        services. People's memberships later in the import join it."""
         from django.core.exceptions import ValidationError
 
         organisations = (
-            Organisation.objects.visible_to(self.actor, "change")
-            if self.restrict
-            else Organisation.objects.all()
+            Organisation.objects.visible_to(self.actor) if self.restrict else Organisation.objects
         )
         for row in rows:
             points = [
@@ -439,6 +437,13 @@ class BatchWriter:
                         outcome.created += 1
                         continue
                     self.organisation_ids.setdefault(key, existing.pk)
+                    if self.restrict and not (
+                        Organisation.objects.visible_to(self.actor, "change")
+                        .filter(pk=existing.pk)
+                        .exists()
+                    ):
+                        outcome.reject(row, str(MATCHES_UNCHANGEABLE))
+                        continue
                     before = existing.contact_points.count()
                     for point in points:
                         contact_point_add(owner=existing, actor=self.actor, **point)

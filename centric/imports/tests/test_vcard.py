@@ -654,3 +654,29 @@ def test_centric_import_of_a_vcard_prints_its_notes(write_file):
     assert "4 rows: 4 created, 0 updated, 0 unchanged, 0 rejected." in out.getvalue()
     with pytest.raises(CommandError, match="Line 2 of the file is longer than 1,000,000"):
         call_command("import", "people", str(hostile), stdout=io.StringIO())
+
+
+def test_a_company_card_meets_organisations_as_the_importer_may_see_and_change_them(
+    write_file, make_user, make_team
+):
+    from centric.customers.services import organisation_create
+    from centric.staff.services.visibility import visibility_policy_set
+
+    importer = make_user("importer", role="Manager", team=make_team("Sales"))
+    bola = make_user("bola", team=make_team("Service"))
+    theirs = organisation_create(actor=bola, name="Balogun Stores")
+    company = IPHONE[IPHONE.rindex("BEGIN:VCARD") :]
+    path = write_file("Balogun Stores.vcf", company)
+
+    # Hidden from the importer: their own organisation is made, the other is not touched.
+    hidden = import_file(path=path, record_type="people", owner=importer, actor=importer)
+    assert (hidden.created, hidden.rejected) == (1, 0)
+    assert not theirs.contact_points.exists()
+    Organisation.objects.exclude(pk=theirs.pk).delete()
+
+    # Seen but not theirs to change: refused, as a person's row would be.
+    visibility_policy_set(record_type="customers.organisation", level="public_read", actor=None)
+    seen = import_file(path=path, record_type="people", owner=importer, actor=importer)
+    assert (seen.created, seen.rejected) == (0, 1)
+    assert seen.rejections.get().reason == "It matches an existing record that you may not change."
+    assert not theirs.contact_points.exists() and Organisation.objects.count() == 1
