@@ -1,29 +1,91 @@
-"""vCard (.vcf, versions 3.0 and 4.0): each card becomes one row of the import pipeline, and
-people are written out as cards for phones and mail programs."""
+"""vCard (.vcf, versions 2.1, 3.0 and 4.0): each card becomes one row of the import pipeline, and
+people are written out as cards for phones and mail programs.
+
+The reader is our own, line by line, rather than a general vCard library, because what phones
+and mail programs really write needs care a library does not give: Android's vCard 2.1 breaks
+quoted-printable values anywhere (even inside one UTF-8 character), iPhones group properties
+(`item1.EMAIL` with `item1.X-ABLabel`) and mark a birthday without a year with a made-up year
+1604, and a hostile file can hold one line of many megabytes. Lines are read with a bound, so a
+file is never held in memory whole; what a card does not need (photos, sounds, keys) is dropped
+as it is read.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import quopri
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import vobject
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from centric.customers.choices import ContactKind
 from centric.imports.parsing import ImportFileError, Row, Table, detect_encoding
 
-MAX_VALUES = 3
-VCARD_HEADERS = (
-    ["external_id", "first_name", "middle_name", "last_name", "full_name"]
-    + [f"email {n}" if n > 1 else "email" for n in range(1, MAX_VALUES + 1)]
-    + [f"phone {n}" if n > 1 else "phone" for n in range(1, MAX_VALUES + 1)]
-    + ["organisation", "title", "street", "city", "state", "postal_code", "country"]
-    + ["date_of_birth", "website", "note"]
-)
+# Emails and phones kept from one card. Real cards have a handful; the bound is for hostile
+# files, and whatever it drops is named in the file's notes.
+MAX_VALUES = 50
+# The longest property, in characters after unfolding (a phone's photo is ~100-300 KB).
+MAX_LINE = 1_000_000
+# A value is kept up to this length: longer than any field, so the import still says it is
+# too long instead of storing it cut.
+MAX_KEPT = 10_001
+# Per-card notes listed one by one; beyond this the rest are counted.
+MAX_NOTES = 20
+BEFORE = ["external_id", "first_name", "middle_name", "last_name"]
+AFTER = [
+    "organisation",
+    "title",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "date_of_birth",
+    "gender",
+    "categories",
+    "note",
+]
+# Gmail's own groups: every contact is in "myContacts"; "starred" is a star, not a tag.
+SYSTEM_CATEGORIES = {"mycontacts", "starred", "my contacts"}
+# Properties a row is made of; everything else (PHOTO, X-…, LABEL, REV…) is skipped unread.
+WANTED = {
+    "N",
+    "FN",
+    "EMAIL",
+    "TEL",
+    "ORG",
+    "TITLE",
+    "ADR",
+    "BDAY",
+    "URL",
+    "NOTE",
+    "UID",
+    "CATEGORIES",
+    "KIND",
+    "GENDER",
+    "X-ABSHOWAS",
+    "X-ABADR",
+    "X-ABLABEL",
+}
+# Of these a card keeps every value (up to MAX_VALUES); of the others the first few.
+MULTIPLE = {"EMAIL", "TEL", "CATEGORIES", "ADR", "URL", "X-ABADR", "X-ABLABEL"}
+MAX_OTHERS = 5
+# vCard 4.0's GENDER: male, female, other; none and unknown say nothing to store.
+GENDERS = {"m": "male", "f": "female", "o": "other"}
+# The year an iPhone writes for a birthday without a year (with X-APPLE-OMIT-YEAR).
+NO_YEAR = {1604, 0}
 _BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)
+_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?$")
+_NO_YEAR_DATE = re.compile(r"^--(\d{2})-?(\d{2})$")
 COUNTRY_CODES = {
     "nigeria": "NG",
     "ghana": "GH",
@@ -44,56 +106,315 @@ COUNTRY_CODES = {
     "united arab emirates": "AE",
     "china": "CN",
     "india": "IN",
+    "federal republic of nigeria": "NG",
+    "nigéria": "NG",
+    "u.k.": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "u.s.a.": "US",
+    "u.s.": "US",
+    "ireland": "IE",
+    "netherlands": "NL",
+    "italy": "IT",
+    "spain": "ES",
+    "côte d'ivoire": "CI",
+    "cote d'ivoire": "CI",
+    "ivory coast": "CI",
+    "senegal": "SN",
+    "sénégal": "SN",
+    "cameroun": "CM",
+    "niger": "NE",
+    "chad": "TD",
+    "liberia": "LR",
+    "sierra leone": "SL",
+    "gambia": "GM",
+    "the gambia": "GM",
+    "egypt": "EG",
+    "morocco": "MA",
+    "rwanda": "RW",
+    "uganda": "UG",
+    "tanzania": "TZ",
+    "ethiopia": "ET",
+    "zambia": "ZM",
+    "zimbabwe": "ZW",
+    "saudi arabia": "SA",
+    "dubai": "AE",
+    "uae": "AE",
 }
 
 
-def open_vcard(path: Path) -> Table:
-    encoding, notes = detect_encoding(path)
-    with path.open("r", encoding=encoding) as handle:
-        head = handle.read(4096)
-    if "BEGIN:VCARD" not in head.upper():
-        raise ImportFileError(_("This is not a vCard file: it has no BEGIN:VCARD line."))
-    return Table(
-        path=path, file_format="vcf", headers=list(VCARD_HEADERS), encoding=encoding, notes=notes
+@dataclass
+class Property:
+    """One property of a card, its value decoded (quoted-printable, base64, charset)."""
+
+    group: str
+    name: str
+    params: dict[str, list[str]]
+    value: str
+
+    def has_type(self, *names: str) -> bool:
+        types = {t.lower() for t in self.params.get("TYPE", [])}
+        return any(n in types for n in names)
+
+    @property
+    def preference(self) -> int:
+        """Lower is preferred: `PREF=1` (4.0), `TYPE=pref` (3.0) or a bare `PREF` (2.1)."""
+        for value in self.params.get("PREF", []):
+            if value.isdigit():
+                return int(value)
+        return 1 if self.has_type("pref") else 101
+
+
+@dataclass
+class Card:
+    line: int
+    properties: dict[str, list[Property]] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)
+
+    def all(self, name: str) -> list[Property]:
+        return self.properties.get(name, [])
+
+    def first(self, name: str) -> str:
+        values = self.properties.get(name)
+        return values[0].value.strip() if values else ""
+
+
+@dataclass
+class CardValues:
+    """The row a card makes: its single values by header, its emails and phones (preferred
+    first), and what is worth telling the user about it."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    whatsapps: list[str] = field(default_factory=list)
+    websites: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# --- Reading lines and cards ---------------------------------------------------------------
+
+
+def _too_long(line: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "Line %(line)d of the file is longer than %(limit)s characters; phones and mail "
+            "programs never write such lines, so the file was not imported. Export the "
+            "contacts again, or remove that line."
+        )
+        % {"line": line, "limit": f"{MAX_LINE:,}"}
     )
 
 
-def _blocks(table: Table) -> Iterator[tuple[int, list[str]]]:
-    with table.path.open("r", encoding=table.encoding, newline="") as handle:
-        start, lines = 0, []
-        inside = False
-        for number, raw in enumerate(handle, start=1):
-            text = raw.rstrip("\r\n")
-            if not inside:
-                if _BEGIN.match(text):
-                    inside, start, lines = True, number, [text]
-                continue
-            lines.append(text)
-            if _END.match(text):
-                inside = False
-                yield start, lines
-        if inside:
-            yield start, lines
+def _physical_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
+    """(number, text) of each line, without its line ending; a line is read with a bound."""
+    number = 0
+    while True:
+        raw = handle.readline(MAX_LINE + 2)
+        if not raw:
+            return
+        number += 1
+        text = raw.rstrip("\r\n")
+        if len(text) > MAX_LINE:
+            raise _too_long(number)
+        yield number, text
 
 
-def _text(value) -> str:
-    if isinstance(value, list | tuple):
-        return " ".join(str(v) for v in value if v)
-    return str(value or "").strip()
+def _is_quoted_printable(text: str) -> bool:
+    colon = text.find(":")
+    return colon > 0 and "QUOTED-PRINTABLE" in text[:colon].upper()
 
 
-def _date(value: str) -> str:
-    text = (value or "").strip()
-    for pattern in ("%Y-%m-%d", "%Y%m%d"):
-        try:
-            return (
-                dt.datetime.strptime(text[:10] if "-" in text else text[:8], pattern)
-                .date()
-                .isoformat()
-            )
-        except ValueError:
+def _logical_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
+    """(first line number, text) of each property: folded lines (a leading space or tab) are
+    joined, and so are quoted-printable soft line breaks (a line ending in "=", vCard 2.1)."""
+    start, length = 0, 0
+    parts: list[str] = []
+    soft_break = False
+    for number, text in _physical_lines(handle):
+        if parts and (soft_break or text[:1] in (" ", "\t")):
+            piece = text if soft_break else text[1:]
+        else:
+            if parts:
+                yield start, "".join(parts)
+            start, parts, length = number, [], 0
+            piece = text
+        if not piece and not parts:
             continue
-    return ""
+        length += len(piece)
+        if length > MAX_LINE:
+            raise _too_long(start)
+        parts.append(piece)
+        soft_break = piece.endswith("=") and _is_quoted_printable(parts[0])
+        if soft_break:
+            parts[-1] = piece[:-1]
+    if parts:
+        yield start, "".join(parts)
+
+
+def _split_outside_quotes(text: str, separator: str) -> list[str]:
+    if '"' not in text:
+        return text.split(separator)
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif char == separator and not quoted:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _head_and_value(text: str) -> tuple[str, str] | None:
+    colon = text.find(":")
+    if colon < 0:
+        return None
+    if '"' in text[:colon]:
+        quoted = False
+        for index, char in enumerate(text):
+            if char == '"':
+                quoted = not quoted
+            elif char == ":" and not quoted:
+                colon = index
+                break
+    return text[:colon], text[colon + 1 :]
+
+
+def _decode(value: str, params: dict[str, list[str]], encoding: str) -> str:
+    encodings = {v.upper() for v in params.get("ENCODING", []) + params.get("TYPE", [])}
+    data: bytes | None = None
+    if "QUOTED-PRINTABLE" in encodings:
+        # The whole value is joined first: a soft break may fall inside a character.
+        data = quopri.decodestring(value.encode("utf-8"))
+    elif encodings & {"B", "BASE64"}:
+        try:
+            data = base64.b64decode(value.strip(), validate=False)
+        except (binascii.Error, ValueError):
+            return value
+    if data is None:
+        return value
+    charsets = [*params.get("CHARSET", [])[:1], "utf-8", "cp1252", "latin-1"]
+    for charset in charsets:
+        try:
+            return data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode(encoding or "latin-1", errors="replace")
+
+
+def _property(text: str, encoding: str) -> Property | None:
+    """The property on a (logical) line, or None when a row does not need it."""
+    colon = text.find(":")
+    semicolon = text.find(";", 0, colon)
+    group, _dot, name = text[: semicolon if semicolon >= 0 else colon].strip().rpartition(".")
+    name = name.upper()
+    if colon < 0 or name not in WANTED:
+        return None
+    split = _head_and_value(text)
+    if split is None:
+        return None
+    head, value = split
+    parts = _split_outside_quotes(head, ";")
+    params: dict[str, list[str]] = {}
+    for part in parts[1:]:
+        key, equals, given = part.partition("=")
+        if not equals:  # vCard 2.1 writes bare types: TEL;CELL;PREF
+            key, given = "TYPE", key
+        values = [v.strip().strip('"') for v in _split_outside_quotes(given, ",")]
+        params.setdefault(key.strip().upper(), []).extend(v for v in values if v)
+    return Property(
+        group=group.lower(), name=name, params=params, value=_decode(value, params, encoding)
+    )
+
+
+def _cards(path: Path, encoding: str) -> Iterator[Card]:
+    """The cards of a file, in order, each with the properties a row needs (lines outside
+    BEGIN:VCARD … END:VCARD and cards nested in a card, vCard 2.1's AGENT, are skipped)."""
+    with path.open("r", encoding=encoding, newline="") as handle:
+        card: Card | None = None
+        depth = 0
+        for number, text in _logical_lines(handle):
+            if _BEGIN.match(text):
+                if card is None:
+                    card, depth = Card(line=number), 1
+                else:
+                    depth += 1
+                continue
+            if card is None:
+                continue
+            if _END.match(text):
+                depth -= 1
+                if depth == 0:
+                    yield card
+                    card = None
+                continue
+            if depth > 1:
+                continue
+            prop = _property(text, encoding)
+            if prop is None:
+                continue
+            kept = card.properties.setdefault(prop.name, [])
+            if len(kept) >= (MAX_VALUES if prop.name in MULTIPLE else MAX_OTHERS):
+                card.dropped[prop.name] = card.dropped.get(prop.name, 0) + 1
+                continue
+            prop.value = prop.value[:MAX_KEPT]
+            kept.append(prop)
+        if card is not None:
+            yield card
+
+
+# --- From a card to a row ------------------------------------------------------------------
+
+
+def _unescape(text: str, comma: str = ",") -> str:
+    """A text value with vCard 3.0/4.0's backslash escapes undone (a newline, a comma, a
+    semicolon, a backslash); an unescaped comma, which separates several values, becomes
+    `comma`."""
+    if "\\" not in text and comma == ",":
+        return text.strip()
+    result, escaped = [], False
+    for char in text:
+        if escaped:
+            result.append("\n" if char in "nN" else char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ",":
+            result.append(comma)
+        else:
+            result.append(char)
+    return "".join(result).strip()
+
+
+def _components(text: str, comma: str = " ") -> list[str]:
+    """The parts of a structured value (N, ADR, ORG), split at unescaped semicolons, with
+    several values in one part joined by `comma`."""
+    parts, start, escaped = [], 0, False
+    for index, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ";":
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return [_unescape(part, comma) for part in parts]
+
+
+def _name_parts(text: str) -> list[str]:
+    return [" ".join(part.split()) for part in _components(text)]
+
+
+def _part(parts: list[str], index: int) -> str:
+    return parts[index] if index < len(parts) else ""
 
 
 def _country(value: str) -> str:
@@ -103,66 +424,321 @@ def _country(value: str) -> str:
     return COUNTRY_CODES.get(text.lower(), "")
 
 
-def card_to_values(card) -> list[str]:
-    values = dict.fromkeys(VCARD_HEADERS, "")
-    contents = card.contents
-    if "n" in contents:
-        name = contents["n"][0].value
-        values["first_name"] = _text(name.given)
-        values["middle_name"] = _text(name.additional)
-        values["last_name"] = _text(name.family)
-    if "fn" in contents:
-        values["full_name"] = _text(contents["fn"][0].value)
-    if not (values["first_name"] or values["last_name"]) and values["full_name"]:
-        parts = values["full_name"].split()
-        values["first_name"] = " ".join(parts[:-1]) if len(parts) > 1 else parts[0]
-        values["last_name"] = parts[-1] if len(parts) > 1 else ""
-    values["full_name"] = ""
-    for kind in ("email", "tel"):
-        entries = contents.get(kind, [])
-        for index, entry in enumerate(entries[:MAX_VALUES], start=1):
-            text = _text(entry.value)
-            if kind == "tel" and text.lower().startswith("tel:"):
-                text = text[4:]
-            if kind == "email" and text.lower().startswith("mailto:"):
-                text = text[7:]
-            header = ("email" if kind == "email" else "phone") + (f" {index}" if index > 1 else "")
-            values[header] = text
-    if "org" in contents:
-        values["organisation"] = _text(contents["org"][0].value)
-    if "title" in contents:
-        values["title"] = _text(contents["title"][0].value)
-    if "adr" in contents:
-        address = contents["adr"][0].value
-        values["street"] = _text(address.street)
-        values["city"] = _text(address.city)
-        values["state"] = _text(address.region)
-        values["postal_code"] = _text(address.code)
-        values["country"] = _country(_text(address.country))
-    if "bday" in contents:
-        values["date_of_birth"] = _date(_text(contents["bday"][0].value))
-    if "url" in contents:
-        values["website"] = _text(contents["url"][0].value)
-    if "note" in contents:
-        values["note"] = _text(contents["note"][0].value)[:1000]
-    if "uid" in contents:
-        values["external_id"] = _text(contents["uid"][0].value)[:100]
-    return [values[h] for h in VCARD_HEADERS]
+def _preferred(properties: list[Property]) -> list[Property]:
+    return sorted(properties, key=lambda p: p.preference)
+
+
+def _organisation(card: Card) -> str:
+    return _part(_components(card.first("ORG"), ", "), 0)
+
+
+def card_name(card: Card) -> str:
+    """What the card is called, for notes: its formatted name, else its name parts, else its
+    organisation or email."""
+    name = " ".join(_unescape(card.first("FN")).split())
+    if not name and card.all("N"):
+        parts = _name_parts(card.all("N")[0].value)
+        name = " ".join(p for p in (_part(parts, 1), _part(parts, 2), _part(parts, 0)) if p)
+    return name or _organisation(card) or _unescape(card.first("EMAIL")) or _("no name")
+
+
+def is_company(card: Card) -> bool:
+    """A card for a company, not a person: vCard 4.0's KIND:org, or a card with an
+    organisation and no person's name — an iPhone's X-ABShowAs:COMPANY, or a formatted name
+    that is the organisation's (Outlook, Gmail). A company card that also names a person (an
+    iPhone's contact at the company) stays that person, a member of the organisation, so no
+    name is lost."""
+    kind = card.first("KIND").lower()
+    full = " ".join(_unescape(card.first("FN")).split())
+    if kind in ("org", "organization", "organisation"):
+        return bool(_organisation(card) or full)
+    organisation = _organisation(card)
+    if kind in ("individual", "group", "location") or not organisation:
+        return False
+    if card.all("N"):
+        parts = _name_parts(card.all("N")[0].value)
+        if _part(parts, 0) or _part(parts, 1) or _part(parts, 2):
+            return False
+    if card.first("X-ABSHOWAS").upper() == "COMPANY":
+        return True
+    return not full or full.lower() == organisation.lower()
+
+
+def _birthday(card: Card, who: str) -> tuple[str, str]:
+    """(date of birth as YYYY-MM-DD or "", a note when a birthday is given but not stored)."""
+    if not card.all("BDAY"):
+        return "", ""
+    prop = card.all("BDAY")[0]
+    text = prop.value.strip()
+    month_day: tuple[int, int] | None = None
+    if match := _DATE.match(text):
+        year, month, day = (int(g) for g in match.groups())
+        if year in NO_YEAR or str(year) in prop.params.get("X-APPLE-OMIT-YEAR", []):
+            month_day = (month, day)
+        else:
+            try:
+                return dt.date(year, month, day).isoformat(), ""
+            except ValueError:
+                pass
+    elif match := _NO_YEAR_DATE.match(text):
+        month_day = (int(match.group(1)), int(match.group(2)))
+    if month_day is not None:
+        try:
+            shown = date_format(dt.date(2000, *month_day), "j F")
+        except ValueError:
+            shown = text
+        return "", _(
+            "Line %(line)d (%(name)s): the birthday %(day)s has no year, so no date of birth "
+            "was stored."
+        ) % {"line": card.line, "name": who, "day": shown}
+    return "", _(
+        "Line %(line)d (%(name)s): the birthday “%(value)s” is not a date, so it was not stored."
+    ) % {"line": card.line, "name": who, "value": text[:40]}
+
+
+def label_of(card: Card, prop: Property) -> str:
+    """An iPhone's label for a grouped property (item1.X-ABLabel:Shop beside item1.TEL), with
+    its own labels' wrapping removed (_$!<Other>!$_ is "Other")."""
+    if not prop.group:
+        return ""
+    label = next((p.value.strip() for p in card.all("X-ABLABEL") if p.group == prop.group), "")
+    if label.startswith("_$!<") and label.endswith(">!$_"):
+        label = label[4:-4]
+    return label
+
+
+def is_whatsapp(card: Card, prop: Property) -> bool:
+    """A number the card labels WhatsApp (a custom label, or TYPE=x-whatsapp)."""
+    return prop.has_type("whatsapp", "x-whatsapp") or "whatsapp" in label_of(card, prop).lower()
+
+
+def _split_phones(card: Card) -> tuple[list[Property], list[Property]]:
+    phones: list[Property] = []
+    whatsapps: list[Property] = []
+    for prop in _preferred(card.all("TEL")):
+        (whatsapps if is_whatsapp(card, prop) else phones).append(prop)
+    return phones, whatsapps
+
+
+def _phone(prop: Property) -> str:
+    text = prop.value.strip()
+    if text.lower().startswith("tel:"):
+        # A tel: URI (vCard 4.0); its parameters (";ext=12") are not part of the number.
+        return text[4:].split(";", 1)[0].strip()
+    return _unescape(text)
+
+
+def _email(prop: Property) -> str:
+    text = _unescape(prop.value)
+    return text[7:] if text.lower().startswith("mailto:") else text
+
+
+def _address(card: Card, values: dict[str, str]) -> list[str]:
+    """Fill the address columns from the preferred address (an import row has one); notes on
+    the card's other addresses and on a country the import does not know (the address is
+    then stored without a country)."""
+    addresses = _preferred(card.all("ADR"))
+    if not addresses:
+        return []
+    notes = []
+    if len(addresses) > 1:
+        others = "; ".join(
+            ", ".join(p for p in (" ".join(c.split()) for c in _components(a.value, ", ")) if p)
+            for a in addresses[1:4]
+        )
+        notes.append(
+            _(
+                "Line %(line)d (%(name)s): the card has %(count)d addresses; the first was "
+                "imported, not these: %(others)s."
+            )
+            % {
+                "line": card.line,
+                "name": card_name(card),
+                "count": len(addresses),
+                "others": others[:300],
+            }
+        )
+    address = addresses[0]
+    parts = _components(address.value, ", ")
+    # Post office box, extended address and street, each possibly on several lines.
+    lines = [line.strip() for part in parts[:3] for line in part.splitlines()]
+    values["street"] = ", ".join(line for line in lines if line)
+    values["city"] = " ".join(_part(parts, 3).split())
+    values["state"] = " ".join(_part(parts, 4).split())
+    values["postal_code"] = " ".join(_part(parts, 5).split())
+    given = " ".join(_part(parts, 6).split())
+    country = _country(given)
+    if not country and address.group:  # an iPhone's item1.X-ABADR:ng beside item1.ADR
+        code = next((p.value.strip() for p in card.all("X-ABADR") if p.group == address.group), "")
+        country = code.upper() if len(code) == 2 and code.isalpha() else ""
+    values["country"] = country
+    if given and not country:
+        notes.append(
+            _(
+                "Line %(line)d (%(name)s): the country “%(country)s” is not one the import "
+                "knows, so the address was stored without a country."
+            )
+            % {"line": card.line, "name": card_name(card), "country": given[:60]}
+        )
+    return notes
+
+
+def _categories(card: Card) -> str:
+    names: list[str] = []
+    for prop in card.all("CATEGORIES"):
+        for name in _unescape(prop.value, "\x00").split("\x00"):
+            name = " ".join(name.split())
+            if name and name.lower() not in SYSTEM_CATEGORIES and name not in names:
+                names.append(name)
+    return ", ".join(names)
+
+
+def _dropped_notes(card: Card, who: str) -> list[str]:
+    notes: list[str] = []
+    if not card.dropped:
+        return notes
+    for name, what in (("EMAIL", _("emails")), ("TEL", _("phone numbers"))):
+        if dropped := card.dropped.get(name):
+            notes.append(
+                _(
+                    "Line %(line)d (%(name)s): the card has %(total)d %(what)s; the first "
+                    "%(kept)d were imported and %(dropped)d were not."
+                )
+                % {
+                    "line": card.line,
+                    "name": who,
+                    "total": MAX_VALUES + dropped,
+                    "what": what,
+                    "kept": MAX_VALUES,
+                    "dropped": dropped,
+                }
+            )
+    return notes
+
+
+def card_notes_of(card: Card) -> list[str]:
+    """What the import report says about a card: values beyond the bound, a birthday that is
+    not stored (no year, not a date). Cheap for a card with nothing to say."""
+    if not (
+        card.all("BDAY") or card.all("ADR") or card.dropped.get("EMAIL") or card.dropped.get("TEL")
+    ):
+        return []
+    who = card_name(card)
+    notes = _dropped_notes(card, who)
+    notes.extend(_address(card, {}))
+    if note := _birthday(card, who)[1]:
+        notes.append(note)
+    return notes
+
+
+def card_values(card: Card) -> CardValues:
+    """The row a card makes, and what is worth telling about it."""
+    result = CardValues()
+    values = result.values
+    who = card_name(card)
+    values["organisation"] = _organisation(card)
+    if is_company(card):
+        values["organisation"] = values["organisation"] or " ".join(
+            _unescape(card.first("FN")).split()
+        )
+    else:
+        # A company card leaves the person's names empty: the import makes it an organisation.
+        if card.all("N"):
+            parts = _name_parts(card.all("N")[0].value)
+            values["last_name"] = _part(parts, 0)
+            values["first_name"] = _part(parts, 1)
+            values["middle_name"] = _part(parts, 2)
+        if not (values.get("first_name") or values.get("last_name")):
+            words = _unescape(card.first("FN")).split()
+            if words:
+                values["first_name"] = " ".join(words[:-1]) if len(words) > 1 else words[0]
+                values["last_name"] = words[-1] if len(words) > 1 else ""
+        values["title"] = _unescape(card.first("TITLE"))
+    result.emails = [e for e in map(_email, _preferred(card.all("EMAIL"))) if e]
+    phones, whatsapps = _split_phones(card)
+    result.phones = [p for p in map(_phone, phones) if p]
+    result.whatsapps = [p for p in map(_phone, whatsapps) if p]
+    result.notes.extend(_dropped_notes(card, who))
+    result.notes.extend(_address(card, values))
+    values["date_of_birth"], note = _birthday(card, who)
+    if note:
+        result.notes.append(note)
+    result.websites = [w for w in (_unescape(p.value) for p in _preferred(card.all("URL"))) if w]
+    values["note"] = _unescape(card.first("NOTE"))[:1000]
+    values["external_id"] = _unescape(card.first("UID"))[:100]
+    if not is_company(card):
+        sex = _part(_components(card.first("GENDER")), 0).lower()
+        values["gender"] = GENDERS.get(sex) or (sex if sex in GENDERS.values() else "")
+    values["categories"] = _categories(card)
+    return result
+
+
+def _numbered(name: str, count: int) -> list[str]:
+    return [name if n == 1 else f"{name} {n}" for n in range(1, max(count, 1) + 1)]
+
+
+def headers_for(emails: int, phones: int, whatsapps: int = 0, websites: int = 0) -> list[str]:
+    """The columns of a vCard file: as many email, phone, WhatsApp and website columns as its
+    fullest card has (an email and a phone column always)."""
+    columns = _numbered("email", emails) + _numbered("phone", phones)
+    if whatsapps:
+        columns += _numbered("whatsapp", whatsapps)
+    if websites:
+        columns += _numbered("website", websites)
+    return BEFORE + columns + AFTER
+
+
+def _row(card: CardValues, headers: list[str]) -> list[str]:
+    many = {"email": iter(card.emails), "phone": iter(card.phones)}
+    many["whatsapp"] = iter(card.whatsapps)
+    many["website"] = iter(card.websites)
+    row = []
+    for header in headers:
+        name = header.split(" ", 1)[0]
+        if name in many:
+            row.append(next(many[name], ""))
+        else:
+            row.append(card.values.get(header, ""))
+    return row
+
+
+def open_vcard(path: Path) -> Table:
+    """Check the file is vCard and read it through once (line by line): as many email and
+    phone columns as its fullest card needs, and notes on what will not be imported as it
+    stands (birthdays without a year, values beyond the bound). Raises ImportFileError for a
+    file that is not vCard or has a line no exporter writes."""
+    encoding, notes = detect_encoding(path)
+    with path.open("r", encoding=encoding) as handle:
+        head = handle.read(4096)
+    if "BEGIN:VCARD" not in head.upper():
+        raise ImportFileError(_("This is not a vCard file: it has no BEGIN:VCARD line."))
+    emails = phones = whatsapps = websites = 0
+    card_notes: list[str] = []
+    for card in _cards(path, encoding):
+        emails = max(emails, len(card.all("EMAIL")))
+        numbers, whatsapp_numbers = _split_phones(card)
+        phones = max(phones, len(numbers))
+        whatsapps = max(whatsapps, len(whatsapp_numbers))
+        websites = max(websites, len(card.all("URL")))
+        card_notes.extend(card_notes_of(card))
+    notes.extend(card_notes[:MAX_NOTES])
+    if len(card_notes) > MAX_NOTES:
+        notes.append(
+            _("… and %(count)d more notes like these about other cards.")
+            % {"count": len(card_notes) - MAX_NOTES}
+        )
+    return Table(
+        path=path,
+        file_format="vcf",
+        headers=headers_for(emails, phones, whatsapps, websites),
+        encoding=encoding,
+        notes=notes,
+    )
 
 
 def vcard_rows(table: Table) -> Iterator[Row]:
-    for line, lines in _blocks(table):
-        try:
-            card = vobject.readOne("\r\n".join(lines) + "\r\n", ignoreUnreadable=True)
-            values = card_to_values(card)
-        except Exception as error:  # vobject raises a variety of errors on malformed cards
-            yield Row(
-                line=line,
-                values=[],
-                error=_("This card cannot be read: %(error)s") % {"error": error},
-            )
-            continue
-        yield Row(line=line, values=values)
+    for card in _cards(table.path, table.encoding):
+        yield Row(line=card.line, values=_row(card_values(card), table.headers))
 
 
 # --- Export --------------------------------------------------------------------------------

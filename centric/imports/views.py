@@ -170,6 +170,7 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
         "rejections": job.rejections.all()[:REJECTIONS_SHOWN],
         "rejections_shown": REJECTIONS_SHOWN,
         "row_notes": job.row_notes.all()[:REJECTIONS_SHOWN],
+        "notes": [n for n in job.notes.splitlines() if n],
     }
 
 

@@ -109,6 +109,9 @@ class PreparedRow:
     owner_text: str = ""
     # Values the row's record is saved without, each reported on the import (the row is kept).
     notes: list[str] = field(default_factory=list)
+    # A people import's row that names no person but an organisation (a company's card in a
+    # phone's contacts): it is written as that organisation.
+    is_organisation: bool = False
     # (record, history, [(contact point, its history)]) COPY text when the row creates a record
     copy_text: tuple[str, str, list[tuple[str, str]]] | None = None
 
@@ -304,9 +307,12 @@ class RowPreparer:
         prepared = PreparedRow(line=line, raw=row)
         fields = prepared.fields
         if self.record_type == RecordType.PEOPLE:
-            self._names(row, fields, errors)
-            self._person_fields(row, fields, errors, prepared.notes)
             prepared.organisation = self._value(row, "organisation")
+            prepared.is_organisation = bool(prepared.organisation) and not any(
+                self._value(row, k) for k in ("first_name", "middle_name", "last_name", "full_name")
+            )
+            self._names(row, fields, errors, required=not prepared.is_organisation)
+            self._person_fields(row, fields, errors, prepared.notes)
             if len(prepared.organisation) > 200:
                 errors.append(
                     _("%(field)s: at most %(limit)d characters (this one has %(length)d).")
@@ -360,7 +366,7 @@ class RowPreparer:
         if errors:
             raise RowRejected("; ".join(errors + prepared.notes))
         self._denormalised(prepared)
-        if self.new_row_text is not None:
+        if self.new_row_text is not None and not prepared.is_organisation:
             prepared.copy_text = self.new_row_text.format(prepared)
         return prepared
 
@@ -388,7 +394,9 @@ class RowPreparer:
             prepared.contacts
         )
 
-    def _names(self, row: list[str], fields: dict[str, Any], errors: list[str]) -> None:
+    def _names(
+        self, row: list[str], fields: dict[str, Any], errors: list[str], *, required: bool = True
+    ) -> None:
         first, middle, last = (
             self._value(row, k) for k in ("first_name", "middle_name", "last_name")
         )
@@ -396,7 +404,7 @@ class RowPreparer:
         if full and not (first or last):
             first, in_between, last = cells.split_full_name(full)
             middle = middle or in_between
-        if not (first or middle or last):
+        if required and not (first or middle or last):
             errors.append(_("Name: give at least a first or a last name."))
         fields["first_name"] = self._text("first_name", first, errors)
         fields["last_name"] = self._text("last_name", last, errors)

@@ -24,7 +24,7 @@ from centric.customers.choices import ConsentMethod, ContactKind
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
 from centric.customers.services import consent_record, organisation_create
 from centric.customers.services.common import EXTERNAL_ID_UNUSABLE
-from centric.customers.services.contact_points import primary_email_and_phone
+from centric.customers.services.contact_points import contact_point_add, primary_email_and_phone
 from centric.customers.services.people import person_search_name
 from centric.extras.models import Tag
 from centric.extras.services import tag_get_or_create
@@ -287,6 +287,9 @@ class BatchWriter:
         self, rows: list[PreparedRow], outcome: Outcome, *, required_custom: list[str]
     ) -> None:
         """Write one batch; the caller holds the transaction."""
+        if any(row.is_organisation for row in rows):
+            self._write_organisations([row for row in rows if row.is_organisation], outcome)
+            rows = [row for row in rows if not row.is_organisation]
         if not rows:
             return
         now = timezone.now()
@@ -389,6 +392,68 @@ class BatchWriter:
             touched |= self._consents(new, matched, now)
         outcome.updated += len(touched)
         outcome.unchanged += len(matched) - len(touched)
+
+    def _write_organisations(self, rows: list[PreparedRow], outcome: Outcome) -> None:
+        """Rows of a people import that name an organisation and no person (a company's card
+        in a phone's contacts). The organisation the importer may see with the row's external
+        id, else its name, gets the row's contact points it lacks (or the row is rejected when
+        they may not change it); otherwise the organisation is created through the customers
+        services. People's memberships later in the import join it."""
+        from django.core.exceptions import ValidationError
+
+        organisations = (
+            Organisation.objects.visible_to(self.actor) if self.restrict else Organisation.objects
+        )
+        for row in rows:
+            points = [
+                {k: v for k, v in contact.items() if k != "value_normalized"}
+                for contact in row.contacts
+            ]
+            existing = None
+            if row.external_id:
+                existing = organisations.filter(external_id=row.external_id).first()
+            if existing is None:
+                existing = (
+                    organisations.filter(name__iexact=row.organisation).order_by("id").first()
+                )
+            key = row.organisation.lower()
+            try:
+                with transaction.atomic():
+                    if existing is None:
+                        taken = bool(row.external_id) and (
+                            Organisation.objects.filter(external_id=row.external_id).exists()
+                        )
+                        created = organisation_create(
+                            actor=self.actor,
+                            name=row.organisation,
+                            owner=self.default_owner_id,
+                            team=self.default_team_id,
+                            external_id=None if taken else row.external_id,
+                            tags=row.tags or None,
+                            contact_points=points,
+                        )
+                        self.organisation_ids[key] = created.pk
+                        self.created_cache_keys.append((self.organisation_ids, key))
+                        outcome.created += 1
+                        continue
+                    self.organisation_ids.setdefault(key, existing.pk)
+                    if self.restrict and not (
+                        Organisation.objects.visible_to(self.actor, "change")
+                        .filter(pk=existing.pk)
+                        .exists()
+                    ):
+                        outcome.reject(row, str(MATCHES_UNCHANGEABLE))
+                        continue
+                    before = existing.contact_points.count()
+                    for point in points:
+                        contact_point_add(owner=existing, actor=self.actor, **point)
+            except ValidationError as error:
+                outcome.reject(row, " ".join(error.messages))
+                continue
+            if existing.contact_points.count() > before:
+                outcome.updated += 1
+            else:
+                outcome.unchanged += 1
 
     def _insert_preformatted(
         self, new: list[tuple[PreparedRow, NewRecord]], now: dt.datetime
