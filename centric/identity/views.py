@@ -36,6 +36,7 @@ from centric.identity.services.merge import (
     golden_record,
     merge_undo,
     people_merge,
+    rule_label,
 )
 from centric.identity.services.resolution import resolution_request
 from centric.identity.services.review import PairGoneError, pair_decide
@@ -403,7 +404,6 @@ def _preview_rows(
     survivor: Person, others: list[Person], picks: dict[str, int] | None
 ) -> tuple[list[dict], dict[str, int]]:
     """One row per field: each record's value, the rule's pick, and the pick to show."""
-    rules = dict(IdentitySettings.Survivorship.choices)
     defaults = golden_record(survivor=survivor, others=others)
     people = {p.pk: p for p in [survivor, *others]}
     ordered = sorted(people.values(), key=lambda p: p.pk)
@@ -418,7 +418,7 @@ def _preview_rows(
             {
                 "field": item.field,
                 "label": field_label(item.field),
-                "rule": rules.get(item.rule, item.rule),
+                "rule": rule_label(item.rule),
                 "differs": len(distinct) > 1,
                 "options": [
                     {"person": p, "value": v, "checked": p.pk == selected}

@@ -358,7 +358,7 @@ def test_merge_preview_preselects_by_rule_and_merges_a_manual_pick(
     # Most recently updated record wins by default: the one made second.
     newest = max([emeka, short], key=lambda p: (p.updated_at, p.pk))
     assert [o["person"].pk for o in rows["first_name"]["options"] if o["checked"]] == [newest.pk]
-    assert rows["first_name"]["rule"] == "Most recently updated record"
+    assert rows["first_name"]["rule"] == "Most recently confirmed by staff"
     assert rows["first_name"]["differs"] and not rows["last_name"]["differs"]
 
     response = client.post(
