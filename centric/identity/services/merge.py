@@ -26,7 +26,7 @@ from centric.core.normalise import fold_text
 from centric.customers.models import Consent, ContactPoint, LifecycleStage, Membership, Person
 from centric.customers.services import refresh_primary_contacts
 from centric.customers.services.people import person_search_name
-from centric.identity.models import CandidatePair, IdentitySettings, Merge
+from centric.identity.models import BulkMerge, CandidatePair, IdentitySettings, Merge
 from centric.identity.selectors import LOST_STAGES
 from centric.interactions.services import interaction_links_repoint, interaction_links_restore
 
@@ -361,6 +361,7 @@ def people_merge(
     others: list[Person],
     choices: dict[str, int] | None = None,
     automatic: bool = False,
+    bulk: BulkMerge | None = None,
 ) -> Merge:
     """Merge `others` into `survivor` in one transaction (row locks taken in id order)."""
     other_ids = sorted({p.pk for p in others} - {survivor.pk})
@@ -489,6 +490,7 @@ def people_merge(
         golden_choices={item.field: item.source_id for item in golden},
         merged_by=actor if getattr(actor, "is_authenticated", False) else None,
         is_automatic=automatic,
+        bulk=bulk,
     )
 
 
