@@ -80,6 +80,7 @@ class Cluster:
     max_probability: float
     mean_probability: float
     min_probability: float
+    best_pair_id: int
 
     @property
     def key(self) -> int:
@@ -112,11 +113,17 @@ def pending_clusters(user: Any) -> list[Cluster]:
             max_probability=max(p for _pk, p in pairs),
             mean_probability=sum(p for _pk, p in pairs) / len(pairs),
             min_probability=min(p for _pk, p in pairs),
+            best_pair_id=min(pairs, key=lambda item: (-item[1], item[0]))[0],
         )
         for root, pairs in groups.items()
     ]
     clusters.sort(key=lambda c: (-c.max_probability, -c.mean_probability, c.key))
     return clusters
+
+
+LARGEST_BULK_GROUP = 20
+"""A bigger group is left for a person to review, however sure its pairs: a shared office or
+church landline chains many people together, and the merge form shows at most 20 records."""
 
 
 @dataclass
@@ -126,6 +133,7 @@ class ClusterAcceptance:
     threshold: float
     clusters: list[Cluster]
     not_changeable: int
+    too_large: int = 0
 
     @property
     def records(self) -> int:
@@ -138,9 +146,11 @@ class ClusterAcceptance:
 
 
 def clusters_to_accept(user: Any, threshold: float) -> ClusterAcceptance:
-    """The groups whose every pair scored at least `threshold` and whose every record the user
-    may change (a group with one record they may not change is left whole for someone who may)."""
-    eligible = [c for c in pending_clusters(user) if c.min_probability >= threshold]
+    """The groups whose every pair scored at least `threshold`, of at most LARGEST_BULK_GROUP
+    records, whose every record the user may change (a group with one record they may not
+    change is left whole for someone who may)."""
+    sure = [c for c in pending_clusters(user) if c.min_probability >= threshold]
+    eligible = [c for c in sure if len(c.person_ids) <= LARGEST_BULK_GROUP]
     # A subquery rather than thousands of ids in an IN list.
     strong = CandidatePair.objects.filter(
         status=CandidatePair.Status.PENDING, probability__gte=threshold
@@ -154,7 +164,10 @@ def clusters_to_accept(user: Any, threshold: float) -> ClusterAcceptance:
     )
     chosen = [c for c in eligible if changeable.issuperset(c.person_ids)]
     return ClusterAcceptance(
-        threshold=threshold, clusters=chosen, not_changeable=len(eligible) - len(chosen)
+        threshold=threshold,
+        clusters=chosen,
+        not_changeable=len(eligible) - len(chosen),
+        too_large=len(sure) - len(eligible),
     )
 
 

@@ -83,9 +83,10 @@ INLINE_LIMIT = 20
 
 
 def _check_threshold(threshold: float) -> None:
-    if not 0 < threshold <= 1:
+    # Below even odds a pair is more likely two people: never merged in bulk.
+    if not 0.5 <= threshold <= 1:
         raise ValidationError(
-            {"threshold": _("Choose a confidence between 0 and 1 (for example 0.95).")}
+            {"threshold": _("Choose a confidence between 0.5 and 1 (for example 0.95).")}
         )
 
 

@@ -174,8 +174,8 @@ def test_a_group_with_a_record_the_user_may_not_change_is_left_whole(seller, out
 
 @pytest.mark.django_db
 def test_bad_thresholds_and_missing_permission_are_refused(seller, queue, make_user):
-    for threshold in (0, 1.5, -0.2):
-        with pytest.raises(ValidationError, match="between 0 and 1"):
+    for threshold in (0, 0.3, 1.5, -0.2):
+        with pytest.raises(ValidationError, match="between 0.5 and 1"):
             clusters_accept(actor=seller, threshold=threshold)
     with pytest.raises(ValidationError, match="No group"):
         clusters_accept(actor=seller, threshold=0.999)
@@ -239,4 +239,22 @@ def test_many_groups_are_merged_by_the_worker_with_progress(seller, monkeypatch)
     call_command("worker", batch=True, interval=0, verbosity=0)
     batch.refresh_from_db()
     assert (batch.status, batch.merges_undone) == ("undone", 5)
+    assert not Person.objects.filter(merged_into__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_group_of_more_than_twenty_records_is_left_for_a_person(seller):
+    """Twenty-two members of a church sharing the office landline, every pair scored high."""
+    members = [
+        make_person(
+            actor=seller, first_name=f"Member{index}", last_name="Adeyemi", phone="0201 285 2651"
+        )
+        for index in range(22)
+    ]
+    for left, right in zip(members, members[1:], strict=False):
+        pair(left, right, 0.99)
+    preview = selectors.clusters_to_accept(seller, 0.95)
+    assert (preview.clusters, preview.too_large) == ([], 1)
+    with pytest.raises(ValidationError, match="No group"):
+        clusters_accept(actor=seller, threshold=0.95)
     assert not Person.objects.filter(merged_into__isnull=False).exists()
