@@ -126,3 +126,23 @@ def test_permissions_and_visibility(seller, groups, api_client, make_user, make_
     assert other.post(f"/api/v1/identity/bulk-merges/{batch['id']}/undo").status_code == 404
     # The Okafor group only: the Eze pair scored 0.8.
     assert Person.objects.filter(merged_into__isnull=False).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_clusters_list_takes_the_same_queries_for_2_groups_or_30(seller, groups, api_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_client(seller)
+    client.get("/api/v1/identity/clusters")  # warm the token and permission caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/identity/clusters")
+    for index in range(28):
+        people = [
+            make_person(actor=seller, first_name="Ada", last_name=f"Okeke{index}") for _ in range(2)
+        ]
+        pair(*people, 0.7)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get("/api/v1/identity/clusters").json()
+    assert body["total"] == 30
+    assert len(many) == len(few)

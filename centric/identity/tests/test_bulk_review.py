@@ -258,3 +258,38 @@ def test_a_group_of_more_than_twenty_records_is_left_for_a_person(seller):
     with pytest.raises(ValidationError, match="No group"):
         clusters_accept(actor=seller, threshold=0.95)
     assert not Person.objects.filter(merged_into__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_accepting_the_same_groups_at_once_merge_each_group_once(seller, queue):
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def accept():
+        try:
+            barrier.wait(timeout=10)
+            clusters_accept(actor=seller, threshold=0.9)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    # The second either finds nothing left to accept (SQLite serialises the two) or finds the
+    # groups merged under it and lists them as skipped (PostgreSQL's row locks).
+    assert all("No group" in str(error) for error in errors), errors
+    batches = list(BulkMerge.objects.order_by("pk"))
+    assert len(batches) + len(errors) == 2
+    assert sum(b.clusters_merged for b in batches) == 2  # the household and the twins, once each
+    assert sum(len(b.skipped) for b in batches) == (2 if len(batches) == 2 else 0)
+    assert Merge.objects.count() == 2
+    household = queue["household"][0]
+    assert Person.objects.filter(merged_into=household[0]).count() == 3
