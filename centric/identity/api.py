@@ -356,3 +356,189 @@ def check_duplicates(request: ApiRequest, payload: CandidateIn):
     require_model_perm(user, Person, "view")
     record = payload.model_dump()
     return duplicate_suggestions(user, record, exclude_id=record.pop("exclude_id"))
+
+
+# ---------------------------------------------------------------- groups and bulk acceptance
+
+
+class ClusterOut(Schema):
+    person_ids: list[int] = Field(description="The records of the group, oldest id first.")
+    pair_ids: list[int] = Field(description="The pending pairs that join them.")
+    max_probability: float
+    mean_probability: float
+    min_probability: float = Field(
+        description="The weakest pair: the group is accepted at a confidence up to this."
+    )
+    best_pair_id: int
+
+
+class ClusterPage(Schema):
+    items: list[ClusterOut]
+    total: int = Field(description="Groups waiting for review that you may see.")
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+class ClusterFilters(Schema):
+    cursor: str | None = Field(
+        None, max_length=20, pattern=r"^\d+$", description="`next_cursor` or `previous_cursor`."
+    )
+    limit: int = Field(50, ge=1, le=200, description="Groups per page.")
+
+
+@router.get(
+    "/clusters",
+    response=ClusterPage,
+    summary="The review queue as groups of possible duplicates, strongest first",
+    description=(
+        "Connected groups of pending pairs whose records you may see, by their strongest pair, "
+        "then the mean of their pairs."
+    ),
+)
+def list_clusters(request: ApiRequest, filters: Query[ClusterFilters]):
+    user = request.auth
+    require_model_perm(user, Person, "view")
+    clusters = selectors.pending_clusters(user)
+    start = min(int(filters.cursor or 0), len(clusters))
+    end = start + filters.limit
+    return {
+        "items": clusters[start:end],
+        "total": len(clusters),
+        "next_cursor": str(end) if end < len(clusters) else None,
+        "previous_cursor": str(max(start - filters.limit, 0)) if start else None,
+    }
+
+
+Threshold = Annotated[
+    float,
+    Field(
+        ge=0.5,
+        le=1,
+        description="Accept the groups whose every pair scored at least this (0.95: 95% sure).",
+    ),
+]
+
+
+class AcceptanceOut(Schema):
+    threshold: float
+    clusters: int = Field(description="Groups that would be merged (at most 5,000 per action).")
+    records: int = Field(description="Records in those groups.")
+    records_merged_away: int = Field(description="Records merged into their group's oldest record.")
+    not_changeable: int = Field(
+        description="Groups above the threshold left alone: one of their records you may not change."
+    )
+    too_large: int = Field(
+        description="Groups above the threshold left for review by hand: over 20 records."
+    )
+    in_background: bool = Field(description="Whether the worker would do the merging.")
+
+
+class AcceptanceQuery(Schema):
+    threshold: Threshold
+
+
+@router.get(
+    "/clusters/acceptance",
+    response=AcceptanceOut,
+    summary="What accepting every group above a confidence would merge",
+)
+def preview_acceptance(request: ApiRequest, query: Query[AcceptanceQuery]):
+    from centric.identity.services import review
+
+    user = request.auth
+    require_model_perm(user, Person, "view")
+    acceptance = selectors.clusters_to_accept(user, query.threshold)
+    chosen = acceptance.clusters[: review.BULK_LIMIT]
+    return {
+        "threshold": query.threshold,
+        "clusters": len(chosen),
+        "records": sum(len(c.person_ids) for c in chosen),
+        "records_merged_away": sum(len(c.person_ids) - 1 for c in chosen),
+        "not_changeable": acceptance.not_changeable,
+        "too_large": acceptance.too_large,
+        "in_background": len(chosen) > review.INLINE_LIMIT,
+    }
+
+
+class AcceptanceIn(Schema):
+    model_config = FORBID
+    threshold: Threshold
+
+
+class SkippedOut(Schema):
+    people: list[int]
+    reason: str
+    merge: int | None = None
+
+
+class BulkMergeOut(Schema):
+    id: int
+    threshold: float
+    status: Literal["queued", "running", "done", "failed", "undo_queued", "undoing", "undone"]
+    progress: int = Field(description="Percent of the groups handled (or of the merges undone).")
+    clusters_planned: int
+    records_planned: int
+    clusters_done: int
+    clusters_merged: int
+    records_merged: int
+    merges_undone: int
+    merge_ids: list[int] = Field(description="The merges it made, each undoable on its own too.")
+    skipped: list[SkippedOut]
+    error: str
+    created_at: Any
+    finished_at: Any | None
+    undone_at: Any | None
+
+    @staticmethod
+    def resolve_merge_ids(obj: Any) -> list[int]:
+        return sorted(obj.merges.values_list("pk", flat=True))
+
+
+@router.post(
+    "/clusters/acceptance",
+    response={202: BulkMergeOut},
+    summary="Merge every group whose every pair is at or above a confidence (undoable)",
+    description=(
+        "Each group is merged into its oldest record in its own transaction. Up to 20 groups are "
+        "merged before the answer; more are merged by the worker: follow "
+        "`GET /identity/bulk-merges/{id}`. Only groups whose every record you may change are taken."
+    ),
+)
+def accept_clusters(request: ApiRequest, payload: AcceptanceIn):
+    from centric.identity.services.review import clusters_accept
+
+    user = request.auth
+    require_model_perm(user, Person, "change")
+
+    def create() -> tuple[int, str]:
+        return 202, to_json(BulkMergeOut, clusters_accept(actor=user, threshold=payload.threshold))
+
+    return idempotent(request, create)
+
+
+@router.get(
+    "/bulk-merges/{bulk_merge_id}", response=BulkMergeOut, summary="A bulk merge's progress"
+)
+def get_bulk_merge(request: ApiRequest, bulk_merge_id: Id):
+    user = request.auth
+    require_model_perm(user, Person, "view")
+    return get_object_or_404(selectors.bulk_merges_visible(user), pk=bulk_merge_id)
+
+
+@router.post(
+    "/bulk-merges/{bulk_merge_id}/undo",
+    response={202: BulkMergeOut},
+    summary="Undo every merge of a bulk merge",
+    description="Newest first, each in its own transaction; one that cannot be undone is listed in `skipped`.",
+)
+def undo_bulk_merge(request: ApiRequest, bulk_merge_id: Id):
+    from centric.identity.services.review import bulk_merge_undo
+
+    user = request.auth
+    require_model_perm(user, Person, "change")
+    batch = get_object_or_404(selectors.bulk_merges_visible(user), pk=bulk_merge_id)
+
+    def create() -> tuple[int, str]:
+        return 202, to_json(BulkMergeOut, bulk_merge_undo(actor=user, batch=batch))
+
+    return idempotent(request, create)

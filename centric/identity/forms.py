@@ -157,3 +157,17 @@ class DuplicateCheckForm(forms.Form):
             "phones": phones,
             "emails": emails,
         }
+
+
+class ClusterAcceptForm(forms.Form):
+    """The confidence above which every group of the review queue is merged."""
+
+    threshold = forms.FloatField(
+        label=_("Confidence"),
+        min_value=0.5,
+        max_value=1,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.5", "max": "1"}),
+        help_text=_(
+            "Merge every group whose every pair is at least this sure (0.95 means 95% sure)."
+        ),
+    )

@@ -137,6 +137,73 @@ class CandidatePair(models.Model):
         return f"{self.person_low_id}~{self.person_high_id} ({self.probability:.2f})"
 
 
+class BulkMerge(models.Model):
+    """One "accept every group above a confidence" action on the review queue.
+
+    `plan` holds the groups the user confirmed (person and pair ids), so the background task
+    merges exactly those; each group is merged in its own transaction, and every merge it made
+    names this action, so undoing the action undoes each of them.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Merging")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        UNDO_QUEUED = "undo_queued", _("Undo queued")
+        UNDOING = "undoing", _("Undoing")
+        UNDONE = "undone", _("Undone")
+
+    threshold = models.FloatField(help_text=_("Every pair of a merged group scored at least this."))
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    plan = models.JSONField(default=list, help_text=_("The groups confirmed: person and pair ids."))
+    clusters_planned = models.PositiveIntegerField(default=0)
+    records_planned = models.PositiveIntegerField(default=0)
+    clusters_done = models.PositiveIntegerField(default=0)
+    clusters_merged = models.PositiveIntegerField(default=0)
+    records_merged = models.PositiveIntegerField(default=0)
+    merges_undone = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(
+        default=list, blank=True, help_text=_("Groups not merged (or not restored), and why.")
+    )
+    error = models.TextField(blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Bulk merge {self.pk} at {self.threshold} ({self.status})"
+
+    @property
+    def progress(self) -> int:
+        """Percent of the planned groups handled (merged or skipped), or of its merges undone."""
+        undoing = self.status in {self.Status.UNDO_QUEUED, self.Status.UNDOING}
+        done, total = (
+            (self.merges_undone, self.clusters_merged)
+            if undoing
+            else (self.clusters_done, self.clusters_planned)
+        )
+        return min(100, round(done * 100 / total)) if total else 100
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in {
+            self.Status.QUEUED,
+            self.Status.RUNNING,
+            self.Status.UNDO_QUEUED,
+            self.Status.UNDOING,
+        }
+
+
 class Merge(models.Model):
     """A merge of records into a survivor, with everything needed to undo it exactly."""
 
@@ -153,6 +220,9 @@ class Merge(models.Model):
     )
     merged_at = models.DateTimeField(default=timezone.now)
     is_automatic = models.BooleanField(default=False)
+    bulk = models.ForeignKey(
+        BulkMerge, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -29,3 +29,27 @@ def resolve_people(run_id: int) -> dict:
         raise
     summary.pop("result", None)
     return summary
+
+
+@task()
+def bulk_merge_process(bulk_merge_id: int) -> dict:
+    """Merge (or undo) the groups of one "accept all above a confidence" action. Safe to retry:
+    each group or merge is handled once, in its own transaction."""
+    from centric.identity.models import BulkMerge
+    from centric.identity.services.review import bulk_merge_run, bulk_merge_undo_run
+
+    batch = BulkMerge.objects.filter(pk=bulk_merge_id).first()
+    if batch is None:
+        return {"skipped": True}
+    try:
+        if batch.status in (BulkMerge.Status.UNDO_QUEUED, BulkMerge.Status.UNDOING):
+            done = bulk_merge_undo_run(batch_id=bulk_merge_id)
+        else:
+            done = bulk_merge_run(batch_id=bulk_merge_id)
+    except Exception as error:
+        logger.exception("Bulk merge %s failed", bulk_merge_id)
+        BulkMerge.objects.filter(pk=bulk_merge_id).update(
+            status=BulkMerge.Status.FAILED, error=str(error)[:2000]
+        )
+        raise
+    return {"status": done.status if done else None}

@@ -29,16 +29,29 @@ from centric.core.visibility import has_model_permission
 from centric.customers.models import Person
 from centric.customers.selectors import memberships_visible
 from centric.identity import selectors
-from centric.identity.forms import DuplicateCheckForm, IdentitySettingsForm, field_label
-from centric.identity.models import CandidatePair, IdentitySettings, Merge, ResolutionRun
+from centric.identity.forms import (
+    DuplicateCheckForm,
+    IdentitySettingsForm,
+    field_label,
+)
+from centric.identity.models import (
+    CandidatePair,
+    IdentitySettings,
+    Merge,
+    ResolutionRun,
+)
 from centric.identity.services.merge import (
     MergeError,
     golden_record,
     merge_undo,
     people_merge,
+    rule_label,
 )
 from centric.identity.services.resolution import resolution_request
-from centric.identity.services.review import PairGoneError, pair_decide
+from centric.identity.services.review import (
+    PairGoneError,
+    pair_decide,
+)
 from centric.identity.services.settings import identity_settings_update
 from centric.identity.suggestions import duplicate_suggestions
 
@@ -239,28 +252,6 @@ def _pair_missing(request: HttpRequest) -> HttpResponse:
     return redirect("identity:queue")
 
 
-@login_required
-def duplicate_queue(request: HttpRequest) -> HttpResponse:
-    _require_person_perm(request.user)
-    queryset = selectors.pairs_visible(request.user).filter(status=CandidatePair.Status.PENDING)
-    page, errors = keyset_page_or_errors(
-        queryset,
-        ordering=["-probability", "id"],
-        cursor=request.GET.get("cursor"),
-        size=QUEUE_PAGE_SIZE,
-    )
-    settings = IdentitySettings.current()
-    for pair in page.items:
-        pair.strongest = sorted(
-            (e for e in _evidence(pair.evidence) if e["colour"] != "grey"),
-            key=lambda e: -abs(float(e["weight"])),
-        )[:3]
-        pair.above_merge = pair.probability >= settings.merge_threshold
-        pair.percent = percent(pair.probability)
-    context = {"page": page, "errors": errors, "settings": settings}
-    return render_page(request, "identity/queue.html", context, partial="table")
-
-
 def _record_rows(pair: CandidatePair, user: Any) -> tuple[list[dict], list[Person]]:
     # Only organisations the user may see are named (a hidden one is not named through its
     # members, as on the person page).
@@ -403,7 +394,6 @@ def _preview_rows(
     survivor: Person, others: list[Person], picks: dict[str, int] | None
 ) -> tuple[list[dict], dict[str, int]]:
     """One row per field: each record's value, the rule's pick, and the pick to show."""
-    rules = dict(IdentitySettings.Survivorship.choices)
     defaults = golden_record(survivor=survivor, others=others)
     people = {p.pk: p for p in [survivor, *others]}
     ordered = sorted(people.values(), key=lambda p: p.pk)
@@ -418,7 +408,7 @@ def _preview_rows(
             {
                 "field": item.field,
                 "label": field_label(item.field),
-                "rule": rules.get(item.rule, item.rule),
+                "rule": rule_label(item.rule),
                 "differs": len(distinct) > 1,
                 "options": [
                     {"person": p, "value": v, "checked": p.pk == selected}

@@ -17,14 +17,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from centric.core.audit import audit
 from centric.core.errors import ApplicationError
 from centric.core.models import AuditEvent
-from centric.customers.models import Consent, ContactPoint, Membership, Person
+from centric.core.normalise import fold_text
+from centric.customers.models import Consent, ContactPoint, LifecycleStage, Membership, Person
 from centric.customers.services import refresh_primary_contacts
 from centric.customers.services.people import person_search_name
-from centric.identity.models import CandidatePair, IdentitySettings, Merge
+from centric.identity.models import BulkMerge, CandidatePair, IdentitySettings, Merge
+from centric.identity.selectors import LOST_STAGES
 from centric.interactions.services import interaction_links_repoint, interaction_links_restore
 
 GOLDEN_FIELDS = [
@@ -98,24 +101,196 @@ def _pick(field: str, people: list[Person], rule: str, settings: IdentitySetting
     return max(candidates, key=lambda p: (p.updated_at, p.pk))
 
 
+RULE_LABELS: dict[str, Any] = {
+    "agreement": gettext_lazy("Most records agree"),
+    "staff_confirmed": gettext_lazy("Most recently confirmed by staff"),
+    "fuller_variant": gettext_lazy("The fuller spelling (the other is a shortened form)"),
+    "survivor": gettext_lazy("The surviving record's"),
+    "most_advanced_stage": gettext_lazy("The most advanced stage"),
+    "most_recent_stage": gettext_lazy("The most recent stage (one record was lost)"),
+    "manual": gettext_lazy("Your choice"),
+}
+
+
+def rule_label(rule: str) -> str:
+    """What a golden value's rule is called on the merge form."""
+    labels = {**dict(IdentitySettings.Survivorship.choices), **RULE_LABELS}
+    return str(labels.get(rule, rule))
+
+
+@dataclass
+class FieldHistory:
+    """When each record's value of each golden field was last set, and whether by staff.
+
+    `staff_at[(pk, attname)]`: when a member of staff last set the value the record holds now
+    (typed it, or chose it in a merge); absent when the value was last written by an import, an
+    automatic merge or a system job. `changed_at[(pk, attname)]`: when it was last set by anyone.
+    """
+
+    staff_at: dict[tuple[int, str], dt.datetime]
+    changed_at: dict[tuple[int, str], dt.datetime]
+
+
+def _field_history(people: list[Person]) -> FieldHistory:
+    attnames = [_attname(field) for field in GOLDEN_FIELDS]
+    rows = (
+        Person.history.filter(id__in=[p.pk for p in people])
+        .order_by("id", "history_date", "history_id")
+        .values("id", "history_date", "history_user_id", "history_change_reason", *attnames)
+    )
+    staff_at: dict[tuple[int, str], dt.datetime] = {}
+    changed_at: dict[tuple[int, str], dt.datetime] = {}
+    previous: dict[str, Any] | None = None
+    for row in rows:
+        if previous is None or previous["id"] != row["id"]:
+            previous = None
+        # Imports name themselves in the change reason ("Import #12"); a person's edit has none.
+        by_staff = row["history_user_id"] is not None and not row["history_change_reason"]
+        for attname in attnames:
+            if previous is not None and previous[attname] == row[attname]:
+                continue
+            key = (row["id"], attname)
+            changed_at[key] = row["history_date"]
+            if by_staff:
+                staff_at[key] = row["history_date"]
+            else:
+                staff_at.pop(key, None)
+        previous = row
+    return FieldHistory(staff_at=staff_at, changed_at=changed_at)
+
+
+def _comparable(value: Any) -> Any:
+    return fold_text(value) if isinstance(value, str) else value
+
+
+def _pick_value(
+    field: str,
+    people: list[Person],
+    rule: str,
+    settings: IdentitySettings,
+    history: FieldHistory,
+) -> tuple[Person, str]:
+    """The record whose value of `field` survives, and the rule that decided.
+
+    The value most records hold (compared without case, accents or extra spaces) wins; on a tie,
+    the one a member of staff confirmed most recently; then a value another one extends
+    ("Chined" against "Chinedu") gives way; then the business's survivorship rule.
+    """
+    attname = _attname(field)
+    candidates = [p for p in people if not _is_empty(getattr(p, attname))]
+    if not candidates:
+        return people[0], rule
+    groups: dict[Any, list[Person]] = {}
+    for person in candidates:
+        groups.setdefault(_comparable(getattr(person, attname)), []).append(person)
+    most = max(len(members) for members in groups.values())
+    tied = {key: members for key, members in groups.items() if len(members) == most}
+    decided = "agreement" if len(tied) == 1 else ""
+
+    def confirmed(members: list[Person]) -> dt.datetime | None:
+        moments = [history.staff_at.get((p.pk, attname)) for p in members]
+        return max((m for m in moments if m is not None), default=None)
+
+    if not decided:
+        moments = {key: confirmed(members) for key, members in tied.items()}
+        latest = max((m for m in moments.values() if m is not None), default=None)
+        if latest is not None:
+            tied = {key: tied[key] for key, moment in moments.items() if moment == latest}
+            decided = "staff_confirmed"
+    if not decided and all(isinstance(key, str) for key in tied):
+        fuller = {
+            key: members
+            for key, members in tied.items()
+            if not any(other != key and other.startswith(key) for other in tied)
+        }
+        if len(fuller) < len(tied):
+            tied = fuller
+            decided = "fuller_variant" if len(fuller) == 1 else ""
+    members = [p for group in tied.values() for p in group]
+    if decided:
+        return _best_written(members, attname, history), decided
+    return _pick(field, members, rule, settings), rule
+
+
+def _best_written(members: list[Person], attname: str, history: FieldHistory) -> Person:
+    """Of records holding one value written differently ("Chinedu", "chinedu "), the form most
+    of them write, then one not all in one case, then the one staff confirmed last."""
+    written = [str(getattr(p, attname)).strip() for p in members]
+
+    def rank(index: int) -> tuple[Any, ...]:
+        person, form = members[index], written[index]
+        cased = (
+            not (form.islower() or form.isupper())
+            if isinstance(getattr(person, attname), str)
+            else True
+        )
+        confirmed = history.staff_at.get((person.pk, attname))
+        return (written.count(form), cased, confirmed is not None, confirmed or person.updated_at)
+
+    return members[max(range(len(members)), key=rank)]
+
+
+def _pick_stage(people: list[Person], history: FieldHistory) -> tuple[Person, str]:
+    """The most advanced stage; but when a record was lost or churned, the most recent stage
+    (the customer came back, or left: either is the latest news)."""
+    attname = _attname("lifecycle_stage")
+    candidates = [p for p in people if getattr(p, attname)]
+    if not candidates:
+        return people[0], "most_advanced_stage"
+    if any(getattr(p, attname) in LOST_STAGES for p in candidates):
+
+        def set_at(person: Person) -> tuple[dt.datetime, int]:
+            return history.changed_at.get((person.pk, attname), person.updated_at), person.pk
+
+        return max(candidates, key=set_at), "most_recent_stage"
+    positions = dict(
+        LifecycleStage.objects.filter(
+            key__in={getattr(p, attname) for p in candidates}
+        ).values_list("key", "position")
+    )
+    return (
+        max(
+            candidates,
+            key=lambda p: (positions.get(getattr(p, attname), -1), -people.index(p)),
+        ),
+        "most_advanced_stage",
+    )
+
+
+def _pick_external_id(survivor: Person, others: list[Person]) -> Person:
+    """The survivor's id in the other system; if it has none, the oldest other record's."""
+    if survivor.external_id:
+        return survivor
+    holders = [p for p in others if p.external_id]
+    return min(holders, key=lambda p: (p.created_at, p.pk)) if holders else survivor
+
+
 def golden_record(
     *, survivor: Person, others: list[Person], choices: dict[str, int] | None = None
 ) -> list[GoldenField]:
-    """The surviving values, field by field, by the business's survivorship rules or a manual pick."""
+    """The surviving values, field by field: a manual pick, else the value most records agree
+    on, then the one staff confirmed most recently, never a shortened variant of another; the
+    survivor's external id; the most advanced (or, after a loss, the most recent) stage."""
     settings = IdentitySettings.current()
     people = [survivor, *others]
     by_id = {p.pk: p for p in people}
+    history = _field_history(people)
     result = []
     for field in GOLDEN_FIELDS:
         attname = _attname(field)
+        rule = settings.field_survivorship.get(field, settings.default_survivorship)
         if choices and field in choices:
             chosen_id = int(choices[field])
             if chosen_id not in by_id:
                 raise ValidationError({field: _("Pick one of the records being merged.")})
             source, rule = by_id[chosen_id], "manual"
+        elif field == "external_id":
+            source = _pick_external_id(survivor, others)
+            rule = "survivor"
+        elif field == "lifecycle_stage":
+            source, rule = _pick_stage(people, history)
         else:
-            rule = settings.field_survivorship.get(field, settings.default_survivorship)
-            source = _pick(field, people, rule, settings)
+            source, rule = _pick_value(field, people, rule, settings, history)
         options = [(p.pk, getattr(p, attname)) for p in people]
         result.append(
             GoldenField(
@@ -186,6 +361,7 @@ def people_merge(
     others: list[Person],
     choices: dict[str, int] | None = None,
     automatic: bool = False,
+    bulk: BulkMerge | None = None,
 ) -> Merge:
     """Merge `others` into `survivor` in one transaction (row locks taken in id order)."""
     other_ids = sorted({p.pk for p in others} - {survivor.pk})
@@ -314,6 +490,7 @@ def people_merge(
         golden_choices={item.field: item.source_id for item in golden},
         merged_by=actor if getattr(actor, "is_authenticated", False) else None,
         is_automatic=automatic,
+        bulk=bulk,
     )
 
 

@@ -244,7 +244,7 @@ def test_queue_lists_visible_pending_pairs_most_probable_first(
     decided = _pair(emeka, third, probability=0.97)
     decided.status = CandidatePair.Status.NOT_SAME
     decided.save()
-    response = logged_in_client(manager).get(reverse("identity:queue"))
+    response = logged_in_client(manager).get(reverse("identity:queue"), {"view": "pairs"})
     assert [p.pk for p in response.context["page"].items] == [strong.pk, weak.pk]
     assert "Bolanle" not in response.content.decode()
 
@@ -259,19 +259,20 @@ def test_queue_is_keyset_paginated_with_few_queries(
     for index, person in enumerate(extra):
         _pair(people[0], person, probability=0.6 + index / 100)
     client = logged_in_client(manager)
-    client.get(reverse("identity:queue"))  # warm the session and permission caches
+    pairs = {"view": "pairs"}
+    client.get(reverse("identity:queue"), pairs)  # warm the session and permission caches
     with django_assert_max_num_queries(
-        9
-    ):  # session, user, roles, perms, policy, teams, page, settings
-        first = client.get(reverse("identity:queue"))
+        10
+    ):  # session, user, roles, perms, policy, teams, page, settings, recent bulk merges
+        first = client.get(reverse("identity:queue"), pairs)
     page = first.context["page"]
     assert len(page.items) == 25 and page.next_cursor
-    second = client.get(reverse("identity:queue"), {"cursor": page.next_cursor})
+    second = client.get(reverse("identity:queue"), {**pairs, "cursor": page.next_cursor})
     rest = second.context["page"].items
     assert len(rest) == 5
     assert not {p.pk for p in page.items} & {p.pk for p in rest}
     assert rest[-1].probability == pytest.approx(0.6)
-    bad = client.get(reverse("identity:queue"), {"cursor": "nonsense"})
+    bad = client.get(reverse("identity:queue"), {**pairs, "cursor": "nonsense"})
     assert bad.status_code == 200 and "not valid" in bad.content.decode()
 
 
@@ -358,7 +359,7 @@ def test_merge_preview_preselects_by_rule_and_merges_a_manual_pick(
     # Most recently updated record wins by default: the one made second.
     newest = max([emeka, short], key=lambda p: (p.updated_at, p.pk))
     assert [o["person"].pk for o in rows["first_name"]["options"] if o["checked"]] == [newest.pk]
-    assert rows["first_name"]["rule"] == "Most recently updated record"
+    assert rows["first_name"]["rule"] == "Most recently confirmed by staff"
     assert rows["first_name"]["differs"] and not rows["last_name"]["differs"]
 
     response = client.post(
