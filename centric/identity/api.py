@@ -16,7 +16,8 @@ from centric.core.api.idempotency import idempotent
 from centric.core.api.pagination import PageParams, page_body, page_of
 from centric.core.api.permissions import require_model_perm, require_perm
 from centric.core.api.render import to_json
-from centric.core.api.types import ApiRequest, Id, text
+from centric.core.api.types import ApiRequest, Id, WorkerNoticeOut, text
+from centric.core.workers import worker_missing_notice
 from centric.customers.models import Person
 from centric.identity import selectors
 from centric.identity.models import ResolutionRun
@@ -306,6 +307,10 @@ class RunOut(Schema):
     created_at: Any
     finished_at: Any | None
     error: str
+    no_worker: WorkerNoticeOut | None = Field(
+        None,
+        description="Set while the run is queued and no background worker runs to pick it up.",
+    )
 
 
 def _run_body(run: ResolutionRun, user: Any) -> dict[str, Any]:
@@ -313,6 +318,8 @@ def _run_body(run: ResolutionRun, user: Any) -> dict[str, Any]:
         name: getattr(run, name)
         for name in ("id", "status", "stage", "progress", "created_at", "finished_at", "error")
     }
+    notice = worker_missing_notice() if run.status == ResolutionRun.Status.QUEUED else None
+    body["no_worker"] = notice.as_dict() if notice else None
     return body | selectors.run_figures(run, user)
 
 
