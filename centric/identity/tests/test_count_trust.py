@@ -259,3 +259,27 @@ def test_no_resolution_yet_means_no_note(seller, logged_in_client):
     page = logged_in_client(seller).get(reverse("identity:count")).content.decode()
     assert "since the resolution of" not in page
     assert timezone.now()
+
+
+@pytest.mark.django_db
+def test_customers_visible_is_the_one_definition_of_a_customer(seller, make_user, make_team):
+    from centric.identity.selectors import customers_visible
+
+    ada = _person(seller, "Ada", created=at(1))
+    marked = _person(seller, "Emeka", created=at(1))
+    _lose(marked, seller, on=dt.date(2026, 5, 2), stage="customer")
+    _person(seller, "Ngozi", created=at(1), stage="churned")
+    _person(seller, "Tunde", created=at(1), stage="lead")
+    assert list(customers_visible(seller).values_list("pk", flat=True)) == [ada.pk]
+    assert not customers_visible(make_user("outsider", team=make_team("Service"))).exists()
+
+
+@pytest.mark.django_db
+def test_the_chart_table_shows_what_changed_each_month(seller, logged_in_client):
+    ada = _person(seller, "Ada", created=at(1))
+    again = _person(seller, "Adaeze", created=at(1))
+    today = timezone.localtime()
+    _merge(seller, ada, again, when=today)
+    page = logged_in_client(seller).get(reverse("identity:count")).content.decode()
+    assert "This month: +0 gained, −0 lost, −1 merged away = −1." in page
+    assert '<th scope="col">Merged away</th>' in page
