@@ -283,3 +283,26 @@ def test_the_chart_table_shows_what_changed_each_month(seller, logged_in_client)
     page = logged_in_client(seller).get(reverse("identity:count")).content.decode()
     assert "This month: +0 gained, −0 lost, −1 merged away = −1." in page
     assert '<th scope="col">Merged away</th>' in page
+
+
+@pytest.mark.django_db
+def test_the_count_takes_as_many_queries_for_many_people_as_for_few(seller):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            customer_count(seller, now=NOW)
+        return len(captured)
+
+    first = _person(seller, "Ada", created=at(1))
+    _lose(_person(seller, "Bisi", created=at(2)), seller, on=dt.date(2026, 6, 1))
+    _merge(seller, first, _person(seller, "Adaeze", created=at(1)), when=at(4))
+    few = queries()
+    for n in range(6):
+        person = _person(seller, f"Chidi {n}", created=at(n + 1))
+        if n % 2:
+            _lose(person, seller, on=dt.date(2026, n + 1, 20))
+        else:
+            _merge(seller, first, person, when=at(n + 1, 21))
+    assert queries() == few
