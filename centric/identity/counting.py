@@ -13,8 +13,9 @@ An identity of several records takes the kind of its first record in that order 
 (customer, lost, churned, other): one living customer record makes the person a customer.
 
 The monthly chart is built from the same records and kinds, one event list: a record that is or
-was a customer (customer, lost or churned) is gained the month it was created and leaves the
-month it was lost or merged into another (never before it was gained). So every month's change
+was a customer (customer, lost or churned) is gained the month it became one (its creation, or
+the first change its history records from a lead to such a stage) and leaves the month it was
+lost or merged into another (never before it was gained). So every month's change
 is exactly gained − lost − merged away, the last month ends at the headline figure, and the
 "lost this month" list is the chart's lost column for this month (decision 0056).
 """
@@ -26,7 +27,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from centric.core.visibility import visibility_scope
@@ -63,6 +77,39 @@ def record_kind(customer_stages: list[str]) -> Case:
         When(lifecycle_stage_id__in=customer_stages, then=Value(CUSTOMER)),
         default=Value(OTHER),
         output_field=CharField(),
+    )
+
+
+def _customer_like(customer_stages: list[str]) -> Q:
+    return Q(lifecycle_stage_id__in=[*customer_stages, *LOSS_STAGES]) | Q(lost_at__isnull=False)
+
+
+def _created_otherwise(customer_stages: list[str]) -> QuerySet[Any]:
+    """Ids of records whose history starts at a stage that is not a customer's (a lead…)."""
+    history = Person.history.model.objects.filter(history_type="+")
+    return history.exclude(_customer_like(customer_stages)).values("id")
+
+
+def _first_change_to_customer(customer_stages: list[str]) -> Coalesce:
+    first_change = (
+        Person.history.model.objects.filter(id=OuterRef("pk"), history_type="~")
+        .filter(_customer_like(customer_stages))
+        .order_by("history_date")
+        .values("history_date")[:1]
+    )
+    return Coalesce(Subquery(first_change), F("created_at"))
+
+
+def became_customer_at(customer_stages: list[str]) -> Case:
+    """When a record became a customer (or one lost or churned): when it was created, unless
+    its history shows it was created as something else (a lead) and changed later; then at
+    that first change. Records without history (older imports) count from their creation."""
+    return Case(
+        When(
+            pk__in=_created_otherwise(customer_stages),
+            then=_first_change_to_customer(customer_stages),
+        ),
+        default=F("created_at"),
     )
 
 
@@ -132,7 +179,7 @@ class CustomerCount:
 class _Record:
     pk: int
     kind: str
-    created_on: dt.date
+    gained_on: dt.date
     updated_on: dt.date
     lost_at: dt.date | None
     merged_into: int | None
@@ -208,7 +255,7 @@ def _exit(
         return None
     first = min(exits, key=lambda item: (item.on, item.reason != "lost"))
     # Never leaves before it came, nor after today (a "lost on" date typed in the future).
-    first.on = min(max(first.on, record.created_on), today)
+    first.on = min(max(first.on, record.gained_on), today)
     return first
 
 
@@ -284,9 +331,9 @@ def customer_count(user: Any, *, months: int = 12, now: dt.datetime | None = Non
     leavers = {
         record.pk: record
         for record in _records(
-            everything.exclude(kind=OTHER).filter(
-                Q(kind__in=(LOST, CHURNED)) | Q(merged_into__isnull=False)
-            )
+            everything.exclude(kind=OTHER)
+            .filter(Q(kind__in=(LOST, CHURNED)) | Q(merged_into__isnull=False))
+            .annotate(gained_at=became_customer_at(customer_stages))
         )
         if record.pk not in duplicates
     }
@@ -295,7 +342,7 @@ def customer_count(user: Any, *, months: int = 12, now: dt.datetime | None = Non
         for pk, record in leavers.items()
         if (exit_ := _exit(record, merges, today)) is not None
     }
-    trend = _trend(everything, duplicates, live_kind, exits, now, months)
+    trend = _trend(everything, customer_stages, duplicates, live_kind, exits, now, months)
     this_month = _month(today)
     lost_now = sorted(
         (
@@ -339,13 +386,13 @@ def _records(queryset: QuerySet[Any]) -> list[_Record]:
         _Record(
             pk=pk,
             kind=kind,
-            created_on=timezone.localtime(created).date(),
+            gained_on=timezone.localtime(gained).date(),
             updated_on=timezone.localtime(updated).date(),
             lost_at=lost_at,
             merged_into=merged_into,
         )
-        for pk, kind, created, updated, lost_at, merged_into in queryset.values_list(
-            "pk", "kind", "created_at", "updated_at", "lost_at", "merged_into_id"
+        for pk, kind, gained, updated, lost_at, merged_into in queryset.values_list(
+            "pk", "kind", "gained_at", "updated_at", "lost_at", "merged_into_id"
         )
     ]
 
@@ -379,6 +426,7 @@ def _breakdown(
 
 def _trend(
     everything: QuerySet[Any],
+    customer_stages: list[str],
     duplicates: set[int],
     live_kind: dict[int, str],
     exits: dict[int, _Exit],
@@ -387,8 +435,10 @@ def _trend(
 ) -> list[dict[str, Any]]:
     """Customers at the end of each month, with what changed it: gained − lost − merged away.
 
-    Gains are counted in SQL (one query, a range per month, so it stays fast at a million
-    records); the found duplicates, which never count, are taken out of them here.
+    Gains are counted in SQL by creation date (one query, a range per month, so it stays fast
+    at a million records); then, in Python, the found duplicates (which never count) are taken
+    out, and the few records that became customers after their creation are moved to the month
+    they did.
     """
     shown = _months(now, months)
     starts = _month_starts(shown)
@@ -404,15 +454,29 @@ def _trend(
         {month: sums[f"m{index}"] for index, month in enumerate(shown)}
     )
     running = sums["before"]
-    counted_duplicates = [pk for pk in duplicates if live_kind[pk] != OTHER]
-    for created in Person.objects.filter(pk__in=counted_duplicates).values_list(
+
+    def move(moment: dt.datetime, step: int) -> None:
+        nonlocal running
+        came = _month(timezone.localtime(moment).date())
+        if came < shown[0]:
+            running += step
+        elif came in gained:
+            gained[came] += step
+
+    counted_duplicates = [pk for pk in duplicates if live_kind.get(pk) != OTHER]
+    for created_at in everything.filter(pk__in=counted_duplicates).values_list(
         "created_at", flat=True
     ):
-        came = _month(timezone.localtime(created).date())
-        if came < shown[0]:
-            running -= 1
-        elif came in gained:
-            gained[came] -= 1
+        move(created_at, -1)
+    converted = (
+        were_customers.filter(pk__in=_created_otherwise(customer_stages))
+        .annotate(gained_at=_first_change_to_customer(customer_stages))
+        .values_list("pk", "created_at", "gained_at")
+    )
+    for pk, created_at, gained_at in converted:
+        if pk not in duplicates:
+            move(created_at, -1)
+            move(gained_at, +1)
     lost: Counter[dt.date] = Counter()
     merged: Counter[dt.date] = Counter()
     for exit_ in exits.values():

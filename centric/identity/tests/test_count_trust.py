@@ -306,3 +306,19 @@ def test_the_count_takes_as_many_queries_for_many_people_as_for_few(seller):
         else:
             _merge(seller, first, person, when=at(n + 1, 21))
     assert queries() == few
+
+
+@pytest.mark.django_db
+def test_a_lead_who_became_a_customer_is_gained_the_month_they_became_one(seller):
+    """Not back-dated to the month the lead was created: the chart's past does not move."""
+    lead = _person(seller, "Kelechi", created=at(1), stage="lead")
+    person_update(person=lead, actor=seller, lifecycle_stage="customer")
+    history = Person.history.model.objects.filter(id=lead.pk)
+    history.filter(history_type="+").update(history_date=at(1))
+    history.filter(history_type="~").update(history_date=at(4, 12))
+    _person(seller, "Amaka", created=at(2))  # a customer from the start: gained when created
+
+    count = customer_count(seller, now=NOW, months=6)
+    assert [row["gained"] for row in count.trend] == [0, 1, 0, 1, 0, 0]
+    assert [row["customers"] for row in count.trend] == [0, 1, 1, 2, 2, 2]
+    assert count.customers == 2
