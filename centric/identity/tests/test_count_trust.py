@@ -283,6 +283,8 @@ def test_the_chart_table_shows_what_changed_each_month(seller, logged_in_client)
     page = logged_in_client(seller).get(reverse("identity:count")).content.decode()
     assert "This month: +0 gained, −0 lost, −1 merged away = −1." in page
     assert '<th scope="col">Merged away</th>' in page
+    month = timezone.localtime().strftime("%B %Y")
+    assert f"<title>{month}: 1 customer (+0 gained, −0 lost, −1 merged away)</title>" in page
 
 
 @pytest.mark.django_db
