@@ -182,3 +182,26 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `centric worker` process, as it last reported itself.
+
+    The worker writes `seen_at` every few seconds (also while a long task runs) and sets
+    `stopped_at` when it exits cleanly; a page that shows a queued job reads these rows to say
+    when no worker is there to pick it up (decision 0055).
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    queues = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-seen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Worker {self.worker_id} on {self.hostname or '?'} (pid {self.pid})"

@@ -14,6 +14,7 @@ visible. Superusers and holders of `core.see_all_records` see everything.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
@@ -93,6 +94,37 @@ def visibility_q(
         if teams:
             rule |= Q(**{f"{prefix}team_id__in": sorted(teams)})
     return rule
+
+
+@dataclass(frozen=True)
+class VisibleScope:
+    """Whose records `visibility_q` lets a user see, in words a page can say.
+
+    `everything`: the whole business. Otherwise the records of `team_ids` (the user's team and
+    the teams they lead, when the policy is not private), and always the user's own records and,
+    for a team lead, those owned by the lead's teams' members.
+    """
+
+    everything: bool
+    team_ids: tuple[int, ...] = ()
+    own_records: bool = True
+
+
+def visibility_scope(model: type[models.Model], user: Any, action: str = VIEW) -> VisibleScope:
+    """The scope of `visibility_q(model, user, action)`, built from the same rule."""
+    if not has_model_permission(user, model, action):
+        return VisibleScope(everything=False, own_records=False)
+    if sees_everything(user):
+        return VisibleScope(everything=True)
+    level = policy_level(model)
+    if level == VisibilityLevel.PUBLIC_READ_WRITE or (
+        level == VisibilityLevel.PUBLIC_READ and action == VIEW
+    ):
+        return VisibleScope(everything=True)
+    teams = set(user.managed_team_ids())
+    if level != VisibilityLevel.PRIVATE and user.team_id:
+        teams.add(user.team_id)
+    return VisibleScope(everything=False, team_ids=tuple(sorted(teams)))
 
 
 class VisibleQuerySet(models.QuerySet[_M]):

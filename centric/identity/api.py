@@ -16,7 +16,8 @@ from centric.core.api.idempotency import idempotent
 from centric.core.api.pagination import PageParams, page_body, page_of
 from centric.core.api.permissions import require_model_perm, require_perm
 from centric.core.api.render import to_json
-from centric.core.api.types import ApiRequest, Id, text
+from centric.core.api.types import ApiRequest, Id, WorkerNoticeOut, text
+from centric.core.workers import worker_missing_notice
 from centric.customers.models import Person
 from centric.identity import selectors
 from centric.identity.models import ResolutionRun
@@ -31,30 +32,57 @@ FORBID = ConfigDict(extra="forbid")
 
 
 class BreakdownOut(Schema):
+    """The customers (lost and churned ones not among them) by their last activity."""
+
     active: int
     at_risk: int
     lapsed: int
-    lost: int
+    inactive: int
 
 
 class TrendOut(Schema):
     month: str
-    customers: int
+    customers: int = Field(description="Customers at the end of the month.")
     gained: int
-    lost: int
+    lost: int = Field(description="Lost or churned in the month.")
+    merged: int = Field(description="Merged into another record in the month.")
+    change: int = Field(description="gained − lost − merged: the change from the month before.")
 
 
 class LostOut(Schema):
     id: int
     name: str
-    lost_at: str
+    lost_at: str = Field(description="The day: the “lost on” date, or when the record changed.")
     lost_to: str
+    stage: Literal["lost", "churned"]
+
+
+class ScopeOut(Schema):
+    whole_business: bool = Field(description="True when the figure counts every team's records.")
+    teams: list[str] = Field(description="Otherwise: the teams whose records it counts.")
+    description: str
+
+
+class SinceResolutionOut(Schema):
+    """How the last finished resolution (and merges by hand since it began) changed the count."""
+
+    run_id: int
+    run_started_at: Any
+    run_finished_at: Any
+    change: int
+    before: int
+    merged_by_resolution: int
+    found_by_resolution: int = Field(
+        description="Duplicates the run found above the merge threshold, counted as one."
+    )
+    merged_by_hand: int
 
 
 class CountOut(Schema):
     customers: int = Field(
-        description="One number: customers, duplicates resolved, non-customers excluded."
+        description="One number: customers, duplicates resolved, non-customers, lost and churned excluded."
     )
+    scope: ScopeOut = Field(description="Whose customers: the whole business or your teams.")
     records: int = Field(description="Person records you may see, merged ones included.")
     merged: int = Field(description="Records already merged into another.")
     clustered: int = Field(
@@ -62,15 +90,19 @@ class CountOut(Schema):
     )
     identities: int = Field(description="records − merged − clustered.")
     not_customers: int = Field(
-        description="Identities whose lifecycle stage does not count as a customer."
+        description="Identities whose lifecycle stage does not count as a customer (leads…)."
     )
+    lost: int = Field(description="Identities lost: the Lost stage or a “lost on” date.")
+    churned: int = Field(description="Identities at the Churned stage.")
     pending_pairs: int = Field(
         description="Pairs of customers waiting in the review queue: the count may be at most this many fewer."
     )
     at_least: int
     breakdown: BreakdownOut
     trend: list[TrendOut]
-    lost_this_month: list[LostOut]
+    lost_this_month: list[LostOut] = Field(description="The first 200, most recent first.")
+    lost_this_month_total: int
+    since_resolution: SinceResolutionOut | None
     thresholds: dict[str, float]
     explanation: str
 
@@ -89,17 +121,23 @@ def customers_count(request: ApiRequest):
             "clustered",
             "identities",
             "not_customers",
+            "lost",
+            "churned",
             "pending_pairs",
             "at_least",
             "breakdown",
             "trend",
             "lost_this_month",
+            "lost_this_month_total",
+            "since_resolution",
             "thresholds",
         )
     }
+    body["scope"] = count.scope.as_dict() | {"description": count.scope.description}
     body["explanation"] = (
         f"{count.records} records − {count.merged} merged − {count.clustered} duplicates found = {count.identities} identities; "
-        f"− {count.not_customers} not customers = {count.customers} customers"
+        f"− {count.not_customers} not customers − {count.lost} lost − {count.churned} churned "
+        f"= {count.customers} customers {count.scope.description}"
         + (
             f" (at most {count.pending_pairs} fewer: pairs waiting for review)"
             if count.pending_pairs
@@ -306,6 +344,10 @@ class RunOut(Schema):
     created_at: Any
     finished_at: Any | None
     error: str
+    no_worker: WorkerNoticeOut | None = Field(
+        None,
+        description="Set while the run is queued and no background worker runs to pick it up.",
+    )
 
 
 def _run_body(run: ResolutionRun, user: Any) -> dict[str, Any]:
@@ -313,6 +355,8 @@ def _run_body(run: ResolutionRun, user: Any) -> dict[str, Any]:
         name: getattr(run, name)
         for name in ("id", "status", "stage", "progress", "created_at", "finished_at", "error")
     }
+    notice = worker_missing_notice() if run.status == ResolutionRun.Status.QUEUED else None
+    body["no_worker"] = notice.as_dict() if notice else None
     return body | selectors.run_figures(run, user)
 
 

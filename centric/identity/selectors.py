@@ -1,36 +1,42 @@
-"""How many customers do we have? One number, and how it was reached.
+"""Reads of identity resolution: pairs and merges a user may see, a run's figures.
 
-records (person rows the user may see, merged ones included)
-  − merged (rows already merged into another)
-  − clustered (rows the matcher puts above the merge threshold with another: one customer even
-    before anyone merges them)
-  = identities
-  − not customers (identities whose lifecycle stage does not count as a customer)
-  = customers, with `pending_pairs` review-queue pairs left: "at most M fewer".
+The customer count ("How many customers do we have?") lives in `counting.py`; it is re-exported
+here so that views and the API read everything through `selectors`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, DateField, Max, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from centric.core.visibility import sees_everything
-from centric.customers.models import LifecycleStage, Person
-from centric.identity.models import (
-    BulkMerge,
-    CandidatePair,
-    IdentitySettings,
-    Merge,
-    ResolutionRun,
+from centric.customers.models import Person
+from centric.identity.counting import (
+    CountScope,
+    CustomerCount,
+    connected_groups,
+    count_scope,
+    customer_count,
+    customers_visible,
 )
-from centric.interactions.models import Interaction
+from centric.identity.models import BulkMerge, CandidatePair, Merge, ResolutionRun
 
+# The loss stages: after one, a merge keeps the most recent stage, not the most advanced.
 LOST_STAGES = ("lost", "churned")
+
+__all__ = [
+    "CountScope",
+    "CustomerCount",
+    "count_scope",
+    "customer_count",
+    "customers_visible",
+    "merges_visible",
+    "pairs_visible",
+    "run_figures",
+    "sees_run_figures",
+]
 
 
 RUN_FIGURES = (
@@ -99,7 +105,7 @@ def pending_clusters(user: Any) -> list[Cluster]:
             person_high__in=visible.values("pk"),
         ).values_list("pk", "person_low_id", "person_high_id", "probability")
     )
-    membership = _clusters([(low, high) for _pk, low, high, _p in rows])
+    membership = connected_groups([(low, high) for _pk, low, high, _p in rows])
     groups: dict[int, list[tuple[int, float]]] = {}
     for pk, low, _high, probability in rows:
         groups.setdefault(membership[low], []).append((pk, probability))
@@ -176,205 +182,3 @@ def bulk_merges_visible(user: Any) -> QuerySet[BulkMerge]:
     if sees_everything(user):
         return BulkMerge.objects.all()
     return BulkMerge.objects.filter(requested_by=user)
-
-
-@dataclass
-class CustomerCount:
-    records: int
-    merged: int
-    clustered: int
-    identities: int
-    not_customers: int
-    customers: int
-    pending_pairs: int
-    breakdown: dict[str, int] = field(default_factory=dict)
-    trend: list[dict[str, Any]] = field(default_factory=list)
-    lost_this_month: list[dict[str, Any]] = field(default_factory=list)
-    thresholds: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def at_least(self) -> int:
-        return max(self.customers - self.pending_pairs, 0)
-
-
-def _clusters(pairs: list[tuple[int, int]]) -> dict[int, int]:
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-    return {x: find(x) for x in parent}
-
-
-def _status(last: dt.datetime | None, now: dt.datetime, settings: IdentitySettings) -> str:
-    if last is None:
-        return "lost"
-    age = (now - last).days
-    if age <= settings.active_days:
-        return "active"
-    if age <= settings.at_risk_days:
-        return "at_risk"
-    if age <= settings.lapsed_days:
-        return "lapsed"
-    return "lost"
-
-
-STATUS_ORDER = {"active": 0, "at_risk": 1, "lapsed": 2, "lost": 3}
-
-
-def customer_count(user: Any, *, months: int = 12) -> CustomerCount:
-    settings = IdentitySettings.current()
-    now = timezone.now()
-    everything = Person.objects.visible_to(user, include_merged=True)
-    records = everything.count()
-    merged = everything.filter(merged_into__isnull=False).count()
-    live = everything.filter(merged_into__isnull=True)
-    customer_stages = list(
-        LifecycleStage.objects.filter(counts_as_customer=True).values_list("key", flat=True)
-    )
-    customer_ids = set(
-        live.filter(lifecycle_stage_id__in=customer_stages).values_list("pk", flat=True)
-    )
-    live_ids = set(live.values_list("pk", flat=True))
-
-    pending = CandidatePair.objects.filter(status=CandidatePair.Status.PENDING)
-    strong = [
-        (low, high)
-        for low, high in pending.filter(probability__gte=settings.merge_threshold).values_list(
-            "person_low_id", "person_high_id"
-        )
-        if low in live_ids and high in live_ids
-    ]
-    membership = _clusters(strong)
-    clustered = len(membership) - len(set(membership.values()))
-    identities = len(live_ids) - clustered
-
-    customer_clusters: dict[int, list[int]] = {}
-    for pk in customer_ids:
-        customer_clusters.setdefault(membership.get(pk, pk), []).append(pk)
-    # Every member of a cluster but its first is the same customer again (for the trend).
-    duplicates = sorted(pk for members in customer_clusters.values() for pk in sorted(members)[1:])
-    customers = len(customer_clusters)
-    review = pending.filter(
-        probability__lt=settings.merge_threshold, probability__gte=settings.review_threshold
-    )
-    pending_pairs = sum(
-        1
-        for low, high in review.values_list("person_low_id", "person_high_id")
-        if low in customer_ids
-        and high in customer_ids
-        and membership.get(low, low) != membership.get(high, high)
-    )
-
-    last_activity = dict(
-        Interaction.objects.filter(person_id__in=customer_ids)
-        .values("person_id")
-        .annotate(last=Max("occurred_at"))
-        .values_list("person_id", "last")
-    )
-    lost_marked = set(
-        live.filter(pk__in=customer_ids, lost_at__isnull=False).values_list("pk", flat=True)
-    )
-    breakdown = {"active": 0, "at_risk": 0, "lapsed": 0, "lost": 0}
-    for members in customer_clusters.values():
-        statuses = [
-            "lost" if pk in lost_marked else _status(last_activity.get(pk), now, settings)
-            for pk in members
-        ]
-        breakdown[min(statuses, key=STATUS_ORDER.__getitem__)] += 1
-
-    return CustomerCount(
-        records=records,
-        merged=merged,
-        clustered=clustered,
-        identities=identities,
-        not_customers=identities - customers,
-        customers=customers,
-        pending_pairs=pending_pairs,
-        breakdown=breakdown,
-        trend=_trend(live.exclude(pk__in=duplicates), customer_stages, now, months),
-        lost_this_month=_lost_this_month(live, now),
-        thresholds={
-            "merge": settings.merge_threshold,
-            "review": settings.review_threshold,
-            "active_days": settings.active_days,
-            "at_risk_days": settings.at_risk_days,
-            "lapsed_days": settings.lapsed_days,
-        },
-    )
-
-
-def _month_start(moment: dt.datetime) -> dt.date:
-    return moment.date().replace(day=1)
-
-
-def _trend(
-    live: QuerySet[Person], customer_stages: list[str], now: dt.datetime, months: int
-) -> list[dict[str, Any]]:
-    """Customers at the end of each month: became customers (created) by then, not lost by then."""
-    relevant = live.filter(
-        Q(lifecycle_stage_id__in=customer_stages) | Q(lifecycle_stage_id__in=LOST_STAGES)
-    )
-    created = dict(
-        relevant.annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    # Lost: the day recorded, or for a lost/churned record without one, when it was last changed.
-    lost_day = Coalesce("lost_at", TruncDate("updated_at"))
-    lost_rows = relevant.filter(Q(lost_at__isnull=False) | Q(lifecycle_stage_id__in=LOST_STAGES))
-    lost = dict(
-        lost_rows.annotate(month=TruncMonth(lost_day, output_field=DateField()))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    created = {(k.date() if isinstance(k, dt.datetime) else k): v for k, v in created.items()}
-    lost = {(k.date() if isinstance(k, dt.datetime) else k): v for k, v in lost.items()}
-    first_month = _month_start(now)
-    for _ in range(months - 1):
-        first_month = (first_month - dt.timedelta(days=1)).replace(day=1)
-    running = sum(v for k, v in created.items() if k < first_month) - sum(
-        v for k, v in lost.items() if k < first_month
-    )
-    series = []
-    month = first_month
-    while month <= _month_start(now):
-        running += created.get(month, 0) - lost.get(month, 0)
-        series.append(
-            {
-                "month": month.isoformat()[:7],
-                "customers": running,
-                "gained": created.get(month, 0),
-                "lost": lost.get(month, 0),
-            }
-        )
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return series
-
-
-def _lost_this_month(live: QuerySet[Person], now: dt.datetime) -> list[dict[str, Any]]:
-    start = _month_start(now)
-    rows = (
-        live.filter(lost_at__gte=start)
-        .order_by("-lost_at", "pk")
-        .values("pk", "first_name", "last_name", "lost_at", "lost_to")[:200]
-    )
-    return [
-        {
-            "id": row["pk"],
-            "name": " ".join(p for p in (row["first_name"], row["last_name"]) if p),
-            "lost_at": cast("dt.date", row["lost_at"]).isoformat(),  # lost_at__gte: set
-            "lost_to": row["lost_to"],
-        }
-        for row in rows
-    ]

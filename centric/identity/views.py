@@ -63,7 +63,7 @@ BREAKDOWN = (
     ("active", gettext_lazy("Active"), "#15803d"),
     ("at_risk", gettext_lazy("At risk"), "#d97706"),
     ("lapsed", gettext_lazy("Lapsed"), "#6b7280"),
-    ("lost", gettext_lazy("Lost"), "#b91c1c"),
+    ("inactive", gettext_lazy("Inactive"), "#b91c1c"),
 )
 # Which evidence row belongs to which field of the side-by-side page.
 EVIDENCE_FOR = {

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field
+from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator
 
 MAX_ID = 2**63 - 1
@@ -58,3 +58,14 @@ CustomValue = Annotated[
 CustomFields = Annotated[
     dict[Annotated[str, Field(max_length=50)], CustomValue], Field(max_length=100)
 ]
+
+
+class WorkerNoticeOut(Schema):
+    """Set on a queued job or run when no background worker runs to pick it up."""
+
+    message: str
+    command: str = Field(description="The command that starts a worker on the server.")
+    make_target: str = Field(description="The same from a checkout of the project.")
+    last_seen_at: str | None = Field(
+        description="When a worker last reported itself; null if none ever ran."
+    )

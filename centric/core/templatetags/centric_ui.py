@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from centric.core.normalise import format_phone
+from centric.core.workers import worker_missing_notice
 
 register = template.Library()
 
@@ -196,3 +197,9 @@ def select(bound_field: Any) -> SafeString:
     attributes = format_html_join("", ' {}="{}"', ((name, value) for name, value in attrs.items()))
     required = mark_safe(" required") if bound_field.field.required else ""  # noqa: S308
     return format_html("<select{}{}>{}</select>", attributes, required, options)
+
+
+@register.inclusion_tag("core/partials/worker_notice.html")
+def worker_notice() -> dict[str, Any]:
+    """`{% worker_notice %}` on a queued job's page: says so when no worker will pick it up."""
+    return {"notice": worker_missing_notice()}

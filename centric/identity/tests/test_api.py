@@ -48,7 +48,8 @@ def test_count_answers_with_each_term_by_name(seller, pair, api_client):
         "customers": 2,
         "pending_pairs": 1,
     }
-    assert set(body["breakdown"]) == {"active", "at_risk", "lapsed", "lost"}
+    assert set(body["breakdown"]) == {"active", "at_risk", "lapsed", "inactive"}
+    assert (body["lost"], body["churned"], body["since_resolution"]) == (0, 0, None)
     assert "at most 1 fewer" in body["explanation"]
 
 

@@ -60,7 +60,7 @@ def test_count_explains_records_duplicates_and_non_customers(seller):
     assert count.customers == 4
     assert count.pending_pairs == 1
     assert count.at_least == 3
-    assert count.breakdown == {"active": 1, "at_risk": 1, "lapsed": 1, "lost": 1}
+    assert count.breakdown == {"active": 1, "at_risk": 1, "lapsed": 1, "inactive": 1}
     assert count.trend[-1]["customers"] == count.customers
 
 
@@ -77,11 +77,12 @@ def test_lost_this_month_names_the_competitor_and_counts_follow_visibility(
         lost_to="ShopRite",
     )
     count = customer_count(seller)
-    assert [(row["name"], row["lost_to"]) for row in count.lost_this_month] == [
-        ("Tari Okafor", "ShopRite")
+    assert [(row["name"], row["lost_to"], row["stage"]) for row in count.lost_this_month] == [
+        ("Tari Okafor", "ShopRite", "lost")
     ]
-    assert count.trend[-1]["lost"] == 1
+    assert count.trend[-1]["lost"] == count.lost_this_month_total == 1
     assert count.trend[-1]["customers"] == count.customers == 0
+    assert (count.lost, count.not_customers) == (1, 0)
     outsider = make_user("outsider", team=make_team("Service"))
     assert customer_count(outsider).records == 0
 

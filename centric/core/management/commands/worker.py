@@ -2,16 +2,24 @@
 
 Defaults suit a small business: every queue, a one-second poll, no autoreload. `--batch` runs
 what is queued and exits (tests, cron); `--max-tasks N` stops after N tasks.
+
+While it runs it writes a heartbeat (`centric.core.workers`), so a queued job's page can say
+when no worker is there to pick it up.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
+
+from centric.core.workers import Heartbeat
 
 
 class Command(BaseCommand):
@@ -47,12 +55,23 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        worker_id = get_random_string(32)
+        reload = options["reload"] and not options["batch"]
+        if reload and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            # The reloader's parent only watches files; the child it starts runs the tasks.
+            self._run(worker_id, reload, options)
+            return
+        with Heartbeat(worker_id=worker_id, queues=options["queue_name"]):
+            self._run(worker_id, reload, options)
+
+    def _run(self, worker_id: str, reload: bool, options: dict[str, Any]) -> None:
         arguments = {
             "queue_name": options["queue_name"],
             "interval": options["interval"],
             "batch": options["batch"],
-            "reload": options["reload"] and not options["batch"],
+            "reload": reload,
             "startup_delay": False,
+            "worker_id": worker_id,
             "verbosity": options["verbosity"],
             "stdout": self.stdout,
             "stderr": self.stderr,
