@@ -189,7 +189,7 @@ class WorkerHeartbeat(models.Model):
 
     The worker writes `seen_at` every few seconds (also while a long task runs) and sets
     `stopped_at` when it exits cleanly; a page that shows a queued job reads these rows to say
-    when no worker is there to pick it up (decision 0055).
+    when no worker is there to pick it up (decision 0058).
     """
 
     worker_id = models.CharField(max_length=64, unique=True)

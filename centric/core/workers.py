@@ -3,7 +3,7 @@
 `centric worker` writes a `WorkerHeartbeat` row when it starts and every `HEARTBEAT_SECONDS`
 after (from a thread, so a long import or resolution keeps beating), and marks it stopped when
 it exits. A queued job whose page finds no heartbeat newer than `STALE_SECONDS` says that no
-worker runs and how to start one, instead of "Queued" forever (decision 0055).
+worker runs and how to start one, instead of "Queued" forever (decision 0058).
 
 Only the database task backend needs a worker: with the immediate backend
 (`CENTRIC_IMMEDIATE_TASKS`) a task runs inside the request and there is nothing to wait for.

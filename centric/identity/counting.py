@@ -17,7 +17,7 @@ was a customer (customer, lost or churned) is gained the month it became one (it
 the first change its history records from a lead to such a stage) and leaves the month it was
 lost or merged into another (never before it was gained). So every month's change
 is exactly gained − lost − merged away, the last month ends at the headline figure, and the
-"lost this month" list is the chart's lost column for this month (decision 0056).
+"lost this month" list is the chart's lost column for this month (decision 0059).
 """
 
 from __future__ import annotations
