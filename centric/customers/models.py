@@ -72,9 +72,17 @@ class CustomerRecord(OwnedRecord):
     utm_term = models.CharField(max_length=150, blank=True)
     utm_content = models.CharField(max_length=150, blank=True)
     search_name = models.CharField(max_length=400, blank=True, editable=False)
+    # Values that were kept as typed because they could not be read (an import's "0803 12"
+    # phone, an email without a domain, a date of birth like 31/02/1988): a list of
+    # {"field", "value", "reason"}; NULL when nothing needs attention (decision 0055).
+    needs_attention = models.JSONField(_("needs attention"), null=True, blank=True, editable=False)
 
     class Meta(OwnedRecord.Meta):
         abstract = True
+
+    @property
+    def attention_items(self) -> list[dict[str, str]]:
+        return [item for item in self.needs_attention or [] if isinstance(item, dict)]
 
 
 class Organisation(CustomerRecord):
@@ -164,6 +172,12 @@ class Person(CustomerRecord):
             models.Index(
                 fields=["lifecycle_stage", "last_name", "first_name", "id"],
                 name="person_stage_name",
+            ),
+            # The few records that need attention, in the list's order (`?needs_attention=1`).
+            models.Index(
+                fields=["last_name", "first_name", "id"],
+                name="person_needs_attention",
+                condition=Q(needs_attention__isnull=False),
             ),
         ]
 

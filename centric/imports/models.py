@@ -84,6 +84,8 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Rows imported with a value kept as typed that needs attention (ImportNotice).
+    flagged = models.PositiveIntegerField(default=0)
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -134,3 +136,28 @@ class ImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}: {self.reason}"
+
+
+class NoticeKind(models.TextChoices):
+    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+    REWRITTEN = "rewritten", _("Rewritten")
+
+
+class ImportNotice(models.Model):
+    """A value of an imported row that was not taken as it stood: kept as typed on the record
+    and marked as needing attention (a phone that is no number), or rewritten (a number in a
+    superseded numbering plan). Its line and column in the file say where to look."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="notices")
+    line = models.PositiveIntegerField(_("line"))
+    column = models.CharField(_("column"), max_length=255)
+    value = models.TextField(_("value as typed"))
+    message = models.TextField(_("what happened"))
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+
+    class Meta:
+        ordering = ["job", "line", "id"]
+        indexes = [models.Index(fields=["job", "line"], name="importnotice_job_line")]
+
+    def __str__(self) -> str:
+        return f"{self.line} {self.column}: {self.message}"

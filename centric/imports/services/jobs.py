@@ -26,7 +26,14 @@ from django.utils.translation import gettext as _
 
 from centric.core.audit import audit
 from centric.imports.fields import clean_mapping, suggest_mapping
-from centric.imports.models import ImportJob, ImportRejection, JobStatus, MatchBy, RecordType
+from centric.imports.models import (
+    ImportJob,
+    ImportNotice,
+    ImportRejection,
+    JobStatus,
+    MatchBy,
+    RecordType,
+)
 from centric.imports.parsing import ImportFileError, Table, check_size, format_of, open_table
 from centric.imports.services.rows import PreparedRow, RowPreparer, RowRejected, prepared_rows
 from centric.imports.services.writer import BatchWriter, Outcome, write_batch
@@ -122,6 +129,7 @@ def job_preview(
                 item["error"] = rejection.reason
                 prepared = None
             item["values"] = _preview_values(prepared, targets, row.values, table.headers, mapping)
+            item["notices"] = prepared.notices if prepared is not None else []
             if prepared is not None and job.record_type == "people":
                 item["looks_like"] = _looks_like(job, prepared)
         result.append(item)
@@ -241,8 +249,10 @@ def job_start(*, job: ImportJob, dry_run: bool, actor: Any = None) -> ImportJob:
 
 def _reset(job: ImportJob, status: str) -> None:
     ImportRejection.objects.filter(job=job).delete()
+    ImportNotice.objects.filter(job=job).delete()
     job.status = status
     job.total = job.processed = job.created = job.updated = job.unchanged = job.rejected = 0
+    job.flagged = 0
     job.error = ""
     job.started_at = job.finished_at = None
     job.save()
@@ -307,6 +317,7 @@ def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
                 "updated": job.updated,
                 "unchanged": job.unchanged,
                 "rejected": job.rejected,
+                "flagged": job.flagged,
             },
         )
     return job
@@ -352,12 +363,26 @@ def _run(
                     for line, reason, raw in outcome.rejections
                 ]
             )
+            ImportNotice.objects.bulk_create(
+                [
+                    ImportNotice(
+                        job=job,
+                        line=notice["line"],
+                        column=notice["column"][:255],
+                        value=notice["value"],
+                        message=notice["reason"][:2000],
+                        kind=notice["kind"],
+                    )
+                    for notice in outcome.notices
+                ]
+            )
             ImportJob.objects.filter(pk=job.pk).update(
                 processed=F("processed") + consumed,
                 created=F("created") + outcome.created,
                 updated=F("updated") + outcome.updated,
                 unchanged=F("unchanged") + outcome.unchanged,
                 rejected=F("rejected") + len(outcome.rejections),
+                flagged=F("flagged") + outcome.flagged,
             )
 
     batch: list[PreparedRow] = []

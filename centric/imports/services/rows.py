@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from centric.core.normalise import read_phone
 from centric.core.search import search_key
 from centric.customers.choices import ConsentStatus, ContactKind, Gender
 from centric.customers.models import ContactPoint, LifecycleStage, Organisation, Person
@@ -29,7 +30,7 @@ from centric.customers.services.people import person_search_name
 from centric.extras.models import CustomFieldDefinition
 from centric.extras.services import custom_field_value_clean as coerce_custom_value
 from centric.imports.fields import ADDRESS_TARGETS, CONTACT_TARGETS, UTM
-from centric.imports.models import RecordType
+from centric.imports.models import NoticeKind, RecordType
 from centric.imports.services import bulk
 
 if TYPE_CHECKING:
@@ -104,8 +105,21 @@ class PreparedRow:
     consents: list[tuple[str, str]] = field(default_factory=list)
     external_id: str | None = None
     owner_text: str = ""
+    # Values not taken as they stood: {"field", "column", "value", "reason", "kind"} (kind: a
+    # NoticeKind); those that need attention are kept as typed on the record.
+    notices: list[dict[str, str]] = field(default_factory=list)
     # (record, history, [(contact point, its history)]) COPY text when the row creates a record
     copy_text: tuple[str, str, list[tuple[str, str]]] | None = None
+
+    @property
+    def needs_attention(self) -> list[dict[str, str]] | None:
+        """What the record keeps of the values that need attention (NULL when none does)."""
+        items = [
+            {"field": n["field"], "value": n["value"], "reason": n["reason"]}
+            for n in self.notices
+            if n["kind"] == NoticeKind.NEEDS_ATTENTION
+        ]
+        return items or None
 
     @property
     def emails(self) -> list[str]:
@@ -124,6 +138,7 @@ def new_record_values(prepared: PreparedRow) -> dict[str, Any]:
     }
     values["external_id"] = prepared.external_id
     values["custom_fields"] = dict(prepared.custom_fields)
+    values["needs_attention"] = prepared.needs_attention
     return values
 
 
@@ -198,6 +213,7 @@ class RowPreparer:
         from centric.imports.fields import targets
 
         self.labels = {t.key: str(t.label) for t in targets(record_type)}
+        self.headers = headers
         self.columns: dict[str, list[int]] = {}
         index_of = {h: i for i, h in enumerate(headers)}
         for header, target in mapping.items():
@@ -234,6 +250,19 @@ class RowPreparer:
         if not columns:
             return []
         return [row[i].strip() for i in columns if i < len(row) and row[i].strip()]
+
+    def _cells(self, row: list[str], target: str) -> list[tuple[str, str]]:
+        """(column, value) of each non-empty cell mapped to `target`."""
+        return [
+            (self.headers[i] if i < len(self.headers) else str(i + 1), row[i].strip())
+            for i in self.columns.get(target, ())
+            if i < len(row) and row[i].strip()
+        ]
+
+    def _column(self, row: list[str], target: str) -> str:
+        """The column `_value` read for `target`."""
+        cells = self._cells(row, target)
+        return cells[0][0] if cells else ""
 
     def _value(self, row: list[str], target: str) -> str:
         columns = self.columns.get(target)
@@ -290,7 +319,7 @@ class RowPreparer:
         fields = prepared.fields
         if self.record_type == RecordType.PEOPLE:
             self._names(row, fields, errors)
-            self._person_fields(row, fields, errors)
+            self._person_fields(row, prepared, errors)
             prepared.organisation = self._value(row, "organisation")
             if len(prepared.organisation) > 200:
                 errors.append(
@@ -338,12 +367,40 @@ class RowPreparer:
                     elif name.strip().lower() not in {t.lower() for t in prepared.tags}:
                         prepared.tags.append(name.strip())
         self._custom_fields(row, prepared, errors)
+        if self.record_type == RecordType.PEOPLE and not (
+            fields["first_name"] or fields["last_name"] or fields.get("middle_name")
+        ):
+            errors.insert(0, self._nobody(prepared))
         if errors:
             raise RowRejected("; ".join(errors))
         self._denormalised(prepared)
         if self.new_row_text is not None:
             prepared.copy_text = self.new_row_text.format(prepared)
         return prepared
+
+    def _nobody(self, prepared: PreparedRow) -> str:
+        """Why a row without a name is rejected: a person needs a name (decision 0055); the
+        values it held that could not be read are named, so the report says all of it."""
+        kept = [n for n in prepared.notices if n["kind"] == NoticeKind.NEEDS_ATTENTION]
+        if not kept:
+            return _("Name: give at least a first or a last name.")
+        return _(
+            "Name: give at least a first or a last name (the row's other values: %(values)s)."
+        ) % {"values": " ".join(n["reason"] for n in kept)}
+
+    def _keep_as_typed(
+        self, prepared: PreparedRow, target: str, column: str, value: str, reason: str
+    ) -> None:
+        """A value that cannot be read is kept as typed on the record, needing attention."""
+        prepared.notices.append(
+            {
+                "field": target,
+                "column": column,
+                "value": value,
+                "reason": f"{self.label(target)}: {reason}",
+                "kind": NoticeKind.NEEDS_ATTENTION,
+            }
+        )
 
     def _denormalised(self, prepared: PreparedRow) -> None:
         """What the services keep beside the fields: the search key, the primary email/phone."""
@@ -378,26 +435,36 @@ class RowPreparer:
             else:
                 first, last = parts[0], parts[-1]
                 middle = middle or " ".join(parts[1:-1])
-        if not (first or middle or last):
-            errors.append(_("Name: give at least a first or a last name."))
         fields["first_name"] = self._text("first_name", first, errors)
         fields["last_name"] = self._text("last_name", last, errors)
         if middle:
             fields["middle_name"] = self._text("middle_name", middle, errors)
 
-    def _person_fields(self, row: list[str], fields: dict[str, Any], errors: list[str]) -> None:
+    def _person_fields(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
+        fields = prepared.fields
         if value := self._value(row, "date_of_birth"):
+            column = self._column(row, "date_of_birth")
             try:
                 born = parse_date(value)
             except ValueError:
-                errors.append(
-                    _("Date of birth: “%(value)s” is not a date (use YYYY-MM-DD).")
-                    % {"value": value}
+                self._keep_as_typed(
+                    prepared,
+                    "date_of_birth",
+                    column,
+                    value,
+                    _("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": value},
                 )
             else:
                 if born > dt.date.today():
-                    errors.append(_("Date of birth: it cannot be in the future."))
-                fields["date_of_birth"] = born
+                    self._keep_as_typed(
+                        prepared,
+                        "date_of_birth",
+                        column,
+                        value,
+                        _("“%(value)s” is in the future.") % {"value": value},
+                    )
+                else:
+                    fields["date_of_birth"] = born
         if value := self._value(row, "gender"):
             gender = GENDERS.get(value.lower())
             if gender is None:
@@ -424,7 +491,7 @@ class RowPreparer:
     def _contacts(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
         seen: set[tuple[str, str]] = set()
         for kind in self.contact_kinds:
-            for cell in self._values(row, kind):
+            for column, cell in self._cells(row, kind):
                 pieces = SPLIT_EMAILS.split(cell) if kind == "email" else SPLIT_PHONES.split(cell)
                 if kind not in ("email", "phone", "whatsapp"):
                     pieces = [cell]
@@ -432,14 +499,34 @@ class RowPreparer:
                     if not piece:
                         continue
                     try:
-                        normalised = normalise_contact_value(kind, piece)
+                        if kind in (ContactKind.PHONE, ContactKind.WHATSAPP):
+                            reading = read_phone(piece)
+                            normalised = reading.e164
+                            if reading.rewritten:
+                                prepared.notices.append(
+                                    {
+                                        "field": kind,
+                                        "column": column,
+                                        "value": piece,
+                                        "reason": reading.note(),
+                                        "kind": NoticeKind.REWRITTEN,
+                                    }
+                                )
+                        else:
+                            normalised = normalise_contact_value(kind, piece)
                     except ValidationError as error:
                         messages = (
                             error.message_dict.get("value")
                             if hasattr(error, "error_dict")
                             else error.messages
                         )
-                        errors.append(f"{self.label(kind)}: {' '.join(messages or error.messages)}")
+                        if len(piece) > 500:
+                            errors.append(_("%(field)s: too long.") % {"field": self.label(kind)})
+                        else:
+                            # Kept as typed on the record, not as a contact point: no channel
+                            # can reach it and no match may be made on it.
+                            reason = " ".join(messages or error.messages)
+                            self._keep_as_typed(prepared, kind, column, piece, reason)
                         continue
                     if len(piece) > 500:
                         errors.append(_("%(field)s: too long.") % {"field": self.label(kind)})

@@ -42,9 +42,12 @@ def test_vcard_import_goes_through_the_pipeline(write_file):
 
     job = import_file(path=path, record_type="people")
 
-    assert (job.created, job.rejected) == (2, 1)
-    rejection = job.rejections.get()
-    assert rejection.line == 14 and "not-an-email" in rejection.reason
+    assert (job.created, job.rejected, job.flagged) == (3, 0, 1)
+    # A card's bad email is kept as typed on the person, needing attention (decision 0055).
+    notice = job.notices.get()
+    assert notice.line == 14 and notice.value == "not-an-email"
+    bayo = Person.objects.get(first_name="Bayo")
+    assert [i["value"] for i in bayo.needs_attention] == ["not-an-email"]
     ada = Person.objects.get(first_name="Ada")
     assert (ada.middle_name, ada.last_name, ada.date_of_birth.isoformat()) == (
         "Ngozi",
