@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from centric.core.models import OwnedRecord, TimeStampedModel
+from centric.core.normalise import format_phone
 from centric.core.visibility import visibility_q
 from centric.customers.choices import (
     ConsentMethod,
@@ -153,8 +154,12 @@ class Person(CustomerRecord):
         ]
         constraints = [
             *CustomerRecord.Meta.constraints,
+            # A person without a name only comes from an import row that reaches them (an email,
+            # a phone) and is marked as needing one (decision 0055).
             models.CheckConstraint(
-                condition=~Q(first_name="", last_name="", middle_name=""), name="person_has_a_name"
+                condition=~Q(first_name="", last_name="", middle_name="")
+                | Q(needs_attention__isnull=False),
+                name="person_has_a_name_or_needs_one",
             ),
         ]
         indexes = [
@@ -182,7 +187,13 @@ class Person(CustomerRecord):
         ]
 
     def __str__(self) -> str:
-        return self.full_name
+        if self.full_name:
+            return self.full_name
+        if self.primary_email:
+            return self.primary_email
+        if self.primary_phone:
+            return format_phone(self.primary_phone)
+        return str(_("(no name)"))
 
     @property
     def full_name(self) -> str:

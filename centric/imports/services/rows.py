@@ -83,6 +83,9 @@ CONSENT_VALUES = {
     "pending": ConsentStatus.PENDING,
 }
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
+# A row without a name still identifies a person by one of these (decision 0055).
+IDENTIFYING_KINDS = (ContactKind.EMAIL, ContactKind.PHONE, ContactKind.WHATSAPP, ContactKind.SOCIAL)
+NAME_TARGETS = ("full_name", "first_name", "last_name", "middle_name")
 PLAIN_FIELDS = ("middle_name", "preferred_language", "industry", "source", "campaign", *UTM)
 
 
@@ -370,7 +373,7 @@ class RowPreparer:
         if self.record_type == RecordType.PEOPLE and not (
             fields["first_name"] or fields["last_name"] or fields.get("middle_name")
         ):
-            errors.insert(0, self._nobody(prepared))
+            self._nameless(row, prepared, errors)
         if errors:
             raise RowRejected("; ".join(errors))
         self._denormalised(prepared)
@@ -378,15 +381,48 @@ class RowPreparer:
             prepared.copy_text = self.new_row_text.format(prepared)
         return prepared
 
-    def _nobody(self, prepared: PreparedRow) -> str:
-        """Why a row without a name is rejected: a person needs a name (decision 0055); the
-        values it held that could not be read are named, so the report says all of it."""
+    def _nameless(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
+        """A row without a name is a person when a way to reach them identifies them: kept,
+        needing a name. With neither it is rejected, naming the values it held that could not
+        be read, so the report says all of it (decision 0055)."""
+        if any(c["kind"] in IDENTIFYING_KINDS for c in prepared.contacts):
+            column = next(
+                (c for t in NAME_TARGETS if (c := self.headers_of(t))),
+                "",
+            )
+            prepared.notices.append(
+                {
+                    "field": "name",
+                    "column": column,
+                    "value": "",
+                    "reason": _(
+                        "Name: the row gives none; the person is known by their email or phone "
+                        "until one is added."
+                    ),
+                    "kind": NoticeKind.NEEDS_ATTENTION,
+                }
+            )
+            return
         kept = [n for n in prepared.notices if n["kind"] == NoticeKind.NEEDS_ATTENTION]
         if not kept:
-            return _("Name: give at least a first or a last name.")
-        return _(
-            "Name: give at least a first or a last name (the row's other values: %(values)s)."
-        ) % {"values": " ".join(n["reason"] for n in kept)}
+            errors.insert(
+                0, _("Nothing identifies this person: give a name, an email or a phone number.")
+            )
+            return
+        errors.insert(
+            0,
+            _(
+                "Nothing identifies this person: give a name, an email or a phone number (the "
+                "row's other values: %(values)s)."
+            )
+            % {"values": " ".join(n["reason"] for n in kept)},
+        )
+
+    def headers_of(self, target: str) -> str:
+        """The file's column(s) mapped to `target`, joined ("" when none is)."""
+        return ", ".join(
+            self.headers[i] for i in self.columns.get(target, ()) if i < len(self.headers)
+        )
 
     def _keep_as_typed(
         self, prepared: PreparedRow, target: str, column: str, value: str, reason: str

@@ -337,6 +337,10 @@ class BatchWriter:
                 continue
             claimed[target.pk] = row.line
             matched.append((row, target))
+        for row, obj in matched:
+            if self.is_people and (obj.first_name or obj.middle_name or obj.last_name):
+                # A nameless row updating a named person: the record needs no name.
+                row.notices = [n for n in row.notices if n["field"] != "name"]
         for row, _obj in [*new, *matched]:
             outcome.written(row)
 

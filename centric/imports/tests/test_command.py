@@ -34,8 +34,8 @@ def test_import_prints_summary_and_rejected_rows(write_file, make_user):
         "Dry run (nothing saved): 3 rows: 2 created, 0 updated, 0 unchanged, 1 rejected."
     )
     assert (
-        "  line 3: Name: give at least a first or a last name (the row's other values: "
-        "Phone: “99” is not a valid phone number.)."
+        "  line 3: Nothing identifies this person: give a name, an email or a phone number "
+        "(the row's other values: Phone: “99” is not a valid phone number.)."
     ) in dry
     assert "Values kept as typed or rewritten (1 rows need attention):" in dry
     assert "  line 4, GSM: “01 285 2651” was written in the numbering plan Nigeria" in dry

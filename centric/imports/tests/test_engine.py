@@ -70,7 +70,7 @@ def test_bad_values_are_kept_and_only_rows_naming_no_one_are_rejected(write_file
     assert (job.created, job.rejected, job.flagged, job.processed) == (3, 2, 1, 5)
     rejections = list(ImportRejection.objects.filter(job=job))
     assert [r.line for r in rejections] == [4, 6]
-    assert rejections[0].reason.startswith("Name: give at least a first or a last name")
+    assert rejections[0].reason.startswith("Nothing identifies this person")
     assert "12345" in rejections[0].reason and "nobody@" in rejections[1].reason
     assert rejections[0].raw == ["3", "", "", "12345", ""]
     assert set(Person.objects.values_list("external_id", flat=True)) == {"1", "2", "4"}
@@ -294,11 +294,13 @@ def test_parallel_preparation_gives_the_same_result(write_file, settings, make_u
     settings.CENTRIC_IMPORT_WORKERS = 2
     lines = ["id,First name,Last name,Phone,Email,Owner"]
     for number in range(1, 2501):
-        # Every 500th row names no one (its phone is no number either): rejected.
-        name, phone = (
-            (f"Name{number},Okafor", f"0803 {number:07d}") if number % 500 else (",", "12")
+        # Every 500th row identifies no one (no name, no email, a phone that is no number).
+        name, phone, email = (
+            (f"Name{number},Okafor", f"0803 {number:07d}", f"p{number}@example.com")
+            if number % 500
+            else (",", "12", "")
         )
-        lines.append(f"P{number},{name},{phone},p{number}@example.com,bisi")
+        lines.append(f"P{number},{name},{phone},{email},bisi")
     lines.append("P7,Dup,Licate,,,")
     path = write_file("many.csv", "\n".join(lines) + "\n")
 
@@ -379,11 +381,13 @@ def test_rows_matching_a_merged_record_update_its_survivor(write_file):
 def _many_people(rows: int) -> str:
     lines = ["id,First name,Last name,Phone,Email,City"]
     for number in range(1, rows + 1):
-        # Every 400th row names no one: rejected.
-        name, phone = (
-            (f"Name{number},Okafor", f"0803 {number:07d}") if number % 400 else (",", "0803 12")
+        # Every 400th row identifies no one (no name, no email, a phone that is no number).
+        name, phone, email = (
+            (f"Name{number},Okafor", f"0803 {number:07d}", f"p{number}@example.com")
+            if number % 400
+            else (",", "0803 12", "")
         )
-        lines.append(f"P{number},{name},{phone},p{number}@example.com,Lagos")
+        lines.append(f"P{number},{name},{phone},{email},Lagos")
     lines.append("P7,Dup,Licate,,,")
     return "\n".join(lines) + "\n"
 

@@ -37,6 +37,7 @@ MESSY = (
     "6,,,,12/12/1970\r\n"
     "7,Tunde Bakare,+234 84 234 567,,N/A\r\n"
     "8,Folake Ogunleye,0905 318 2264 / 02 231 0911,folake@ogunleye.ng,\r\n"
+    "9,,0803 555 0199,kemi.bello@gmail.com,\r\n"
 )
 
 
@@ -60,7 +61,7 @@ def _points(external_id: str) -> list[tuple[str, str, str]]:
 def test_nobody_is_lost_for_one_bad_value(messy):
     job = _import(messy)
 
-    assert (job.created, job.rejected, job.flagged) == (6, 2, 3)
+    assert (job.created, job.rejected, job.flagged) == (7, 2, 4)
     assert set(Person.objects.values_list("external_id", flat=True)) == {
         "1",
         "2",
@@ -68,7 +69,31 @@ def test_nobody_is_lost_for_one_bad_value(messy):
         "4",
         "7",
         "8",
+        "9",
     }
+
+
+def test_a_row_without_a_name_but_with_a_number_is_kept_and_needs_a_name(messy):
+    job = _import(messy)
+
+    nameless = Person.objects.get(external_id="9")
+    assert (nameless.first_name, nameless.middle_name, nameless.last_name) == ("", "", "")
+    assert nameless.needs_attention == [
+        {
+            "field": "name",
+            "value": "",
+            "reason": "Name: the row gives none; the person is known by their email or phone "
+            "until one is added.",
+        }
+    ]
+    assert (nameless.primary_phone, nameless.primary_email) == (
+        "+2348035550199",
+        "kemi.bello@gmail.com",
+    )
+    assert str(nameless) == "kemi.bello@gmail.com"
+    assert list(job.notices.filter(line=10).values_list("column", "kind")) == [
+        ("Customer Name", NoticeKind.NEEDS_ATTENTION)
+    ]
 
 
 def test_bad_values_are_kept_as_typed_and_flagged_on_the_record(messy):
@@ -154,6 +179,7 @@ def test_the_report_lists_each_kept_value_by_line_and_column(messy):
         (5, "Date of Birth", "31/02/1988"),
         (5, "Email Address", "ngozi.eze@@hotmail.com"),
         (8, "Date of Birth", "N/A"),
+        (10, "Customer Name", ""),
     ]
 
 
@@ -162,9 +188,9 @@ def test_only_a_row_that_names_no_one_is_rejected_with_a_clear_reason(messy):
 
     reasons = dict(job.rejections.values_list("line", "reason"))
     assert reasons == {
-        6: "Name: give at least a first or a last name (the row's other values: "
-        "Phone: “0803 12” is not a valid phone number.).",
-        7: "Name: give at least a first or a last name.",
+        6: "Nothing identifies this person: give a name, an email or a phone number (the "
+        "row's other values: Phone: “0803 12” is not a valid phone number.).",
+        7: "Nothing identifies this person: give a name, an email or a phone number.",
     }
     # Nothing of a rejected row is noticed on the report as if it had been imported.
     assert not job.notices.filter(line__in=[6, 7]).exists()
@@ -181,7 +207,7 @@ def test_the_import_page_and_its_csv_show_the_values_needing_attention(
     page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
     assert "Values kept as typed or rewritten" in page
     assert "Email Address" in page and "ngozi.eze@@hotmail.com" in page
-    assert "3 records imported with a value that needs attention" in page
+    assert "4 records imported with a value that needs attention" in page
 
     report = client.get(reverse("imports:notices_csv", args=[job.pk]))
     lines = b"".join(report.streaming_content).decode().lstrip("\ufeff").splitlines()
@@ -191,7 +217,7 @@ def test_the_import_page_and_its_csv_show_the_values_needing_attention(
         line.startswith("4,Email Address,emeka@gmail,") and line.endswith(",Needs attention")
         for line in lines
     )
-    assert len(lines) == 1 + job.notices.count() == 10
+    assert len(lines) == 1 + job.notices.count() == 11
 
 
 def test_a_rerun_lists_nothing_twice_and_changes_nothing(messy):
@@ -200,7 +226,7 @@ def test_a_rerun_lists_nothing_twice_and_changes_nothing(messy):
 
     again = _import(messy)
 
-    assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 6, 2)
+    assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 7, 2)
     emeka = Person.objects.get(external_id="3")
     assert emeka.needs_attention == emeka_before.needs_attention
     assert emeka.version == emeka_before.version
@@ -229,10 +255,10 @@ def test_an_existing_person_keeps_what_needed_attention_and_gains_the_new(write_
 def test_a_dry_run_reports_the_values_it_would_keep_and_saves_nothing(messy):
     job = _import(messy, dry_run=True)
 
-    assert (job.created, job.rejected, job.flagged) == (6, 2, 3)
-    assert job.notices.filter(kind=NoticeKind.NEEDS_ATTENTION).count() == 5
+    assert (job.created, job.rejected, job.flagged) == (7, 2, 4)
+    assert job.notices.filter(kind=NoticeKind.NEEDS_ATTENTION).count() == 6
     assert not Person.objects.exists()
-    assert ImportNotice.objects.filter(job=job).count() == 9
+    assert ImportNotice.objects.filter(job=job).count() == 10
 
 
 def test_the_people_list_and_the_api_filter_those_needing_attention(
@@ -246,13 +272,16 @@ def test_the_people_list_and_the_api_filter_those_needing_attention(
     text = page.content.decode()
     assert page.status_code == 200
     assert "Emeka" in text and "Ngozi" in text and "Tunde" in text
+    nameless = Person.objects.get(external_id="9")
+    # The nameless person is listed by their email.
+    assert f'<a href="/people/{nameless.pk}/">kemi.bello@gmail.com</a></td>' in text
     assert "Chinedu" not in text and "Bisi" not in text and "Folake" not in text
     everyone = client.get(reverse("customers:person_list")).content.decode()
     assert "Chinedu" in everyone
 
     api = api_client(admin)
     listed = api.get("/api/v1/people", {"needs_attention": "true"}).json()
-    assert sorted(p["first_name"] for p in listed["items"]) == ["Emeka", "Ngozi", "Tunde"]
+    assert sorted(p["first_name"] for p in listed["items"]) == ["", "Emeka", "Ngozi", "Tunde"]
     tunde = next(p for p in listed["items"] if p["first_name"] == "Tunde")
     assert tunde["needs_attention"] == [
         {
@@ -283,4 +312,40 @@ def test_the_preview_shows_what_will_be_kept_as_typed_and_what_rewritten(messy):
         (NoticeKind.NEEDS_ATTENTION, "Phone Number"),
     ]
     assert by_line[4]["error"] == ""
-    assert by_line[7]["error"] == "Name: give at least a first or a last name."
+    assert by_line[7]["error"] == (
+        "Nothing identifies this person: give a name, an email or a phone number."
+    )
+
+
+def test_a_nameless_row_updating_a_named_person_asks_for_no_name(write_file, make_user):
+    owner = make_user("owner")
+    kemi = make_person(
+        actor=owner, first_name="Kemi", last_name="Bello", email="kemi.bello@gmail.com"
+    )
+    path = write_file(
+        "update.csv",
+        "S/N,Customer Name,Phone Number,Email Address,Date of Birth\r\n"
+        ",,0803 555 0199,kemi.bello@gmail.com,\r\n",
+    )
+
+    job = import_file(
+        path=path, record_type="people", mapping=MAPPING, match_by="email", actor=owner
+    )
+
+    assert (job.created, job.updated, job.rejected, job.flagged) == (0, 1, 0, 0)
+    kemi.refresh_from_db()
+    assert (kemi.first_name, kemi.needs_attention) == ("Kemi", None)
+    assert not job.notices.exists()
+    assert kemi.contact_points.filter(value_normalized="+2348035550199").exists()
+
+
+def test_a_person_needs_a_name_unless_marked_as_needing_one():
+    from django.db import IntegrityError, transaction
+
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Person.objects.create(first_name="", last_name="")
+    nameless = Person.objects.create(
+        needs_attention=[{"field": "name", "value": "", "reason": "Name: none given."}],
+        primary_phone="+2348035550199",
+    )
+    assert str(nameless) == "+234 803 555 0199"
