@@ -58,3 +58,20 @@ def test_a_person_who_needs_no_name_still_cannot_lose_theirs(admin_user):
 
     person.refresh_from_db()
     assert person.first_name == "Kemi"
+
+
+def test_the_person_page_lists_what_needs_attention(logged_in_client, make_user):
+    from django.urls import reverse
+
+    admin = make_user("admin", role="Administrator")
+    person = _nameless(BAD_PHONE)
+    clean = Person.objects.create(first_name="Chinedu", last_name="Okafor")
+    client = logged_in_client(admin)
+
+    page = client.get(reverse("customers:person_detail", args=[person.pk])).content.decode()
+    other = client.get(reverse("customers:person_detail", args=[clean.pk])).content.decode()
+
+    assert 'id="attention-heading"' in page
+    assert "“0803 12”" in page and "Phone: not a number." in page
+    assert reverse("customers:person_update", args=[person.pk]) in page
+    assert 'id="attention-heading"' not in other

@@ -137,6 +137,8 @@ def test_permissions_and_scoping(logged_in_client, make_user, manager, client):
     other = logged_in_client(other_manager)
     assert other.get(f"/imports/{job.pk}/").status_code == 404
     assert other.get(f"/imports/{job.pk}/rejected.csv").status_code == 404
+    assert other.get(f"/imports/{job.pk}/notices.csv").status_code == 404
+    assert client.get(f"/imports/{job.pk}/notices.csv").status_code == 302
     assert other.post(f"/imports/{job.pk}/mapping/", {"action": "import"}).status_code == 404
     assert "people.csv" not in other.get("/imports/").content.decode()
     assert ImportJob.objects.count() == 1
