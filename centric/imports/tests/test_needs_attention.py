@@ -349,3 +349,18 @@ def test_a_person_needs_a_name_unless_marked_as_needing_one():
         primary_phone="+2348035550199",
     )
     assert str(nameless) == "+234 803 555 0199"
+
+
+def test_an_old_plan_number_typed_in_the_search_finds_the_rewritten_one(
+    messy, logged_in_client, make_user
+):
+    admin = make_user("admin", role="Administrator")
+    _import(messy, actor=admin, owner=admin)
+    client = logged_in_client(admin)
+
+    found = client.get(reverse("customers:person_list"), {"q": "(01) 285-2651"})
+    current = client.get(reverse("customers:person_list"), {"q": "0201 285 2651"})
+
+    for page in (found, current):
+        text = page.content.decode()
+        assert ">Bisi Adeyemi</a>" in text and "Chinedu" not in text
