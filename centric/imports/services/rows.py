@@ -386,10 +386,8 @@ class RowPreparer:
         needing a name. With neither it is rejected, naming the values it held that could not
         be read, so the report says all of it (decision 0055)."""
         if any(c["kind"] in IDENTIFYING_KINDS for c in prepared.contacts):
-            column = next(
-                (c for t in NAME_TARGETS if (c := self.headers_of(t))),
-                "",
-            )
+            columns = [self._headers_of(target) for target in NAME_TARGETS]
+            column = next((c for c in columns if c), "")
             prepared.notices.append(
                 {
                     "field": "name",
@@ -418,7 +416,7 @@ class RowPreparer:
             % {"values": " ".join(n["reason"] for n in kept)},
         )
 
-    def headers_of(self, target: str) -> str:
+    def _headers_of(self, target: str) -> str:
         """The file's column(s) mapped to `target`, joined ("" when none is)."""
         return ", ".join(
             self.headers[i] for i in self.columns.get(target, ()) if i < len(self.headers)
@@ -534,20 +532,11 @@ class RowPreparer:
                 for piece in (p.strip() for p in pieces):
                     if not piece:
                         continue
+                    rewritten = ""
                     try:
                         if kind in (ContactKind.PHONE, ContactKind.WHATSAPP):
                             reading = read_phone(piece)
-                            normalised = reading.e164
-                            if reading.rewritten:
-                                prepared.notices.append(
-                                    {
-                                        "field": kind,
-                                        "column": column,
-                                        "value": piece,
-                                        "reason": reading.note(),
-                                        "kind": NoticeKind.REWRITTEN,
-                                    }
-                                )
+                            normalised, rewritten = reading.e164, reading.note()
                         else:
                             normalised = normalise_contact_value(kind, piece)
                     except ValidationError as error:
@@ -572,6 +561,16 @@ class RowPreparer:
                         prepared.contacts.append(
                             {"kind": kind, "value": piece, "value_normalized": normalised}
                         )
+                        if rewritten:  # an old-plan number, kept as typed in `value`
+                            prepared.notices.append(
+                                {
+                                    "field": kind,
+                                    "column": column,
+                                    "value": piece,
+                                    "reason": rewritten,
+                                    "kind": NoticeKind.REWRITTEN,
+                                }
+                            )
         if not self.has_address:
             return
         address = {name: self._value(row, name) for name in ADDRESS_TARGETS}

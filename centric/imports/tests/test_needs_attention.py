@@ -364,3 +364,16 @@ def test_an_old_plan_number_typed_in_the_search_finds_the_rewritten_one(
     for page in (found, current):
         text = page.content.decode()
         assert ">Bisi Adeyemi</a>" in text and "Chinedu" not in text
+
+
+def test_one_number_in_both_plans_is_one_contact_point_and_no_rewrite_notice(write_file):
+    path = write_file(
+        "both.csv",
+        "S/N,Customer Name,Phone Number,Email Address,Date of Birth\r\n"
+        "B1,Bisi Adeyemi,+234 201 285 2651; 01 285 2651,,\r\n",
+    )
+
+    job = _import(path)
+
+    assert _points("B1") == [("phone", "+234 201 285 2651", "+2342012852651")]
+    assert not job.notices.exists()
