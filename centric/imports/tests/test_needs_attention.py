@@ -278,6 +278,12 @@ def test_the_people_list_and_the_api_filter_those_needing_attention(
     assert "Chinedu" not in text and "Bisi" not in text and "Folake" not in text
     everyone = client.get(reverse("customers:person_list")).content.decode()
     assert "Chinedu" in everyone
+    assert 'name="needs_attention"' in everyone and 'type="checkbox"' in everyone
+    ticked = client.get(reverse("customers:person_list"), {"needs_attention": "on"})
+    assert "Emeka" in ticked.content.decode() and "Chinedu" not in ticked.content.decode()
+    refused = client.get(reverse("customers:person_list"), {"needs_attention": "maybe"})
+    assert "Use 1 (yes) or 0 (no)." in refused.content.decode()
+    assert "Emeka" not in refused.content.decode()
 
     api = api_client(admin)
     listed = api.get("/api/v1/people", {"needs_attention": "true"}).json()
