@@ -59,6 +59,7 @@ def attention(request: HttpRequest, record: Any) -> dict[str, Any] | None:
         "record": record,
         "items": [
             {
+                "field": item.get("field", ""),
                 "label": ATTENTION_FIELDS.get(str(item.get("field", "")), item.get("field", "")),
                 "value": item.get("value", ""),
                 "reason": item.get("reason", ""),
@@ -67,6 +68,7 @@ def attention(request: HttpRequest, record: Any) -> dict[str, Any] | None:
         ],
         "can_change": may_change(request, record),
         "edit_url_name": f"customers:{key}_update",
+        "settle_url_name": f"{CONTACT_URL_PREFIX[key]}attention_settle",
     }
 
 

@@ -1,5 +1,6 @@
 """Writes to the customer record. Every page, API endpoint, importer and task goes through here."""
 
+from centric.customers.services.attention import customer_attention_settle  # noqa: F401
 from centric.customers.services.contact_points import (  # noqa: F401
     consent_record,
     contact_point_add,

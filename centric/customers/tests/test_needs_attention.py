@@ -75,3 +75,52 @@ def test_the_person_page_lists_what_needs_attention(logged_in_client, make_user)
     assert "“0803 12”" in page and "Phone: not a number." in page
     assert reverse("customers:person_update", args=[person.pk]) in page
     assert 'id="attention-heading"' not in other
+
+
+def test_a_kept_value_dealt_with_leaves_the_list_and_stays_in_the_history(
+    logged_in_client, make_user
+):
+    from django.urls import reverse
+
+    admin = make_user("admin", role="Administrator")
+    person = Person.objects.create(first_name="Emeka", needs_attention=[BAD_PHONE, BAD_DATE])
+    client = logged_in_client(admin)
+    url = reverse("customers:attention_settle", args=[person.pk])
+
+    page = client.get(reverse("customers:person_detail", args=[person.pk])).content.decode()
+    response = client.post(url, {"field": "phone", "value": "0803 12"})
+
+    assert url in page and "Dealt with" in page
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.needs_attention == [BAD_DATE]
+    assert person.version == 2
+    assert person.history.order_by("history_date").first().needs_attention == [BAD_PHONE, BAD_DATE]
+    assert person.history.latest("history_date").needs_attention == [BAD_DATE]
+
+    client.post(url, {"field": "date_of_birth", "value": "31/02/1988"})
+    person.refresh_from_db()
+    assert person.needs_attention is None
+
+
+def test_settling_asks_for_change_rights_and_a_name_first(logged_in_client, make_user, make_team):
+    from django.urls import reverse
+
+    from centric.customers.services import customer_attention_settle
+
+    owner = make_user("owner", team=make_team("Sales"))
+    stranger = make_user("stranger", team=make_team("Service"))
+    person = _nameless(BAD_PHONE)
+    Person.objects.filter(pk=person.pk).update(owner=owner, team=owner.team)
+    url = reverse("customers:attention_settle", args=[person.pk])
+
+    assert (
+        logged_in_client(stranger).post(url, {"field": "phone", "value": "0803 12"}).status_code
+        == 404
+    )
+    with pytest.raises(ValidationError):
+        customer_attention_settle(record=person, field="name", value="", actor=owner)
+    with pytest.raises(ValidationError):
+        customer_attention_settle(record=person, field="phone", value="0803 99", actor=owner)
+    person.refresh_from_db()
+    assert person.needs_attention == [NO_NAME, BAD_PHONE]
