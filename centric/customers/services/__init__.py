@@ -18,6 +18,7 @@ from centric.customers.services.organisations import (  # noqa: F401
 from centric.customers.services.people import person_create, person_delete, person_update  # noqa: F401
 
 __all__ = [
+    "customer_attention_settle",
     "consent_record",
     "contact_point_add",
     "contact_point_remove",

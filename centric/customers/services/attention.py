@@ -3,22 +3,20 @@ by hand once it has been dealt with (the right phone added, the customer asked).
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from centric.core.kit.services import bump_version, lock, save_record
 from centric.customers.models import Organisation, Person
-from centric.customers.services.common import bump_version, lock, save_record
-
-Customer = TypeVar("Customer", Person, Organisation)
 
 
 @transaction.atomic
 def customer_attention_settle(
-    *, record: Customer, field: str, value: str, actor: Any = None
-) -> Customer:
+    *, record: Person | Organisation, field: str, value: str, actor: Any = None
+) -> Person | Organisation:
     """Take one item (`field`, `value` as typed) off the record's needs-attention list; the
     record's history keeps it. A person waiting for a name keeps that item until they have one."""
     current = lock(type(record), record.pk)
