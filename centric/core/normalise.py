@@ -6,17 +6,21 @@ Every channel, importer and search goes through these functions, so "0803 123 45
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import email_validator
 import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from email_validator import EmailNotValidError, validate_email
 from email_validator.rfc_constants import ATEXT, DOT_ATOM_TEXT, EMAIL_MAX_LENGTH
 from email_validator.syntax import validate_email_domain_name
@@ -29,12 +33,87 @@ def default_region() -> str:
     return settings.CENTRIC_DEFAULT_REGION
 
 
+@dataclass(frozen=True)
+class NumberingPlanChange:
+    """A numbering plan a country replaced: a national (significant) number of `country_code`
+    that fully matches `old` was rewritten to `new` (a `re` replacement) on `effective`."""
+
+    region: str
+    country: Any  # the country's name, translatable
+    country_code: int
+    old: re.Pattern[str]
+    new: str
+    effective: dt.date
+
+    def rewrite(self, national: str) -> str | None:
+        """The national number in the current plan, or None when `old` does not describe it."""
+        match = self.old.fullmatch(national)
+        return match.expand(self.new) if match else None
+
+
+# Numbering plans replaced since records were typed: a number that is invalid today and matches
+# a row's old form is read as that row's current form (when that is valid). Other countries'
+# changes join as rows.
+SUPERSEDED_NUMBERING_PLANS: tuple[NumberingPlanChange, ...] = (
+    # The Nigerian Communications Commission's plan: from 1 January 2024 geographic (landline)
+    # numbers take "20" before the area code — Lagos 01 xxx xxxx is 0201 xxx xxxx, Abuja 09 is
+    # 0209, Ibadan 02 is 0202, Port Harcourt 084 is 02084. Old numbers had eight digits: a
+    # one-digit area code (1, 2, 9) and seven, or two digits and six; no subscriber number
+    # started with 0 or 1 (which keeps a short mobile such as 0905 123 45 out).
+    NumberingPlanChange(
+        region="NG",
+        country=gettext_lazy("Nigeria"),
+        country_code=234,
+        old=re.compile(r"([129][2-9]\d{6}|[3-8]\d[2-9]\d{5})"),
+        new=r"20\1",
+        effective=dt.date(2024, 1, 1),
+    ),
+)
+_PLAN_CHANGES: dict[int, list[NumberingPlanChange]] = {}
+for _change in SUPERSEDED_NUMBERING_PLANS:
+    _PLAN_CHANGES.setdefault(_change.country_code, []).append(_change)
+
+
+@dataclass(frozen=True)
+class PhoneReading:
+    """A phone number as read: its E.164 form and, when it was written in a superseded plan and
+    rewritten to the current one, that plan change."""
+
+    typed: str
+    e164: str
+    plan_change: NumberingPlanChange | None = None
+
+    @property
+    def rewritten(self) -> bool:
+        return self.plan_change is not None
+
+    def note(self) -> str:
+        """What happened, in words for a report ("" when nothing was rewritten)."""
+        if self.plan_change is None:
+            return ""
+        return _(
+            "“%(typed)s” was written in the numbering plan %(country)s replaced on %(date)s; "
+            "rewritten as %(number)s."
+        ) % {
+            "typed": self.typed,
+            "country": self.plan_change.country,
+            "date": formats.date_format(self.plan_change.effective, "j F Y"),
+            "number": format_phone(self.e164),
+        }
+
+
 def normalise_phone(raw: str, region: str | None = None) -> str:
     """Return the E.164 form of a phone number, or raise ValidationError.
 
     A number written with its country code but without "+" (234-803-…) is read as international
-    when reading it in the default region fails.
+    when reading it in the default region fails; one written in a superseded numbering plan is
+    rewritten to the current plan (`read_phone` says when).
     """
+    return read_phone(raw, region).e164
+
+
+def read_phone(raw: str, region: str | None = None) -> PhoneReading:
+    """`normalise_phone`, saying whether the number was rewritten from a superseded plan."""
     text = (raw or "").strip()
     if not text:
         raise ValidationError(_("Enter a phone number."), code="required")
@@ -42,28 +121,64 @@ def normalise_phone(raw: str, region: str | None = None) -> str:
         raise ValidationError(_("This phone number is too long."), code="max_length")
     region = (region or default_region()).upper()
     e164 = _fast_phone(text, region) or _library_phone(text, region)
-    if e164 is None:
+    if e164 is not None:
+        return PhoneReading(text, e164)
+    reading = _superseded_phone(text, region)
+    if reading is None:
         raise ValidationError(
             _("“%(value)s” is not a valid phone number.") % {"value": text}, code="invalid_phone"
         )
-    return e164
+    return reading
 
 
-def _library_phone(text: str, region: str) -> str | None:
-    """The full path: phonenumbers reads the text as written, then as +digits."""
+def _candidates(text: str) -> list[str]:
+    """The ways the full path reads a text: as written, then as +digits."""
     candidates = [text]
     digits = "".join(_DIGITS.findall(text))
     if not text.startswith("+") and digits and not digits.startswith("0"):
         candidates.append("+" + digits)
     if text.startswith("00"):
         candidates.insert(0, "+" + digits[2:])
-    for candidate in candidates:
+    return candidates
+
+
+def _parsed(text: str, region: str) -> Iterator[phonenumbers.PhoneNumber]:
+    for candidate in _candidates(text):
         try:
-            number = phonenumbers.parse(candidate, region)
+            yield phonenumbers.parse(candidate, region)
         except phonenumbers.NumberParseException:
             continue
+
+
+def _library_phone(text: str, region: str) -> str | None:
+    """The full path: phonenumbers reads the text as written, then as +digits."""
+    for number in _parsed(text, region):
         if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def _superseded_phone(text: str, region: str) -> PhoneReading | None:
+    """A number that is invalid today read in the plans its country replaced (only when the
+    rewritten number is valid in the current plan)."""
+    for number in _parsed(text, region):
+        if number.country_code is None or number.national_number is None:
+            continue
+        # An invalid national number keeps its trunk prefix "0" (the library then marks it as
+        # a leading zero); the plans' `old` forms are written without it.
+        for change in _PLAN_CHANGES.get(number.country_code, ()):
+            current = change.rewrite(str(number.national_number))
+            if current is None:
+                continue
+            rewritten = phonenumbers.PhoneNumber(
+                country_code=number.country_code, national_number=int(current)
+            )
+            if phonenumbers.is_valid_number(rewritten):
+                return PhoneReading(
+                    text,
+                    phonenumbers.format_number(rewritten, phonenumbers.PhoneNumberFormat.E164),
+                    change,
+                )
     return None
 
 

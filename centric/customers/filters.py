@@ -45,6 +45,7 @@ FILTER_KEYS = (
     "created_after",
     "created_before",
     "organisation",
+    "needs_attention",
 )
 
 
@@ -75,6 +76,19 @@ def _date(params: dict, key: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError as error:
         raise ValidationError({key: _("Enter a date as YYYY-MM-DD.")}) from error
+
+
+def _flag(params: dict, key: str) -> bool:
+    """A yes/no filter: on for 1, true, yes, on (what a checkbox submits); off when absent."""
+    value = params.get(key)
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise ValidationError({key: _("Use 1 (yes) or 0 (no).")})
 
 
 def _int(params: dict, key: str) -> int | None:
@@ -126,12 +140,16 @@ def _common(queryset: QuerySet, params: dict, user: Any, *, owner_field: str) ->
         queryset = queryset.filter(created_at__date__gte=after)
     if before := _date(params, "created_before"):
         queryset = queryset.filter(created_at__date__lte=before)
+    if _flag(params, "needs_attention"):
+        # Records with a value kept as typed (an import's unreadable phone, say; decision 0055).
+        queryset = queryset.filter(needs_attention__isnull=False)
     # The custom-field record types are named like the owner fields ("person", "organisation").
     return filter_custom_fields(queryset, params, owner_field)
 
 
 def filter_people(queryset: QuerySet, params: dict, user: Any) -> tuple[QuerySet, list[str]]:
-    """Apply list filters (q, stage, owner, team, tag, source, created_after/before, organisation, cf.KEY)
+    """Apply list filters (q, stage, owner, team, tag, source, created_after/before, organisation,
+    needs_attention, cf.KEY)
     and return the queryset with the keyset ordering for `sort`."""
     queryset = _common(queryset, params, user, owner_field="person")
     if (organisation := _int(params, "organisation")) is not None:

@@ -534,6 +534,11 @@ class PersonFilterForm(forms.Form):
     source = forms.CharField(label=_("Source"), required=False, max_length=100)
     created_after = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
     created_before = forms.DateField(label=_("Created to"), required=False, widget=DateInput())
+    needs_attention = forms.BooleanField(
+        label=_("Needs attention"),
+        required=False,
+        help_text=_("Only records holding a value kept as typed, such as an unreadable phone."),
+    )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     record_type = "person"
@@ -582,10 +587,12 @@ class PersonFilterForm(forms.Form):
 
     @property
     def more_inputs(self) -> list:
-        return [self[name] for name in ("source", "created_after", "created_before")]
+        return [
+            self[name] for name in ("source", "created_after", "created_before", "needs_attention")
+        ]
 
     def has_more_values(self) -> bool:
-        names = ["source", "created_after", "created_before"] + [
+        names = ["source", "created_after", "created_before", "needs_attention"] + [
             f"cf.{d.key}" for d in self.custom_definitions
         ]
         return any(self.data.get(name) for name in names)

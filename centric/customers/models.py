@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from centric.core.models import OwnedRecord, TimeStampedModel
+from centric.core.normalise import format_phone
 from centric.core.visibility import visibility_q
 from centric.customers.choices import (
     ConsentMethod,
@@ -73,9 +74,17 @@ class CustomerRecord(OwnedRecord):
     utm_term = models.CharField(max_length=150, blank=True)
     utm_content = models.CharField(max_length=150, blank=True)
     search_name = models.CharField(max_length=400, blank=True, editable=False)
+    # Values that were kept as typed because they could not be read (an import's "0803 12"
+    # phone, an email without a domain, a date of birth like 31/02/1988): a list of
+    # {"field", "value", "reason"}; NULL when nothing needs attention (decision 0055).
+    needs_attention = models.JSONField(_("needs attention"), null=True, blank=True, editable=False)
 
     class Meta(OwnedRecord.Meta):
         abstract = True
+
+    @property
+    def attention_items(self) -> list[dict[str, str]]:
+        return [item for item in self.needs_attention or [] if isinstance(item, dict)]
 
 
 class Organisation(CustomerRecord):
@@ -146,8 +155,12 @@ class Person(CustomerRecord):
         ]
         constraints = [
             *CustomerRecord.Meta.constraints,
+            # A person without a name only comes from an import row that reaches them (an email,
+            # a phone) and is marked as needing one (decision 0055).
             models.CheckConstraint(
-                condition=~Q(first_name="", last_name="", middle_name=""), name="person_has_a_name"
+                condition=~Q(first_name="", last_name="", middle_name="")
+                | Q(needs_attention__isnull=False),
+                name="person_has_a_name_or_needs_one",
             ),
         ]
         indexes = [
@@ -166,10 +179,22 @@ class Person(CustomerRecord):
                 fields=["lifecycle_stage", "last_name", "first_name", "id"],
                 name="person_stage_name",
             ),
+            # The few records that need attention, in the list's order (`?needs_attention=1`).
+            models.Index(
+                fields=["last_name", "first_name", "id"],
+                name="person_needs_attention",
+                condition=Q(needs_attention__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.full_name
+        if self.full_name:
+            return self.full_name
+        if self.primary_email:
+            return self.primary_email
+        if self.primary_phone:
+            return format_phone(self.primary_phone)
+        return str(_("(no name)"))
 
     @property
     def full_name(self) -> str:

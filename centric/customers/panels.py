@@ -37,6 +37,41 @@ def contacts(request: HttpRequest, record: Any) -> dict[str, Any]:
     }
 
 
+# What a needs-attention item's "field" names, in words.
+ATTENTION_FIELDS = {
+    "name": _("Name"),
+    "date_of_birth": _("Date of birth"),
+    "email": _("Email"),
+    "phone": _("Phone"),
+    "whatsapp": _("WhatsApp"),
+    "website": _("Website"),
+    "social": _("Social"),
+}
+
+
+def attention(request: HttpRequest, record: Any) -> dict[str, Any] | None:
+    """The values kept as typed that need attention (decision 0055); no card when none does."""
+    items = record.attention_items
+    if not items:
+        return None
+    key = "person" if isinstance(record, Person) else "organisation"
+    return {
+        "record": record,
+        "items": [
+            {
+                "field": item.get("field", ""),
+                "label": ATTENTION_FIELDS.get(str(item.get("field", "")), item.get("field", "")),
+                "value": item.get("value", ""),
+                "reason": item.get("reason", ""),
+            }
+            for item in items
+        ],
+        "can_change": may_change(request, record),
+        "edit_url_name": f"customers:{key}_update",
+        "settle_url_name": f"{CONTACT_URL_PREFIX[key]}attention_settle",
+    }
+
+
 def memberships(request: HttpRequest, person: Any) -> dict[str, Any]:
     """The organisations the person belongs to that the viewer may see."""
     user = request.user

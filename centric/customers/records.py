@@ -102,6 +102,8 @@ def _card(key: str, label: Any, context: Any, position: int, region: str = "side
 
 
 for _label, _card_panel in (
+    ("customers.person", _card("attention", _("Needs attention"), panels.attention, 5)),
+    ("customers.organisation", _card("attention", _("Needs attention"), panels.attention, 5)),
     ("customers.person", _card("contacts", _("Contact"), panels.contacts, 10)),
     ("customers.organisation", _card("contacts", _("Contact"), panels.contacts, 10)),
     ("customers.person", _card("memberships", _("Organisations"), panels.memberships, 20)),

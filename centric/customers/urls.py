@@ -29,6 +29,12 @@ def _contact_point_pages(owner: str, prefix: str, name_prefix: str) -> list[URLP
             kwargs,
             name=f"{name_prefix}contact_point_remove",
         ),
+        path(
+            f"{prefix}<int:pk>/attention/settle/",
+            views.attention_settle,
+            kwargs,
+            name=f"{name_prefix}attention_settle",
+        ),
     ]
 
 

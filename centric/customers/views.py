@@ -258,6 +258,26 @@ def contact_point_remove(request: HttpRequest, pk: int, point_pk: int, owner: st
 
 
 @login_required
+@require_POST
+def attention_settle(request: HttpRequest, pk: int, owner: str) -> HttpResponse:
+    """Take a value an import kept as typed off the record's needs-attention list."""
+    record = _owner_for_change(request.user, owner, pk)
+    try:
+        services.customer_attention_settle(
+            record=record,
+            field=request.POST.get("field", "")[:40],
+            value=request.POST.get("value", "")[:10_000],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Marked as dealt with."))
+    return redirect(_owner_url(record))
+
+
+@login_required
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for_change(request.user, pk)
     _require_perm(request.user, "customers.add_membership")

@@ -84,6 +84,8 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Rows imported with a value kept as typed that needs attention (ImportNotice).
+    flagged = models.PositiveIntegerField(default=0)
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -136,17 +138,30 @@ class ImportRejection(models.Model):
         return f"{self.line}: {self.reason}"
 
 
-class ImportNote(models.Model):
-    """A value of a row that was imported without it (a birthday with no year, a stage the
-    business does not have): the row's line and what happened, for the import's report."""
+class NoticeKind(models.TextChoices):
+    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+    REWRITTEN = "rewritten", _("Rewritten")
+    # Imported without this value: the record cannot hold it (a birthday without a year, a
+    # stage the business does not have).
+    NOT_SAVED = "not_saved", _("Not saved")
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_notes")
+
+class ImportNotice(models.Model):
+    """A value of an imported row that was not taken as it stood: kept as typed on the record
+    and marked as needing attention (a phone that is no number), rewritten (a number in a
+    superseded numbering plan), or not saved (a value the record cannot hold). Its line and,
+    where known, column in the file say where to look."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="notices")
     line = models.PositiveIntegerField(_("line"))
-    message = models.TextField(_("note"))
+    column = models.CharField(_("column"), max_length=255)
+    value = models.TextField(_("value as typed"))
+    message = models.TextField(_("what happened"))
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
 
     class Meta:
         ordering = ["job", "line", "id"]
-        indexes = [models.Index(fields=["job", "line"], name="importnote_job_line")]
+        indexes = [models.Index(fields=["job", "line"], name="importnotice_job_line")]
 
     def __str__(self) -> str:
-        return f"{self.line}: {self.message}"
+        return f"{self.line} {self.column}: {self.message}"

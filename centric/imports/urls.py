@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/mapping/", views.mapping, name="mapping"),
     path("<int:pk>/progress/", views.job_progress, name="progress"),
     path("<int:pk>/rejected.csv", views.rejected_csv, name="rejected_csv"),
+    path("<int:pk>/notices.csv", views.notices_csv, name="notices_csv"),
     path("export/people.csv", views.export_people_csv, name="export_people_csv"),
     path("export/people.xlsx", views.export_people_xlsx, name="export_people_xlsx"),
     path("export/people.vcf", views.export_people_vcf, name="export_people_vcf"),

@@ -29,7 +29,7 @@ from centric.customers.selectors import memberships_visible, person_get
 from centric.imports import exporting
 from centric.imports.fields import suggest_columns
 from centric.imports.forms import MappingForm, UploadForm
-from centric.imports.models import ImportJob, JobStatus, MatchBy
+from centric.imports.models import ImportJob, JobStatus, MatchBy, NoticeKind
 from centric.imports.parsing import ImportFileError
 from centric.imports.services import job_configure, job_create, job_preview, job_start
 from centric.imports.services.jobs import job_stage_values, job_table
@@ -169,8 +169,9 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
         "job": job,
         "rejections": job.rejections.all()[:REJECTIONS_SHOWN],
         "rejections_shown": REJECTIONS_SHOWN,
-        "row_notes": job.row_notes.all()[:REJECTIONS_SHOWN],
         "notes": [n for n in job.notes.splitlines() if n],
+        "notices": job.notices.all()[:REJECTIONS_SHOWN],
+        "notice_count": job.notices.count() if job.is_finished else 0,
     }
 
 
@@ -218,6 +219,34 @@ def rejected_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-rejected.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def notices_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The values of imported rows kept as typed (needing attention) or rewritten, by line and
+    column: what to fix after the import."""
+    job = _job(request, pk)
+
+    def rows():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow(
+            [_("Line"), _("Column"), _("Value as typed"), _("What happened"), _("Kind")]
+        )
+        for notice in job.notices.all().iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    notice.line,
+                    exporting.neutralise(notice.column),
+                    exporting.neutralise(notice.value),
+                    exporting.neutralise(notice.message),
+                    NoticeKind(notice.kind).label if notice.kind in NoticeKind.values else "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-notices.csv"'
     return response
 
 

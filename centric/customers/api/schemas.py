@@ -82,6 +82,14 @@ class ConsentOut(Schema):
     recorded_by_id: int | None
 
 
+class AttentionOut(Schema):
+    """A value kept as typed on the record because it could not be read (decision 0055)."""
+
+    field: str = Field(description="What the value was for: phone, email, date_of_birth…")
+    value: str = Field(description="The value as typed.")
+    reason: str
+
+
 class RecordOut(Schema):
     id: int
     external_id: str | None
@@ -98,6 +106,9 @@ class RecordOut(Schema):
     custom_fields: dict[str, Any]
     tags: list[str]
     contact_points: list[ContactPointOut]
+    needs_attention: list[AttentionOut] = Field(
+        description="Values kept as typed that need attention (empty when none does)."
+    )
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -110,6 +121,13 @@ class RecordOut(Schema):
     def resolve_tags(obj: Any) -> list[str]:
         names = getattr(obj, "api_tag_names", None)
         return names if names is not None else [tag.name for tag in obj.tags.all()]
+
+    @staticmethod
+    def resolve_needs_attention(obj: Any) -> list[dict[str, str]]:
+        return [
+            {key: str(item.get(key, "")) for key in ("field", "value", "reason")}
+            for item in obj.attention_items
+        ]
 
     @staticmethod
     def resolve_contact_points(obj: Any) -> list[ContactPoint]:
@@ -297,6 +315,9 @@ class ListFilters(PageParams):
     source: text(100) | None = None
     created_after: Day | None = None
     created_before: Day | None = None
+    needs_attention: bool | None = Field(
+        None, description="Only records holding a value kept as typed that needs attention."
+    )
 
 
 class PeopleFilters(ListFilters):

@@ -39,9 +39,29 @@ def _prepare(person: Person) -> None:
             raise ValidationError({"date_of_birth": _("Enter a date as YYYY-MM-DD.")}) from error
     if person.date_of_birth and person.date_of_birth > dt.date.today():
         raise ValidationError({"date_of_birth": _("A date of birth cannot be in the future.")})
-    if not (person.first_name or person.last_name or person.middle_name):
+    _settle_attention(person)
+    named = person.first_name or person.last_name or person.middle_name
+    if not named and not _needs(person, "name"):
         raise ValidationError({"first_name": _("Give the person at least one name.")})
     person.search_name = person_search_name(person)
+
+
+def _needs(person: Person, field: str) -> bool:
+    return any(item.get("field") == field for item in person.attention_items)
+
+
+def _settle_attention(person: Person) -> None:
+    """A value kept as needing attention (an import's nameless row, its unreadable date of
+    birth; decision 0055) is no longer listed once the record holds one: fixing it in place."""
+    if not person.needs_attention:
+        return
+    given = set()
+    if person.first_name or person.last_name or person.middle_name:
+        given.add("name")
+    if person.date_of_birth:
+        given.add("date_of_birth")
+    remaining = [item for item in person.attention_items if item.get("field") not in given]
+    person.needs_attention = remaining or None
 
 
 @transaction.atomic

@@ -28,10 +28,11 @@ from centric.core.audit import audit
 from centric.imports.fields import clean_mapping, suggest_mapping
 from centric.imports.models import (
     ImportJob,
-    ImportNote,
+    ImportNotice,
     ImportRejection,
     JobStatus,
     MatchBy,
+    NoticeKind,
     RecordType,
 )
 from centric.imports.parsing import ImportFileError, Table, check_size, format_of, open_table
@@ -132,6 +133,7 @@ def job_preview(
             else:
                 item["notes"] = prepared.notes
             item["values"] = _preview_values(prepared, targets, row.values, table.headers, mapping)
+            item["notices"] = prepared.notices if prepared is not None else []
             if prepared is not None and job.record_type == "people":
                 item["looks_like"] = _looks_like(job, prepared)
         result.append(item)
@@ -295,9 +297,10 @@ def job_start(*, job: ImportJob, dry_run: bool, actor: Any = None) -> ImportJob:
 
 def _reset(job: ImportJob, status: str) -> None:
     ImportRejection.objects.filter(job=job).delete()
-    ImportNote.objects.filter(job=job).delete()
+    ImportNotice.objects.filter(job=job).delete()
     job.status = status
     job.total = job.processed = job.created = job.updated = job.unchanged = job.rejected = 0
+    job.flagged = 0
     job.error = ""
     job.started_at = job.finished_at = None
     job.save()
@@ -362,6 +365,7 @@ def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
                 "updated": job.updated,
                 "unchanged": job.unchanged,
                 "rejected": job.rejected,
+                "flagged": job.flagged,
             },
         )
     return job
@@ -408,9 +412,27 @@ def _run(
                     for line, reason, raw in outcome.rejections
                 ]
             )
-            ImportNote.objects.bulk_create(
+            ImportNotice.objects.bulk_create(
                 [
-                    ImportNote(job=job, line=line, message=message[:2000])
+                    ImportNotice(
+                        job=job,
+                        line=notice["line"],
+                        column=notice["column"][:255],
+                        value=notice["value"],
+                        message=notice["reason"][:2000],
+                        kind=notice["kind"],
+                    )
+                    for notice in outcome.notices
+                ]
+                + [
+                    ImportNotice(
+                        job=job,
+                        line=line,
+                        column="",
+                        value="",
+                        message=message[:2000],
+                        kind=NoticeKind.NOT_SAVED,
+                    )
                     for line, message in notes
                     if line not in rejected
                 ]
@@ -421,6 +443,7 @@ def _run(
                 updated=F("updated") + outcome.updated,
                 unchanged=F("unchanged") + outcome.unchanged,
                 rejected=F("rejected") + len(outcome.rejections),
+                flagged=F("flagged") + outcome.flagged,
             )
 
     batch: list[PreparedRow] = []

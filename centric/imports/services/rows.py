@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from centric.core.normalise import read_phone
 from centric.customers.choices import ConsentStatus, ContactKind, Gender
 from centric.customers.models import ContactPoint, LifecycleStage, Organisation, Person
 from centric.customers.services.contact_points import (
@@ -30,7 +31,7 @@ from centric.extras.models import CustomFieldDefinition
 from centric.extras.services import custom_field_value_clean as coerce_custom_value
 from centric.imports import values as cells
 from centric.imports.fields import ADDRESS_TARGETS, CONTACT_TARGETS, UTM
-from centric.imports.models import RecordType
+from centric.imports.models import NoticeKind, RecordType
 from centric.imports.services import bulk
 from centric.imports.vcard import COUNTRY_CODES
 
@@ -85,6 +86,9 @@ CONSENT_VALUES = {
     "pending": ConsentStatus.PENDING,
 }
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
+# A row without a name still identifies a person by one of these (decision 0055).
+IDENTIFYING_KINDS = (ContactKind.EMAIL, ContactKind.PHONE, ContactKind.WHATSAPP, ContactKind.SOCIAL)
+NAME_TARGETS = ("full_name", "first_name", "last_name", "middle_name")
 PLAIN_FIELDS = ("middle_name", "preferred_language", "industry", "source", "campaign", *UTM)
 
 
@@ -112,8 +116,21 @@ class PreparedRow:
     # A people import's row that names no person but an organisation (a company's card in a
     # phone's contacts): it is written as that organisation.
     is_organisation: bool = False
+    # Values not taken as they stood: {"field", "column", "value", "reason", "kind"} (kind: a
+    # NoticeKind); those that need attention are kept as typed on the record.
+    notices: list[dict[str, str]] = field(default_factory=list)
     # (record, history, [(contact point, its history)]) COPY text when the row creates a record
     copy_text: tuple[str, str, list[tuple[str, str]]] | None = None
+
+    @property
+    def needs_attention(self) -> list[dict[str, str]] | None:
+        """What the record keeps of the values that need attention (NULL when none does)."""
+        items = [
+            {"field": n["field"], "value": n["value"], "reason": n["reason"]}
+            for n in self.notices
+            if n["kind"] == NoticeKind.NEEDS_ATTENTION
+        ]
+        return items or None
 
     @property
     def emails(self) -> list[str]:
@@ -132,6 +149,7 @@ def new_record_values(prepared: PreparedRow) -> dict[str, Any]:
     }
     values["external_id"] = prepared.external_id
     values["custom_fields"] = dict(prepared.custom_fields)
+    values["needs_attention"] = prepared.needs_attention
     return values
 
 
@@ -216,6 +234,7 @@ class RowPreparer:
         from centric.imports.fields import targets
 
         self.labels = {t.key: str(t.label) for t in targets(record_type)}
+        self.headers = headers
         self.columns: dict[str, list[int]] = {}
         index_of = {h: i for i, h in enumerate(headers)}
         for header, target in mapping.items():
@@ -252,6 +271,19 @@ class RowPreparer:
         if not columns:
             return []
         return [row[i].strip() for i in columns if i < len(row) and row[i].strip()]
+
+    def _cells(self, row: list[str], target: str) -> list[tuple[str, str]]:
+        """(column, value) of each non-empty cell mapped to `target`."""
+        return [
+            (self.headers[i] if i < len(self.headers) else str(i + 1), row[i].strip())
+            for i in self.columns.get(target, ())
+            if i < len(row) and row[i].strip()
+        ]
+
+    def _column(self, row: list[str], target: str) -> str:
+        """The column `_value` read for `target`."""
+        cells = self._cells(row, target)
+        return cells[0][0] if cells else ""
 
     def _value(self, row: list[str], target: str) -> str:
         columns = self.columns.get(target)
@@ -311,8 +343,8 @@ class RowPreparer:
             prepared.is_organisation = bool(prepared.organisation) and not any(
                 self._value(row, k) for k in ("first_name", "middle_name", "last_name", "full_name")
             )
-            self._names(row, fields, errors, required=not prepared.is_organisation)
-            self._person_fields(row, fields, errors, prepared.notes)
+            self._names(row, fields, errors)
+            self._person_fields(row, prepared, errors)
             if len(prepared.organisation) > 200:
                 errors.append(
                     _("%(field)s: at most %(limit)d characters (this one has %(length)d).")
@@ -363,12 +395,73 @@ class RowPreparer:
                     elif name.strip().lower() not in {t.lower() for t in prepared.tags}:
                         prepared.tags.append(name.strip())
         self._custom_fields(row, prepared, errors)
+        if (
+            self.record_type == RecordType.PEOPLE
+            and not prepared.is_organisation
+            and not (fields["first_name"] or fields["last_name"] or fields.get("middle_name"))
+        ):
+            self._nameless(row, prepared, errors)
         if errors:
             raise RowRejected("; ".join(errors + prepared.notes))
         self._denormalised(prepared)
         if self.new_row_text is not None and not prepared.is_organisation:
             prepared.copy_text = self.new_row_text.format(prepared)
         return prepared
+
+    def _nameless(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
+        """A row without a name is a person when a way to reach them identifies them: kept,
+        needing a name. With neither it is rejected, naming the values it held that could not
+        be read, so the report says all of it (decision 0055)."""
+        if any(c["kind"] in IDENTIFYING_KINDS for c in prepared.contacts):
+            columns = [self._headers_of(target) for target in NAME_TARGETS]
+            column = next((c for c in columns if c), "")
+            prepared.notices.append(
+                {
+                    "field": "name",
+                    "column": column,
+                    "value": "",
+                    "reason": _(
+                        "Name: the row gives none; the person is known by their email or phone "
+                        "until one is added."
+                    ),
+                    "kind": NoticeKind.NEEDS_ATTENTION,
+                }
+            )
+            return
+        kept = [n for n in prepared.notices if n["kind"] == NoticeKind.NEEDS_ATTENTION]
+        if not kept:
+            errors.insert(
+                0, _("Nothing identifies this person: give a name, an email or a phone number.")
+            )
+            return
+        errors.insert(
+            0,
+            _(
+                "Nothing identifies this person: give a name, an email or a phone number (the "
+                "row's other values: %(values)s)."
+            )
+            % {"values": " ".join(n["reason"] for n in kept)},
+        )
+
+    def _headers_of(self, target: str) -> str:
+        """The file's column(s) mapped to `target`, joined ("" when none is)."""
+        return ", ".join(
+            self.headers[i] for i in self.columns.get(target, ()) if i < len(self.headers)
+        )
+
+    def _keep_as_typed(
+        self, prepared: PreparedRow, target: str, column: str, value: str, reason: str
+    ) -> None:
+        """A value that cannot be read is kept as typed on the record, needing attention."""
+        prepared.notices.append(
+            {
+                "field": target,
+                "column": column,
+                "value": value,
+                "reason": f"{self.label(target)}: {reason}",
+                "kind": NoticeKind.NEEDS_ATTENTION,
+            }
+        )
 
     def _denormalised(self, prepared: PreparedRow) -> None:
         """What the services keep beside the fields: the search key, the primary email/phone."""
@@ -394,9 +487,7 @@ class RowPreparer:
             prepared.contacts
         )
 
-    def _names(
-        self, row: list[str], fields: dict[str, Any], errors: list[str], *, required: bool = True
-    ) -> None:
+    def _names(self, row: list[str], fields: dict[str, Any], errors: list[str]) -> None:
         first, middle, last = (
             self._value(row, k) for k in ("first_name", "middle_name", "last_name")
         )
@@ -404,23 +495,21 @@ class RowPreparer:
         if full and not (first or last):
             first, in_between, last = cells.split_full_name(full)
             middle = middle or in_between
-        if required and not (first or middle or last):
-            errors.append(_("Name: give at least a first or a last name."))
         fields["first_name"] = self._text("first_name", first, errors)
         fields["last_name"] = self._text("last_name", last, errors)
         if middle:
             fields["middle_name"] = self._text("middle_name", middle, errors)
 
-    def _person_fields(
-        self, row: list[str], fields: dict[str, Any], errors: list[str], notes: list[str]
-    ) -> None:
+    def _person_fields(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
+        fields = prepared.fields
         value = self._value(row, "date_of_birth")
         if value and not cells.is_empty_date(value):
+            column = self._column(row, "date_of_birth")
             try:
                 born = parse_date(value)
             except ValueError:
                 if cells.month_day(value):
-                    notes.append(
+                    prepared.notes.append(
                         _(
                             "Date of birth: “%(value)s” has no year; a date of birth is kept "
                             "with its year, so it was not saved."
@@ -428,18 +517,28 @@ class RowPreparer:
                         % {"value": value}
                     )
                 else:
-                    notes.append(
-                        _("Date of birth: “%(value)s” is not a date (use YYYY-MM-DD); not saved.")
-                        % {"value": value}
+                    self._keep_as_typed(
+                        prepared,
+                        "date_of_birth",
+                        column,
+                        value,
+                        _("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": value},
                     )
             else:
                 if born > dt.date.today():
-                    errors.append(_("Date of birth: it cannot be in the future."))
-                fields["date_of_birth"] = born
+                    self._keep_as_typed(
+                        prepared,
+                        "date_of_birth",
+                        column,
+                        value,
+                        _("“%(value)s” is in the future.") % {"value": value},
+                    )
+                else:
+                    fields["date_of_birth"] = born
         if value := self._value(row, "gender"):
             gender = GENDERS.get(value.lower())
             if gender is None:
-                notes.append(
+                prepared.notes.append(
                     _(
                         "Gender: “%(value)s” is not one of female, male, other, undisclosed; "
                         "not saved."
@@ -471,24 +570,35 @@ class RowPreparer:
     def _contacts(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
         seen: set[tuple[str, str]] = set()
         for kind in self.contact_kinds:
-            for value in self._values(row, kind):
-                multiple = cells.split_values(value)
+            for column, cell in self._cells(row, kind):
+                multiple = cells.split_values(cell)
                 split = SPLIT_EMAILS if kind == "email" else SPLIT_PHONES
-                pieces = [p for cell in multiple for p in split.split(cell)]
+                pieces = [p for value in multiple for p in split.split(value)]
                 if kind not in ("email", "phone", "whatsapp"):
                     pieces = multiple
                 for piece in (p.strip() for p in pieces):
                     if not piece:
                         continue
+                    rewritten = ""
                     try:
-                        normalised = normalise_contact_value(kind, piece)
+                        if kind in (ContactKind.PHONE, ContactKind.WHATSAPP):
+                            reading = read_phone(piece)
+                            normalised, rewritten = reading.e164, reading.note()
+                        else:
+                            normalised = normalise_contact_value(kind, piece)
                     except ValidationError as error:
                         messages = (
                             error.message_dict.get("value")
                             if hasattr(error, "error_dict")
                             else error.messages
                         )
-                        errors.append(f"{self.label(kind)}: {' '.join(messages or error.messages)}")
+                        if len(piece) > 500:
+                            errors.append(_("%(field)s: too long.") % {"field": self.label(kind)})
+                        else:
+                            # Kept as typed on the record, not as a contact point: no channel
+                            # can reach it and no match may be made on it.
+                            reason = " ".join(messages or error.messages)
+                            self._keep_as_typed(prepared, kind, column, piece, reason)
                         continue
                     if len(piece) > 500:
                         errors.append(_("%(field)s: too long.") % {"field": self.label(kind)})
@@ -498,6 +608,16 @@ class RowPreparer:
                         prepared.contacts.append(
                             {"kind": kind, "value": piece, "value_normalized": normalised}
                         )
+                        if rewritten:  # an old-plan number, kept as typed in `value`
+                            prepared.notices.append(
+                                {
+                                    "field": kind,
+                                    "column": column,
+                                    "value": piece,
+                                    "reason": rewritten,
+                                    "kind": NoticeKind.REWRITTEN,
+                                }
+                            )
         if not self.has_address:
             return
         address = {name: self._value(row, name) for name in ADDRESS_TARGETS}

@@ -50,15 +50,28 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     rejections: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    # Rows written with a value kept as typed (needing attention), and the notices of the
+    # rows written: {"line", "column", "value", "reason", "kind"}.
+    flagged: int = 0
+    notices: list[dict[str, Any]] = field(default_factory=list)
 
     def reject(self, row: PreparedRow, reason: str) -> None:
         self.rejections.append((row.line, reason, row.raw))
+
+    def written(self, row: PreparedRow) -> None:
+        """Note what the report says of a row that is written (created or updated)."""
+        if row.notices:
+            self.notices.extend({"line": row.line, **notice} for notice in row.notices)
+            if row.needs_attention:
+                self.flagged += 1
 
     def merge(self, other: Outcome) -> None:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.rejections.extend(other.rejections)
+        self.flagged += other.flagged
+        self.notices.extend(other.notices)
 
 
 class NewRecord:
@@ -327,6 +340,12 @@ class BatchWriter:
                 continue
             claimed[target.pk] = row.line
             matched.append((row, target))
+        for row, obj in matched:
+            if self.is_people and (obj.first_name or obj.middle_name or obj.last_name):
+                # A nameless row updating a named person: the record needs no name.
+                row.notices = [n for n in row.notices if n["field"] != "name"]
+        for row, _obj in [*new, *matched]:
+            outcome.written(row)
 
         created = [obj.values for _row, obj in new]
         if preformatted and new:
@@ -554,6 +573,14 @@ class BatchWriter:
             if merged != obj.custom_fields:
                 obj.custom_fields = merged
                 changed.add("custom_fields")
+        if attention := row.needs_attention:
+            # Added to what the record already needs; a value already listed is not repeated.
+            current = list(obj.needs_attention or [])
+            listed = {(i.get("field"), i.get("value")) for i in current if isinstance(i, dict)}
+            added = [i for i in attention if (i["field"], i["value"]) not in listed]
+            if added:
+                obj.needs_attention = current + added
+                changed.add("needs_attention")
         if changed & {"first_name", "middle_name", "last_name", "name"}:
             obj.search_name = (
                 person_search_name(obj) if self.is_people else search_key(obj.name)[:400]

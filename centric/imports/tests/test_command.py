@@ -20,7 +20,10 @@ def test_import_prints_summary_and_rejected_rows(write_file, make_user):
     make_user("bisi")
     path = write_file(
         "p.csv",
-        "Ref,Given name,Family name,GSM,Notes\nR1,Ada,Okafor,0803 123 4567,x\nR2,Bad,Phone,99,y\n",
+        "Ref,Given name,Family name,GSM,Notes\n"
+        "R1,Ada,Okafor,0803 123 4567,x\n"
+        "R2,,,99,y\n"
+        "R3,Bisi,Adeyemi,01 285 2651 / 0803 12,z\n",
     )
 
     dry = _run("people", str(path), "--dry-run", "--mapping", "Ref=external_id", "Notes=")
@@ -28,13 +31,21 @@ def test_import_prints_summary_and_rejected_rows(write_file, make_user):
     again = _run("people", str(path), "--owner", "bisi", "--mapping", "Ref=external_id")
 
     assert dry.splitlines()[0] == (
-        "Dry run (nothing saved): 2 rows: 1 created, 0 updated, 0 unchanged, 1 rejected."
+        "Dry run (nothing saved): 3 rows: 2 created, 0 updated, 0 unchanged, 1 rejected."
     )
-    assert "  line 3: Phone: “99” is not a valid phone number." in dry
-    assert real.splitlines()[0] == "2 rows: 1 created, 0 updated, 0 unchanged, 1 rejected."
-    assert again.splitlines()[0] == "2 rows: 0 created, 0 updated, 1 unchanged, 1 rejected."
-    person = Person.objects.get()
-    assert (person.external_id, person.owner.username) == ("R1", "bisi")
+    assert (
+        "  line 3: Nothing identifies this person: give a name, an email or a phone number "
+        "(the row's other values: Phone: “99” is not a valid phone number.)."
+    ) in dry
+    assert "Values kept as typed, rewritten or not saved (1 rows need attention):" in dry
+    assert "  line 4, GSM: “01 285 2651” was written in the numbering plan Nigeria" in dry
+    assert "  line 4, GSM: Phone: “0803 12” is not a valid phone number." in dry
+    assert real.splitlines()[0] == "3 rows: 2 created, 0 updated, 0 unchanged, 1 rejected."
+    assert again.splitlines()[0] == "3 rows: 0 created, 0 updated, 2 unchanged, 1 rejected."
+    ada, bisi = Person.objects.order_by("external_id")
+    assert (ada.external_id, ada.owner.username) == ("R1", "bisi")
+    assert bisi.primary_phone == "+2342012852651"
+    assert bisi.needs_attention[0]["value"] == "0803 12"
 
 
 def test_match_by_email_and_organisations(write_file):

@@ -54,25 +54,29 @@ def test_rerun_of_the_same_file_creates_no_duplicates(write_file):
     assert Organisation.objects.count() == 1
 
 
-def test_bad_rows_are_rejected_with_line_and_reason_and_good_rows_kept(write_file):
+def test_bad_values_are_kept_and_only_rows_naming_no_one_are_rejected(write_file):
     path = write_file(
         "people.csv",
         "id,first name,last name,phone,email\n"
         "1,Ada,Okafor,0803 123 4567,ada@example.com\n"
         "2,Bad,Email,,not-an-email\n"
-        "3,Bad,Phone,12345,\n"
-        "4,Chi,Eze,,chi@example.com\n",
+        "3,,,12345,\n"
+        "4,Chi,Eze,,chi@example.com\n"
+        "5,,,,nobody@\n",
     )
 
     job = import_file(path=path, record_type="people", batch_size=2)
 
-    assert (job.created, job.rejected, job.processed) == (2, 2, 4)
+    assert (job.created, job.rejected, job.flagged, job.processed) == (3, 2, 1, 5)
     rejections = list(ImportRejection.objects.filter(job=job))
-    assert [r.line for r in rejections] == [3, 4]
-    assert "not-an-email" in rejections[0].reason and rejections[0].reason.startswith("Email")
-    assert "12345" in rejections[1].reason and rejections[1].reason.startswith("Phone")
-    assert rejections[0].raw == ["2", "Bad", "Email", "", "not-an-email"]
-    assert set(Person.objects.values_list("external_id", flat=True)) == {"1", "4"}
+    assert [r.line for r in rejections] == [4, 6]
+    assert rejections[0].reason.startswith("Nothing identifies this person")
+    assert "12345" in rejections[0].reason and "nobody@" in rejections[1].reason
+    assert rejections[0].raw == ["3", "", "", "12345", ""]
+    assert set(Person.objects.values_list("external_id", flat=True)) == {"1", "2", "4"}
+    kept = Person.objects.get(external_id="2")
+    assert [i["value"] for i in kept.needs_attention] == ["not-an-email"]
+    assert not kept.contact_points.exists()
 
 
 def test_custom_field_of_the_wrong_type_is_rejected(write_file):
@@ -189,7 +193,7 @@ def test_dry_run_writes_nothing_but_reports_counts(write_file):
         "p.csv",
         "id,First name,Last name,Email,Company,Tags,Email consent\n"
         "A1,Ada,Okafor,ada@example.com,Balogun Stores,VIP,yes\n"
-        "A2,Bad,Row,not-an-email,,,\n",
+        "A2,,,not-an-email,,,\n",
     )
 
     job = import_file(path=path, record_type="people", dry_run=True)
@@ -228,7 +232,7 @@ def test_consent_lifecycle_owner_and_dates(write_file, make_user, stages):
         "import",
     )
     bayo, chi = job.rejections.all()
-    for part in ("Lifecycle stage", "Date of birth", "Gender", "Consent"):
+    for part in ("Lifecycle stage", "Gender", "Consent"):
         assert part in bayo.reason
     assert (chi.line, chi.reason) == (4, "Owner: there is no active staff user “nobody”.")
 
@@ -290,8 +294,13 @@ def test_parallel_preparation_gives_the_same_result(write_file, settings, make_u
     settings.CENTRIC_IMPORT_WORKERS = 2
     lines = ["id,First name,Last name,Phone,Email,Owner"]
     for number in range(1, 2501):
-        phone = f"0803 {number:07d}" if number % 500 else "12"
-        lines.append(f"P{number},Name{number},Okafor,{phone},p{number}@example.com,bisi")
+        # Every 500th row identifies no one (no name, no email, a phone that is no number).
+        name, phone, email = (
+            (f"Name{number},Okafor", f"0803 {number:07d}", f"p{number}@example.com")
+            if number % 500
+            else (",", "12", "")
+        )
+        lines.append(f"P{number},{name},{phone},{email},bisi")
     lines.append("P7,Dup,Licate,,,")
     path = write_file("many.csv", "\n".join(lines) + "\n")
 
@@ -372,8 +381,13 @@ def test_rows_matching_a_merged_record_update_its_survivor(write_file):
 def _many_people(rows: int) -> str:
     lines = ["id,First name,Last name,Phone,Email,City"]
     for number in range(1, rows + 1):
-        phone = f"0803 {number:07d}" if number % 400 else "0803 12"
-        lines.append(f"P{number},Name{number},Okafor,{phone},p{number}@example.com,Lagos")
+        # Every 400th row identifies no one (no name, no email, a phone that is no number).
+        name, phone, email = (
+            (f"Name{number},Okafor", f"0803 {number:07d}", f"p{number}@example.com")
+            if number % 400
+            else (",", "0803 12", "")
+        )
+        lines.append(f"P{number},{name},{phone},{email},Lagos")
     lines.append("P7,Dup,Licate,,,")
     return "\n".join(lines) + "\n"
 

@@ -12,7 +12,7 @@ import pytest
 
 from centric.customers.models import Consent, ContactPoint, Person
 from centric.imports.fields import suggest_columns, suggest_mapping
-from centric.imports.models import ImportNote, JobStatus
+from centric.imports.models import ImportNotice, JobStatus, NoticeKind
 from centric.imports.parsing import open_table
 from centric.imports.services import import_file
 
@@ -96,7 +96,7 @@ def test_google_old_layout_imports_every_email_and_phone_and_keeps_a_birthday_wi
     assert bisi["emails"] == ["bisi.adeyemi@yahoo.com", "bisi@adeyemi.com.ng"]
     assert bisi["phones"] == ["+2348162223344"]
     assert bisi["date_of_birth"] is None
-    note = ImportNote.objects.get(job=job)
+    note = ImportNotice.objects.get(job=job, kind=NoticeKind.NOT_SAVED)
     assert note.line == 6  # Chinedu's row spans lines 2-5 (a multi-line address cell)
     assert "“--04-17” has no year" in note.message
 
@@ -147,7 +147,7 @@ def test_google_new_layout_imports_multi_values_and_no_labels_as_tags():
     assert ngozi["phones"] == ["+2347034445566", "+2348021112233", "+2349097778899"]
     assert ngozi["tags"] == [] and ngozi["date_of_birth"] is None
     assert _person("Musa")["date_of_birth"] == "1979-08-03"
-    assert [n.line for n in job.row_notes.all()] == [2]
+    assert [n.line for n in job.notices.filter(kind=NoticeKind.NOT_SAVED)] == [2]
 
 
 def test_google_new_layout_labels_as_tags_when_asked():
@@ -214,7 +214,7 @@ def test_outlook_windows_1252_file_imports_with_placeholders_as_empty_values():
     assert person.memberships.get().role == "Chief Executive"  # not "Mrs."
     emeka = Person.objects.get(first_name="Emeka")  # 0/0/00 and "Unspecified"
     assert (emeka.date_of_birth, emeka.gender) == (None, "")
-    assert job.row_notes.count() == 0
+    assert job.notices.filter(kind=NoticeKind.NOT_SAVED).count() == 0
 
 
 # --- Salesforce -----------------------------------------------------------------------------
@@ -325,6 +325,6 @@ def test_hubspot_stages_map_to_the_business_stages_and_an_unknown_one_keeps_the_
         "51204": None,
         "51205": "customer",
     }
-    note = job.row_notes.get()
+    note = job.notices.get(kind=NoticeKind.NOT_SAVED)
     assert note.line == 5 and "“Other”" in note.message
     assert _person("Funke")["phones"] == ["+2348025551111", "+2349025552222"]

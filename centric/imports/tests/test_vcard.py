@@ -48,9 +48,12 @@ def test_vcard_import_goes_through_the_pipeline(write_file):
 
     job = import_file(path=path, record_type="people")
 
-    assert (job.created, job.rejected) == (2, 1)
-    rejection = job.rejections.get()
-    assert rejection.line == 14 and "not-an-email" in rejection.reason
+    assert (job.created, job.rejected, job.flagged) == (3, 0, 1)
+    # A card's bad email is kept as typed on the person, needing attention (decision 0055).
+    notice = job.notices.get()
+    assert notice.line == 14 and notice.value == "not-an-email"
+    bayo = Person.objects.get(first_name="Bayo")
+    assert [i["value"] for i in bayo.needs_attention] == ["not-an-email"]
     ada = Person.objects.get(first_name="Ada")
     assert (ada.middle_name, ada.last_name, ada.date_of_birth.isoformat()) == (
         "Ngozi",
@@ -631,8 +634,10 @@ def test_a_spreadsheet_row_naming_only_a_company_becomes_an_organisation(write_f
 
     job = import_file(path=path, record_type="people")
 
-    assert (job.created, job.rejected) == (2, 1)
-    assert "Name: give at least a first or a last name" in job.rejections.get().reason
+    # The third row names no one but a number identifies them: a person needing a name.
+    assert (job.created, job.rejected) == (3, 0)
+    nameless = Person.objects.get(first_name="", last_name="")
+    assert [item["field"] for item in nameless.needs_attention] == ["name"]
     pharmacy = Organisation.objects.get()
     assert set(pharmacy.contact_points.values_list("value_normalized", flat=True)) == {
         "+2348092223333",

@@ -9,7 +9,7 @@ from centric.imports.services.jobs import job_run
 
 pytestmark = pytest.mark.django_db
 
-CSV = b"Customer ID,First Name,Surname,Mobile,E-mail\nC1,Ada,Okafor,0803 123 4567,ada@example.com\nC2,Bad,Phone,12,\n"
+CSV = b"Customer ID,First Name,Surname,Mobile,E-mail\nC1,Ada,Okafor,0803 123 4567,ada@example.com\nC2,,,12,not given\n"
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_dry_run_then_import_from_the_pages(
     body = b"".join(download.streaming_content).decode("utf-8-sig")
     lines = body.splitlines()
     assert lines[0] == "Line,Reason,Customer ID,First Name,Surname,Mobile,E-mail"
-    assert lines[1].startswith("3,") and lines[1].endswith(",C2,Bad,Phone,12,")
+    assert lines[1].startswith("3,") and lines[1].endswith(",C2,,,12,not given")
     progress = client.get(f"/imports/{job.pk}/progress/", HTTP_HX_REQUEST="true")
     assert 'value="100"' in progress.content.decode()
     assert progress.headers["HX-Refresh"] == "true"
@@ -137,6 +137,8 @@ def test_permissions_and_scoping(logged_in_client, make_user, manager, client):
     other = logged_in_client(other_manager)
     assert other.get(f"/imports/{job.pk}/").status_code == 404
     assert other.get(f"/imports/{job.pk}/rejected.csv").status_code == 404
+    assert other.get(f"/imports/{job.pk}/notices.csv").status_code == 404
+    assert client.get(f"/imports/{job.pk}/notices.csv").status_code == 302
     assert other.post(f"/imports/{job.pk}/mapping/", {"action": "import"}).status_code == 404
     assert "people.csv" not in other.get("/imports/").content.decode()
     assert ImportJob.objects.count() == 1
@@ -283,7 +285,8 @@ def test_mapping_page_says_why_each_column_is_suggested_and_the_report_lists_kep
     assert (job.created, job.rejected) == (2, 0)
 
     report = client.get(f"/imports/{job.pk}/").content.decode()
-    assert "Imported without a value" in report and escape("“--12-25” has no year") in report
+    assert "Values kept as typed, rewritten or not saved" in report
+    assert escape("“--12-25” has no year") in report
 
 
 def test_mapping_page_shows_what_each_hubspot_stage_becomes(logged_in_client, manager, stages):

@@ -79,3 +79,9 @@ class Command(BaseCommand):
             self.stdout.write("Rejected rows:")
             for rejection in job.rejections.all().iterator():
                 self.stdout.write(f"  line {rejection.line}: {rejection.reason}")
+        if job.notices.exists():
+            self.stdout.write(
+                f"Values kept as typed, rewritten or not saved ({job.flagged} rows need attention):"
+            )
+            for notice in job.notices.all().iterator():
+                self.stdout.write(f"  line {notice.line}, {notice.column}: {notice.message}")

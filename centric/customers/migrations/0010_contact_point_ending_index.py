@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0007_contact_point_indexes'),
+        ('customers', '0009_a_person_without_a_name_needs_attention'),
     ]
 
     operations = [
