@@ -26,6 +26,8 @@ from centric.customers.api.common import visible_organisation, visible_person
 from centric.customers.api.organisations import organisations_router
 from centric.customers.api.people import people_router
 from centric.customers.api.schemas import (
+    AttentionOut,
+    AttentionSettleIn,
     ConsentIn,
     ConsentOut,
     ContactPointIn,
@@ -135,10 +137,47 @@ def _contact_point_endpoints(router: Router, kind: str, whose: str, to_whom: str
     router.delete(one, response={204: None}, summary=f"Remove {whose} contact point")(delete_point)
 
 
+# --- Values kept as typed (decision 0055) ----------------------------------------------------
+
+
+def _settle(request: ApiRequest, kind: str, owner_id: int, payload: AttentionSettleIn):
+    user = request.auth
+    owner = _owner(user, kind, owner_id)
+    require_model_perm(user, type(owner), "change")
+    require_change(user, owner)
+    settled = services.customer_attention_settle(
+        record=owner, field=payload.field, value=payload.value, actor=user
+    )
+    return settled.attention_items
+
+
+def _attention_endpoint(router: Router, kind: str, whom: str) -> None:
+    """`POST /{<kind>_id}/needs-attention/settled`: one value an import kept as typed is dealt
+    with; the answer is what still needs attention."""
+    id_name = f"{kind}_id"
+
+    def settle_attention(request, owner_id, payload):
+        return _settle(request, kind, owner_id, payload)
+
+    settle_attention.__annotations__ = {
+        "request": ApiRequest,
+        "owner_id": Annotated[int, Path(alias=id_name, ge=1, le=MAX_ID)],
+        "payload": AttentionSettleIn,
+    }
+    settle_attention.__name__ = f"settle_{kind}_attention"
+    router.post(
+        f"/{{{id_name}}}/needs-attention/settled",
+        response=list[AttentionOut],
+        summary=f"Mark a value kept as typed on {whom} as dealt with",
+    )(settle_attention)
+
+
 _contact_point_endpoints(people_router, "person", "a person's", "a person")
 _contact_point_endpoints(
     organisations_router, "organisation", "an organisation's", "an organisation"
 )
+_attention_endpoint(people_router, "person", "a person")
+_attention_endpoint(organisations_router, "organisation", "an organisation")
 
 
 # --- Memberships ------------------------------------------------------------------------------

@@ -90,6 +90,14 @@ class AttentionOut(Schema):
     reason: str
 
 
+class AttentionSettleIn(Schema):
+    """The value dealt with, as the record's `needs_attention` lists it."""
+
+    model_config = FORBID
+    field: text(40, min_length=1)
+    value: text(10_000)
+
+
 class RecordOut(Schema):
     id: int
     external_id: str | None

@@ -124,3 +124,31 @@ def test_settling_asks_for_change_rights_and_a_name_first(logged_in_client, make
         customer_attention_settle(record=person, field="phone", value="0803 99", actor=owner)
     person.refresh_from_db()
     assert person.needs_attention == [NO_NAME, BAD_PHONE]
+
+
+def test_the_api_settles_a_value_with_the_pages_rules(api_client, make_user, make_team):
+    owner = make_user("owner", team=make_team("Sales"))
+    stranger = make_user("stranger", team=make_team("Service"))
+    reader = make_user("reader", role="Read only", team=owner.team)
+    person = _nameless(BAD_PHONE)
+    Person.objects.filter(pk=person.pk).update(owner=owner, team=owner.team)
+    url = f"/api/v1/people/{person.pk}/needs-attention/settled"
+    body = {"field": "phone", "value": "0803 12"}
+
+    assert api_client(stranger).post(url, body, content_type="application/json").status_code == 404
+    assert api_client(reader).post(url, body, content_type="application/json").status_code == 403
+    refused = api_client(owner).post(
+        url, {"field": "name", "value": ""}, content_type="application/json"
+    )
+    assert refused.status_code == 422  # a name first
+    person.refresh_from_db()
+    assert person.needs_attention == [NO_NAME, BAD_PHONE]
+
+    settled = api_client(owner).post(url, body, content_type="application/json")
+
+    assert settled.status_code == 200
+    assert [item["field"] for item in settled.json()] == ["name"]
+    person.refresh_from_db()
+    assert person.needs_attention == [NO_NAME]
+    again = api_client(owner).post(url, body, content_type="application/json")
+    assert again.status_code == 422  # already dealt with: said, not silently ignored

@@ -391,7 +391,9 @@ def people_merge(
         "survivor": {
             f.attname: _serialise(getattr(survivor, f.attname))
             for f in Person._meta.concrete_fields
-            if f.attname in {_attname(g) for g in GOLDEN_FIELDS} | {"custom_fields", "version"}
+            if f.attname
+            in {_attname(g) for g in GOLDEN_FIELDS}
+            | {"custom_fields", "version", "needs_attention"}
         },
         "survivor_tags": sorted(survivor.tags.values_list("pk", flat=True)),
         "losers": {str(p.pk): {"external_id": p.external_id} for p in losers},
@@ -410,6 +412,7 @@ def people_merge(
     for person in sorted([survivor, *losers], key=lambda p: p.updated_at):
         merged_custom.update(person.custom_fields or {})
     survivor.custom_fields = merged_custom
+    survivor.needs_attention = _merged_attention(survivor, losers)
 
     # Move every row that points at a loser.
     survivor_points = set(survivor.contact_points.values_list("kind", "value_normalized"))
@@ -492,6 +495,23 @@ def people_merge(
         is_automatic=automatic,
         bulk=bulk,
     )
+
+
+def _merged_attention(survivor: Person, losers: list[Person]) -> list[dict[str, Any]] | None:
+    """What needs attention on any of the merged records, once each: a value an import kept as
+    typed on a merged-away record is the customer's too; a missing name only while the
+    survivor has none (decision 0055)."""
+    named = bool(survivor.first_name or survivor.middle_name or survivor.last_name)
+    items: list[dict[str, Any]] = []
+    seen: set[tuple[Any, Any]] = set()
+    for person in (survivor, *losers):
+        for item in person.needs_attention or []:
+            key = (item.get("field"), item.get("value"))
+            if (item.get("field") == "name" and named) or key in seen:
+                continue
+            seen.add(key)
+            items.append(item)
+    return items or None
 
 
 def _extra_values(model: type[models.Model]) -> tuple[str, ...]:

@@ -319,3 +319,22 @@ def test_one_interaction_linked_to_two_merged_records_keeps_one_link_and_undo_gi
     ) == [survivor.pk]
     merge_undo(actor=seller, merge=merge)
     assert _person_links(ids) == before
+
+
+@pytest.mark.django_db
+def test_what_needs_attention_on_a_merged_record_stays_with_the_customer(seller, two_records):
+    survivor, other = two_records
+    kept = {"field": "phone", "value": "0803 12", "reason": "“0803 12” is not a valid number."}
+    Person.objects.filter(pk=other.pk).update(
+        needs_attention=[kept, {"field": "name", "value": "", "reason": "No name."}]
+    )
+    other.refresh_from_db()
+
+    merge = people_merge(actor=seller, survivor=survivor, others=[other])
+
+    survivor.refresh_from_db()
+    # The survivor has a name: only the kept phone follows it.
+    assert survivor.needs_attention == [kept]
+    merge_undo(actor=seller, merge=merge)
+    survivor.refresh_from_db()
+    assert survivor.needs_attention is None
