@@ -23,7 +23,6 @@ CANDIDATES = 500
 SHARED_LETTERS = 3
 # A word of the query and a word of the name agree when this similar (0–100).
 WORD_SIMILARITY = 75
-NAME_ORDER = ("last_name", "first_name", "id")
 
 
 def _nickname_queries(terms: list[str]) -> list[str]:

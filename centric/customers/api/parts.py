@@ -90,6 +90,17 @@ def _delete_point(request, kind: str, owner_id: int, point_id: int):
     return Status(204, None)
 
 
+def _owner_view(view: Any, kind: str, name: str, **parameters: Any) -> Any:
+    """Give a view shared by people and organisations its real annotations (this module's are
+    strings, and these name a local alias), set before ninja reads the signature: the owner's
+    path parameter keeps its public name (`person_id`, `organisation_id`) by alias. Its name is
+    the API's operation id."""
+    owner = Annotated[int, Path(alias=f"{kind}_id", ge=1, le=MAX_ID)]
+    view.__annotations__ = {"request": ApiRequest, "owner_id": owner, **parameters}
+    view.__name__ = name
+    return view
+
+
 def _contact_point_endpoints(router: Router, kind: str, whose: str, to_whom: str) -> None:
     """The four contact-point endpoints of people or organisations (`/{person_id}/…` or
     `/{organisation_id}/…`), one implementation for both; operation ids stay
@@ -109,21 +120,16 @@ def _contact_point_endpoints(router: Router, kind: str, whose: str, to_whom: str
     def delete_point(request, owner_id, point_id):
         return _delete_point(request, kind, owner_id, point_id)
 
-    # Real annotation objects (this module's are strings, and these name a local alias), set
-    # before ninja reads the signatures; the path parameter keeps its public name by alias.
-    owner = Annotated[int, Path(alias=id_name, ge=1, le=MAX_ID)]
-    for view, extra in (
-        (list_points, {}),
-        (add_point, {"payload": ContactPointIn}),
-        (update_point, {"point_id": Id, "payload": ContactPointPatch}),
-        (delete_point, {"point_id": Id}),
-    ):
-        view.__annotations__ = {"request": ApiRequest, "owner_id": owner, **extra}
-    # The API's operation ids are the view functions' names.
-    list_points.__name__ = f"list_{kind}_contact_points"
-    add_point.__name__ = f"add_{kind}_contact_point"
-    update_point.__name__ = f"update_{kind}_contact_point"
-    delete_point.__name__ = f"delete_{kind}_contact_point"
+    _owner_view(list_points, kind, f"list_{kind}_contact_points")
+    _owner_view(add_point, kind, f"add_{kind}_contact_point", payload=ContactPointIn)
+    _owner_view(
+        update_point,
+        kind,
+        f"update_{kind}_contact_point",
+        point_id=Id,
+        payload=ContactPointPatch,
+    )
+    _owner_view(delete_point, kind, f"delete_{kind}_contact_point", point_id=Id)
     one = points + "/{point_id}"
     router.get(points, response=list[ContactPointOut], summary=f"List {whose} contact points")(
         list_points
@@ -159,12 +165,7 @@ def _attention_endpoint(router: Router, kind: str, whom: str) -> None:
     def settle_attention(request, owner_id, payload):
         return _settle(request, kind, owner_id, payload)
 
-    settle_attention.__annotations__ = {
-        "request": ApiRequest,
-        "owner_id": Annotated[int, Path(alias=id_name, ge=1, le=MAX_ID)],
-        "payload": AttentionSettleIn,
-    }
-    settle_attention.__name__ = f"settle_{kind}_attention"
+    _owner_view(settle_attention, kind, f"settle_{kind}_attention", payload=AttentionSettleIn)
     router.post(
         f"/{{{id_name}}}/needs-attention/settled",
         response=list[AttentionOut],
