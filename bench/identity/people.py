@@ -9,12 +9,22 @@ The noise is what a Nigerian business's records really look like: nicknames and 
 dropped or kept, numbers saved without their country code or only their last digits, gmial.com,
 dates of birth with day and month swapped, missing values, and values many people share (a
 family's landline, a shop's number written on every walk-in's form, a common name).
+
+The hard non-matches are generated too. Households: spouses, children (twins among them, born
+the same day), adult siblings and a grandparent — different people with the family's surname
+(a wife sometimes keeps her own), city and landline, sometimes a parent's mobile on a child's
+record or a family email (adeyemifamily@yahoo.com). Namesakes: different people called
+"Chinedu Okafor" or "Aisha Bello" in other cities, with other numbers and ages. Lagos and
+Abuja landlines are written in either numbering plan (Nigeria's change of 1 January 2024:
+"+234 1 285 2651" on an old record is "+234 201 285 2651" on a new one).
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+
+from centric.core.names import fold_name, name_variants
 
 FIRST_NAMES = [
     # Yoruba
@@ -119,6 +129,21 @@ FOREIGN = [("+44", "7400", 6), ("+1", "713555", 4), ("+233", "24", 7), ("+254", 
 RECORDS_PER_IDENTITY = [1, 2, 3, 4, 5]
 RECORDS_WEIGHTS = [45, 25, 15, 10, 5]  # mean 2.05 records per real person
 
+# Full names many different Nigerians share: a CRM holds several people under each.
+COMMON_FULL_NAMES = [
+    ("Chinedu", "Okafor"), ("Aisha", "Bello"), ("Ibrahim", "Musa"), ("Ngozi", "Eze"),
+    ("Emeka", "Okafor"), ("Fatima", "Mohammed"), ("Abubakar", "Sani"), ("Oluwaseun", "Adeyemi"),
+    ("Blessing", "Okoro"), ("Musa", "Ibrahim"), ("Chioma", "Nwosu"), ("Yusuf", "Abubakar"),
+    ("Adebayo", "Ogunleye"), ("Grace", "Etim"), ("Samuel", "Adeleke"), ("Zainab", "Usman"),
+]  # fmt: skip
+NAMESAKE_SHARE = 0.02  # of real people: given one of the common full names above
+HOUSEHOLD_SHARE = 0.1  # of real people: the first member of a household of 2-6
+# Landline area codes in the old plan and how often: Lagos 1, Abuja 9, Ibadan 2.
+LANDLINE_AREAS = ["1", "1", "1", "1", "9", "2"]
+OLD_PLAN_SHARE = 0.4  # of records carrying a landline: written in the superseded plan
+FAMILY_EMAIL_SHARE = 0.15  # of households
+TWIN_NAMES = ("Taiwo", "Kehinde")
+
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -146,8 +171,8 @@ class PeopleGenerator:
         self.first_weights = _weighted_names(self.first_names, rng)
         self.common_weights = _weighted_names(self.common_last, rng)
         # Shops whose number is written on many walk-in customers' forms.
-        self.shop_lines = [f"+2341{rng.randrange(10**7):07d}" for _ in range(40)]
-        self.used_phones: set[str] = set(self.shop_lines)
+        self.used_phones: set[str] = set()
+        self.shop_lines = [self._landline(rng) for _ in range(40)]
         self.used_emails: set[str] = set()
 
     # --- a real person ---------------------------------------------------------------------
@@ -182,28 +207,59 @@ class PeopleGenerator:
         self.used_emails.add(email)
         return email
 
-    def _person(self, identity: int, rng: random.Random, family: dict | None) -> dict:
-        first = rng.choices(self.first_names, self.first_weights)[0]
-        if family is not None:
-            last = family["last"]
-        elif rng.random() < 0.55:
-            last = rng.choices(self.common_last, self.common_weights)[0]
-        else:
-            last = rng.choice(self.rare_last)
-        year = rng.randint(1945, 2006)
-        dob = (year, rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.7 else None
+    def _landline(self, rng: random.Random) -> str:
+        """A landline in the current plan: +234 20 + the old area code + seven digits."""
+        while True:
+            area = rng.choice(LANDLINE_AREAS)
+            number = f"+23420{area}{rng.randint(2, 9)}{rng.randrange(10**6):06d}"
+            if number not in self.used_phones:
+                self.used_phones.add(number)
+                return number
+
+    def _family_email(self, last: str, rng: random.Random) -> str:
+        slug = _slug(last) or "home"
+        local = rng.choice([f"{slug}family", f"the{slug}s", f"{slug}.home", f"{slug}household"])
+        domain = rng.choices(DOMAINS, DOMAIN_WEIGHTS)[0]
+        email = f"{local}@{domain}"
+        while email in self.used_emails:
+            email = f"{local}{rng.randrange(100)}@{domain}"
+        self.used_emails.add(email)
+        return email
+
+    def _person(
+        self,
+        identity: int,
+        rng: random.Random,
+        *,
+        first: str | None = None,
+        last: str | None = None,
+        year: int | None = None,
+        dob: tuple[int, int, int] | None = None,
+        city: str | None = None,
+        shared_phones: tuple[str, ...] = (),
+        family_email: str = "",
+    ) -> dict:
+        """A real person. A household passes what its members share: surname, city, the family's
+        landline or a parent's mobile, a family email (kept in the person's records sometimes)."""
+        first = first or rng.choices(self.first_names, self.first_weights)[0]
+        if last is None:
+            if rng.random() < 0.55:
+                last = rng.choices(self.common_last, self.common_weights)[0]
+            else:
+                last = rng.choice(self.rare_last)
+        if dob is None and rng.random() < 0.7:
+            year = year if year is not None else rng.randint(1945, 2006)
+            dob = (year, rng.randint(1, 12), rng.randint(1, 28))
         phones = [self._mobile(rng)] if rng.random() < 0.93 else []
         if rng.random() < 0.1:
             phones.append(self._mobile(rng))
-        if family is not None and family.get("landline"):
-            phones.append(family["landline"])
-        elif rng.random() < 0.06:
-            landline = f"+2341{rng.randrange(10**7):07d}"
-            phones.append(landline)
+        phones.extend(shared_phones)
+        if not shared_phones and rng.random() < 0.06:
+            phones.append(self._landline(rng))
         if rng.random() < 0.02:  # a walk-in customer whose form carries the shop's number
             phones.append(rng.choice(self.shop_lines))
         email = self._email(first, last, rng) if rng.random() < 0.7 else ""
-        city = family["city"] if family else rng.choices(CITY_NAMES, CITY_WEIGHTS)[0]
+        city = city or rng.choices(CITY_NAMES, CITY_WEIGHTS)[0]
         organisation = ""
         if rng.random() < 0.25:
             organisation = (
@@ -217,9 +273,89 @@ class PeopleGenerator:
             "dob": dob,
             "phones": phones,
             "email": email,
+            "family_email": family_email,
             "city": city,
             "organisation": organisation,
+            "household": 0,
         }
+
+    def _household(self, identity: int, rng: random.Random) -> list[dict]:
+        """2-6 different people living together: a head, often a spouse, children (sometimes
+        twins, born the same day), an adult sibling, a grandparent. Their first names are
+        different names, never nicknames of one another."""
+        last = (
+            rng.choices(self.common_last, self.common_weights)[0]
+            if rng.random() < 0.55
+            else rng.choice(self.rare_last)
+        )
+        city = rng.choices(CITY_NAMES, CITY_WEIGHTS)[0]
+        landline = self._landline(rng) if rng.random() < 0.7 else ""
+        family_email = self._family_email(last, rng) if rng.random() < FAMILY_EMAIL_SHARE else ""
+        head_year = rng.randint(1950, 1990)
+        taken: set[str] = set()
+
+        def first_name() -> str:
+            while True:
+                name = rng.choices(self.first_names, self.first_weights)[0]
+                family = {fold_name(name), *name_variants(name)}
+                if not family & taken:
+                    taken.update(family)
+                    return name
+
+        def member(relation_year: int, **extra) -> dict:
+            shared = []
+            if landline and rng.random() < 0.85:
+                shared.append(landline)
+            shared.extend(extra.pop("phones", ()))
+            person = self._person(
+                identity + len(members),
+                rng,
+                first=extra.pop("first", None) or first_name(),
+                last=extra.pop("last", last),
+                year=max(1930, min(2008, relation_year)),
+                city=city if rng.random() < 0.9 else None,
+                shared_phones=tuple(shared),
+                family_email=family_email if family_email and rng.random() < 0.7 else "",
+            )
+            person["dob"] = extra.pop("dob", person["dob"])
+            return person
+
+        members: list[dict] = []
+        members.append(member(head_year))
+        head_mobile = next((p for p in members[0]["phones"] if not p.startswith("+23420")), "")
+        size = rng.choices([2, 3, 4, 5, 6], [35, 30, 20, 10, 5])[0]
+        if rng.random() < 0.8:  # a spouse, who sometimes kept her own surname
+            own = rng.random() < 0.15
+            members.append(
+                member(
+                    head_year + rng.randint(-10, 6),
+                    last=rng.choice(self.common_last) if own else last,
+                )
+            )
+        while len(members) < size:
+            roll = rng.random()
+            if roll < 0.7:  # a child, with a parent's mobile on the form sometimes
+                year = head_year + rng.randint(20, 38)
+                phones = (head_mobile,) if head_mobile and rng.random() < 0.25 else ()
+                child = member(year, phones=phones)
+                members.append(child)
+                if len(members) < size and rng.random() < 0.12:  # twins: born the same day
+                    dob = child["dob"] or (year, rng.randint(1, 12), rng.randint(1, 28))
+                    child["dob"] = dob
+                    if rng.random() < 0.5 and not taken & {"taiwo", "kehinde"}:
+                        taken.update(("taiwo", "kehinde"))
+                        child["first"] = TWIN_NAMES[0]
+                        names = {"first": TWIN_NAMES[1]}
+                    else:
+                        names = {}
+                    members.append(member(year, phones=phones, dob=dob, **names))
+            elif roll < 0.85:  # an adult brother or sister
+                members.append(member(head_year + rng.choice([-1, 1]) * rng.randint(1, 12)))
+            else:  # a grandparent
+                members.append(member(head_year - rng.randint(20, 35)))
+        for person in members:
+            person["household"] = identity
+        return members
 
     # --- one record of that person, as some channel captured it ---------------------------
     def _record(self, person: dict, rng: random.Random, first_record: bool) -> dict:
@@ -254,7 +390,11 @@ class PeopleGenerator:
             if rng.random() > 0.8 and len(person["phones"]) > 0:
                 continue
             roll = rng.random()
-            if roll < 0.06 * noise:
+            if number.startswith("+23420"):
+                # A landline: an old record keeps the superseded plan's form (+234 1 …).
+                is_old = rng.random() < OLD_PLAN_SHARE
+                phones.append(_old_plan(number) if is_old else number)
+            elif roll < 0.06 * noise:
                 # Saved without its country code: only the last digits agree with the E.164 form.
                 phones.append(_without_country_code(number, rng))
             else:
@@ -272,6 +412,8 @@ class PeopleGenerator:
                 local, domain = email.split("@")
                 email = f"{_typo(local, rng)}@{domain}"
             emails.append(email.lower())
+        if person["family_email"] and rng.random() < 0.6:
+            emails.append(person["family_email"])
         city = person["city"] if rng.random() < 0.8 else ""
         if city and rng.random() < 0.03 * noise:
             city = _typo(city, rng)
@@ -287,6 +429,9 @@ class PeopleGenerator:
             "city": city,
             "organisation": organisation,
             "identity": person["identity"],
+            # The household's first member (0 for none): lets the bench say which wrong merges
+            # joined members of one household. The matcher never reads it.
+            "household": person["household"],
         }
 
     def records(self, count: int) -> Iterator[dict]:
@@ -295,21 +440,21 @@ class PeopleGenerator:
         produced = 0
         identity = 0
         window: list[dict] = []
-        family: dict | None = None
         while produced < count:
-            # One person in eight belongs to a household already seen: same surname, city and
-            # often the same landline, but a different person (the hard non-matches).
-            if family is not None and rng.random() < 0.125:
-                person = self._person(identity, rng, family)
+            roll = rng.random()
+            if roll < HOUSEHOLD_SHARE:
+                people = self._household(identity, rng)
+            elif roll < HOUSEHOLD_SHARE + NAMESAKE_SHARE:
+                first, last = rng.choice(COMMON_FULL_NAMES)
+                people = [self._person(identity, rng, first=first, last=last)]
             else:
-                person = self._person(identity, rng, None)
-                landline = next((p for p in person["phones"] if p.startswith("+2341")), "")
-                family = {"last": person["last"], "city": person["city"], "landline": landline}
-            identity += 1
-            copies = rng.choices(RECORDS_PER_IDENTITY, RECORDS_WEIGHTS)[0]
-            for copy in range(min(copies, count - produced)):
-                window.append(self._record(person, rng, first_record=copy == 0))
-                produced += 1
+                people = [self._person(identity, rng)]
+            identity += len(people)
+            for person in people:
+                copies = rng.choices(RECORDS_PER_IDENTITY, RECORDS_WEIGHTS)[0]
+                for copy in range(min(copies, count - produced)):
+                    window.append(self._record(person, rng, first_record=copy == 0))
+                    produced += 1
             if len(window) >= 5000 or produced >= count:
                 rng.shuffle(window)
                 yield from window
@@ -357,6 +502,11 @@ def _slug_keep_case(name: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _old_plan(number: str) -> str:
+    """A current-plan landline as written before 1 January 2024: +234 20 1 … -> +234 1 …"""
+    return "+234" + number[6:]
 
 
 def _without_country_code(number: str, rng: random.Random) -> str:

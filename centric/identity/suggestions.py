@@ -18,7 +18,7 @@ from centric.core.normalise import try_normalise_email, try_normalise_phone
 from centric.core.search import prefix_search
 from centric.customers.models import Person
 from centric.identity.matching import Matcher, RecordTable
-from centric.identity.matching.model import Parameters
+from centric.identity.matching.model import Parameters, apply_rules
 from centric.identity.matching.presets import people_settings, people_table
 from centric.identity.models import IdentitySettings, ResolutionRun
 from centric.identity.services.resolution import people_records
@@ -112,8 +112,10 @@ def duplicate_suggestions(
     per_level = np.zeros(levels.shape)
     for k in range(levels.shape[1]):
         per_level[:, k] = weights[k][levels[:, k]]
+    # A family member is not a duplicate: the household rule applies here as in a resolution.
+    rule_weights, rule_reasons = apply_rules(matcher.settings, levels, per_level)
     prior = matcher.parameters.match_prior
-    total = np.log2(prior / (1 - prior)) + per_level.sum(axis=1)
+    total = np.log2(prior / (1 - prior)) + per_level.sum(axis=1) + rule_weights.sum(axis=1)
     probability = 1.0 / (1.0 + np.power(2.0, -np.clip(total, -1000, 1000)))
     by_id = {p.pk: p for p in candidates}
     suggestions = []
@@ -130,6 +132,16 @@ def duplicate_suggestions(
                         "comparison": comparison.name,
                         "level": comparison.level_labels[level],
                         "weight": round(float(per_level[index, k]), 2),
+                    }
+                )
+        for r, rule in enumerate(matcher.settings.rules):
+            reason = int(rule_reasons[index, r])
+            if reason >= 0 and rule_weights[index, r] != 0:
+                evidence.append(
+                    {
+                        "comparison": rule.name,
+                        "level": rule.when[reason][2],
+                        "weight": round(float(rule_weights[index, r]), 2),
                     }
                 )
         suggestions.append(

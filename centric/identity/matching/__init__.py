@@ -10,7 +10,20 @@ benchmarks all run this same code. Nothing here knows about Django.
 """
 
 from centric.identity.matching.model import Matcher, MatchResult
-from centric.identity.matching.settings import BlockingRule, Comparison, MatchSettings
+from centric.identity.matching.settings import (
+    BlockingRule,
+    Comparison,
+    EvidenceRule,
+    MatchSettings,
+)
 from centric.identity.matching.table import RecordTable
 
-__all__ = ["BlockingRule", "Comparison", "MatchResult", "MatchSettings", "Matcher", "RecordTable"]
+__all__ = [
+    "BlockingRule",
+    "Comparison",
+    "EvidenceRule",
+    "MatchResult",
+    "MatchSettings",
+    "Matcher",
+    "RecordTable",
+]

@@ -67,6 +67,14 @@ class MatchResult:
     parameters: Parameters
     blocking_counts: dict[str, int] = field(default_factory=dict)
     level_weights: np.ndarray | None = None
+    # Per pair and evidence rule: the weight the rule took back (<= 0) and which of its
+    # `when` entries fired (-1: none).
+    rule_weights: np.ndarray | None = None
+    rule_reasons: np.ndarray | None = None
+    # Per pair: the weight taken so that the pair does not join records that must stay apart
+    # (`Matcher.separate`; 0 for most pairs) and which `cannot_link` entry it was (-1: none).
+    separation_weights: np.ndarray | None = None
+    separation_reasons: np.ndarray | None = None
 
     def accepted(self, threshold: float | None = None) -> np.ndarray:
         """Indices of pairs at or above the threshold (one-to-one when the settings say so)."""
@@ -113,6 +121,33 @@ class MatchResult:
                     ),
                 }
             )
+        if self.rule_weights is not None and self.rule_reasons is not None:
+            for r, rule in enumerate(self.settings.rules):
+                reason = int(self.rule_reasons[pair_index, r])
+                taken = float(self.rule_weights[pair_index, r])
+                if reason < 0 or taken == 0:
+                    continue
+                rows.append(
+                    {
+                        "comparison": rule.name,
+                        "level": rule.when[reason][2],
+                        "weight": round(taken, 2),
+                        "left": "",
+                        "right": "",
+                    }
+                )
+        if self.separation_weights is not None and self.separation_reasons is not None:
+            reason = int(self.separation_reasons[pair_index])
+            if reason >= 0:
+                rows.append(
+                    {
+                        "comparison": "would join",
+                        "level": self.settings.cannot_link[reason][2],
+                        "weight": round(float(self.separation_weights[pair_index]), 2),
+                        "left": "",
+                        "right": "",
+                    }
+                )
         return rows
 
 
@@ -181,6 +216,32 @@ class Matcher:
             )
             del pair_left, pair_right, canonical
         return levels
+
+    def _close_canonical(
+        self,
+        table: RecordTable,
+        comparison: Comparison,
+        left: np.ndarray,
+        right: np.ndarray,
+        wanted: np.ndarray,
+    ) -> np.ndarray:
+        """First names whose canonical forms are close: a typo of one nickname and another name
+        of its family ("Chukh" and "Emeka") are not two people, though their level is "different"."""
+        codes, values, _blank = _value_codes(table, comparison.column)
+        forms = _canonical(values, nickname_map())
+        canonical_codes, canonical_values = factorize(forms)
+        spelled = np.empty(len(canonical_values), dtype=object)
+        spelled[:] = canonical_values
+        lowest = min(comparison.thresholds) if comparison.thresholds else 0.8
+        similarity = pair_scores(
+            canonical_codes[codes[left]],
+            canonical_codes[codes[right]],
+            spelled,
+            _JW_SCORER,
+            wanted,
+            0.0,
+        )
+        return similarity >= lowest
 
     # --- estimation -------------------------------------------------------------------------
     def _random_pairs(self, table: RecordTable) -> tuple[np.ndarray, np.ndarray]:
@@ -298,6 +359,14 @@ class Matcher:
     def score(
         self, table: RecordTable, left: np.ndarray, right: np.ndarray, levels: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        total, probability, per_level, _rules = self.score_with_rules(table, left, right, levels)
+        return total, probability, per_level
+
+    def score_with_rules(
+        self, table: RecordTable, left: np.ndarray, right: np.ndarray, levels: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """Match weight and probability per pair, the weight of each level reached, and what
+        the evidence rules took back (`apply_rules`)."""
         assert self.parameters is not None
         weights = self.parameters.weights()
         per_level = np.zeros(levels.shape, dtype=float)
@@ -305,10 +374,11 @@ class Matcher:
             per_level[:, k] = weights[k][levels[:, k]]
             if comparison.term_frequency:
                 self._adjust_for_frequency(table, comparison, k, left, right, levels, per_level)
+        rule_weights, rule_reasons = apply_rules(self.settings, levels, per_level)
         prior = self.parameters.match_prior
-        total = np.log2(prior / (1 - prior)) + per_level.sum(axis=1)
+        total = np.log2(prior / (1 - prior)) + per_level.sum(axis=1) + rule_weights.sum(axis=1)
         probability = 1.0 / (1.0 + np.power(2.0, -np.clip(total, -1000, 1000)))
-        return total, probability, per_level
+        return total, probability, per_level, (rule_weights, rule_reasons)
 
     def _adjust_for_frequency(
         self, table, comparison: Comparison, k: int, left, right, levels, per_level
@@ -358,7 +428,13 @@ class Matcher:
         self.parameters.global_prior = min(
             max(expected_matches, 1.0) / max(_possible_pairs(table, self.settings), 1), 0.5
         )
-        weight, probability, per_level = self.score(table, left, right, levels)
+        weight, probability, per_level, (rule_weights, rule_reasons) = self.score_with_rules(
+            table, left, right, levels
+        )
+        separation_weights, separation_reasons = self.separate(table, left, right, weight)
+        if self.settings.cannot_link:
+            weight = weight + separation_weights
+            probability = 1.0 / (1.0 + np.power(2.0, -np.clip(weight, -1000, 1000)))
         return MatchResult(
             table=table,
             settings=self.settings,
@@ -370,7 +446,134 @@ class Matcher:
             parameters=self.parameters,
             blocking_counts=blocking_counts,
             level_weights=per_level,
+            rule_weights=rule_weights,
+            rule_reasons=rule_reasons,
+            separation_weights=separation_weights,
+            separation_reasons=separation_reasons,
         )
+
+    def separate(
+        self, table: RecordTable, left: np.ndarray, right: np.ndarray, weight: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Keep records that must stay apart out of one cluster: (weight taken, reason) per pair.
+
+        Clusters are connected components, so a record with no first name that matches Chidi
+        Patel and Ngozi Patel (same landline, same surname) makes them one person. Pairs above
+        the merge threshold are taken strongest first; one that would join two groups holding a
+        `cannot_link` pair (records not matched directly, e.g. with different first names) is
+        lowered just below the merge threshold: it stays in the review queue with the reason.
+        """
+        n_pairs = len(left)
+        taken = np.zeros(n_pairs, dtype=float)
+        reasons = np.full(n_pairs, -1, dtype=np.int8)
+        if not self.settings.cannot_link or n_pairs == 0:
+            return taken, reasons
+        n = len(table)
+        merge = min(self.settings.merge_threshold, 1 - 1e-9)
+        target = float(np.log2(merge / (1 - merge)))
+        accepted = np.flatnonzero(weight >= target)
+        labels = connected_components(
+            n, left[accepted].astype(np.int64), right[accepted].astype(np.int64)
+        )
+        sizes = np.bincount(labels, minlength=n)
+        grouped = np.flatnonzero(sizes[labels] >= 3)  # a pair alone was judged directly
+        if len(grouped) == 0:
+            return taken, reasons
+        grouped = grouped[np.argsort(labels[grouped], kind="stable")]
+        bounds = np.flatnonzero(np.diff(labels[grouped])) + 1
+        pair_left, pair_right = [], []
+        for members in np.split(grouped, bounds):
+            i, j = np.triu_indices(len(members), k=1)
+            pair_left.append(members[i])
+            pair_right.append(members[j])
+        within_left = np.concatenate(pair_left)
+        within_right = np.concatenate(pair_right)
+        levels = self.comparison_levels(table, within_left, within_right)
+        position = {c.name: k for k, c in enumerate(self.settings.comparisons)}
+        conflict = np.full(len(within_left), -1, dtype=np.int8)
+        for index in range(len(self.settings.cannot_link) - 1, -1, -1):
+            name, label, _reason = self.settings.cannot_link[index]
+            k = position[name]
+            comparison = self.settings.comparisons[k]
+            hit = levels[:, k] == comparison.level_labels.index(label)
+            if comparison.kind == "first_name":
+                hit &= ~self._close_canonical(table, comparison, within_left, within_right, hit)
+            conflict[hit] = index
+        direct = np.minimum(left[accepted], right[accepted]).astype(np.int64) * n + np.maximum(
+            left[accepted], right[accepted]
+        )
+        within = within_left * n + within_right
+        conflict[np.isin(within, direct)] = -1
+        found = np.flatnonzero(conflict >= 0)
+        if len(found) == 0:
+            return taken, reasons
+        apart = {int(within[f]): int(conflict[f]) for f in found}
+        troubled = np.isin(labels[left[accepted]], np.unique(labels[within_left[found]]))
+        edges = accepted[troubled]
+        edges = edges[np.argsort(-weight[edges], kind="stable")]
+        parent: dict[int, int] = {}
+        members_of: dict[int, list[int]] = {}
+
+        def root(x: int) -> int:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for edge in edges:
+            a, b = int(left[edge]), int(right[edge])
+            root_a, root_b = root(a), root(b)
+            if root_a == root_b:
+                continue
+            group_a = members_of.get(root_a, [root_a])
+            group_b = members_of.get(root_b, [root_b])
+            reason = next(
+                (
+                    apart[min(x, y) * n + max(x, y)]
+                    for x in group_a
+                    for y in group_b
+                    if min(x, y) * n + max(x, y) in apart
+                ),
+                -1,
+            )
+            if reason >= 0:  # half a bit below the merge threshold: still in the review queue
+                taken[edge] = min(0.0, target - 0.5 - float(weight[edge]))
+                reasons[edge] = reason
+                continue
+            parent[root_b] = root_a
+            members_of[root_a] = group_a + group_b
+            members_of.pop(root_b, None)
+        return taken, reasons
+
+
+def apply_rules(
+    settings: MatchSettings, levels: np.ndarray, per_level: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each evidence rule takes back, per pair: (weights <= 0, index of the reason or -1).
+
+    `per_level` itself is left as it is, so the review queue still shows what each field
+    said; the rule's line says how much of it stopped counting and why.
+    """
+    n, count = len(levels), len(settings.rules)
+    taken = np.zeros((n, count), dtype=float)
+    reasons = np.full((n, count), -1, dtype=np.int8)
+    position = {c.name: k for k, c in enumerate(settings.comparisons)}
+    # What is left to take: two rules that discount one field take its weight back once.
+    remaining = np.maximum(per_level, 0.0)
+    for r, rule in enumerate(settings.rules):
+        fired = np.zeros(n, dtype=bool)
+        for index in range(len(rule.when) - 1, -1, -1):  # the first reason that holds is shown
+            name, label, _reason = rule.when[index]
+            k = position[name]
+            hit = levels[:, k] == settings.comparisons[k].level_labels.index(label)
+            reasons[hit, r] = index
+            fired |= hit
+        rows = np.flatnonzero(fired)
+        discounted = [position[name] for name in rule.discounted]
+        taken[rows, r] = -remaining[np.ix_(rows, discounted)].sum(axis=1)
+        remaining[np.ix_(rows, discounted)] = 0.0
+    return taken, reasons
 
 
 def _match_share(

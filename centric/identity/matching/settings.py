@@ -87,11 +87,33 @@ class BlockingRule:
     uses: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class EvidenceRule:
+    """Agreements that stop counting when a pair disagrees in a telling way.
+
+    Fellegi–Sunter weighs each field on its own, as if agreements were independent; in a
+    household they are not: spouses, children and twins share a surname, a city, a landline and
+    sometimes a family email, and differ only in their first names and dates of birth. When a
+    pair reaches one of `when`'s levels — (comparison name, level label, reason shown to the
+    reviewer) — the positive weights of the `discounted` comparisons are taken back, and the
+    review queue shows the rule, the reason and the weight it took as one more line of evidence.
+    """
+
+    name: str
+    when: tuple[tuple[str, str, str], ...]
+    discounted: tuple[str, ...]
+
+
 @dataclass
 class MatchSettings:
     comparisons: list[Comparison]
     blocking_rules: list[BlockingRule]
     swap_columns: tuple[str, str] | None = None
+    rules: list[EvidenceRule] = field(default_factory=list)
+    # Records that may not end up in one cluster through other records: (comparison name,
+    # level label, reason shown to the reviewer). A record without a first name that matches two
+    # members of a household must not join them into one person (`Matcher.separate`).
+    cannot_link: tuple[tuple[str, str, str], ...] = ()
     link_only: bool = False
     one_to_one: bool = False
     em_iterations: int = 25

@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 from centric.core.names import name_families, nicknames_path
+from centric.core.normalise import SUPERSEDED_NUMBERING_PLANS
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _NON_LETTER = re.compile(r"[^a-z]+")
@@ -95,3 +96,22 @@ def phone_tail(e164: str, digits: int = 9) -> str:
     """The last digits of a phone, to match numbers written without their country code."""
     only = re.sub(r"\D", "", e164 or "")
     return only[-digits:] if len(only) >= digits else ""
+
+
+def current_plan_phone(e164: str) -> str:
+    """An E.164 number stored before its country's numbering plan changed, in today's plan.
+
+    Records saved before 1 January 2024 hold Lagos landlines as +234 1 285 2651; new ones hold
+    +234 201 285 2651 (core.normalise rewrites what is typed now). Both must be one number to
+    the matcher, or a customer's old and new records share no phone. Plain string work, from
+    the same table of plan changes the importer reads.
+    """
+    if not e164.startswith("+"):
+        return e164
+    for change in SUPERSEDED_NUMBERING_PLANS:
+        prefix = f"+{change.country_code}"
+        if e164.startswith(prefix):
+            current = change.rewrite(e164[len(prefix) :])
+            if current is not None:
+                return prefix + current
+    return e164
