@@ -90,6 +90,20 @@ def main(argv: list[str] | None = None) -> int:
                 load=load_average(),
             )
         )
+        run.results.append(
+            Result(
+                name=f"identity accuracy, {outcome['records']:,} people with households and namesakes",
+                figure=(
+                    f"pairwise F1 {outcome['f1']:.4f}; identity count {outcome['clusters']:,} "
+                    f"for {outcome['identities']:,} real people "
+                    f"({throughput.count_error(outcome):+.2%})"
+                ),
+                bar=f"F1 ≥ {throughput.F1_BAR} and count within {throughput.COUNT_BAR:.0%}",
+                ok=throughput.accuracy_met(outcome),
+                note="issue 9; the generator's households and namesakes: bench/identity/people.py",
+                load=load_average(),
+            )
+        )
     if not args.no_record and run.results:
         run.record()
         print("\nrecorded in bench/RESULTS.md")

@@ -58,3 +58,47 @@ def test_generator_makes_the_noise_the_matcher_must_cope_with():
             (d[:4], d[5:7], d[8:]) == (e[:4], e[8:], e[5:7]) for d in dates for e in dates if d != e
         )
     assert nickname and swapped and day_month
+
+
+def test_generator_makes_households_namesakes_and_both_numbering_plans():
+    from centric.identity.matching.text import current_plan_phone
+
+    records = generate(20000, seed=3)
+    households: dict[int, set[int]] = {}
+    for record in records:
+        if record["household"]:
+            households.setdefault(record["household"], set()).add(record["identity"])
+    # Several different people per household, the first member's identity naming it.
+    assert len(households) > 500
+    assert all(len(members) >= 2 and key in members for key, members in households.items())
+    # Members share the family's landline, written in either plan.
+    landlines: dict[int, Counter] = {}
+    for record in records:
+        for phone in record["phones"]:
+            if record["household"] and current_plan_phone(phone).startswith("+23420"):
+                landlines.setdefault(record["household"], Counter())[current_plan_phone(phone)] += 1
+    shared = sum(1 for counts in landlines.values() if counts.most_common(1)[0][1] >= 3)
+    assert shared > 200
+    phones = {p for r in records for p in r["phones"]}
+    old = {p for p in phones if p.startswith("+2341") and len(p) == 12}
+    assert old and {current_plan_phone(p) for p in old} & phones
+    # Twins: two identities of one household born the same day.
+    born: dict[tuple, set[int]] = {}
+    for record in records:
+        if record["household"] and record["date_of_birth"]:
+            key = (record["household"], record["date_of_birth"])
+            born.setdefault(key, set()).add(record["identity"])
+    assert any(len(identities) >= 2 for identities in born.values())
+    # A family email on the records of different people.
+    emails: dict[str, set[int]] = {}
+    for record in records:
+        for email in record["emails"]:
+            emails.setdefault(email, set()).add(record["identity"])
+    assert any("family@" in email and len(ids) >= 2 for email, ids in emails.items())
+    # Namesakes: one common full name held by several different people, none in one household.
+    holders = {
+        r["identity"]
+        for r in records
+        if (r["first_name"], r["last_name"]) == ("Aisha", "Bello") and not r["household"]
+    }
+    assert len(holders) >= 3

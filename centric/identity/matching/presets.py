@@ -174,6 +174,15 @@ def _initial_surname_city(table: RecordTable):
     ]
 
 
+def _first_letters_surname(table: RecordTable):
+    """The first name's first two letters and the surname: a typo later in the first name
+    ("Chiid", "Blesssing") when nothing else is shared."""
+    return [
+        f"{first[:2]}|{last}" if len(first) >= 2 and last else ""
+        for first, last in zip(table.columns["first_name"], table.columns["last_name"], strict=True)
+    ]
+
+
 # Spouses, children, twins and siblings share a surname, a city, a landline or a parent's mobile,
 # sometimes a family email; they differ in first name or date of birth. A clearly different first
 # name (not a nickname, an initial or a typo) or date of birth (not a slip, a swap or the same
@@ -232,6 +241,12 @@ def people_settings(
                 _initial_surname_city,
                 max_block_size=NAME_BLOCK_SIZE,
                 uses=("first_name", "last_name", "city"),
+            ),
+            BlockingRule(
+                "first letters + last name",
+                _first_letters_surname,
+                max_block_size=NAME_BLOCK_SIZE,
+                uses=("first_name", "last_name"),
             ),
         ],
         swap_columns=("first_name", "last_name"),
