@@ -44,3 +44,29 @@ def test_suggestions_never_reveal_records_the_user_cannot_see(seller, make_team,
         )
         == []
     )
+
+
+@pytest.mark.django_db
+def test_a_wife_using_her_husbands_number_is_not_suggested_as_his_duplicate(seller):
+    firsts = ["Ngozi", "Tunde", "Aisha", "Ifeanyi", "Kemi", "Musa"]
+    lasts = ["Eze", "Bakare", "Bello", "Okoro", "Ajayi"]
+    for index, (first, last) in enumerate((f, s) for f in firsts for s in lasts):
+        make_person(actor=seller, first_name=first, last_name=last, phone=f"0803{index:07d}")
+    husband = make_person(
+        actor=seller,
+        first_name="Chukwuemeka",
+        last_name="Okafor",
+        phone="0803 123 4567",
+        email="okaforfamily@yahoo.com",
+    )
+    resolution_run()
+    wife = {
+        "first_name": "Adaeze",
+        "last_name": "Okafor",
+        "phones": ["0803 123 4567"],
+        "emails": ["okaforfamily@yahoo.com"],
+    }
+    assert duplicate_suggestions(seller, wife) == []
+    # He is still found when he is the one typed in again.
+    him = {"first_name": "Emeka", "last_name": "Okafor", "phones": ["0803 123 4567"]}
+    assert [s.person.pk for s in duplicate_suggestions(seller, him)] == [husband.pk]
