@@ -113,7 +113,8 @@ def duplicate_suggestions(
     for k in range(levels.shape[1]):
         per_level[:, k] = weights[k][levels[:, k]]
     # A family member is not a duplicate: the household rule applies here as in a resolution.
-    rule_weights, rule_reasons = apply_rules(matcher.settings, levels, per_level)
+    close = matcher.close_first_names(table, left, right, levels)
+    rule_weights, rule_reasons = apply_rules(matcher.settings, levels, per_level, close)
     prior = matcher.parameters.match_prior
     total = np.log2(prior / (1 - prior)) + per_level.sum(axis=1) + rule_weights.sum(axis=1)
     probability = 1.0 / (1.0 + np.power(2.0, -np.clip(total, -1000, 1000)))

@@ -217,6 +217,20 @@ class Matcher:
             del pair_left, pair_right, canonical
         return levels
 
+    def close_first_names(
+        self, table: RecordTable, left: np.ndarray, right: np.ndarray, levels: np.ndarray
+    ) -> np.ndarray:
+        """Per pair: first names at the level "different" whose canonical forms are close (a
+        typo of a nickname and another name of its family): not a sign of two people."""
+        close = np.zeros(len(left), dtype=bool)
+        for k, comparison in enumerate(self.settings.comparisons):
+            if comparison.kind == "first_name":
+                different = levels[:, k] == comparison.level_count - 1
+                close |= different & self._close_canonical(
+                    table, comparison, np.asarray(left), np.asarray(right), different
+                )
+        return close
+
     def _close_canonical(
         self,
         table: RecordTable,
@@ -374,7 +388,9 @@ class Matcher:
             per_level[:, k] = weights[k][levels[:, k]]
             if comparison.term_frequency:
                 self._adjust_for_frequency(table, comparison, k, left, right, levels, per_level)
-        rule_weights, rule_reasons = apply_rules(self.settings, levels, per_level)
+        rule_weights, rule_reasons = apply_rules(
+            self.settings, levels, per_level, self.close_first_names(table, left, right, levels)
+        )
         prior = self.parameters.match_prior
         total = np.log2(prior / (1 - prior)) + per_level.sum(axis=1) + rule_weights.sum(axis=1)
         probability = 1.0 / (1.0 + np.power(2.0, -np.clip(total, -1000, 1000)))
@@ -548,9 +564,15 @@ class Matcher:
 
 
 def apply_rules(
-    settings: MatchSettings, levels: np.ndarray, per_level: np.ndarray
+    settings: MatchSettings,
+    levels: np.ndarray,
+    per_level: np.ndarray,
+    close_first_names: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """What each evidence rule takes back, per pair: (weights <= 0, index of the reason or -1).
+
+    `close_first_names` (`Matcher.close_first_names`) marks pairs whose first names are
+    "different" only as spelt: those do not fire a rule on the first name.
 
     `per_level` itself is left as it is, so the review queue still shows what each field
     said; the rule's line says how much of it stopped counting and why.
@@ -567,10 +589,12 @@ def apply_rules(
             name, label, _reason = rule.when[index]
             k = position[name]
             hit = levels[:, k] == settings.comparisons[k].level_labels.index(label)
+            if settings.comparisons[k].kind == "first_name" and close_first_names is not None:
+                hit &= ~close_first_names
             reasons[hit, r] = index
             fired |= hit
         rows = np.flatnonzero(fired)
-        discounted = [position[name] for name in rule.discounted]
+        discounted = np.asarray([position[name] for name in rule.discounted], dtype=np.int64)
         taken[rows, r] = -remaining[np.ix_(rows, discounted)].sum(axis=1)
         remaining[np.ix_(rows, discounted)] = 0.0
     return taken, reasons
