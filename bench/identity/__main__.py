@@ -3,11 +3,13 @@
     .venv/bin/python -m bench.identity                       # both, recorded in bench/RESULTS.md
     .venv/bin/python -m bench.identity febrl                 # Centric vs splink vs recordlinkage
     .venv/bin/python -m bench.identity throughput --records 100000 --no-record
+    .venv/bin/python -m bench.identity.ceiling --records 50000   # what the records allow
 
 febrl: FEBRL4 (link) and FEBRL3 (dedupe) without soc_sec_id, true links used only to score;
 Centric, splink 5 (DuckDB) and recordlinkage (ECM) side by side, in bench/identity/.venv-compare
 (created on first use). throughput: full resolution of generated messy people (default 1M)
-with wall time, peak memory and pairwise F1 against the generator's truth.
+with wall time, peak memory, pairwise F1 and the identity count against the generator's truth,
+beside what the records allow (the pairs that share more than a name, merged exactly).
 """
 
 from __future__ import annotations
@@ -76,6 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n== throughput: full resolution of {args.records:,} generated people")
         outcome = throughput.run(args.records, args.seed)
         print(throughput.describe(outcome))
+        import pickle
+
+        from bench.identity import ceiling
+
+        with open(outcome["records_path"], "rb") as handle:
+            bound = ceiling.describe(ceiling.ceiling(pickle.load(handle)))
+        print(f"what the records allow: {bound}")
         run.results.append(
             Result(
                 name=f"identity resolution of {outcome['records']:,} people",
@@ -100,7 +109,10 @@ def main(argv: list[str] | None = None) -> int:
                 ),
                 bar=f"F1 ≥ {throughput.F1_BAR} and count within {throughput.COUNT_BAR:.0%}",
                 ok=throughput.accuracy_met(outcome),
-                note="issue 9; the generator's households and namesakes: bench/identity/people.py",
+                note=(
+                    "issue 9; households and namesakes: bench/identity/people.py; what the "
+                    f"records allow (bench/identity/ceiling.py): {bound}"
+                ),
                 load=load_average(),
             )
         )

@@ -154,6 +154,7 @@ def run(records: int = 1_000_000, seed: int = 20261123, python: str | None = Non
     )
     outcome = json.loads(child.stdout.strip().splitlines()[-1])
     outcome["generation_seconds"] = generation
+    outcome["records_path"] = str(path)
     outcome["load_before"] = load_before
     outcome["load_after"] = load_line()
     outcome["met"] = outcome["seconds"] <= MINUTES_BAR * 60 and outcome["peak_gb"] <= MEMORY_BAR_GB

@@ -102,3 +102,27 @@ def test_generator_makes_households_namesakes_and_both_numbering_plans():
         if (r["first_name"], r["last_name"]) == ("Aisha", "Bello") and not r["household"]
     }
     assert len(holders) >= 3
+
+
+def test_the_ceiling_merges_only_pairs_that_share_more_than_a_name():
+    from bench.identity.ceiling import ceiling
+
+    records = [
+        # One person, two records with one phone: the ceiling merges them.
+        {"id": 1, "identity": 1, "first_name": "Ngozi", "last_name": "Eze",
+         "phones": ["+2348031234567"]},
+        {"id": 2, "identity": 1, "first_name": "Ngozi", "last_name": "Eze",
+         "phones": ["+2348031234567"], "emails": ["ngozi.eze@gmail.com"]},
+        # Another person whose two records share only the name: left apart.
+        {"id": 3, "identity": 2, "first_name": "Musa", "last_name": "Bello", "city": "Kano"},
+        {"id": 4, "identity": 2, "first_name": "Musa", "last_name": "Bello",
+         "phones": ["+2348059876543"]},
+        {"id": 5, "identity": 3, "first_name": "Efe", "last_name": "Ighalo"},
+    ]  # fmt: skip
+    outcome = ceiling(records)
+    assert outcome["true_pairs"] == 2
+    assert outcome["true_pairs_sharing_more_than_a_name"] == 1
+    assert outcome["share_name_only"] == 0.5
+    assert outcome["precision"] == 1.0
+    assert outcome["recall"] == 0.5
+    assert outcome["clusters"] == 4  # for 3 real people
