@@ -595,3 +595,55 @@ def test_pair_page_names_no_organisation_the_reviewer_may_not_see(
     html = logged_in_client(manager).get(reverse("identity:pair_detail", args=[pair.pk])).content
     assert "Okafor Stores" in html.decode()
     assert "Secret Holdings" not in html.decode()
+
+
+@pytest.mark.django_db
+def test_a_pair_held_back_to_keep_a_household_apart_says_why(manager, logged_in_client):
+    """Chidi and Ngozi Nwosu share the home number; a third record without a first name holds it
+    (in the old plan, 01 285 2651) and both their mobiles. It joins one of them; the other pair
+    waits in the queue with the reason (the business merges at 0.2 here)."""
+    from centric.customers.services.people import person_create
+    from centric.identity.services.resolution import resolution_run
+
+    firsts = ["Tunde", "Aisha", "Ifeanyi", "Kemi", "Musa", "Efe", "Bisi", "Uche"]
+    lasts = ["Eze", "Bakare", "Bello", "Okoro", "Ajayi", "Etim"]
+    for index, (first, last) in enumerate((f, s) for f in firsts for s in lasts):
+        make_person(actor=manager, first_name=first, last_name=last, phone=f"0803{index:07d}")
+
+    def phones(*numbers: str) -> list[dict[str, str]]:
+        return [{"kind": "phone", "value": number} for number in numbers]
+
+    chidi = person_create(
+        actor=manager, first_name="Chidi", last_name="Nwosu",
+        date_of_birth=dt.date(1975, 9, 1), contact_points=phones("0201 285 2651", "0803 123 0001"),
+    )  # fmt: skip
+    ngozi = person_create(
+        actor=manager, first_name="Ngozi", last_name="Nwosu",
+        date_of_birth=dt.date(1978, 12, 24), contact_points=phones("0201 285 2651", "0805 123 0002"),
+    )  # fmt: skip
+    blank = person_create(  # the family's account form: surname, home number, both mobiles
+        actor=manager, first_name="", last_name="Nwosu",
+        contact_points=phones("01 285 2651", "0803 123 0001", "0805 123 0002"),
+    )  # fmt: skip
+    IdentitySettings.objects.filter(pk=IdentitySettings.current().pk).update(
+        review_threshold=0.05, merge_threshold=0.2
+    )
+    resolution_run()
+    pairs = {
+        (pair.person_low_id, pair.person_high_id): pair
+        for pair in CandidatePair.objects.filter(status=CandidatePair.Status.PENDING)
+    }
+    joined = [
+        pairs[key]
+        for key in ((min(blank.pk, p.pk), max(blank.pk, p.pk)) for p in (chidi, ngozi))
+        if key in pairs
+    ]
+    held = [p for p in joined if any(e["comparison"] == "would join" for e in p.evidence)]
+    assert len(held) == 1
+    assert held[0].probability < 0.2
+    html = (
+        logged_in_client(manager)
+        .get(reverse("identity:pair_detail", args=[held[0].pk]))
+        .content.decode()
+    )
+    assert "Would join: records with different first names" in html
