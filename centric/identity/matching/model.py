@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from rapidfuzz.distance import OSA
 
 from centric.identity.matching.blocking import candidate_pairs_by_rule
 from centric.identity.matching.comparisons import (
@@ -220,8 +221,9 @@ class Matcher:
     def close_first_names(
         self, table: RecordTable, left: np.ndarray, right: np.ndarray, levels: np.ndarray
     ) -> np.ndarray:
-        """Per pair: first names at the level "different" whose canonical forms are close (a
-        typo of a nickname and another name of its family): not a sign of two people."""
+        """Per pair: first names at the level "different" that are one slip apart or whose
+        canonical forms are close (a typo of a nickname and another name of its family): not a
+        sign of two people."""
         close = np.zeros(len(left), dtype=bool)
         for k, comparison in enumerate(self.settings.comparisons):
             if comparison.kind == "first_name":
@@ -240,7 +242,8 @@ class Matcher:
         wanted: np.ndarray,
     ) -> np.ndarray:
         """First names whose canonical forms are close: a typo of one nickname and another name
-        of its family ("Chukh" and "Emeka") are not two people, though their level is "different"."""
+        of its family ("Chukh" and "Emeka"), or one slip apart, are not two people, though their
+        level is "different"."""
         codes, values, _blank = _value_codes(table, comparison.column)
         forms = _canonical(values, nickname_map())
         canonical_codes, canonical_values = factorize(forms)
@@ -255,7 +258,9 @@ class Matcher:
             wanted,
             0.0,
         )
-        return similarity >= lowest
+        # One slip in a short name ("Ime" and "Iem", "Joy" and "Jyo") scores below 0.8 too.
+        slips = pair_scores(codes[left], codes[right], values, OSA.distance, wanted, 99)
+        return (similarity >= lowest) | (slips <= 1)
 
     # --- estimation -------------------------------------------------------------------------
     def _random_pairs(self, table: RecordTable) -> tuple[np.ndarray, np.ndarray]:

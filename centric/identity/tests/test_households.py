@@ -235,3 +235,29 @@ def test_the_rules_change_nothing_for_settings_that_do_not_ask_for_them():
     assert not result.rule_weights.any()
     assert (result.separation_reasons == -1).all()
     assert np.isfinite(result.weight).all()
+
+
+def test_one_slip_in_a_short_first_name_is_a_typo_not_another_member_of_the_household():
+    records = [
+        {
+            "id": "ime",
+            "first_name": "Ime",
+            "last_name": "Akpan",
+            "date_of_birth": "1990-10-03",
+            "phones": [OLD_LANDLINE, "+2348031119999"],
+            "city": "Uyo",
+        },
+        {
+            "id": "iem",
+            "first_name": "Iem",  # letters swapped on a form: Jaro-Winkler 0.56, one slip
+            "last_name": "Akpan",
+            "date_of_birth": "1990-10-03",
+            "phones": [LANDLINE],
+            "city": "Uyo",
+        },
+    ]
+    table, result, clusters = _resolve(records)
+    assert _same_cluster(table, clusters, "ime", "iem")
+    evidence = _evidence(result, table, "ime", "iem")
+    assert evidence["first name"][0] == "different"
+    assert "shared by a household" not in evidence
