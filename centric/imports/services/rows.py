@@ -328,15 +328,18 @@ class RowPreparer:
             prepared.fields["owner_id"], prepared.fields["team_id"] = owner
         return prepared
 
-    def prepare(self, line: int, row: list[str]) -> PreparedRow:
+    def prepare(
+        self, line: int, row: list[str], notices: Sequence[dict[str, str]] = ()
+    ) -> PreparedRow:
         """A validated row, or RowRejected naming every problem in it. Needs no database (it may
-        run in a worker process); `resolve` does the look-ups afterwards."""
+        run in a worker process); `resolve` does the look-ups afterwards. `notices` are what
+        the file's reader noticed about the row (`Row.notices`): they join the row's own."""
         errors: list[str] = []
         if row and max(map(len, row)) > MAX_CELL:
             raise RowRejected(
                 _("A cell is longer than %(limit)d characters.") % {"limit": MAX_CELL}
             )
-        prepared = PreparedRow(line=line, raw=row)
+        prepared = PreparedRow(line=line, raw=row, notices=list(notices))
         fields = prepared.fields
         if self.record_type == RecordType.PEOPLE:
             prepared.organisation = self._value(row, "organisation")
@@ -675,26 +678,28 @@ _WORKER_PREPARER: RowPreparer | None = None
 
 
 PreparedResult = tuple[int, list[str], PreparedRow | None, str]
+# (line, values, error, the reader's notices) of a row sent to a preparing process.
+ChunkRow = tuple[int, list[str], str, list[dict[str, str]]]
 
 
-def _prepare_chunk(chunk: list[tuple[int, list[str], str]]) -> list[PreparedResult]:
+def _prepare_chunk(chunk: list[ChunkRow]) -> list[PreparedResult]:
     results: list[PreparedResult] = []
-    for line, values, error in chunk:
+    for line, values, error, notices in chunk:
         if error:
             results.append((line, values, None, error))
             continue
         assert _WORKER_PREPARER is not None  # set by prepared_rows before any chunk
         try:
-            results.append((line, values, _WORKER_PREPARER.prepare(line, values), ""))
+            results.append((line, values, _WORKER_PREPARER.prepare(line, values, notices), ""))
         except RowRejected as rejection:
             results.append((line, values, None, rejection.reason))
     return results
 
 
-def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[tuple[int, list[str], str]]]:
-    chunk: list[tuple[int, list[str], str]] = []
+def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[ChunkRow]]:
+    chunk: list[ChunkRow] = []
     for row in rows:
-        chunk.append((row.line, row.values, row.error))
+        chunk.append((row.line, row.values, row.error, row.notices))
         if len(chunk) >= size:
             yield chunk
             chunk = []
