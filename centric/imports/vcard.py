@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from centric.customers.choices import ContactKind
 from centric.imports.models import NoticeKind
 from centric.imports.parsing import ImportFileError, Row, Table, detect_encoding
+from centric.imports.values import contact_label
 
 # Emails and phones kept from one card. Real cards have a handful; the bound is for hostile
 # files, and whatever it drops is named on the import's report.
@@ -194,6 +195,8 @@ class CardValues:
     phones: list[str] = field(default_factory=list)
     whatsapps: list[str] = field(default_factory=list)
     websites: list[str] = field(default_factory=list)
+    # The label of each email, phone, WhatsApp number and website, in the same order.
+    labels: dict[str, list[str]] = field(default_factory=dict)
     notices: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -524,6 +527,25 @@ def label_of(card: Card, prop: Property) -> str:
     return label
 
 
+# vCard TYPE values that label a value, in the order one is chosen ("TYPE=CELL,VOICE" is mobile).
+LABEL_TYPES = ("cell", "mobile", "iphone", "main", "work", "home", "other", "pager", "car")
+
+
+def value_label(card: Card, prop: Property) -> str:
+    """The label stored with an email, phone or website: an iPhone's or Gmail's own
+    (item1.X-ABLabel), else Android's custom type (TEL;X-Shop), else the standard TYPE
+    (CELL is mobile; FAX with WORK is work fax)."""
+    if label := contact_label(label_of(card, prop)):
+        return label
+    types = [t.lower() for t in prop.params.get("TYPE", [])]
+    for name in types:
+        if name.startswith("x-") and name != "x-whatsapp":
+            return contact_label(next(t for t in prop.params["TYPE"] if t.lower() == name)[2:])
+    if "fax" in types:
+        return next((f"{t} fax" for t in ("work", "home") if t in types), "fax")
+    return next((contact_label(t) for t in LABEL_TYPES if t in types), "")
+
+
 def is_whatsapp(card: Card, prop: Property) -> bool:
     """A number the card labels WhatsApp (a custom label, or TYPE=x-whatsapp)."""
     return prop.has_type("whatsapp", "x-whatsapp") or "whatsapp" in label_of(card, prop).lower()
@@ -666,16 +688,27 @@ def card_values(card: Card) -> CardValues:
                 values["first_name"] = " ".join(words[:-1]) if len(words) > 1 else words[0]
                 values["last_name"] = words[-1] if len(words) > 1 else ""
         values["title"] = _unescape(card.first("TITLE"))
-    result.emails = [e for e in map(_email, _preferred(card.all("EMAIL"))) if e]
+    emails = [(_email(p), value_label(card, p)) for p in _preferred(card.all("EMAIL"))]
+    result.emails = [e for e, _label in emails if e]
+    result.labels["email"] = [label for e, label in emails if e]
     phones, whatsapps = _split_phones(card)
-    result.phones = [p for p in map(_phone, phones) if p]
-    result.whatsapps = [p for p in map(_phone, whatsapps) if p]
+    numbers = [(_phone(p), value_label(card, p)) for p in phones]
+    result.phones = [p for p, _label in numbers if p]
+    result.labels["phone"] = [label for p, label in numbers if p]
+    numbers = [(_phone(p), value_label(card, p)) for p in whatsapps]
+    result.whatsapps = [p for p, _label in numbers if p]
+    # "WhatsApp" is the number's kind, not a label beside it.
+    result.labels["whatsapp"] = [
+        "" if label.lower() == "whatsapp" else label for p, label in numbers if p
+    ]
     result.notices.extend(_dropped_notices(card, who))
     result.notices.extend(_address(card, values))
     values["date_of_birth"], notice = _birthday(card, who)
     if notice:
         result.notices.append(notice)
-    result.websites = [w for w in (_unescape(p.value) for p in _preferred(card.all("URL"))) if w]
+    sites = [(_unescape(p.value), value_label(card, p)) for p in _preferred(card.all("URL"))]
+    result.websites = [w for w, _label in sites if w]
+    result.labels["website"] = [label for w, label in sites if w]
     values["note"] = _unescape(card.first("NOTE"))[:1000]
     values["external_id"] = _unescape(card.first("UID"))[:100]
     if not is_company(card):
@@ -686,12 +719,17 @@ def card_values(card: Card) -> CardValues:
 
 
 def _numbered(name: str, count: int) -> list[str]:
-    return [name if n == 1 else f"{name} {n}" for n in range(1, max(count, 1) + 1)]
+    """The value columns of one kind, each followed by its label column ("phone 2 label")."""
+    columns = []
+    for number in range(1, max(count, 1) + 1):
+        column = name if number == 1 else f"{name} {number}"
+        columns += [column, f"{column} label"]
+    return columns
 
 
 def headers_for(emails: int, phones: int, whatsapps: int = 0, websites: int = 0) -> list[str]:
     """The columns of a vCard file: as many email, phone, WhatsApp and website columns as its
-    fullest card has (an email and a phone column always)."""
+    fullest card has (an email and a phone column always), each with its label column."""
     columns = _numbered("email", emails) + _numbered("phone", phones)
     if whatsapps:
         columns += _numbered("whatsapp", whatsapps)
@@ -704,11 +742,12 @@ def _row(card: CardValues, headers: list[str]) -> list[str]:
     many = {"email": iter(card.emails), "phone": iter(card.phones)}
     many["whatsapp"] = iter(card.whatsapps)
     many["website"] = iter(card.websites)
+    labels = {kind: iter(card.labels.get(kind, [])) for kind in many}
     row = []
     for header in headers:
         name = header.split(" ", 1)[0]
         if name in many:
-            row.append(next(many[name], ""))
+            row.append(next(labels[name] if header.endswith(" label") else many[name], ""))
         else:
             row.append(card.values.get(header, ""))
     return row

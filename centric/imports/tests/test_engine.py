@@ -529,6 +529,7 @@ def test_preparing_processes_answer_to_their_pool_not_to_inherited_signals(monke
     kill them under its running task, which would then wait for ever)."""
     import os
     import signal
+
     from centric.imports.parsing import Row
     from centric.imports.services import rows
 

@@ -767,3 +767,62 @@ def test_card_notices_are_rows_of_the_report_for_people_and_company_cards(write_
     zenith = Organisation.objects.get()
     assert zenith.contact_points.get(kind="address").city == "Apapa"
     assert job.notes.startswith("2 cards hold values that are not imported as they stand (2:")
+
+
+def _labels(**person) -> dict[str, str]:
+    """Each of a person's contact values (normalised) and its label."""
+    points = Person.objects.get(**person).contact_points
+    return dict(points.values_list("value_normalized", "label"))
+
+
+def test_vcard_labels_are_stored_from_types_and_an_iphones_own_labels(write_file):
+    import_file(path=write_file("iCloud vCards.vcf", IPHONE), record_type="people")
+    import_file(path=write_file("00001.vcf", ANDROID), record_type="people")
+    import_file(path=write_file("contacts.vcf", GMAIL), record_type="people")
+
+    # iPhone: TYPE=HOME/WORK/CELL, and item1.X-ABLabel (its own _$!<Other>!$_ or the user's).
+    assert _labels(first_name="Chinedu", last_name="Okafor", middle_name="Emeka") == {
+        "chinedu.okafor@example.com": "home",
+        "chinedu@balogunstores.com.ng": "work",
+        "c.okafor@example.org": "other",
+        "chinedu.shop@example.net": "Shop",
+        "+2348031234567": "mobile",
+        "+2348055550101": "work",
+        "+2348098765432": "other",
+        "+2347012345678": "Shop",
+        "12 allen avenue, ikeja, lagos, 100271, ng": "",
+        "https://balogunstores.com.ng": "homepage",
+        "https://www.chinedu.example.com": "work",
+    }
+    # A number labelled WhatsApp is a WhatsApp number; the label says nothing more.
+    bisi = Person.objects.get(first_name="Bisi", contact_points__kind="whatsapp")
+    assert dict(bisi.contact_points.values_list("kind", "label")) == {
+        "phone": "mobile",
+        "whatsapp": "",
+    }
+    # Android's vCard 2.1: bare types (TEL;CELL;PREF) and a custom label (TEL;X-Shop).
+    assert _labels(first_name="Chukwuẹmẹka") == {
+        "+2348061234567": "mobile",
+        "+2348061234568": "work",
+        "+2347061112222": "mobile",
+        "+2347061112223": "Shop",
+    }
+    # Gmail: TYPE=INTERNET;TYPE=HOME is home (INTERNET is no label), item1.X-ABLabel:Shop.
+    gmail = _labels(first_name="Bisi", contact_points__value_normalized="+2348090001111")
+    assert {k: v for k, v in gmail.items() if "@" in k or k.startswith("+")} == {
+        "bisi.adeyemi@example.com": "home",
+        "+2348035551212": "mobile",
+        "+2348090001111": "Shop",
+    }
+
+
+def test_vcard_label_columns_are_named_as_labels_on_the_mapping_page(write_file):
+    from centric.imports.fields import suggest_columns
+    from centric.imports.parsing import open_table
+
+    table = open_table(write_file("contacts.vcf", GMAIL), "vcf")
+    suggestions = {s.header: s for s in suggest_columns(table.headers, "people")}
+
+    assert table.headers[4:8] == ["email", "email label", "email 2", "email 2 label"]
+    assert (suggestions["email 2"].target, suggestions["email 2 label"].target) == ("email", "")
+    assert "stored with that value" in suggestions["phone 2 label"].reason
