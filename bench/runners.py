@@ -156,7 +156,7 @@ def search_queries(samples: int, seed: int) -> dict[str, list[str]]:
         person = people[person_id]
         query = typo_anywhere(person.first_name, person.last_name, rng)
         anywhere.append(query)
-        MEANT.setdefault(query, set()).add(person.search_name)
+        MEANT.setdefault(query, set()).add(_first_and_last(person))
     return {
         "name prefix": names,
         "email": emails,
@@ -168,9 +168,15 @@ def search_queries(samples: int, seed: int) -> dict[str, list[str]]:
     }
 
 
-# The names of the people each "misspelt name, any letter" query was made from: the search
-# should show one of them (or a namesake: common names have more than a page of them).
+# The first and last names of the people each "misspelt name, any letter" query was made from:
+# the search should show one of them or a namesake (common names fill more than a page).
 MEANT: dict[str, set[str]] = {}
+
+
+def _first_and_last(person) -> str:
+    from centric.core.search import search_key
+
+    return f"{search_key(person.first_name)} {search_key(person.last_name)}"
 
 
 def typo_anywhere(first: str, last: str, rng: random.Random) -> str:
@@ -214,7 +220,7 @@ def search(run: Run, args: Any) -> None:
         def check(query, results, _elapsed, label=label, misses=misses, not_meant=not_meant):
             if label not in ("name prefix", "email domain") and not results.people:
                 misses.append(query)
-            elif query in MEANT and not MEANT[query] & {p.search_name for p in results.people}:
+            elif query in MEANT and not MEANT[query] & set(map(_first_and_last, results.people)):
                 not_meant.append(query)
 
         time_calls(items[:10], call)  # warm the connection and caches

@@ -23,8 +23,9 @@ from centric.core.names import name_variants
 from centric.core.search import any_words_search, near_words, query_terms, search_key
 from centric.customers.models import Person
 
-# People read for this path, then ordered by how near their name is.
-CANDIDATES = 500
+# People read for this path, then ordered by how near their name is: each is a visit to the
+# table (the full-text index does not hold the name), so not more than a few pages' worth.
+CANDIDATES = 200
 # Other names of a word's family looked for, at most.
 MAX_VARIANTS = 8
 _WORD = re.compile(r"[a-z]+")
@@ -36,13 +37,16 @@ def _variants(term: str) -> list[str]:
 
 def _distance(
     terms: list[str], near: dict[str, list[str]], variants: dict[str, list[str]], name: str
-) -> int | None:
+) -> tuple[int, int] | None:
     """How far the name is from the query: for each word typed, its best word of the name (0
     when one starts with it, 1 for another name of its family, else the letters that differ),
-    summed; None when a word typed has none."""
+    summed; then 0 when the first and last words typed are the name's first and last (Ada
+    Okafor before Chidi Ada Okafor). None when a word typed has none."""
     words = name.split()
     total = 0
-    for term in terms:
+    ends = {0: 0, len(terms) - 1: len(words) - 1}
+    out_of_place = 0
+    for position, term in enumerate(terms):
         distances = [
             0
             if word.startswith(term)
@@ -57,35 +61,54 @@ def _distance(
         if best is None:
             return None
         total += best
-    return total
+        if position in ends and distances[ends[position]] != best:
+            out_of_place = 1
+    return total, out_of_place
+
+
+def _groups(
+    terms: list[str], near: dict[str, list[str]], variants: dict[str, list[str]], *, wide: bool
+) -> list[tuple[list[str], str]] | None:
+    """For each word typed, the words a name may hold for it and a prefix ("" for none); None
+    when a word typed can be nothing. Not `wide`, a word the names hold whole stands for
+    itself only (the typo is in another word), which keeps a common name's neighbours out."""
+    groups: list[tuple[list[str], str]] = []
+    for index, term in enumerate(terms):
+        is_whole = term in near[term]
+        words = [term] if is_whole and not wide else [*near[term], *variants[term]]
+        # The last word may be unfinished ("Ngozi Oka"), unless the names hold it whole.
+        prefix = term if index == len(terms) - 1 and not is_whole else ""
+        if not words and not prefix:
+            return None
+        groups.append((list(dict.fromkeys(words)), prefix))
+    return groups
 
 
 def similar_names(visible: QuerySet[Person], query: str, limit: int) -> list[Any]:
-    """Up to `limit` visible people named like `query`, the nearest first."""
+    """Up to `limit` visible people named like `query`, the nearest first: first with the
+    words typed that the names hold taken as they are, then, if that finds no one, with
+    their neighbours too."""
     terms = [term for term in query_terms(query) if len(term) >= 2]
     if not terms or not search_key(query):
         return []
     near = near_words(Person, terms)
     variants = {term: _variants(term) for term in terms}
-    groups: list[tuple[list[str], str]] = []
-    for index, term in enumerate(terms):
-        words = list(dict.fromkeys([*near[term], *variants[term]]))
-        # The last word may be unfinished ("Ngozi Oka"), unless the names hold it whole.
-        prefix = term if index == len(terms) - 1 and term not in near[term] else ""
-        if not words and not prefix:
-            return []
-        groups.append((words, prefix))
-    if all(
-        words == [term] and not prefix for (words, prefix), term in zip(groups, terms, strict=True)
-    ):
-        return []  # every word is a whole word of the names: the exact search said no
-    rows = any_words_search(visible, groups).order_by().values_list("id", "search_name")
-    scored = []
-    for pk, name in rows[:CANDIDATES]:
-        distance = _distance(terms, near, variants, name)
-        if distance is not None:
-            scored.append((distance, name, pk))
-    ids = [pk for _distance_, _name, pk in sorted(scored)][:limit]
+    narrow = _groups(terms, near, variants, wide=False)
+    wide = _groups(terms, near, variants, wide=True)
+    ids: list[int] = []
+    for groups in (narrow, wide) if narrow != wide else (wide,):
+        # Every word a whole word of the names: the exact search has said no already.
+        if groups is None or all(g == ([t], "") for g, t in zip(groups, terms, strict=True)):
+            continue
+        rows = any_words_search(visible, groups).order_by().values_list("id", "search_name")
+        scored = []
+        for pk, name in rows[:CANDIDATES]:
+            distance = _distance(terms, near, variants, name)
+            if distance is not None:
+                scored.append((*distance, name, pk))
+        ids = [pk for *_order, pk in sorted(scored)][:limit]
+        if ids:
+            break
     if not ids:
         return []
     people = {p.pk: p for p in visible.filter(id__in=ids).select_related("lifecycle_stage")}

@@ -239,3 +239,21 @@ def test_words_may_start_knows_the_words_of_every_name(seller, people):
     assert words_may_start(Person, ["chin", "xhin"]) is not on_postgresql
     # Digits and single letters are not in the table: never ruled out.
     assert words_may_start(Person, ["c", "lc1234"]) is True
+
+
+@pytest.mark.django_db
+def test_a_typo_that_is_someone_elses_name_still_finds_the_person(seller, people):
+    # "Chinedo" is a whole word of a name, but no Chinedo is a Nwosu: its neighbours are tried.
+    make_person(actor=seller, first_name="Chinedo", last_name="Eze")
+
+    assert _found(seller, "Chinedo Nwosu") == ["Chinedu"]
+
+
+@pytest.mark.django_db
+def test_a_word_typed_right_is_not_swapped_for_its_neighbours(seller, people):
+    # "Eze" is typed right; "Chukwuemekq" is the typo: Ene is not offered for Eze.
+    make_person(actor=seller, first_name="Chukwuemeka", last_name="Ene")
+
+    assert [
+        (p.first_name, p.last_name) for p in search_customers(seller, "Chukwuemekq Eze").people
+    ] == [("Chukwuemeka", "Eze")]
