@@ -150,6 +150,13 @@ def search_queries(samples: int, seed: int) -> dict[str, list[str]]:
             at = rng.randrange(3, len(first))
             first = first[:at] + ("a" if first[at] != "a" else "e") + first[at + 1 :]
         typos.append(f"{first} {person.last_name}")
+    anywhere = []
+    MEANT.clear()
+    for person_id in ids[:samples]:
+        person = people[person_id]
+        query = typo_anywhere(person.first_name, person.last_name, rng)
+        anywhere.append(query)
+        MEANT.setdefault(query, set()).add(_first_and_last(person))
     return {
         "name prefix": names,
         "email": emails,
@@ -157,7 +164,46 @@ def search_queries(samples: int, seed: int) -> dict[str, list[str]]:
         "phone ending (7 digits)": tails,
         "email domain": domains,
         "misspelt name": typos,
+        "misspelt name, any letter": anywhere,
     }
+
+
+# The first and last names of the people each "misspelt name, any letter" query was made from:
+# the search should show one of them or a namesake (common names fill more than a page).
+MEANT: dict[str, set[str]] = {}
+
+
+def _first_and_last(person) -> str:
+    from centric.core.search import search_key
+
+    return f"{search_key(person.first_name)} {search_key(person.last_name)}"
+
+
+def typo_anywhere(first: str, last: str, rng: random.Random) -> str:
+    """The name with one typo in its first or its last name, at any letter (the first ones
+    too): a letter changed, dropped, added, or swapped with the next ("Xhinedu", "Cinedu",
+    "Nogzi")."""
+    from centric.core.search import search_key
+
+    words = [search_key(first), search_key(last)]
+    which = rng.randrange(2) if len(words[1]) >= 4 else 0
+    word = words[which]
+    if len(word) >= 4:
+        at = rng.randrange(len(word) - 1)
+        edit = rng.choice(("change", "drop", "add", "swap"))
+        other = "x" if word[at] != "x" else "z"
+        if edit == "change":
+            word = word[:at] + other + word[at + 1 :]
+        elif edit == "drop":
+            word = word[:at] + word[at + 1 :]
+        elif edit == "add":
+            word = word[:at] + other + word[at:]
+        elif word[at] != word[at + 1]:
+            word = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+        else:
+            word = word[:at] + other + word[at + 1 :]
+    words[which] = word
+    return " ".join(words)
 
 
 def search(run: Run, args: Any) -> None:
@@ -166,19 +212,28 @@ def search(run: Run, args: Any) -> None:
     queries = search_queries(args.samples, seed=101)
     for label, items in queries.items():
         misses = []
+        not_meant: list[str] = []
 
         def call(query: str):
             return search_customers(bench_user(), query)
 
-        def check(query, results, _elapsed, label=label, misses=misses):
+        def check(query, results, _elapsed, label=label, misses=misses, not_meant=not_meant):
             if label not in ("name prefix", "email domain") and not results.people:
                 misses.append(query)
+            elif query in MEANT and not MEANT[query] & set(map(_first_and_last, results.people)):
+                not_meant.append(query)
 
         time_calls(items[:10], call)  # warm the connection and caches
         timings = time_calls(items, call, on_each=check)
         note = ""
         if misses:
             note = f"{len(misses)} of {len(items)} found nobody, e.g. {misses[:3]}"
+        if not_meant:
+            note += "; " if note else ""
+            note += (
+                f"{len(not_meant)} of {len(items)} showed others but not the person meant, "
+                f"e.g. {not_meant[:3]}"
+            )
         run.add(
             Result(
                 f"search: {label} (search_customers, in-process)",

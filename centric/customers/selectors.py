@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower, Reverse
 
 from centric.core.normalise import looks_like_phone, try_normalise_email, try_normalise_phone
-from centric.core.search import prefix_search, search_key
+from centric.core.search import prefix_search, query_terms, search_key, words_may_start
 from centric.customers.choices import ContactKind
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
 from centric.customers.similar import similar_names
@@ -253,14 +253,16 @@ def search_customers(user: Any, query: str, *, limit: int = 10) -> SearchResults
         results.matched_by = "phone"
         people = _phone_people(user, query)
     else:
-        visible = people_visible(user)
-        starts = _name_starts(
-            visible.select_related("lifecycle_stage").order_by(*NAME_ORDER), query, limit
-        )
-        if starts is not None:
-            results.people = starts
-        else:
-            people = Person.objects.filter(id__in=_name_candidates(visible, query))
+        # A word that starts no word of anyone's name (a typo, often) needs no name search.
+        if words_may_start(Person, query_terms(query)):
+            visible = people_visible(user)
+            starts = _name_starts(
+                visible.select_related("lifecycle_stage").order_by(*NAME_ORDER), query, limit
+            )
+            if starts is not None:
+                results.people = starts
+            else:
+                people = Person.objects.filter(id__in=_name_candidates(visible, query))
         # Sorted by an expression no index has: given the name-order index, PostgreSQL walks
         # every organisation in name order looking for the candidates (11 ms at 20,000).
         results.organisations = list(

@@ -343,7 +343,9 @@ _NO_FIELD = gettext_lazy("Centric has no field for it")
 _SALUTATION = gettext_lazy(
     "a salutation such as Mrs. or Chief, not a job title; Centric has no field for it"
 )
-_KIND_OF = gettext_lazy("the kind of the value beside it (Home, Work, Mobile)")
+_KIND_OF = gettext_lazy(
+    "the label of the value beside it (Home, Work, Mobile), stored with that value"
+)
 _GROUPS = gettext_lazy(
     "groups become tags only if you choose Tags; system groups (* myContacts, * starred) never do"
 )
@@ -510,6 +512,24 @@ EXPORTERS = (
 )
 
 
+def label_columns(headers: list[str]) -> dict[int, int]:
+    """Each value column that has a label column beside it, by index: Google's "E-mail 1 -
+    Value" and "E-mail 1 - Label" (or "- Type"), a vCard's "phone 2" and "phone 2 label", any
+    file's "Phone" and "Phone type". Outlook's "E-mail Type" (SMTP) labels no column."""
+    by_name = {compact(h): i for i, h in reversed(list(enumerate(headers)))}
+    pairs: dict[int, int] = {}
+    for index, header in enumerate(headers):
+        base = compact(header).removesuffix("value")
+        if not base:
+            continue
+        for suffix in ("label", "type"):
+            other = by_name.get(base + suffix)
+            if other is not None and other != index:
+                pairs[index] = other
+                break
+    return pairs
+
+
 def exporter_of(headers: list[str]) -> Exporter | None:
     """The exporter that wrote a file with these headers, if we know it."""
     compacted = {compact(h) for h in headers}
@@ -522,10 +542,13 @@ def suggest_columns(headers: list[str], record_type: str) -> list[Suggestion]:
     available = targets(record_type)
     labels = {t.key: str(t.label) for t in available}
     exporter = exporter_of(headers) if record_type == RecordType.PEOPLE else None
+    labelling = {headers[label] for label in label_columns(headers).values()}
     taken: set[str] = set()
     suggestions: list[Suggestion] = []
     for header in headers:
         rule = exporter.rule_for(header) if exporter is not None else None
+        if rule is None and header in labelling:
+            rule = Rule(re.escape(header), "", why=_KIND_OF)
         if exporter is not None:
             reason = _("%(source)s: %(column)s") % {"source": exporter.name, "column": header}
         else:

@@ -44,6 +44,9 @@ class Row:
     line: int
     values: list[str]
     error: str = ""
+    # What the reader noticed about the row's values (a vCard's birthday without a year, its
+    # further addresses), in the shape of `PreparedRow.notices`; the preparer adds them.
+    notices: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -186,3 +186,76 @@ def stage_key(value: str, stages: dict[str, str]) -> str | None:
 def decimal_comma(text: str) -> str:
     """ "1.234,50" -> "1234.50": the number as written where the comma is the decimal mark."""
     return text.strip().replace(".", "").replace(" ", "").replace(",", ".")
+
+
+# --- Contact point labels ("work", "home", "mobile", or the user's own, e.g. "Shop") ------------
+
+LABEL_LIMIT = 50
+# The exporters' standard labels, stored in lower case; any other label is kept as typed.
+STANDARD_LABELS = {
+    "mobile": "mobile",
+    "cell": "mobile",
+    "cellular": "mobile",
+    "home": "home",
+    "work": "work",
+    "business": "work",
+    "office": "work",
+    "other": "other",
+    "main": "main",
+    "iphone": "iphone",
+    "pager": "pager",
+    "fax": "fax",
+    "home fax": "home fax",
+    "homefax": "home fax",
+    "work fax": "work fax",
+    "workfax": "work fax",
+    "business fax": "work fax",
+    "car": "car",
+    "assistant": "assistant",
+    "school": "school",
+    "homepage": "homepage",
+    "home page": "homepage",
+    "blog": "blog",
+    "profile": "profile",
+    "google voice": "google voice",
+}
+# Words in a label that say how a value is sent, not what it is (Outlook's "SMTP", vCard's
+# INTERNET, VOICE, PREF); never stored as a label.
+NOT_LABELS = {"", "smtp", "internet", "x400", "voice", "pref", "text", "msg", "uri", "ex"}
+_LABEL_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# Words of a column's name that say what its values are (Outlook's "Business Phone 2",
+# HubSpot's "Mobile Phone Number", Salesforce's "MobilePhone").
+HEADER_LABELS = {
+    "mobile": "mobile",
+    "cell": "mobile",
+    "home": "home",
+    "business": "work",
+    "work": "work",
+    "office": "work",
+    "other": "other",
+    "car": "car",
+    "assistant": "assistant",
+}
+
+
+def contact_label(text: str) -> str:
+    """A label as stored: Google's "* Work" (the star marks the preferred value) is "work", an
+    iPhone's "_$!<Mobile>!$_" is "mobile", a label of the user's own ("Shop") is kept as typed;
+    "SMTP" and the like are no label."""
+    label = " ".join((text or "").split())
+    if label.startswith("* "):
+        label = label[2:]
+    if label.startswith("_$!<") and label.endswith(">!$_"):
+        label = label[4:-4]
+    if label.lower() in NOT_LABELS:
+        return ""
+    return STANDARD_LABELS.get(label.lower(), label)[:LABEL_LIMIT]
+
+
+def header_label(header: str) -> str:
+    """The label a column's name gives its values: "Business Phone 2" → work, "Home Phone" →
+    home, "MobilePhone" and "Mobile Phone Number" → mobile; "" when it names none."""
+    for word in _LABEL_WORDS.findall(header or ""):
+        if label := HEADER_LABELS.get(word.lower()):
+            return label
+    return ""

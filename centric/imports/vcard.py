@@ -25,20 +25,23 @@ from typing import TextIO
 import vobject
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from centric.customers.choices import ContactKind
+from centric.imports.models import NoticeKind
 from centric.imports.parsing import ImportFileError, Row, Table, detect_encoding
+from centric.imports.values import contact_label
 
 # Emails and phones kept from one card. Real cards have a handful; the bound is for hostile
-# files, and whatever it drops is named in the file's notes.
+# files, and whatever it drops is named on the import's report.
 MAX_VALUES = 50
 # The longest property, in characters after unfolding (a phone's photo is ~100-300 KB).
 MAX_LINE = 1_000_000
 # A value is kept up to this length: longer than any field, so the import still says it is
 # too long instead of storing it cut.
 MAX_KEPT = 10_001
-# Per-card notes listed one by one; beyond this the rest are counted.
-MAX_NOTES = 20
+# Of the values beyond MAX_VALUES, the first few are kept to be named on the import's report.
+MAX_DROPPED_SHOWN = 5
 BEFORE = ["external_id", "first_name", "middle_name", "last_name"]
 AFTER = [
     "organisation",
@@ -172,6 +175,7 @@ class Card:
     line: int
     properties: dict[str, list[Property]] = field(default_factory=dict)
     dropped: dict[str, int] = field(default_factory=dict)
+    dropped_values: dict[str, list[str]] = field(default_factory=dict)
 
     def all(self, name: str) -> list[Property]:
         return self.properties.get(name, [])
@@ -184,14 +188,16 @@ class Card:
 @dataclass
 class CardValues:
     """The row a card makes: its single values by header, its emails and phones (preferred
-    first), and what is worth telling the user about it."""
+    first), and what it holds that is not imported as it stands (`notices`)."""
 
     values: dict[str, str] = field(default_factory=dict)
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     whatsapps: list[str] = field(default_factory=list)
     websites: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    # The label of each email, phone, WhatsApp number and website, in the same order.
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    notices: list[dict[str, str]] = field(default_factory=list)
 
 
 # --- Reading lines and cards ---------------------------------------------------------------
@@ -363,6 +369,9 @@ def _cards(path: Path, encoding: str) -> Iterator[Card]:
             kept = card.properties.setdefault(prop.name, [])
             if len(kept) >= (MAX_VALUES if prop.name in MULTIPLE else MAX_OTHERS):
                 card.dropped[prop.name] = card.dropped.get(prop.name, 0) + 1
+                shown = card.dropped_values.setdefault(prop.name, [])
+                if len(shown) < MAX_DROPPED_SHOWN:
+                    shown.append(prop.value.strip()[:200])
                 continue
             prop.value = prop.value[:MAX_KEPT]
             kept.append(prop)
@@ -433,7 +442,7 @@ def _organisation(card: Card) -> str:
 
 
 def card_name(card: Card) -> str:
-    """What the card is called, for notes: its formatted name, else its name parts, else its
+    """What the card is called, for notices: its formatted name, else its name parts, else its
     organisation or email."""
     name = " ".join(_unescape(card.first("FN")).split())
     if not name and card.all("N"):
@@ -464,10 +473,18 @@ def is_company(card: Card) -> bool:
     return not full or full.lower() == organisation.lower()
 
 
-def _birthday(card: Card, who: str) -> tuple[str, str]:
-    """(date of birth as YYYY-MM-DD or "", a note when a birthday is given but not stored)."""
+def _notice(field: str, column: str, value: str, reason: str, kind: str) -> dict[str, str]:
+    """A card's value not imported as it stands, in the shape of a row's notices
+    (`PreparedRow.notices`): the import's report lists it by the card's line and property."""
+    return {"field": field, "column": column, "value": value, "reason": reason, "kind": kind}
+
+
+def _birthday(card: Card, who: str) -> tuple[str, dict[str, str] | None]:
+    """(date of birth as YYYY-MM-DD or "", a notice when a birthday is given but not stored:
+    without a year it is not saved; one that is not a date is kept as typed, needing
+    attention, as a spreadsheet's would be)."""
     if not card.all("BDAY"):
-        return "", ""
+        return "", None
     prop = card.all("BDAY")[0]
     text = prop.value.strip()
     month_day: tuple[int, int] | None = None
@@ -477,7 +494,7 @@ def _birthday(card: Card, who: str) -> tuple[str, str]:
             month_day = (month, day)
         else:
             try:
-                return dt.date(year, month, day).isoformat(), ""
+                return dt.date(year, month, day).isoformat(), None
             except ValueError:
                 pass
     elif match := _NO_YEAR_DATE.match(text):
@@ -487,13 +504,16 @@ def _birthday(card: Card, who: str) -> tuple[str, str]:
             shown = date_format(dt.date(2000, *month_day), "j F")
         except ValueError:
             shown = text
-        return "", _(
-            "Line %(line)d (%(name)s): the birthday %(day)s has no year, so no date of birth "
-            "was stored."
-        ) % {"line": card.line, "name": who, "day": shown}
-    return "", _(
-        "Line %(line)d (%(name)s): the birthday “%(value)s” is not a date, so it was not stored."
-    ) % {"line": card.line, "name": who, "value": text[:40]}
+        reason = _(
+            "Date of birth (%(name)s): the birthday %(day)s has no year; a date of birth is "
+            "kept with its year, so it was not saved."
+        ) % {"name": who, "day": shown}
+        return "", _notice("date_of_birth", "BDAY", text, reason, NoticeKind.NOT_SAVED)
+    reason = _("Date of birth (%(name)s): “%(value)s” is not a date.") % {
+        "name": who,
+        "value": text[:40],
+    }
+    return "", _notice("date_of_birth", "BDAY", text, reason, NoticeKind.NEEDS_ATTENTION)
 
 
 def label_of(card: Card, prop: Property) -> str:
@@ -505,6 +525,25 @@ def label_of(card: Card, prop: Property) -> str:
     if label.startswith("_$!<") and label.endswith(">!$_"):
         label = label[4:-4]
     return label
+
+
+# vCard TYPE values that label a value, in the order one is chosen ("TYPE=CELL,VOICE" is mobile).
+LABEL_TYPES = ("cell", "mobile", "iphone", "main", "work", "home", "other", "pager", "car")
+
+
+def value_label(card: Card, prop: Property) -> str:
+    """The label stored with an email, phone or website: an iPhone's or Gmail's own
+    (item1.X-ABLabel), else Android's custom type (TEL;X-Shop), else the standard TYPE
+    (CELL is mobile; FAX with WORK is work fax)."""
+    if label := contact_label(label_of(card, prop)):
+        return label
+    types = [t.lower() for t in prop.params.get("TYPE", [])]
+    for name in types:
+        if name.startswith("x-") and name != "x-whatsapp":
+            return contact_label(next(t for t in prop.params["TYPE"] if t.lower() == name)[2:])
+    if "fax" in types:
+        return next((f"{t} fax" for t in ("work", "home") if t in types), "fax")
+    return next((contact_label(t) for t in LABEL_TYPES if t in types), "")
 
 
 def is_whatsapp(card: Card, prop: Property) -> bool:
@@ -533,30 +572,25 @@ def _email(prop: Property) -> str:
     return text[7:] if text.lower().startswith("mailto:") else text
 
 
-def _address(card: Card, values: dict[str, str]) -> list[str]:
-    """Fill the address columns from the preferred address (an import row has one); notes on
-    the card's other addresses and on a country the import does not know (the address is
+def _address_text(prop: Property) -> str:
+    return ", ".join(p for p in (" ".join(c.split()) for c in _components(prop.value, ", ")) if p)
+
+
+def _address(card: Card, values: dict[str, str]) -> list[dict[str, str]]:
+    """Fill the address columns from the preferred address (an import row has one); notices
+    of the card's other addresses and of a country the import does not know (the address is
     then stored without a country)."""
     addresses = _preferred(card.all("ADR"))
     if not addresses:
         return []
-    notes = []
-    if len(addresses) > 1:
-        others = "; ".join(
-            ", ".join(p for p in (" ".join(c.split()) for c in _components(a.value, ", ")) if p)
-            for a in addresses[1:4]
-        )
-        notes.append(
-            _(
-                "Line %(line)d (%(name)s): the card has %(count)d addresses; the first was "
-                "imported, not these: %(others)s."
-            )
-            % {
-                "line": card.line,
-                "name": card_name(card),
-                "count": len(addresses),
-                "others": others[:300],
-            }
+    notices = []
+    for other in addresses[1:]:
+        reason = _(
+            "Address (%(name)s): the card has %(count)d addresses; one is imported per person "
+            "(the preferred or first), so this one was not saved."
+        ) % {"name": card_name(card), "count": len(addresses)}
+        notices.append(
+            _notice("address", "ADR", _address_text(other)[:500], reason, NoticeKind.NOT_SAVED)
         )
     address = addresses[0]
     parts = _components(address.value, ", ")
@@ -573,14 +607,12 @@ def _address(card: Card, values: dict[str, str]) -> list[str]:
         country = code.upper() if len(code) == 2 and code.isalpha() else ""
     values["country"] = country
     if given and not country:
-        notes.append(
-            _(
-                "Line %(line)d (%(name)s): the country “%(country)s” is not one the import "
-                "knows, so the address was stored without a country."
-            )
-            % {"line": card.line, "name": card_name(card), "country": given[:60]}
-        )
-    return notes
+        reason = _(
+            "Country (%(name)s): “%(country)s” is not one the import knows, so the address "
+            "was stored without a country."
+        ) % {"name": card_name(card), "country": given[:60]}
+        notices.append(_notice("country", "ADR", given, reason, NoticeKind.NOT_SAVED))
+    return notices
 
 
 def _categories(card: Card) -> str:
@@ -593,46 +625,48 @@ def _categories(card: Card) -> str:
     return ", ".join(names)
 
 
-def _dropped_notes(card: Card, who: str) -> list[str]:
-    notes: list[str] = []
-    if not card.dropped:
-        return notes
-    for name, what in (("EMAIL", _("emails")), ("TEL", _("phone numbers"))):
-        if dropped := card.dropped.get(name):
-            notes.append(
-                _(
-                    "Line %(line)d (%(name)s): the card has %(total)d %(what)s; the first "
-                    "%(kept)d were imported and %(dropped)d were not."
-                )
-                % {
-                    "line": card.line,
-                    "name": who,
-                    "total": MAX_VALUES + dropped,
-                    "what": what,
-                    "kept": MAX_VALUES,
-                    "dropped": dropped,
-                }
-            )
-    return notes
-
-
-def card_notes_of(card: Card) -> list[str]:
-    """What the import report says about a card: values beyond the bound, a birthday that is
-    not stored (no year, not a date). Cheap for a card with nothing to say."""
-    if not (
-        card.all("BDAY") or card.all("ADR") or card.dropped.get("EMAIL") or card.dropped.get("TEL")
+def _dropped_notices(card: Card, who: str) -> list[dict[str, str]]:
+    """One notice per kind of value beyond the bound, naming the first few it dropped."""
+    notices: list[dict[str, str]] = []
+    for name, field_name, what in (
+        ("EMAIL", "email", _("emails")),
+        ("TEL", "phone", _("phone numbers")),
     ):
+        if dropped := card.dropped.get(name):
+            shown = "; ".join(card.dropped_values.get(name, []))
+            if dropped > MAX_DROPPED_SHOWN:
+                shown += " …"
+            reason = _(
+                "%(what)s (%(name)s): the card has %(total)d %(what_lower)s; the first "
+                "%(kept)d were imported and %(dropped)d were not."
+            ) % {
+                "what": what.capitalize(),
+                "what_lower": what,
+                "name": who,
+                "total": MAX_VALUES + dropped,
+                "kept": MAX_VALUES,
+                "dropped": dropped,
+            }
+            notices.append(_notice(field_name, name, shown, reason, NoticeKind.NOT_SAVED))
+    return notices
+
+
+def card_notices_of(card: Card) -> list[dict[str, str]]:
+    """What a card holds that is not imported as it stands: values beyond the bound, further
+    addresses, an unknown country, a birthday that is not stored. Cheap for a card with
+    nothing to say."""
+    if not (card.all("BDAY") or card.all("ADR") or card.dropped):
         return []
     who = card_name(card)
-    notes = _dropped_notes(card, who)
-    notes.extend(_address(card, {}))
-    if note := _birthday(card, who)[1]:
-        notes.append(note)
-    return notes
+    notices = _dropped_notices(card, who)
+    notices.extend(_address(card, {}))
+    if notice := _birthday(card, who)[1]:
+        notices.append(notice)
+    return notices
 
 
 def card_values(card: Card) -> CardValues:
-    """The row a card makes, and what is worth telling about it."""
+    """The row a card makes, and what it holds that is not imported as it stands."""
     result = CardValues()
     values = result.values
     who = card_name(card)
@@ -654,16 +688,27 @@ def card_values(card: Card) -> CardValues:
                 values["first_name"] = " ".join(words[:-1]) if len(words) > 1 else words[0]
                 values["last_name"] = words[-1] if len(words) > 1 else ""
         values["title"] = _unescape(card.first("TITLE"))
-    result.emails = [e for e in map(_email, _preferred(card.all("EMAIL"))) if e]
+    emails = [(_email(p), value_label(card, p)) for p in _preferred(card.all("EMAIL"))]
+    result.emails = [e for e, _label in emails if e]
+    result.labels["email"] = [label for e, label in emails if e]
     phones, whatsapps = _split_phones(card)
-    result.phones = [p for p in map(_phone, phones) if p]
-    result.whatsapps = [p for p in map(_phone, whatsapps) if p]
-    result.notes.extend(_dropped_notes(card, who))
-    result.notes.extend(_address(card, values))
-    values["date_of_birth"], note = _birthday(card, who)
-    if note:
-        result.notes.append(note)
-    result.websites = [w for w in (_unescape(p.value) for p in _preferred(card.all("URL"))) if w]
+    numbers = [(_phone(p), value_label(card, p)) for p in phones]
+    result.phones = [p for p, _label in numbers if p]
+    result.labels["phone"] = [label for p, label in numbers if p]
+    numbers = [(_phone(p), value_label(card, p)) for p in whatsapps]
+    result.whatsapps = [p for p, _label in numbers if p]
+    # "WhatsApp" is the number's kind, not a label beside it.
+    result.labels["whatsapp"] = [
+        "" if label.lower() == "whatsapp" else label for p, label in numbers if p
+    ]
+    result.notices.extend(_dropped_notices(card, who))
+    result.notices.extend(_address(card, values))
+    values["date_of_birth"], notice = _birthday(card, who)
+    if notice:
+        result.notices.append(notice)
+    sites = [(_unescape(p.value), value_label(card, p)) for p in _preferred(card.all("URL"))]
+    result.websites = [w for w, _label in sites if w]
+    result.labels["website"] = [label for w, label in sites if w]
     values["note"] = _unescape(card.first("NOTE"))[:1000]
     values["external_id"] = _unescape(card.first("UID"))[:100]
     if not is_company(card):
@@ -674,12 +719,17 @@ def card_values(card: Card) -> CardValues:
 
 
 def _numbered(name: str, count: int) -> list[str]:
-    return [name if n == 1 else f"{name} {n}" for n in range(1, max(count, 1) + 1)]
+    """The value columns of one kind, each followed by its label column ("phone 2 label")."""
+    columns = []
+    for number in range(1, max(count, 1) + 1):
+        column = name if number == 1 else f"{name} {number}"
+        columns += [column, f"{column} label"]
+    return columns
 
 
 def headers_for(emails: int, phones: int, whatsapps: int = 0, websites: int = 0) -> list[str]:
     """The columns of a vCard file: as many email, phone, WhatsApp and website columns as its
-    fullest card has (an email and a phone column always)."""
+    fullest card has (an email and a phone column always), each with its label column."""
     columns = _numbered("email", emails) + _numbered("phone", phones)
     if whatsapps:
         columns += _numbered("whatsapp", whatsapps)
@@ -692,11 +742,12 @@ def _row(card: CardValues, headers: list[str]) -> list[str]:
     many = {"email": iter(card.emails), "phone": iter(card.phones)}
     many["whatsapp"] = iter(card.whatsapps)
     many["website"] = iter(card.websites)
+    labels = {kind: iter(card.labels.get(kind, [])) for kind in many}
     row = []
     for header in headers:
         name = header.split(" ", 1)[0]
         if name in many:
-            row.append(next(many[name], ""))
+            row.append(next(labels[name] if header.endswith(" label") else many[name], ""))
         else:
             row.append(card.values.get(header, ""))
     return row
@@ -704,28 +755,40 @@ def _row(card: CardValues, headers: list[str]) -> list[str]:
 
 def open_vcard(path: Path) -> Table:
     """Check the file is vCard and read it through once (line by line): as many email and
-    phone columns as its fullest card needs, and notes on what will not be imported as it
-    stands (birthdays without a year, values beyond the bound). Raises ImportFileError for a
-    file that is not vCard or has a line no exporter writes."""
+    phone columns as its fullest card needs, and a short note on how many cards hold values
+    that will not be imported as they stand (each is a notice of its row, by line, on the
+    preview and the import's report). Raises ImportFileError for a file that is not vCard or
+    has a line no exporter writes."""
     encoding, notes = detect_encoding(path)
     with path.open("r", encoding=encoding) as handle:
         head = handle.read(4096)
     if "BEGIN:VCARD" not in head.upper():
         raise ImportFileError(_("This is not a vCard file: it has no BEGIN:VCARD line."))
     emails = phones = whatsapps = websites = 0
-    card_notes: list[str] = []
+    cards_noticed = notices = 0
     for card in _cards(path, encoding):
         emails = max(emails, len(card.all("EMAIL")))
         numbers, whatsapp_numbers = _split_phones(card)
         phones = max(phones, len(numbers))
         whatsapps = max(whatsapps, len(whatsapp_numbers))
         websites = max(websites, len(card.all("URL")))
-        card_notes.extend(card_notes_of(card))
-    notes.extend(card_notes[:MAX_NOTES])
-    if len(card_notes) > MAX_NOTES:
+        if found := len(card_notices_of(card)):
+            cards_noticed += 1
+            notices += found
+    if cards_noticed:
         notes.append(
-            _("… and %(count)d more notes like these about other cards.")
-            % {"count": len(card_notes) - MAX_NOTES}
+            ngettext(
+                "%(cards)d card holds values that are not imported as they stand (%(count)d: "
+                "birthdays without a year, further addresses, unknown countries, values beyond "
+                "%(limit)d of a kind); the preview and the import's report list each by line "
+                "and property.",
+                "%(cards)d cards hold values that are not imported as they stand (%(count)d: "
+                "birthdays without a year, further addresses, unknown countries, values beyond "
+                "%(limit)d of a kind); the preview and the import's report list each by line "
+                "and property.",
+                cards_noticed,
+            )
+            % {"cards": cards_noticed, "count": notices, "limit": MAX_VALUES}
         )
     return Table(
         path=path,
@@ -738,7 +801,8 @@ def open_vcard(path: Path) -> Table:
 
 def vcard_rows(table: Table) -> Iterator[Row]:
     for card in _cards(table.path, table.encoding):
-        yield Row(line=card.line, values=_row(card_values(card), table.headers))
+        values = card_values(card)
+        yield Row(line=card.line, values=_row(values, table.headers), notices=values.notices)
 
 
 # --- Export --------------------------------------------------------------------------------

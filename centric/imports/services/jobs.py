@@ -126,7 +126,7 @@ def job_preview(
         if not row.error:
             prepared: PreparedRow | None
             try:
-                prepared = preparer.resolve(preparer.prepare(row.line, row.values))
+                prepared = preparer.resolve(preparer.prepare(row.line, row.values, row.notices))
             except RowRejected as rejection:
                 item["error"] = rejection.reason
                 prepared = None

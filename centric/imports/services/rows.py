@@ -30,7 +30,7 @@ from centric.customers.services.people import person_search_name
 from centric.extras.models import CustomFieldDefinition
 from centric.extras.services import custom_field_value_clean as coerce_custom_value
 from centric.imports import values as cells
-from centric.imports.fields import ADDRESS_TARGETS, CONTACT_TARGETS, UTM
+from centric.imports.fields import ADDRESS_TARGETS, CONTACT_TARGETS, UTM, label_columns
 from centric.imports.models import NoticeKind, RecordType
 from centric.imports.services import bulk
 from centric.imports.vcard import COUNTRY_CODES
@@ -246,6 +246,10 @@ class RowPreparer:
         self.consent_targets = [t for t in self.columns if t.startswith(("consent.", "optout."))]
         self.custom_targets = [t for t in self.columns if t.startswith("cf.")]
         self.contact_kinds = [k for k in CONTACT_TARGETS if k in self.columns]
+        # A contact column's label: from a label column beside it (Google's "E-mail 1 -
+        # Label"), else from its name (Outlook's "Business Phone" is work).
+        self.label_columns = label_columns(headers)
+        self.header_labels = {i: cells.header_label(h) for i, h in enumerate(headers)}
         self.has_address = any(name in self.columns for name in ADDRESS_TARGETS)
         self.stages: dict[str, str] = {}
         for stage in LifecycleStage.objects.all():
@@ -328,15 +332,18 @@ class RowPreparer:
             prepared.fields["owner_id"], prepared.fields["team_id"] = owner
         return prepared
 
-    def prepare(self, line: int, row: list[str]) -> PreparedRow:
+    def prepare(
+        self, line: int, row: list[str], notices: Sequence[dict[str, str]] = ()
+    ) -> PreparedRow:
         """A validated row, or RowRejected naming every problem in it. Needs no database (it may
-        run in a worker process); `resolve` does the look-ups afterwards."""
+        run in a worker process); `resolve` does the look-ups afterwards. `notices` are what
+        the file's reader noticed about the row (`Row.notices`): they join the row's own."""
         errors: list[str] = []
         if row and max(map(len, row)) > MAX_CELL:
             raise RowRejected(
                 _("A cell is longer than %(limit)d characters.") % {"limit": MAX_CELL}
             )
-        prepared = PreparedRow(line=line, raw=row)
+        prepared = PreparedRow(line=line, raw=row, notices=list(notices))
         fields = prepared.fields
         if self.record_type == RecordType.PEOPLE:
             prepared.organisation = self._value(row, "organisation")
@@ -567,16 +574,34 @@ class RowPreparer:
                 continue
             prepared.consents.append((target.split(".", 1)[1], status))
 
+    def _contact_cells(
+        self, row: list[str], kind: str
+    ) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+        """(column, [(value, its label)]) of each non-empty cell mapped to a contact kind: the
+        cell's values (Google's " ::: " joins several) share its label, or take one each when
+        the label cell holds as many; without a label column the column's name gives one."""
+        for index in self.columns.get(kind, ()):
+            cell = row[index].strip() if index < len(row) else ""
+            if not cell:
+                continue
+            values = cells.split_values(cell)
+            label_index = self.label_columns.get(index)
+            text = row[label_index] if label_index is not None and label_index < len(row) else ""
+            labels = [cells.contact_label(t) for t in cells.split_values(text)]
+            if len(labels) != len(values):
+                fallback = labels[0] if len(labels) == 1 else self.header_labels[index]
+                labels = [fallback] * len(values)
+            yield self.headers[index], list(zip(values, labels, strict=True))
+
     def _contacts(self, row: list[str], prepared: PreparedRow, errors: list[str]) -> None:
         seen: set[tuple[str, str]] = set()
         for kind in self.contact_kinds:
-            for column, cell in self._cells(row, kind):
-                multiple = cells.split_values(cell)
-                split = SPLIT_EMAILS if kind == "email" else SPLIT_PHONES
-                pieces = [p for value in multiple for p in split.split(value)]
-                if kind not in ("email", "phone", "whatsapp"):
-                    pieces = multiple
-                for piece in (p.strip() for p in pieces):
+            for column, values in self._contact_cells(row, kind):
+                labelled = values
+                if kind in ("email", "phone", "whatsapp"):
+                    split = SPLIT_EMAILS if kind == "email" else SPLIT_PHONES
+                    labelled = [(p, label) for value, label in values for p in split.split(value)]
+                for piece, label in ((p.strip(), label) for p, label in labelled):
                     if not piece:
                         continue
                     rewritten = ""
@@ -605,9 +630,10 @@ class RowPreparer:
                         continue
                     if (kind, normalised) not in seen:
                         seen.add((kind, normalised))
-                        prepared.contacts.append(
-                            {"kind": kind, "value": piece, "value_normalized": normalised}
-                        )
+                        contact = {"kind": kind, "value": piece, "value_normalized": normalised}
+                        if label:
+                            contact["label"] = label
+                        prepared.contacts.append(contact)
                         if rewritten:  # an old-plan number, kept as typed in `value`
                             prepared.notices.append(
                                 {
@@ -675,26 +701,28 @@ _WORKER_PREPARER: RowPreparer | None = None
 
 
 PreparedResult = tuple[int, list[str], PreparedRow | None, str]
+# (line, values, error, the reader's notices) of a row sent to a preparing process.
+ChunkRow = tuple[int, list[str], str, list[dict[str, str]]]
 
 
-def _prepare_chunk(chunk: list[tuple[int, list[str], str]]) -> list[PreparedResult]:
+def _prepare_chunk(chunk: list[ChunkRow]) -> list[PreparedResult]:
     results: list[PreparedResult] = []
-    for line, values, error in chunk:
+    for line, values, error, notices in chunk:
         if error:
             results.append((line, values, None, error))
             continue
         assert _WORKER_PREPARER is not None  # set by prepared_rows before any chunk
         try:
-            results.append((line, values, _WORKER_PREPARER.prepare(line, values), ""))
+            results.append((line, values, _WORKER_PREPARER.prepare(line, values, notices), ""))
         except RowRejected as rejection:
             results.append((line, values, None, rejection.reason))
     return results
 
 
-def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[tuple[int, list[str], str]]]:
-    chunk: list[tuple[int, list[str], str]] = []
+def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[ChunkRow]]:
+    chunk: list[ChunkRow] = []
     for row in rows:
-        chunk.append((row.line, row.values, row.error))
+        chunk.append((row.line, row.values, row.error, row.notices))
         if len(chunk) >= size:
             yield chunk
             chunk = []

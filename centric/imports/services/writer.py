@@ -454,6 +454,7 @@ class BatchWriter:
                         self.organisation_ids[key] = created.pk
                         self.created_cache_keys.append((self.organisation_ids, key))
                         outcome.created += 1
+                        outcome.written(row)
                         continue
                     self.organisation_ids.setdefault(key, existing.pk)
                     if self.restrict and not (
@@ -469,6 +470,7 @@ class BatchWriter:
             except ValidationError as error:
                 outcome.reject(row, " ".join(error.messages))
                 continue
+            outcome.written(row)
             if existing.contact_points.count() > before:
                 outcome.updated += 1
             else:

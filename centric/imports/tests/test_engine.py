@@ -517,7 +517,7 @@ def _report_signals(chunk):
     import signal
 
     state = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT), os.getpgrp())
-    return [(line, values, None, state) for line, values, _error in chunk]
+    return [(line, values, None, state) for line, values, _error, _notices in chunk]
 
 
 def test_preparing_processes_answer_to_their_pool_not_to_inherited_signals(monkeypatch):
@@ -529,12 +529,12 @@ def test_preparing_processes_answer_to_their_pool_not_to_inherited_signals(monke
     kill them under its running task, which would then wait for ever)."""
     import os
     import signal
-    from types import SimpleNamespace
 
+    from centric.imports.parsing import Row
     from centric.imports.services import rows
 
     monkeypatch.setattr(rows, "_prepare_chunk", _report_signals)
-    table = [SimpleNamespace(line=n, values=["x"], error="") for n in range(2, 12)]
+    table = [Row(line=n, values=["x"]) for n in range(2, 12)]
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
     try:
         results = list(rows.prepared_rows(None, table, workers=2, chunk_size=3))

@@ -328,3 +328,95 @@ def test_hubspot_stages_map_to_the_business_stages_and_an_unknown_one_keeps_the_
     note = job.notices.get(kind=NoticeKind.NOT_SAVED)
     assert note.line == 5 and "“Other”" in note.message
     assert _person("Funke")["phones"] == ["+2348025551111", "+2349025552222"]
+
+
+# --- Contact point labels -------------------------------------------------------------------
+
+
+def _labels(first_name: str) -> dict[str, str]:
+    """Each of a person's contact values (normalised) and its label."""
+    points = ContactPoint.objects.filter(person__first_name=first_name)
+    return dict(points.values_list("value_normalized", "label"))
+
+
+def test_google_labels_are_stored_with_their_values_in_both_layouts():
+    import_file(path=SAMPLES / "google_contacts_new.csv", record_type="people")
+    import_file(path=SAMPLES / "google_contacts_old.csv", record_type="people")
+
+    # "* Work": the star marks the preferred value; values joined by " ::: " share a label.
+    assert _labels("Ngozi") == {
+        "ngozi@ezepharmacy.ng": "work",
+        "ngozi.eze@gmail.com": "work",
+        "+2348021112233": "mobile",
+        "+2347034445566": "work",
+        "+2349097778899": "work",
+        "https://ezepharmacy.ng": "",
+    }
+    assert _labels("Musa") == {"musa.bello@outlook.com": "home", "+2348061230000": "mobile"}
+    chinedu = _labels("Chinedu")
+    assert {k: v for k, v in chinedu.items() if not k.startswith("12 ")} == {
+        "chinedu.okafor@gmail.com": "home",
+        "chinedu@okaforstores.ng": "work",
+        "+2348031234567": "mobile",
+        "+2348055550101": "mobile",
+        "+2348098765432": "work",
+    }
+    assert _labels("Bisi")["bisi.adeyemi@yahoo.com"] == "other"
+
+
+def test_google_label_columns_are_named_as_labels_on_the_mapping_page():
+    suggestions = {
+        s.header: s for s in suggest_columns(_headers("google_contacts_new.csv"), "people")
+    }
+
+    label = suggestions["Phone 1 - Label"]
+    assert (label.target, label.is_selected) == ("", True)
+    assert "the label of the value beside it (Home, Work, Mobile), stored with" in label.reason
+
+
+def test_outlook_phone_columns_label_their_numbers():
+    import_file(path=SAMPLES / "outlook.csv", record_type="people")
+
+    assert _labels("Adéolá") == {
+        "+2348032001000": "work",
+        "+2348032001001": "work",
+        "+2348053002000": "home",
+        "+2348053002001": "home",
+        "+2347064003000": "mobile",
+        # "E-mail Type" is SMTP: how Outlook sends, no label.
+        "adeola@oyedejifabrics.ng": "",
+        "adeola.oyedeji@gmail.com": "",
+        "a.oyedeji@yahoo.co.uk": "",
+        "3 bode thomas street, surulere, lagos, ng": "",
+    }
+
+
+def test_hubspot_and_salesforce_mobile_columns_label_their_numbers(write_file):
+    import_file(path=SAMPLES / "hubspot_contacts.csv", record_type="people")
+    import_file(path=SAMPLES / "salesforce_contacts.csv", record_type="people")
+    # Salesforce's Data Loader writes the fields' API names, every cell quoted.
+    loader = write_file(
+        "extract.csv",
+        '"Id","FirstName","LastName","Email","Phone","MobilePhone","HomePhone"\n'
+        '"0035g00000XyZaBAAV","Halima","Abubakar","halima@abubakar.ng","","08031112222",'
+        '"09 461 2345"\n',
+    )
+    import_file(path=loader, record_type="people")
+
+    assert _labels("Funke") == {
+        "funke@akindelebakes.ng": "",
+        "+2348025551111": "",
+        "+2349025552222": "mobile",
+        "ibadan, oyo, ng": "",
+    }
+    assert _labels("Tunde") == {
+        "tunde@bakarefoods.ng": "",
+        "+2348097001234": "",
+        "+2348037008000": "mobile",
+        "14 adeola odeku street, victoria island, lagos, ng": "",
+    }
+    assert _labels("Halima") == {
+        "halima@abubakar.ng": "",
+        "+2348031112222": "mobile",
+        "+2342094612345": "home",
+    }

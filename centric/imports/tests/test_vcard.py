@@ -49,9 +49,12 @@ def test_vcard_import_goes_through_the_pipeline(write_file):
     job = import_file(path=path, record_type="people")
 
     assert (job.created, job.rejected, job.flagged) == (3, 0, 1)
-    # A card's bad email is kept as typed on the person, needing attention (decision 0055).
-    notice = job.notices.get()
-    assert notice.line == 14 and notice.value == "not-an-email"
+    # A card's bad email is kept as typed on the person, needing attention (decision 0055);
+    # a birthday without a year is a notice of its card, by line and property.
+    assert list(job.notices.values_list("line", "column", "value", "kind")) == [
+        (14, "email", "not-an-email", "needs_attention"),
+        (20, "BDAY", "--0415", "not_saved"),
+    ]
     bayo = Person.objects.get(first_name="Bayo")
     assert [i["value"] for i in bayo.needs_attention] == ["not-an-email"]
     ada = Person.objects.get(first_name="Ada")
@@ -228,16 +231,31 @@ def test_iphone_cards_keep_every_email_and_phone_and_no_year_1604(write_file):
         ("website", "https://balogunstores.com.ng"),
         ("website", "https://www.chinedu.example.com"),
     }
-    # An import row has one address: the other is named in the report, not dropped silently.
-    assert (
-        "Line 1 (Chinedu Emeka Okafor): the card has 2 addresses; the first was imported, "
-        "not these: 3 Broad Street, Lagos Island, Lagos, Nigeria."
-    ) in job.notes
+    # An import row has one address: the other is a notice of the card, not dropped silently.
+    assert list(job.notices.values_list("line", "column", "value", "message", "kind")) == [
+        (
+            1,
+            "ADR",
+            "3 Broad Street, Lagos Island, Lagos, Nigeria",
+            "Address (Chinedu Emeka Okafor): the card has 2 addresses; one is imported per "
+            "person (the preferred or first), so this one was not saved.",
+            "not_saved",
+        ),
+        (
+            1,
+            "BDAY",
+            "1604-04-17",
+            "Date of birth (Chinedu Emeka Okafor): the birthday 17 April has no year; a date "
+            "of birth is kept with its year, so it was not saved.",
+            "not_saved",
+        ),
+    ]
+    # The file's notes only count them.
+    assert job.notes.startswith("1 card holds values that are not imported as they stand (2:")
     assert (chinedu.primary_email, chinedu.primary_phone) == (
         "chinedu.okafor@example.com",
         "+2348031234567",
     )
-    assert "Line 1 (Chinedu Emeka Okafor): the birthday 17 April has no year" in job.notes
     bisi = Person.objects.get(last_name="Adeyemi")
     assert (bisi.first_name, bisi.date_of_birth.isoformat()) == ("Bisi", "1985-11-02")
     assert set(bisi.contact_points.values_list("kind", "value_normalized")) == {
@@ -266,7 +284,15 @@ def test_a_card_with_more_than_fifty_emails_keeps_fifty_and_says_so(write_file):
 
     ngozi = Person.objects.get()
     assert ngozi.contact_points.filter(kind="email").count() == 50
-    assert "Line 1 (Ngozi Eze): the card has 60 emails; the first 50 were imported" in job.notes
+    notice = job.notices.get()
+    assert (notice.line, notice.column, notice.kind) == (1, "EMAIL", "not_saved")
+    assert notice.message == (
+        "Emails (Ngozi Eze): the card has 60 emails; the first 50 were imported and 10 were not."
+    )
+    assert notice.value == (
+        "ngozi51@example.com; ngozi52@example.com; ngozi53@example.com; ngozi54@example.com; "
+        "ngozi55@example.com …"
+    )
     assert job.created == 1
 
 
@@ -321,7 +347,10 @@ def test_android_quoted_printable_names_broken_inside_a_character(write_file):
     chinedu = Person.objects.get(first_name="Chinedu", last_name="Okafor")
     address = chinedu.contact_points.get(kind="address")
     assert (address.street, address.city, address.country) == ("7 Ogui Road", "Enugu", "")
-    assert "(Chinedu Okafor): the country “Naija” is not one the import knows" in job.notes
+    notice = job.notices.get()
+    assert (notice.column, notice.value, notice.kind) == ("ADR", "Naija", "not_saved")
+    assert notice.message.startswith("Country (Chinedu Okafor): “Naija” is not one the import")
+    assert notice.line == ANDROID.split("\r\n").index("BEGIN:VCARD", 20) + 1
 
 
 THUNDERBIRD = crlf(
@@ -381,7 +410,9 @@ def test_vcard_4_from_thunderbird(write_file):
         ("phone", "+2348031234567"),
         ("phone", "+2348021112222"),
     }
-    assert "(Ngozi Eze): the birthday 17 April has no year" in job.notes
+    assert job.notices.get().message.startswith(
+        "Date of birth (Ngozi Eze): the birthday 17 April has no year"
+    )
     emeka = Person.objects.get(first_name="Emeka")
     assert emeka.gender == ""  # GENDER:U (unknown) says nothing to store
     assert (emeka.primary_phone, emeka.date_of_birth.isoformat()) == (
@@ -439,7 +470,8 @@ def test_gmail_export_system_groups_never_become_tags(write_file):
         ("phone", "+2348090001111"),
         ("address", "5 awolowo road, ikoyi, lagos, lagos, ng"),
     }
-    assert bisi.date_of_birth is None and "(Bisi Adeyemi): the birthday 17 April" in job.notes
+    assert bisi.date_of_birth is None
+    assert job.notices.get().message.startswith("Date of birth (Bisi Adeyemi): the birthday 17")
     tunde = Person.objects.get(first_name="Tunde")
     assert not tunde.tags.exists()
     assert tunde.contact_points.filter(kind="email").count() == 2
@@ -606,9 +638,11 @@ def test_the_mapping_page_and_the_report_say_which_birthdays_have_no_year(
     client = logged_in_client(make_user("manager", role="Manager"))
     _upload(client, IPHONE.encode(), "iCloud vCards.vcf")
     job = ImportJob.objects.get()
-    note = "Line 1 (Chinedu Emeka Okafor): the birthday 17 April has no year"
+    note = "Date of birth (Chinedu Emeka Okafor): the birthday 17 April has no year"
 
     mapping = client.get(f"/imports/{job.pk}/mapping/").content.decode()
+    # The file's note counts the cards; the preview names the card's value on its row.
+    assert "1 card holds values that are not imported as they stand (2:" in mapping
     assert note in mapping
     with django_capture_on_commit_callbacks(execute=False):
         data = {f"column_{i}": job.mapping[header] for i, header in enumerate(job.headers)}
@@ -618,7 +652,10 @@ def test_the_mapping_page_and_the_report_say_which_birthdays_have_no_year(
     job_run(job_id=job.pk)
 
     report = client.get(f"/imports/{job.pk}/").content.decode()
-    assert note in report
+    assert "<td>1</td><td>BDAY</td><td>1604-04-17</td><td>" + note in report
+    notices = b"".join(client.get(f"/imports/{job.pk}/notices.csv").streaming_content).decode()
+    assert '\r\n1,BDAY,1604-04-17,"Date of birth (Chinedu Emeka Okafor): the birthday 17' in notices
+    assert '\r\n1,ADR,"3 Broad Street, Lagos Island, Lagos, Nigeria","Address (' in notices
     assert Person.objects.get(first_name="Chinedu").date_of_birth is None
 
 
@@ -655,7 +692,11 @@ def test_centric_import_of_a_vcard_prints_its_notes(write_file):
     call_command("import", "people", str(write_file("iCloud vCards.vcf", IPHONE)), stdout=out)
     hostile = write_file("hostile.vcf", crlf("BEGIN:VCARD", "FN:" + "C" * 1_000_001, "END:VCARD"))
 
-    assert "Line 1 (Chinedu Emeka Okafor): the birthday 17 April has no year" in out.getvalue()
+    assert "1 card holds values that are not imported as they stand" in out.getvalue()
+    assert (
+        "line 1, BDAY: Date of birth (Chinedu Emeka Okafor): the birthday 17 April has no year"
+        in out.getvalue()
+    )
     assert "4 rows: 4 created, 0 updated, 0 unchanged, 0 rejected." in out.getvalue()
     with pytest.raises(CommandError, match="Line 2 of the file is longer than 1,000,000"):
         call_command("import", "people", str(hostile), stdout=io.StringIO())
@@ -685,3 +726,103 @@ def test_a_company_card_meets_organisations_as_the_importer_may_see_and_change_t
     assert (seen.created, seen.rejected) == (0, 1)
     assert seen.rejections.get().reason == "It matches an existing record that you may not change."
     assert not theirs.contact_points.exists() and Organisation.objects.count() == 1
+
+
+def test_card_notices_are_rows_of_the_report_for_people_and_company_cards(write_file):
+    # A birthday that is no date is kept as typed on the person, needing attention (as in a
+    # spreadsheet); a company card's second address is a notice of its card too.
+    cards = crlf(
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        "N:Nwosu;Emeka;;;",
+        "FN:Emeka Nwosu",
+        "TEL;TYPE=CELL:0816 123 4567",
+        "BDAY:sometime in April",
+        "END:VCARD",
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        "FN:Zenith Paints Ltd",
+        "ORG:Zenith Paints Ltd",
+        "ADR;TYPE=WORK;TYPE=pref:;;14 Creek Road;Apapa;Lagos;;Nigeria",
+        "ADR;TYPE=WORK:;;2 Trans-Amadi Road;Port Harcourt;Rivers;;Nigeria",
+        "END:VCARD",
+    )
+
+    job = import_file(path=write_file("contacts.vcf", cards), record_type="people")
+
+    assert (job.created, job.rejected, job.flagged) == (2, 0, 1)
+    assert list(job.notices.values_list("line", "column", "value", "kind")) == [
+        (1, "BDAY", "sometime in April", "needs_attention"),
+        (8, "ADR", "2 Trans-Amadi Road, Port Harcourt, Rivers, Nigeria", "not_saved"),
+    ]
+    emeka = Person.objects.get()
+    assert emeka.date_of_birth is None
+    assert emeka.needs_attention == [
+        {
+            "field": "date_of_birth",
+            "value": "sometime in April",
+            "reason": "Date of birth (Emeka Nwosu): “sometime in April” is not a date.",
+        }
+    ]
+    zenith = Organisation.objects.get()
+    assert zenith.contact_points.get(kind="address").city == "Apapa"
+    assert job.notes.startswith("2 cards hold values that are not imported as they stand (2:")
+
+
+def _labels(**person) -> dict[str, str]:
+    """Each of a person's contact values (normalised) and its label."""
+    points = Person.objects.get(**person).contact_points
+    return dict(points.values_list("value_normalized", "label"))
+
+
+def test_vcard_labels_are_stored_from_types_and_an_iphones_own_labels(write_file):
+    import_file(path=write_file("iCloud vCards.vcf", IPHONE), record_type="people")
+    import_file(path=write_file("00001.vcf", ANDROID), record_type="people")
+    import_file(path=write_file("contacts.vcf", GMAIL), record_type="people")
+
+    # iPhone: TYPE=HOME/WORK/CELL, and item1.X-ABLabel (its own _$!<Other>!$_ or the user's).
+    assert _labels(first_name="Chinedu", last_name="Okafor", middle_name="Emeka") == {
+        "chinedu.okafor@example.com": "home",
+        "chinedu@balogunstores.com.ng": "work",
+        "c.okafor@example.org": "other",
+        "chinedu.shop@example.net": "Shop",
+        "+2348031234567": "mobile",
+        "+2348055550101": "work",
+        "+2348098765432": "other",
+        "+2347012345678": "Shop",
+        "12 allen avenue, ikeja, lagos, 100271, ng": "",
+        "https://balogunstores.com.ng": "homepage",
+        "https://www.chinedu.example.com": "work",
+    }
+    # A number labelled WhatsApp is a WhatsApp number; the label says nothing more.
+    bisi = Person.objects.get(first_name="Bisi", contact_points__kind="whatsapp")
+    assert dict(bisi.contact_points.values_list("kind", "label")) == {
+        "phone": "mobile",
+        "whatsapp": "",
+    }
+    # Android's vCard 2.1: bare types (TEL;CELL;PREF) and a custom label (TEL;X-Shop).
+    assert _labels(first_name="Chukwuẹmẹka") == {
+        "+2348061234567": "mobile",
+        "+2348061234568": "work",
+        "+2347061112222": "mobile",
+        "+2347061112223": "Shop",
+    }
+    # Gmail: TYPE=INTERNET;TYPE=HOME is home (INTERNET is no label), item1.X-ABLabel:Shop.
+    gmail = _labels(first_name="Bisi", contact_points__value_normalized="+2348090001111")
+    assert {k: v for k, v in gmail.items() if "@" in k or k.startswith("+")} == {
+        "bisi.adeyemi@example.com": "home",
+        "+2348035551212": "mobile",
+        "+2348090001111": "Shop",
+    }
+
+
+def test_vcard_label_columns_are_named_as_labels_on_the_mapping_page(write_file):
+    from centric.imports.fields import suggest_columns
+    from centric.imports.parsing import open_table
+
+    table = open_table(write_file("contacts.vcf", GMAIL), "vcf")
+    suggestions = {s.header: s for s in suggest_columns(table.headers, "people")}
+
+    assert table.headers[4:8] == ["email", "email label", "email 2", "email 2 label"]
+    assert (suggestions["email 2"].target, suggestions["email 2 label"].target) == ("email", "")
+    assert "stored with that value" in suggestions["phone 2 label"].reason
