@@ -37,6 +37,7 @@ from array import array
 from collections.abc import Iterator
 from typing import IO, Any
 from xml.etree import ElementTree as ET
+from xml.parsers import expat
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -246,6 +247,65 @@ def _events(
         raise _damaged() from None
 
 
+class _Expat:
+    """An expat parser over one part, fed as it is unpacked, with `handlers` called by local
+    element name (namespace and prefix dropped). Refuses a DTD, and bytes that complete no
+    element for `MAX_ELEMENT_BYTES`; `feed_more()` returns False at the part's end."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str, budget: _Budget) -> None:
+        self._chunks = _stream(archive, name, budget)
+        self._parser = expat.ParserCreate(namespace_separator="}")
+        self._parser.buffer_text = True
+        self._parser.StartDoctypeDeclHandler = self._refuse
+        self._parser.EntityDeclHandler = self._refuse
+        self._names: dict[str, str] = {}
+        self.progress = 0
+        self._pending = 0
+        self.finished = False
+
+    def _refuse(self, *_args: object) -> None:
+        raise _damaged()
+
+    def local(self, name: str) -> str:
+        found = self._names.get(name)
+        if found is None:
+            found = self._names[name] = name.rpartition("}")[2].rpartition(":")[2]
+        return found
+
+    def feed_more(self) -> bool:
+        if self.finished:
+            return False
+        chunk = next(self._chunks, None)
+        try:
+            if chunk is None:
+                self.finished = True
+                self._parser.Parse(b"", True)
+                return False
+            before = self.progress
+            self._parser.Parse(chunk, False)
+        except expat.ExpatError:
+            raise _damaged() from None
+        self._pending = 0 if self.progress != before else self._pending + len(chunk)
+        if self._pending > MAX_ELEMENT_BYTES:
+            raise _too_long()
+        return True
+
+    def close(self) -> None:
+        self.finished = True
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+
+
+def _too_long() -> XlsxError:
+    return XlsxError(
+        _(
+            "This workbook holds a value far longer than Excel allows in a cell "
+            "(damaged or built to attack); it was not read."
+        )
+    )
+
+
 def _small_part(archive: zipfile.ZipFile, name: str, budget: _Budget) -> ET.Element:
     """A whole small part (workbook, relationships, styles) as a tree."""
     info = archive.NameToInfo.get(name)
@@ -339,32 +399,66 @@ class SharedStrings:
     bytes with an offset table (a temporary file holds them beyond `STRINGS_IN_MEMORY`)."""
 
     def __init__(self, archive: zipfile.ZipFile, name: str | None, budget: _Budget) -> None:
-        self._events: Iterator[tuple[str, ET.Element]] = (
-            _events(archive, name, budget) if name else iter(())
-        )
         self._ends = array("Q", [0])
         self._memory = bytearray()
         self._memory_start = 0  # offset of _memory[0] in the whole store
         self._file: IO[bytes] | None = None
         self._cache: dict[int, str] = {}
-        self._root: ET.Element | None = None
-        self._done = name is None
+        self._parts: list[str] = []
+        self._capture = False
+        self._phonetic = 0
+        self._parser: _Expat | None = None
+        if name is not None:
+            self._parser = _Expat(archive, name, budget)
+            self._parser._parser.StartElementHandler = self._start
+            self._parser._parser.EndElementHandler = self._end
+            self._parser._parser.CharacterDataHandler = self._text
 
     def __len__(self) -> int:
         return len(self._ends) - 1
 
     def close(self) -> None:
-        close = getattr(self._events, "close", None)
-        if close is not None:
-            close()
+        if self._parser is not None:
+            self._parser.close()
         if self._file is not None:
             self._file.close()
             self._file = None
+
+    def _start(self, name: str, _attributes: dict[str, str]) -> None:
+        assert self._parser is not None
+        tag = self._parser.local(name)
+        if tag == "t":
+            self._capture = not self._phonetic
+        elif tag == "si":
+            self._parts = []
+        elif tag == "rPh":
+            self._phonetic += 1
+
+    def _end(self, name: str) -> None:
+        assert self._parser is not None
+        self._parser.progress += 1
+        tag = self._parser.local(name)
+        if tag == "t":
+            self._capture = False
+        elif tag == "si":
+            self._append(_unescape("".join(self._parts)))
+            self._parts = []
+        elif tag == "rPh":
+            self._phonetic -= 1
+
+    def _text(self, data: str) -> None:
+        if self._capture:
+            self._parts.append(data)
 
     def _append(self, text: str) -> None:
         data = text.encode("utf-8", "surrogatepass")
         self._memory += data
         self._ends.append(self._ends[-1] + len(data))
+        if len(self._ends) > MAX_SHARED_STRINGS + 1:
+            raise XlsxError(
+                _("This workbook holds more than %(count)s different texts; it was not read.")
+                % {"count": f"{MAX_SHARED_STRINGS:,}"}
+            )
         if len(self._memory) > STRINGS_IN_MEMORY:
             if self._file is None:
                 # Unnamed: removed by the system when closed, even if this process dies.
@@ -376,38 +470,14 @@ class SharedStrings:
             self._memory = bytearray()
 
     def _read_more(self, index: int) -> None:
-        strings = 0
-        for event, element in self._events:
-            tag = _local(element.tag)
-            if event == "start":
-                if self._root is None:
-                    self._root = element
-                continue
-            if tag != "si":
-                continue
-            parts = [child.text or "" for child in element if _local(child.tag) == "t"]
-            for run in element:
-                if _local(run.tag) == "r":
-                    parts.extend(t.text or "" for t in run if _local(t.tag) == "t")
-            self._append(_unescape("".join(parts)))
-            element.clear()
-            if self._root is not None:
-                self._root.clear()
-            strings += 1
-            if len(self) > MAX_SHARED_STRINGS:
-                raise XlsxError(
-                    _("This workbook holds more than %(count)s different texts; it was not read.")
-                    % {"count": f"{MAX_SHARED_STRINGS:,}"}
-                )
-            if len(self) > index:
-                return
-        self._done = True
+        while self._parser is not None and len(self) <= index and self._parser.feed_more():
+            pass
 
     def get(self, index: int) -> str:
         cached = self._cache.get(index)
         if cached is not None:
             return cached
-        if index >= len(self) and not self._done:
+        if index >= len(self):
             self._read_more(index)
         if not 0 <= index < len(self):
             raise _damaged()
@@ -532,92 +602,116 @@ class Workbook:
 
     def rows(self, width: int | None = None) -> Iterator[tuple[int, list[str]]]:
         """(sheet row number, cell texts) of each row that has cells, up to `width` columns."""
-        text_tag = value_tag = cell_tag = row_tag = data_tag = inline_tag = run_tag = "\x00"
-        row: list[str] = []
-        row_number = 0
-        column = -1
-        root: ET.Element | None = None
-        data: ET.Element | None = None
-        depth = 0
-        for event, element in _events(self.archive, self.sheet, self.budget):
-            tag = element.tag
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    root = element
-                    namespace = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
-                    value_tag, text_tag = namespace + "v", namespace + "t"
-                    cell_tag, row_tag = namespace + "c", namespace + "row"
-                    data_tag, inline_tag = namespace + "sheetData", namespace + "is"
-                    run_tag = namespace + "r"
-                elif tag == row_tag:
-                    declared = element.get("r")
-                    row_number = int(declared) if declared else row_number + 1
-                    row, column = [], -1
-                elif tag == data_tag:
-                    data = element
-                continue
-            depth -= 1
-            if tag == cell_tag:
-                reference = element.get("r")
-                if reference:
-                    match = _REFERENCE.match(reference)
-                    if match is None:
-                        raise _damaged()
-                    column = _column_index(match.group(1))
-                else:
-                    column += 1
-                if column >= MAX_SHEET_COLUMNS or len(row) >= MAX_SHEET_COLUMNS:
-                    raise _damaged()
-                if width is None or column < width:
-                    text = self._cell(element, value_tag, inline_tag, text_tag, run_tag)
-                    if text:
-                        if column >= len(row):
-                            row.extend([""] * (column + 1 - len(row)))
-                        row[column] = text
-                element.clear()
-            elif tag == row_tag:
-                if data is not None:
-                    data.clear()
-                if row:
-                    yield row_number, row
-            elif tag == data_tag:
-                return
-            elif depth == 1 and root is not None:
-                root.clear()
+        sheet = _SheetReader(self, width)
+        try:
+            while sheet.parser.feed_more():
+                if sheet.ready:
+                    ready, sheet.ready = sheet.ready, []
+                    yield from ready
+                if sheet.done:
+                    return
+            yield from sheet.ready
+        finally:
+            sheet.parser.close()
 
-    def _cell(
-        self, element: ET.Element, value_tag: str, inline_tag: str, text_tag: str, run_tag: str
-    ) -> str:
-        kind = element.get("t", "n")
-        if kind == "inlineStr":
-            inline = element.find(inline_tag)
-            if inline is None:
-                return ""
-            parts = [child.text or "" for child in inline if child.tag == text_tag]
-            for run in inline.iter(run_tag):
-                parts.extend(t.text or "" for t in run if t.tag == text_tag)
-            return _unescape("".join(parts))
-        value = element.find(value_tag)
-        text = value.text if value is not None else None
+    def cell_text(self, kind: str, style: str | None, text: str) -> str:
+        """A cell's value as the import reads it, from its type, style and raw text."""
         if not text:
             return ""
         if kind == "s":
-            try:
-                index = int(text)
-            except ValueError:
-                raise _damaged() from None
-            return _unescape(self.strings.get(index))
-        if kind in ("str", "e"):
+            return _unescape(self.strings.get(int(text)))
+        if kind in ("str", "e", "inlineStr"):
             return _unescape(text)
         if kind == "b":
             return "true" if text.strip() == "1" else "false"
         if kind == "d":
             return text[:10] if text.endswith("T00:00:00") else text
-        style = element.get("s")
         if style and self.date_styles and int(style) in self.date_styles:
             return _date_text(text, self.epoch)
         return _number_text(text)
+
+
+class _SheetReader:
+    """The expat handlers that turn a worksheet's XML into rows, one chunk at a time."""
+
+    def __init__(self, workbook: Workbook, width: int | None) -> None:
+        self.workbook = workbook
+        self.width = width
+        self.parser = _Expat(workbook.archive, workbook.sheet, workbook.budget)
+        handlers = self.parser._parser
+        handlers.StartElementHandler = self._start
+        handlers.EndElementHandler = self._end
+        handlers.CharacterDataHandler = self._text
+        self.ready: list[tuple[int, list[str]]] = []
+        self.done = False
+        self.row: list[str] = []
+        self.row_number = 0
+        self.column = -1
+        self.cells = 0
+        self.kind = "n"
+        self.style: str | None = None
+        self.parts: list[str] = []
+        self.capture = False
+        self.phonetic = 0
+        self.length = 0
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = self.parser.local(name)
+        if tag == "c":
+            reference = attributes.get("r")
+            if reference:
+                match = _REFERENCE.match(reference)
+                if match is None:
+                    raise _damaged()
+                self.column = _column_index(match.group(1))
+            else:
+                self.column += 1
+            self.cells += 1
+            if self.column >= MAX_SHEET_COLUMNS or self.cells > MAX_SHEET_COLUMNS:
+                raise _damaged()
+            self.kind = attributes.get("t", "n")
+            self.style = attributes.get("s")
+            self.parts = []
+            self.length = 0
+        elif tag == "v" or (tag == "t" and not self.phonetic):
+            self.capture = True
+        elif tag == "row":
+            declared = attributes.get("r")
+            self.row_number = int(declared) if declared else self.row_number + 1
+            self.row, self.column, self.cells = [], -1, 0
+        elif tag == "rPh":
+            self.phonetic += 1
+
+    def _end(self, name: str) -> None:
+        self.parser.progress += 1
+        tag = self.parser.local(name)
+        if tag == "c":
+            column = self.column
+            if self.parts and (self.width is None or column < self.width):
+                text = self.workbook.cell_text(self.kind, self.style, "".join(self.parts))
+                if text:
+                    row = self.row
+                    if column >= len(row):
+                        row.extend([""] * (column + 1 - len(row)))
+                    row[column] = text
+            self.parts = []
+        elif tag in ("v", "t"):
+            self.capture = False
+        elif tag == "row":
+            if self.row:
+                self.ready.append((self.row_number, self.row))
+            self.row = []
+        elif tag == "rPh":
+            self.phonetic -= 1
+        elif tag == "sheetData":
+            self.done = True
+
+    def _text(self, data: str) -> None:
+        if self.capture:
+            self.parts.append(data)
+            self.length += len(data)
+            if self.length > MAX_ELEMENT_BYTES:
+                raise _too_long()
 
 
 _COLUMNS: dict[str, int] = {}
