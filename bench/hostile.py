@@ -156,7 +156,7 @@ def write_hostile(folder: Path) -> dict[str, tuple[Path, str]]:
     put("10 MB vCard line", "line.vcf", line, "vcf")
     put(
         "PDF named .csv",
-        "people.csv",
+        "report.csv",
         b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + os.urandom(200_000),
         "csv",
     )
