@@ -99,6 +99,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ImportJobQuerySet.as_manager()
+    # Not stored: about how many rows the file holds, estimated when it was uploaded.
+    estimated_rows: int | None = None
 
     class Meta:
         ordering = ["-created_at", "-id"]

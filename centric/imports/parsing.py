@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from centric.core.errors import ApplicationError
+from centric.imports.xlsx import Workbook, XlsxError
 
 SAMPLE_BYTES = 64 * 1024
 MAX_COLUMNS = 300
@@ -30,6 +35,8 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # How far down a sheet the header row is looked for (a title and a blank row above it are usual).
 HEADER_SEARCH_ROWS = 20
+# How many lines past the header a web request reads at most, looking for preview rows.
+PREVIEW_SCAN_LINES = 20_000
 TOTAL_WORDS = {"total", "totals", "grandtotal", "subtotal", "sum"}
 _NUMBER = re.compile(r"-?[₦$€£]?\s*[\d.,\s]+%?")
 _DIGIT = re.compile(r"\d")
@@ -37,6 +44,9 @@ _DIGIT = re.compile(r"\d")
 
 class ImportFileError(ApplicationError):
     """The file cannot be read at all (too big, not text, not a spreadsheet, no header…)."""
+
+    status_code = 422
+    title = _lazy("The file cannot be imported")
 
 
 @dataclass
@@ -59,6 +69,11 @@ class Table:
     delimiter: str = ","
     # The line (CSV: physical line; Excel: sheet row) the header row ends on; data follows it.
     header_line: int = 1
+    # About how many data rows the file holds, estimated without reading it (None: unknown).
+    estimated_rows: int | None = None
+    # A preview reads at most this many lines past the header (a request never reads a whole
+    # file of blank lines looking for the first rows); None reads the whole file.
+    scan_limit: int | None = None
 
     def rows(self) -> Iterator[Row]:
         if self.file_format == "csv":
@@ -100,19 +115,129 @@ def check_size(size: int) -> None:
         raise ImportFileError(_("The file is empty."))
 
 
-def open_table(path: str | Path, file_format: str) -> Table:
-    """Open a stored upload and read its header row; raises ImportFileError when unreadable."""
+def open_table(path: str | Path, file_format: str, *, preview: bool = False) -> Table:
+    """Open a stored upload and read its header row; raises ImportFileError when unreadable.
+
+    The file is read as what its content is (`sniff_format`), whatever its name says. A
+    `preview` table's rows stop `PREVIEW_SCAN_LINES` lines past the header: what a web request
+    reads."""
     path = Path(path)
+    if not path.is_file():
+        raise ImportFileError(_("The file of this import is no longer stored; upload it again."))
     check_size(path.stat().st_size)
-    if file_format == "csv":
-        return _open_csv(path)
-    if file_format == "xlsx":
-        return _open_xlsx(path)
-    if file_format == "vcf":
+    actual, notes = sniff_format(path, file_format)
+    if actual == "csv":
+        table = _open_csv(path)
+    elif actual == "xlsx":
+        table = _open_xlsx(path)
+    else:
         from centric.imports.vcard import open_vcard
 
-        return open_vcard(path)
-    raise ImportFileError(_("Upload a CSV (.csv), Excel (.xlsx) or vCard (.vcf) file."))
+        table = open_vcard(path)
+    table.notes[:0] = notes
+    if table.estimated_rows is None and actual == "csv":
+        table.estimated_rows = _estimated_lines(path, table.header_line)
+    if preview:
+        table.scan_limit = PREVIEW_SCAN_LINES
+    return table
+
+
+_NAMES = {"csv": "CSV", "xlsx": "Excel", "vcf": "vCard"}
+_SIGNATURES: list[tuple[bytes, Any]] = [
+    (b"%PDF", _lazy("a PDF document")),
+    (b"MZ", _lazy("a Windows program")),
+    (b"\x7fELF", _lazy("a program")),
+    (b"\x89PNG", _lazy("an image (PNG)")),
+    (b"\xff\xd8\xff", _lazy("an image (JPEG)")),
+    (b"GIF8", _lazy("an image (GIF)")),
+    (b"BM", _lazy("an image (BMP)")),
+    (b"II*\x00", _lazy("an image (TIFF)")),
+    (b"MM\x00*", _lazy("an image (TIFF)")),
+    (b"\x1f\x8b", _lazy("a compressed (gzip) file")),
+    (b"7z\xbc\xaf", _lazy("a compressed (7-Zip) archive")),
+    (b"Rar!", _lazy("a compressed (RAR) archive")),
+    (b"BZh", _lazy("a compressed (bzip2) file")),
+    (b"\xfd7zXZ", _lazy("a compressed (xz) file")),
+    (b"{\\rtf", _lazy("a Word (RTF) document")),
+]
+
+
+def sniff_format(path: Path, claimed: str) -> tuple[str, list[str]]:
+    """What the file really is, from its first bytes, and a note when that is not what its
+    name says (decision 0061). A workbook, a CSV text or a vCard is read as what it is under
+    any of the three names; anything else is refused, naming what it looks like."""
+    with path.open("rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        actual = "xlsx"
+    elif head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise ImportFileError(
+            _(
+                "This is an old-style Excel workbook (.xls) or a password-protected one; open it "
+                "in Excel and save it as .xlsx (without a password) or as CSV."
+            )
+        )
+    else:
+        for signature, what in _SIGNATURES:
+            if head.startswith(signature) and (not signature.isalpha() or looks_binary(head)):
+                raise ImportFileError(
+                    _(
+                        "This file is %(what)s, not a contact file. Upload a CSV (.csv), Excel "
+                        "(.xlsx) or vCard (.vcf) file."
+                    )
+                    % {"what": what}
+                )
+        if head[8:12] in (b"WEBP", b"AVI ", b"WAVE") or head[4:8] == b"ftyp":
+            raise ImportFileError(
+                _(
+                    "This file is an image or a recording, not a contact file. Upload a CSV "
+                    "(.csv), Excel (.xlsx) or vCard (.vcf) file."
+                )
+            )
+        if claimed == "xlsx" and looks_binary(head):
+            raise ImportFileError(
+                _("This is not a valid Excel .xlsx file (it may be damaged or in another format).")
+            )
+        actual = _text_format(head, claimed)
+    if actual == claimed:
+        return actual, []
+    return actual, [
+        _("The file is named as %(claimed)s but holds %(actual)s; it was read as %(actual)s.")
+        % {"claimed": _NAMES.get(claimed, claimed), "actual": _NAMES[actual]}
+    ]
+
+
+def _text_format(head: bytes, claimed: str) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    start = text.lstrip("\ufeff \t\r\n")[:2048].lower()
+    if start.startswith("begin:vcard"):
+        return "vcf"
+    if start.startswith(("<?xml", "<!doctype html", "<table")) or "<html" in start:
+        raise ImportFileError(
+            _(
+                "This file is a web page or an XML file saved under a spreadsheet's name (some "
+                "systems export “Excel” this way). Open it in Excel and save it as .xlsx or CSV."
+            )
+        )
+    if claimed == "vcf":
+        raise ImportFileError(_("This is not a vCard file: it has no BEGIN:VCARD line."))
+    return "csv"
+
+
+def _estimated_lines(path: Path, header_line: int) -> int | None:
+    """The file's size over the mean length of its first lines: "about N rows", no full read."""
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    lines = sample.count(b"\n")
+    if not lines:
+        return None
+    size = path.stat().st_size
+    if size <= len(sample):
+        return max(lines + (not sample.endswith(b"\n")) - header_line, 0)
+    return max(round(size / (len(sample) / lines)) - header_line, 0)
 
 
 def unique_headers(raw: list) -> list[str]:
@@ -278,8 +403,11 @@ def _csv_rows(table: Table) -> Iterator[Row]:
         except (csv.Error, StopIteration):
             return
         line = reader.line_num
+        stop = None if table.scan_limit is None else line + table.scan_limit
         while True:
             start = line + 1
+            if stop is not None and start > stop:
+                return
             try:
                 values = next(reader)
             except StopIteration:
@@ -307,53 +435,37 @@ def _csv_rows(table: Table) -> Iterator[Row]:
 # --- Excel ---------------------------------------------------------------------------------
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _workbook(path: Path):
-    import zipfile
-
-    from openpyxl import load_workbook
-
+@contextmanager
+def _workbook(path: Path) -> Iterator[Workbook]:
+    """The workbook, with every way a hostile or damaged file fails turned into ImportFileError."""
     try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        with Workbook(path) as workbook:
+            yield workbook
+    except ImportFileError:
+        raise
+    except XlsxError as error:
+        raise ImportFileError(error.message) from error
+    except (zipfile.BadZipFile, zlib.error, ValueError, KeyError, IndexError, EOFError, OSError):
         raise ImportFileError(
             _("This is not a valid Excel .xlsx file (it may be damaged or in another format).")
-        ) from error
-    except Exception as error:  # openpyxl raises many kinds of errors on malformed files
-        raise ImportFileError(
-            _("This Excel file cannot be read: %(error)s") % {"error": error}
-        ) from error
+        ) from None
 
 
 def _open_xlsx(path: Path) -> Table:
-    workbook = _workbook(path)
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise ImportFileError(_("The workbook has no sheets."))
-        first: list[list] = []
-        for values in sheet.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS):
-            first.append(list(values))
-    finally:
-        workbook.close()
-    index = header_index([[_cell_text(v) for v in values] for values in first])
-    if not first or not any(_cell_text(v).strip() for v in first[index]):
+    first: list[list[str]] = []
+    with _workbook(path) as workbook:
+        for number, values in workbook.rows():
+            if number > HEADER_SEARCH_ROWS:
+                break
+            while len(first) < number - 1:
+                first.append([])
+            first.append(values)
+        last_row = workbook.estimated_rows()
+    index = header_index(first)
+    if not first or not any(v.strip() for v in first[index]):
         raise ImportFileError(_("The first sheet is empty."))
     header = first[index]
-    while header and header[-1] in (None, ""):
+    while header and header[-1] == "":
         header.pop()
     table = Table(
         path=path,
@@ -362,19 +474,21 @@ def _open_xlsx(path: Path) -> Table:
         header_line=index + 1,
         notes=_header_note(index + 1),
     )
+    if last_row is not None:
+        table.estimated_rows = max(last_row - table.header_line, 0)
     _check_headers(table.headers)
     return table
 
 
 def _xlsx_rows(table: Table) -> Iterator[Row]:
     width = len(table.headers)
-    workbook = _workbook(table.path)
-    try:
-        sheet = workbook.worksheets[0]
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    with _workbook(table.path) as workbook:
+        for line, values in workbook.rows(width):
             if line <= table.header_line:
                 continue
-            texts = [_cell_text(v) for v in values[:width]]
+            if table.scan_limit is not None and line - table.header_line > table.scan_limit:
+                return
+            texts = values[:width]
             if not any(t.strip() for t in texts):
                 continue
             if len(texts) < width:
@@ -383,5 +497,3 @@ def _xlsx_rows(table: Table) -> Iterator[Row]:
                 yield Row(line=line, values=texts, error=_totals_error(texts))
                 continue
             yield Row(line=line, values=texts)
-    finally:
-        workbook.close()

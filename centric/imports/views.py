@@ -95,7 +95,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def _samples(job: ImportJob, headers: list[str]) -> dict[str, str]:
     samples: dict[str, str] = {}
-    for number, row in enumerate(job_table(job).rows()):
+    for number, row in enumerate(job_table(job, preview=True).rows()):
         if number >= 20 or len(samples) == len(headers):
             break
         for header, value in zip(headers, row.values, strict=False):
@@ -111,7 +111,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
         return redirect("imports:detail", pk=job.pk)
     try:
-        table = job_table(job)
+        table = job_table(job, preview=True)
     except ImportFileError as error:
         messages.error(request, error.message)
         return redirect("imports:detail", pk=job.pk)

@@ -51,8 +51,11 @@ def _check_choices(record_type: str, match_by: str) -> None:
         raise ValidationError({"match_by": _("Match by external id or by email.")})
 
 
-def job_table(job: ImportJob) -> Table:
-    return open_table(job.path, job.file_format)
+def job_table(job: ImportJob, *, preview: bool = False) -> Table:
+    """The job's file as a table; a `preview` table reads only the first rows (web requests)."""
+    if not job.source_path and not job.file:
+        raise ImportFileError(_("The file of this import is no longer stored; upload it again."))
+    return open_table(job.path, job.file_format, preview=preview)
 
 
 @transaction.atomic
@@ -77,16 +80,21 @@ def job_create(
         default_owner=actor,
     )
     job.file.save(Path(uploaded_file.name).name[-100:], uploaded_file, save=False)
+    # Whatever refuses the file from here on (a hostile zip, a file that lies about its type,
+    # an error nobody foresaw) takes the stored copy with it.
     try:
-        table = job_table(job)
-    except ImportFileError:
+        # Only the header and the first rows are read here: a web request never reads more.
+        table = job_table(job, preview=True)
+        job.file_format = table.file_format
+        job.encoding = table.encoding
+        job.notes = "\n".join(table.notes)
+        job.headers = table.headers
+        job.mapping = suggest_mapping(table.headers, record_type)
+        job.estimated_rows = table.estimated_rows
+        job.save()
+    except BaseException:
         job.file.delete(save=False)
         raise
-    job.encoding = table.encoding
-    job.notes = "\n".join(table.notes)
-    job.headers = table.headers
-    job.mapping = suggest_mapping(table.headers, record_type)
-    job.save()
     return job
 
 
@@ -113,7 +121,7 @@ def job_preview(
     *, job: ImportJob, limit: int = PREVIEW_ROWS
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """The first rows as they would be saved (normalised), each with its problems."""
-    table = job_table(job)
+    table = job_table(job, preview=True)
     saved: dict[str, str] = job.mapping or {}
     mapping = {h: saved[h] for h in table.headers if saved.get(h)}
     preparer = _preparer(job, table, mapping)
@@ -151,7 +159,7 @@ def job_stage_values(*, job: ImportJob, rows: int = 1000) -> list[dict[str, Any]
     headers = [h for h, target in (job.mapping or {}).items() if target == "lifecycle_stage"]
     if not headers:
         return []
-    table = job_table(job)
+    table = job_table(job, preview=True)
     index = table.headers.index(headers[0]) if headers[0] in table.headers else None
     if index is None:
         return []
@@ -314,6 +322,15 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
     return job
 
 
+def _refuse(job: ImportJob, message: str) -> ImportJob:
+    """The worker found the file unreadable (a part the upload's preview did not reach): the
+    job fails with the reason, and an uploaded copy is deleted, as at upload."""
+    if job.file and not job.source_path:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+    return _fail(job, message)
+
+
 def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
     """Run (or resume) an import job. Safe to call again: finished jobs are left as they are."""
     job: ImportJob | None = (
@@ -330,19 +347,22 @@ def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
             job.match_by,
         )
     except ImportFileError as error:
-        return _fail(job, error.message)
+        return _refuse(job, error.message)
     except ValidationError as error:
         return _fail(job, " ".join(error.messages))
     resume = job.processed if job.status == JobStatus.RUNNING and not job.dry_run else 0
     if not resume:
         _reset(job, JobStatus.RUNNING)
-        job.total = table.count()
+        try:
+            job.total = table.count()
+        except ImportFileError as error:
+            return _refuse(job, error.message)
         job.started_at = timezone.now()
         job.save(update_fields=["total", "started_at"])
     try:
         _run(job, table, mapping, resume=resume, batch_size=batch_size)
     except ImportFileError as error:
-        return _fail(job, error.message)
+        return _refuse(job, error.message)
     except Exception as error:
         logger.exception("Import %s failed", job.pk)
         _fail(
