@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from centric.core.search import search_key
 from centric.core.visibility import sees_everything
-from centric.customers.choices import ConsentMethod, ContactKind
+from centric.customers.choices import ConsentMethod, ConsentStatus, ContactKind
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
 from centric.customers.services import consent_record, organisation_create
 from centric.customers.services.common import EXTERNAL_ID_UNUSABLE
@@ -35,6 +35,13 @@ from centric.imports.services.rows import (
     PreparedRow,
     contact_group,
     new_record_values,
+)
+from centric.imports.services.updates import (
+    Decision,
+    StaffEdit,
+    UpdateRules,
+    channel_family,
+    shown,
 )
 
 # A row matching a record the importer may see but not change, or one they may not see.
@@ -99,6 +106,8 @@ class BatchWriter:
         match_by: str,
         actor: Any = None,
         default_owner: Any = None,
+        default_team: Any = None,
+        rules: UpdateRules | None = None,
         reason: str = "",
     ) -> None:
         self.record_type = record_type
@@ -111,6 +120,15 @@ class BatchWriter:
         owner = default_owner or self.actor
         self.default_owner_id = owner.pk if owner is not None else None
         self.default_team_id = owner.team_id if owner is not None else None
+        # A team chosen for the file beats each row owner's team (a team column beats both).
+        self.team_is_chosen = default_team is not None
+        if default_team is not None:
+            self.default_team_id = default_team.pk
+        self.rules = rules or UpdateRules(record_type=record_type, headers=[], mapping={})
+        # The staff edits of the batch's matched records, and when each row was made.
+        self.edits: dict[tuple[int, str], StaffEdit] = {}
+        self.made_at: dict[int, dt.datetime | None] = {}
+        self.labels: dict[tuple[str, Any], str] = {}
         self.reason = reason[:100]
         self.tag_ids: dict[str, int] = {}
         self.organisation_ids: dict[str, int] = {}
@@ -346,6 +364,7 @@ class BatchWriter:
                 row.notices = [n for n in row.notices if n["field"] != "name"]
         for row, _obj in [*new, *matched]:
             outcome.written(row)
+        self.load_edits(matched)
 
         created = [obj.values for _row, obj in new]
         if preformatted and new:
@@ -365,7 +384,7 @@ class BatchWriter:
                 **{f"{self.owner_attr}_id__in": ids}
             ).values_list(f"{self.owner_attr}_id", "kind", "value_normalized", "is_primary")
             for owner_id, kind, normalised, is_primary in point_rows:
-                existing_points.setdefault(owner_id, set()).add((kind, normalised))
+                existing_points.setdefault(owner_id, set()).add((channel_family(kind), normalised))
                 if is_primary:
                     primaries.setdefault(owner_id, set()).add(contact_group(kind))
 
@@ -383,7 +402,7 @@ class BatchWriter:
             new_points.extend(points)
             if points:
                 touched.add(obj.pk)
-            changed = self._apply(row, obj, points)
+            changed = self._apply(row, obj, points, outcome)
             if changed:
                 update_fields |= changed
                 changed_objects.append(obj)
@@ -408,7 +427,7 @@ class BatchWriter:
         touched |= self._tags(new, matched)
         if self.is_people:
             touched |= self._memberships(new, matched)
-            touched |= self._consents(new, matched, now)
+            touched |= self._consents(new, matched, now, outcome)
         outcome.updated += len(touched)
         outcome.unchanged += len(matched) - len(touched)
 
@@ -529,6 +548,8 @@ class BatchWriter:
             values["owner_id"] = self.default_owner_id
             if values.get("team_id") is None:
                 values["team_id"] = self.default_team_id
+        if self.team_is_chosen and not row.team_text:
+            values["team_id"] = self.default_team_id
         # search_name, primary_email and primary_phone were computed by RowPreparer.
         return NewRecord(values)
 
@@ -540,10 +561,14 @@ class BatchWriter:
         primaries: set[str],
         now: dt.datetime,
     ) -> list[dict[str, Any]]:
+        """The row's contact points the record lacks. `existing` holds the record's points as
+        (channel family, normalised value): a number stored as WhatsApp is not added again as
+        a phone. Within the row, points are told apart by kind, as for a new record."""
         points: list[dict[str, Any]] = []
+        stored = set(existing)
         for contact in row.contacts:
             key = (contact["kind"], contact["value_normalized"])
-            if key in existing:
+            if key in existing or (channel_family(key[0]), key[1]) in stored:
                 continue
             existing.add(key)
             group = contact_group(contact["kind"])
@@ -557,22 +582,117 @@ class BatchWriter:
             points.append(point)
         return points
 
-    def _apply(self, row: PreparedRow, obj: Any, points: list[dict[str, Any]]) -> set[str]:
-        changed: set[str] = set()
+    # --- updating existing records (decision 0061) ---------------------------------------
+
+    def load_edits(self, matched: list[tuple[PreparedRow, Any]]) -> None:
+        """Read, once per batch, when each row was made and which values of its record staff
+        edited since (the history of the records changed after the earliest row)."""
+        self.made_at = {row.line: self.rules.row_time(row.raw) for row, _obj in matched}
+        times = [t for t in self.made_at.values() if t is not None]
+        self.edits = self.rules.edits_for(
+            [obj for _row, obj in matched], min(times) if times else None
+        )
+
+    def decisions(self, row: PreparedRow, obj: Any) -> list[Decision]:
+        """What the row does to each value of `obj` it names (fields, then custom fields)."""
+        made_at = self.made_at.get(row.line)
+        result: list[Decision] = []
         for name, value in row.fields.items():
             if value in (None, "") or name in DENORMALISED:
                 continue
-            if getattr(obj, name) != value:
-                setattr(obj, name, value)
-                changed.add(name)
+            result.append(
+                self.rules.decide(
+                    record_id=obj.pk,
+                    name=name,
+                    current=getattr(obj, name),
+                    incoming=value,
+                    made_at=made_at,
+                    edits=self.edits,
+                )
+            )
+        current_custom = obj.custom_fields or {}
+        for key, value in row.custom_fields.items():
+            result.append(
+                self.rules.decide(
+                    record_id=obj.pk,
+                    name=f"cf.{key}",
+                    current=current_custom.get(key),
+                    incoming=value,
+                    made_at=made_at,
+                    edits=self.edits,
+                )
+            )
+        return result
+
+    def decide_one(
+        self, row: PreparedRow, record_id: int, name: str, current: Any, incoming: Any
+    ) -> Decision:
+        return self.rules.decide(
+            record_id=record_id,
+            name=name,
+            current=current,
+            incoming=incoming,
+            made_at=self.made_at.get(row.line),
+            edits=self.edits,
+        )
+
+    def label_of(self, name: str, value: Any) -> str:
+        """A value as people read it: an owner by name, a team by its name."""
+        if value in (None, ""):
+            return ""
+        if name not in ("owner_id", "team_id"):
+            return shown(value)
+        key = (name, value)
+        if key not in self.labels:
+            from django.apps import apps
+            from django.conf import settings
+            from django.contrib.auth import get_user_model
+
+            if name == "owner_id":
+                user = get_user_model().objects.filter(pk=value).first()
+                self.labels[key] = user.get_username() if user is not None else str(value)
+            else:
+                team = apps.get_model(settings.CENTRIC_TEAM_MODEL).objects.filter(pk=value).first()
+                self.labels[key] = str(team) if team is not None else str(value)
+        return self.labels[key]
+
+    def kept_notice(self, row: PreparedRow, decision: Decision) -> dict[str, Any]:
+        return self.rules.notice(
+            row.line,
+            decision,
+            {
+                "current": self.label_of(decision.field, decision.current),
+                "incoming": self.label_of(decision.field, decision.incoming),
+            },
+        )
+
+    def _apply(
+        self,
+        row: PreparedRow,
+        obj: Any,
+        points: list[dict[str, Any]],
+        outcome: Outcome | None = None,
+    ) -> set[str]:
+        """Set the row's values on an existing record as the column policies and later staff
+        edits allow; a kept edit is reported as an import notice."""
+        changed: set[str] = set()
+        custom = dict(obj.custom_fields or {})
+        for decision in self.decisions(row, obj):
+            if decision.action == "kept_edited" and outcome is not None:
+                outcome.notices.append(self.kept_notice(row, decision))
+            if decision.action != "write":
+                continue
+            if decision.field.startswith("cf."):
+                custom[decision.field[3:]] = decision.incoming
+            else:
+                setattr(obj, decision.field, decision.incoming)
+                changed.add(decision.field)
         if row.external_id and not obj.external_id:
             obj.external_id = row.external_id
             changed.add("external_id")
-        if row.custom_fields:
-            merged = {**(obj.custom_fields or {}), **row.custom_fields}
-            if merged != obj.custom_fields:
-                obj.custom_fields = merged
-                changed.add("custom_fields")
+        if custom != (obj.custom_fields or {}):
+            obj.custom_fields = custom
+            changed.add("custom_fields")
         if attention := row.needs_attention:
             # Added to what the record already needs; a value already listed is not repeated.
             current = list(obj.needs_attention or [])
@@ -657,7 +777,11 @@ class BatchWriter:
                 has_primary.add(obj.pk)
                 if obj.pk in matched_set:
                     touched.add(obj.pk)
-            elif row.role and current.role != row.role:
+            elif (
+                row.role
+                and obj.pk in matched_set
+                and self.decide_one(row, obj.pk, "role", current.role, row.role).action == "write"
+            ):
                 Membership.objects.filter(pk=current.pk).update(role=row.role)
                 touched.add(obj.pk)
         Membership.objects.bulk_create(created, ignore_conflicts=True)
@@ -668,6 +792,7 @@ class BatchWriter:
         new: list[tuple[PreparedRow, NewRecord]],
         matched: list[tuple[PreparedRow, Any]],
         now: dt.datetime,
+        outcome: Outcome,
     ) -> set[int]:
         created: list[Consent] = []
         for row, obj in new:
@@ -694,7 +819,17 @@ class BatchWriter:
             }
             for row, obj in with_consents:
                 for purpose, status in row.consents:
-                    if current.get((obj.pk, purpose)) != status:
+                    decision = self.decide_one(
+                        row, obj.pk, f"consent.{purpose}", current.get((obj.pk, purpose)), status
+                    )
+                    if decision.action == "kept_edited":
+                        outcome.notices.append(self.kept_notice(row, decision))
+                    # An opt-out in the file is honoured even by a fill-blanks column; only a
+                    # consent staff recorded after the file was made stands against it.
+                    withdrawn = (
+                        decision.action == "kept_not_blank" and status == ConsentStatus.WITHDRAWN
+                    )
+                    if decision.action == "write" or withdrawn:
                         consent_record(
                             person=obj,
                             purpose=purpose,
