@@ -63,7 +63,12 @@ def job_table(job: ImportJob) -> Table:
 
 @transaction.atomic
 def job_create(
-    *, actor: Any, uploaded_file: Any, record_type: str, match_by: str = MatchBy.EXTERNAL_ID
+    *,
+    actor: Any,
+    uploaded_file: Any,
+    record_type: str,
+    match_by: str = MatchBy.EXTERNAL_ID,
+    rows_made_at: dt.datetime | None = None,
 ) -> ImportJob:
     """Store an upload and read its header row; a file that cannot be read is refused here."""
     _check_choices(record_type, match_by)
@@ -81,6 +86,7 @@ def job_create(
         match_by=match_by,
         created_by=actor,
         default_owner=actor,
+        rows_made_at=rows_made_at,
     )
     job.file.save(Path(uploaded_file.name).name[-100:], uploaded_file, save=False)
     try:
@@ -237,8 +243,9 @@ def job_preview(
 
 def job_stage_values(*, job: ImportJob, rows: int = 1000) -> list[dict[str, Any]]:
     """The lifecycle stages the file's stage column holds (in its first rows) and the business's
-    stage each one becomes, so that the user can check them before importing. A value that
-    matches no stage is imported as no stage, and reported."""
+    stage each one becomes (`key`: the user's confirmed choice, else the suggestion), so that
+    the user can check and change them before importing. A value that matches no stage is
+    imported as no stage, and reported."""
     from centric.customers.models import LifecycleStage
     from centric.imports.values import stage_key
 
@@ -263,9 +270,22 @@ def job_stage_values(*, job: ImportJob, rows: int = 1000) -> list[dict[str, Any]
         if value:
             counts[value] = counts.get(value, 0) + 1
     result = []
+    confirmed = {v.lower(): k for v, k in (job.stage_mapping or {}).items()}
     for value, count in counts.items():
-        key = stage_key(value, stages)
-        result.append({"value": value, "stage": labels.get(key or "", ""), "rows": count})
+        suggested = stage_key(value, stages) or ""
+        key = confirmed.get(value.lower())
+        if key is None or (key and key not in labels):
+            key = suggested
+        result.append(
+            {
+                "value": value,
+                "key": key,
+                "stage": labels.get(key, ""),
+                "suggested": suggested,
+                "is_confirmed": value.lower() in confirmed,
+                "rows": count,
+            }
+        )
     return result
 
 

@@ -251,9 +251,12 @@ def test_preview_shows_who_a_row_looks_like_but_not_the_record_it_updates(
         },
         follow=True,
     ).content.decode()
-    assert "Looks like" in page
-    assert f'href="/people/{existing.pk}/"' in page
-    assert f'href="/people/{same_record.pk}/"' not in page
+    looks_like = [part.split("</div>")[0] for part in page.split("Looks like")[1:]]
+    assert len(looks_like) == 1
+    assert f'href="/people/{existing.pk}/"' in looks_like[0]
+    assert f'href="/people/{same_record.pk}/"' not in looks_like[0]
+    # The record the row updates is named as such, not as a look-alike.
+    assert f'Updates <a href="/people/{same_record.pk}/">Bola Ade</a>' in page
 
 
 def test_mapping_page_says_why_each_column_is_suggested_and_the_report_lists_kept_values(
@@ -300,6 +303,49 @@ def test_mapping_page_shows_what_each_hubspot_stage_becomes(logged_in_client, ma
     page = client.get(f"/imports/{job.pk}/mapping/").content.decode()
 
     assert "Lifecycle stages in this file" in page
-    assert "<tr><td>Marketing Qualified Lead</td><td>Qualified</td><td>1</td></tr>" in page
-    assert "<tr><td>Evangelist</td><td>Customer</td><td>1</td></tr>" in page
-    assert 'Other</td><td><span class="field-error">no stage (reported)' in page
+    assert '<label for="id_stage_0">Marketing Qualified Lead</label>' in page
+    assert '<label for="id_stage_2">Evangelist</label>' in page
+    assert '<label for="id_stage_3">Other</label>' in page
+    selects = {
+        name: block.split("</select>")[0]
+        for name, block in (part.split('"', 1) for part in page.split('<select name="')[1:])
+    }
+    assert '<option value="qualified" selected>' in selects["stage_0"]
+    assert '<option value="customer" selected>' in selects["stage_2"]
+    assert '<option value="" selected>' in selects["stage_3"]
+    assert "none of your stages matches it" in page
+
+
+def test_the_user_changes_and_confirms_what_a_stage_becomes(
+    logged_in_client, manager, stages, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    sample = Path(__file__).parent / "samples" / "hubspot_contacts.csv"
+    client = logged_in_client(manager)
+    _upload(client, content=sample.read_bytes(), name="hubspot.csv")
+    job = ImportJob.objects.get()
+    data = {"match_by": "external_id", "action": "import"}
+    data |= {f"column_{i}": job.mapping[h] for i, h in enumerate(job.headers)}
+    # Evangelist becomes Lead instead of the suggested Customer; Other becomes Subscriber.
+    data |= {"stage_0": "qualified", "stage_1": "qualified", "stage_2": "lead"}
+    data |= {"stage_3": "subscriber", "stage_4": "customer"}
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(f"/imports/{job.pk}/mapping/", data)
+    assert response.status_code == 302
+    job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.stage_mapping == {
+        "Marketing Qualified Lead": "qualified",
+        "Sales Qualified Lead": "qualified",
+        "Evangelist": "lead",
+        "Other": "subscriber",
+        "Customer": "customer",
+    }
+    stages_of = dict(Person.objects.values_list("external_id", "lifecycle_stage"))
+    assert stages_of["51203"] == "lead"  # Kemi Adeyemi, Evangelist in HubSpot
+    assert stages_of["51201"] == "qualified"
+    assert "subscriber" in stages_of.values()
+    assert not job.notices.filter(message__contains="Lifecycle stage").exists()
