@@ -95,12 +95,13 @@ def preview_updates(
         added, found = [], []
         for contact in row.contacts:
             key = (channel_family(contact["kind"]), contact["value_normalized"])
+            # An address reads best as written; a number or an email as it is stored.
+            text = contact["value"] if contact["kind"] == "address" else key[1]
             if key in have:
                 found.append(
-                    _("%(value)s (already there as %(kind)s)")
-                    % {"value": contact["value_normalized"], "kind": have[key]}
+                    _("%(value)s (already there as %(kind)s)") % {"value": text, "kind": have[key]}
                 )
             else:
-                added.append(contact["value_normalized"])
+                added.append(text)
         item["adds"] = added
         item["already_there"] = found

@@ -29,8 +29,9 @@ def header_key(headers: list[str]) -> frozenset[str]:
 
 @transaction.atomic
 def template_create(*, actor: Any, job: ImportJob, name: str) -> ImportTemplate:
-    """Save the job's mapping and choices under `name` (unique)."""
-    _require_importer(actor)
+    """Save the job's mapping and choices under `name` (unique). No actor: the command line."""
+    if actor is not None:
+        _require_importer(actor)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the template a name.")})

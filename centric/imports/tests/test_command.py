@@ -37,7 +37,10 @@ def test_import_prints_summary_and_rejected_rows(write_file, make_user):
         "  line 3: Nothing identifies this person: give a name, an email or a phone number "
         "(the row's other values: Phone: “99” is not a valid phone number.)."
     ) in dry
-    assert "Values kept as typed, rewritten or not saved (1 rows need attention):" in dry
+    assert (
+        "Values kept as typed, rewritten, not saved or kept from later edits "
+        "(1 rows need attention):"
+    ) in dry
     assert "  line 4, GSM: “01 285 2651” was written in the numbering plan Nigeria" in dry
     assert "  line 4, GSM: Phone: “0803 12” is not a valid phone number." in dry
     assert real.splitlines()[0] == "3 rows: 2 created, 0 updated, 0 unchanged, 1 rejected."
