@@ -349,3 +349,142 @@ def test_the_user_changes_and_confirms_what_a_stage_becomes(
     assert stages_of["51201"] == "qualified"
     assert "subscriber" in stages_of.values()
     assert not job.notices.filter(message__contains="Lifecycle stage").exists()
+
+
+def _mapping_data(job, **extra):
+    data = {"match_by": job.match_by, "action": "preview"}
+    data |= {f"column_{i}": job.mapping[h] for i, h in enumerate(job.headers)}
+    return data | extra
+
+
+def test_the_upload_keeps_the_files_own_time_and_the_mapping_page_offers_it(
+    logged_in_client, manager
+):
+    client = logged_in_client(manager)
+    page = client.get("/imports/new/").content.decode()
+    assert '<script src="/static/centric/imports.js" defer></script>' in page
+    assert 'data-last-modified-into="file_made_at"' in page
+
+    client.post(
+        "/imports/new/",
+        {
+            "record_type": "people",
+            "file": SimpleUploadedFile("people.csv", CSV, "text/csv"),
+            # File.lastModified of a file saved at 2026-11-28 08:00 UTC, in milliseconds.
+            "file_last_modified": "1795852800000",
+        },
+    )
+
+    job = ImportJob.objects.get()
+    assert job.rows_made_at.isoformat() == "2026-11-28T08:00:00+00:00"
+    mapping = client.get(f"/imports/{job.pk}/mapping/").content.decode()
+    assert 'value="2026-11-28T09:00"' in mapping  # shown in Lagos time
+
+
+def test_the_mapping_page_sets_owner_team_policies_and_file_time(
+    logged_in_client, manager, make_user, make_team
+):
+    sales = make_team("Sales East")
+    make_user("chika", team=sales)
+    client = logged_in_client(manager)
+    _upload(client)
+    job = ImportJob.objects.get()
+    surname = job.headers.index("Surname")
+
+    response = client.post(
+        f"/imports/{job.pk}/mapping/",
+        _mapping_data(
+            job,
+            default_owner="chika",
+            default_team=str(sales.pk),
+            rows_made_at="2026-11-30T09:15",
+            overwrite_later_edits="on",
+            **{f"policy_{surname}": "overwrite", "policy_3": "overwrite"},
+        ),
+    )
+
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.default_owner.username, job.default_team) == ("chika", sales)
+    # Mobile adds a contact point: it takes no policy, so none is saved for it.
+    assert job.column_policies == {"First Name": "fill_blanks", "Surname": "overwrite"}
+    assert job.rows_made_at.isoformat() == "2026-11-30T08:15:00+00:00"
+    assert job.overwrite_later_edits is True
+    page = client.get(f"/imports/{job.pk}/mapping/").content.decode()
+    assert f'name="policy_{surname}"' in page
+    assert 'name="policy_3"' not in page
+
+
+def test_the_mapping_page_refuses_an_unknown_owner_and_saves_nothing(logged_in_client, manager):
+    client = logged_in_client(manager)
+    _upload(client)
+    job = ImportJob.objects.get()
+
+    response = client.post(
+        f"/imports/{job.pk}/mapping/", _mapping_data(job, default_owner="nobody-here")
+    )
+
+    assert response.status_code == 400
+    assert "No active staff member has the username" in response.content.decode()
+    job.refresh_from_db()
+    assert (job.status, job.default_owner) == (JobStatus.UPLOADED, manager)
+
+
+def test_a_saved_template_is_offered_for_the_next_file_with_the_same_columns(
+    logged_in_client, manager, make_user
+):
+    from centric.imports.models import ImportTemplate
+
+    client = logged_in_client(manager)
+    _upload(client)
+    first = ImportJob.objects.get()
+    data = _mapping_data(first, action="save_template", template_name="Shop till export")
+    data["column_3"] = "whatsapp"  # the shop's "Mobile" column holds WhatsApp numbers
+    assert client.post(f"/imports/{first.pk}/mapping/", data).status_code == 302
+    template = ImportTemplate.objects.get()
+    assert template.mapping["Mobile"] == "whatsapp"
+
+    _upload(client)
+    second = ImportJob.objects.latest("id")
+    page = client.get(f"/imports/{second.pk}/mapping/").content.decode()
+    assert f'data-suggested-template="{template.pk}"' in page
+    assert "This file has the same columns as the template “Shop till export”." in page
+    applied = client.post(
+        f"/imports/{second.pk}/mapping/", {"action": "apply_template", "template": template.pk}
+    )
+    assert applied.status_code == 302
+    second.refresh_from_db()
+    assert (second.status, second.mapping["Mobile"]) == (JobStatus.MAPPED, "whatsapp")
+
+    listing = client.get("/imports/templates/").content.decode()
+    assert "Shop till export" in listing
+    other = make_user("other-manager", role="Manager")
+    refused = logged_in_client(other).post("/imports/templates/", {"delete": template.pk})
+    assert refused.status_code == 403
+    assert ImportTemplate.objects.exists()
+    deleted = client.post("/imports/templates/", {"delete": template.pk})
+    assert deleted.status_code == 302
+    assert not ImportTemplate.objects.exists()
+
+
+def test_the_preview_shows_the_changes_of_an_update_and_a_repeated_row(logged_in_client, manager):
+    from centric.customers.tests.factories import make_person
+
+    make_person(actor=manager, first_name="Ada", last_name="Okafor", external_id="C1")
+    content = (
+        b"Customer ID,First Name,Surname,Mobile,E-mail\n"
+        b"C1,Ada,Okafor-Bello,0803 123 4567,ada@example.com\n"
+        b",Tobi,Ojo,0803 765 4321,\n"
+        b",Tobi,Ojo,0803 765 4321,\n"
+    )
+    client = logged_in_client(manager)
+    _upload(client, content=content)
+    job = ImportJob.objects.get()
+
+    page = client.post(f"/imports/{job.pk}/mapping/", _mapping_data(job), follow=True)
+
+    html = page.content.decode()
+    assert 'data-changes-for="2"' in html
+    assert "Kept: this column fills blanks only" in html
+    assert 'data-row-error="4"' in html
+    assert "Repeats line 3: the same name and +2348037654321" in html
