@@ -25,7 +25,6 @@ from centric.imports.models import (
     ImportJob,
     ImportTemplate,
     JobStatus,
-    MatchBy,
 )
 from centric.imports.parsing import ImportFileError
 from centric.imports.services import job_configure, job_create, job_preview, job_start
@@ -164,7 +163,7 @@ def import_create(
     request: ApiRequest,
     file: File[UploadedFile],
     record_type: Form[Literal["people", "organisations"]],
-    match_by: Form[Literal["external_id", "email"]] = MatchBy.EXTERNAL_ID,
+    match_by: Form[Literal["external_id", "email"]] = "external_id",
     file_made_at: Form[Moment | None] = None,
 ):
     try:
@@ -214,7 +213,7 @@ def import_get(request: ApiRequest, job_id: Id):
     return _job_body(_job(request, job_id), request.auth)
 
 
-Column = text(255)
+Column = Annotated[str, Field(max_length=255)]
 
 
 class MappingIn(Schema):
@@ -289,7 +288,9 @@ def import_configure(request: ApiRequest, job_id: Id, payload: MappingIn):
         match_by=payload.match_by or job.match_by,
         default_owner=_lookup_owner(payload.default_owner, job.default_owner),
         default_team=team,
-        column_policies=payload.column_policies,
+        column_policies=dict(payload.column_policies)
+        if payload.column_policies is not None
+        else None,
         **({"rows_made_at": payload.rows_made_at} if "rows_made_at" in fields else {}),
         overwrite_later_edits=payload.overwrite_later_edits,
         stage_mapping=payload.stage_mapping,

@@ -195,7 +195,7 @@ class MappingForm(forms.Form):
 class TemplateForm(forms.Form):
     """Save the mapping as a template for the next file of this shape."""
 
-    template_name = forms.CharField(label=_("Template name"), max_length=100, required=False)
+    save_as = forms.CharField(label=_("Template name"), max_length=100, required=False)
 
 
 def local_input(value: dt.datetime | None) -> str:

@@ -176,7 +176,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
                     template = template_create(
                         actor=request.user,
                         job=job,
-                        name=template_form.cleaned_data["template_name"],
+                        name=template_form.cleaned_data["save_as"],
                     )
                     messages.success(
                         request,
@@ -223,7 +223,7 @@ def _form_errors(form: MappingForm, template_form: TemplateForm, error: Validati
         "default_owner": (form, "default_owner"),
         "default_team": (form, "default_team"),
         "rows_made_at": (form, "rows_made_at"),
-        "name": (template_form, "template_name"),
+        "name": (template_form, "save_as"),
     }
     if not hasattr(error, "error_dict"):
         for message in error.messages:

@@ -50,12 +50,12 @@ ADDITIVE_TARGETS = frozenset(
 )
 NAME_FIELDS = ("first_name", "middle_name", "last_name")
 # Phone-like kinds share numbers: a number stored as WhatsApp is the same number as a phone.
-CHANNEL_FAMILIES = {ContactKind.PHONE: "phone", ContactKind.WHATSAPP: "phone"}
+CHANNEL_FAMILIES: dict[str, str] = {ContactKind.PHONE: "phone", ContactKind.WHATSAPP: "phone"}
 
 
 def channel_family(kind: str) -> str:
     """Contact kinds whose values are the same thing when equal (phone and WhatsApp numbers)."""
-    return CHANNEL_FAMILIES.get(kind, kind)  # type: ignore[call-overload]  # a str key
+    return CHANNEL_FAMILIES.get(kind, kind)
 
 
 def fields_of_target(target: str, *, has_team_column: bool = False) -> tuple[str, ...]:

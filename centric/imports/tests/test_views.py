@@ -438,7 +438,7 @@ def test_a_saved_template_is_offered_for_the_next_file_with_the_same_columns(
     client = logged_in_client(manager)
     _upload(client)
     first = ImportJob.objects.get()
-    data = _mapping_data(first, action="save_template", template_name="Shop till export")
+    data = _mapping_data(first, action="save_template", save_as="Shop till export")
     data["column_3"] = "whatsapp"  # the shop's "Mobile" column holds WhatsApp numbers
     assert client.post(f"/imports/{first.pk}/mapping/", data).status_code == 302
     template = ImportTemplate.objects.get()
