@@ -60,7 +60,7 @@ def preview_updates(
         matched.append((row, target, item))
     if not matched:
         return
-    writer.load_edits([(row, obj) for row, obj, _item in matched])
+    writer.updates.load([(row, obj) for row, obj, _item in matched])
     owner = f"{writer.owner_attr}_id"
     points: dict[int, dict[tuple[str, str], str]] = {}
     for owner_id, kind, normalised in ContactPoint.objects.filter(
@@ -70,7 +70,7 @@ def preview_updates(
     for row, obj, item in matched:
         item["match"] = {"id": obj.pk, "name": str(obj)}
         changes = []
-        for decision in writer.decisions(row, obj):
+        for decision in writer.updates.decisions(row, obj):
             name = decision.field
             target = _TARGET_OF.get(name, name)
             changes.append(
@@ -78,12 +78,12 @@ def preview_updates(
                     "field": name,
                     "label": preparer.label(target),
                     "column": decision.column,
-                    "current": writer.label_of(name, decision.current),
-                    "incoming": writer.label_of(name, decision.incoming),
+                    "current": writer.updates.label_of(name, decision.current),
+                    "incoming": writer.updates.label_of(name, decision.incoming),
                     "action": decision.action,
                     "why": _why(decision.action),
                     "edited_by": (
-                        writer.rules.user_names.get(decision.edit.user_id, "")
+                        writer.updates.rules.user_names.get(decision.edit.user_id, "")
                         if decision.edit
                         else ""
                     ),

@@ -24,9 +24,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centric.customers.choices import ConsentMethod, ContactKind
-from centric.customers.models import Consent, Person
+from centric.customers.choices import ConsentMethod, ConsentStatus, ContactKind
+from centric.customers.models import Consent
 from centric.imports.models import ColumnPolicy, RecordType
+from centric.imports.services.rows import PreparedRow
 
 # Columns whose values are added beside what the record has (never replacing it), so they take
 # no policy: contact points, the address, tags, memberships. An external id only fills a blank.
@@ -49,6 +50,8 @@ ADDITIVE_TARGETS = frozenset(
     }
 )
 NAME_FIELDS = ("first_name", "middle_name", "last_name")
+# Computed by RowPreparer for new records; for existing ones they follow from what changed.
+DENORMALISED = {"search_name", "primary_email", "primary_phone"}
 # Phone-like kinds share numbers: a number stored as WhatsApp is the same number as a phone.
 CHANNEL_FAMILIES: dict[str, str] = {ContactKind.PHONE: "phone", ContactKind.WHATSAPP: "phone"}
 
@@ -358,6 +361,120 @@ class UpdateRules:
         }
 
 
+class BatchUpdates:
+    """One batch's decisions about the records its rows match: when each row was made and the
+    staff edits of those records, read once; then what each row does to each value. The writer
+    applies them, the preview shows them."""
+
+    def __init__(self, rules: UpdateRules) -> None:
+        self.rules = rules
+        # The staff edits of the batch's matched records, and when each row was made.
+        self.edits: dict[tuple[int, str], StaffEdit] = {}
+        self.made_at: dict[int, dt.datetime | None] = {}
+        self.labels: dict[tuple[str, Any], str] = {}
+
+    def load(self, matched: list[tuple[PreparedRow, Any]]) -> None:
+        """Read, once per batch, when each row was made and which values of its record staff
+        edited since (the history of the records changed after the earliest row)."""
+        self.made_at = {row.line: self.rules.row_time(row.raw) for row, _obj in matched}
+        times = [t for t in self.made_at.values() if t is not None]
+        self.edits = self.rules.edits_for(
+            [obj for _row, obj in matched], min(times) if times else None
+        )
+
+    def decisions(self, row: PreparedRow, obj: Any) -> list[Decision]:
+        """What the row does to each value of `obj` it names (fields, then custom fields)."""
+        made_at = self.made_at.get(row.line)
+        result: list[Decision] = []
+        for name, value in row.fields.items():
+            if value in (None, "") or name in DENORMALISED:
+                continue
+            result.append(
+                self.rules.decide(
+                    record_id=obj.pk,
+                    name=name,
+                    current=getattr(obj, name),
+                    incoming=value,
+                    made_at=made_at,
+                    edits=self.edits,
+                )
+            )
+        current_custom = obj.custom_fields or {}
+        for key, value in row.custom_fields.items():
+            result.append(
+                self.rules.decide(
+                    record_id=obj.pk,
+                    name=f"cf.{key}",
+                    current=current_custom.get(key),
+                    incoming=value,
+                    made_at=made_at,
+                    edits=self.edits,
+                )
+            )
+        return result
+
+    def decide_one(
+        self, row: PreparedRow, record_id: int, name: str, current: Any, incoming: Any
+    ) -> Decision:
+        return self.rules.decide(
+            record_id=record_id,
+            name=name,
+            current=current,
+            incoming=incoming,
+            made_at=self.made_at.get(row.line),
+            edits=self.edits,
+        )
+
+    def writes(
+        self,
+        row: PreparedRow,
+        record_id: int,
+        name: str,
+        current: Any,
+        incoming: Any,
+        notices: list[dict[str, Any]] | None = None,
+    ) -> bool:
+        """Whether the row sets this value; a later edit it keeps is added to `notices`. An
+        opt-out in the file is honoured even by a fill-blanks column: only a consent staff
+        recorded after the file was made stands against it."""
+        decision = self.decide_one(row, record_id, name, current, incoming)
+        if decision.action == "kept_edited" and notices is not None:
+            notices.append(self.kept_notice(row, decision))
+        if decision.action == "kept_not_blank" and name.startswith("consent."):
+            return bool(incoming == ConsentStatus.WITHDRAWN)
+        return decision.action == "write"
+
+    def label_of(self, name: str, value: Any) -> str:
+        """A value as people read it: an owner by name, a team by its name."""
+        if value in (None, ""):
+            return ""
+        if name not in ("owner_id", "team_id"):
+            return shown(value)
+        key = (name, value)
+        if key not in self.labels:
+            from django.apps import apps
+            from django.conf import settings
+            from django.contrib.auth import get_user_model
+
+            if name == "owner_id":
+                user = get_user_model().objects.filter(pk=value).first()
+                self.labels[key] = user.get_username() if user is not None else str(value)
+            else:
+                team = apps.get_model(settings.CENTRIC_TEAM_MODEL).objects.filter(pk=value).first()
+                self.labels[key] = str(team) if team is not None else str(value)
+        return self.labels[key]
+
+    def kept_notice(self, row: PreparedRow, decision: Decision) -> dict[str, Any]:
+        return self.rules.notice(
+            row.line,
+            decision,
+            {
+                "current": self.label_of(decision.field, decision.current),
+                "incoming": self.label_of(decision.field, decision.incoming),
+            },
+        )
+
+
 def _has_attname(model: type[Any], name: str) -> bool:
     return any(getattr(f, "attname", None) == name for f in model._meta.concrete_fields)
 
@@ -369,18 +486,3 @@ def shown(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-__all__ = [
-    "ADDITIVE_TARGETS",
-    "Decision",
-    "Person",
-    "StaffEdit",
-    "UpdateRules",
-    "channel_family",
-    "clean_policies",
-    "fields_of_target",
-    "parse_modified",
-    "shown",
-    "takes_policy",
-]

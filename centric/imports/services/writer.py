@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from centric.core.search import search_key
 from centric.core.visibility import sees_everything
-from centric.customers.choices import ConsentMethod, ConsentStatus, ContactKind
+from centric.customers.choices import ConsentMethod, ContactKind
 from centric.customers.models import Consent, ContactPoint, Membership, Organisation, Person
 from centric.customers.services import consent_record, organisation_create
 from centric.customers.services.common import EXTERNAL_ID_UNUSABLE
@@ -36,19 +36,10 @@ from centric.imports.services.rows import (
     contact_group,
     new_record_values,
 )
-from centric.imports.services.updates import (
-    Decision,
-    StaffEdit,
-    UpdateRules,
-    channel_family,
-    shown,
-)
+from centric.imports.services.updates import BatchUpdates, UpdateRules, channel_family
 
 # A row matching a record the importer may see but not change, or one they may not see.
 MATCHES_UNCHANGEABLE = gettext_lazy("It matches an existing record that you may not change.")
-
-# Computed by RowPreparer for new records; for existing ones they follow from what changed.
-DENORMALISED = {"search_name", "primary_email", "primary_phone"}
 
 
 @dataclass
@@ -124,11 +115,10 @@ class BatchWriter:
         self.team_is_chosen = default_team is not None
         if default_team is not None:
             self.default_team_id = default_team.pk
-        self.rules = rules or UpdateRules(record_type=record_type, headers=[], mapping={})
-        # The staff edits of the batch's matched records, and when each row was made.
-        self.edits: dict[tuple[int, str], StaffEdit] = {}
-        self.made_at: dict[int, dt.datetime | None] = {}
-        self.labels: dict[tuple[str, Any], str] = {}
+        # What rows do to the records they match (decision 0061).
+        self.updates = BatchUpdates(
+            rules or UpdateRules(record_type=record_type, headers=[], mapping={})
+        )
         self.reason = reason[:100]
         self.tag_ids: dict[str, int] = {}
         self.organisation_ids: dict[str, int] = {}
@@ -364,7 +354,7 @@ class BatchWriter:
                 row.notices = [n for n in row.notices if n["field"] != "name"]
         for row, _obj in [*new, *matched]:
             outcome.written(row)
-        self.load_edits(matched)
+        self.updates.load(matched)
 
         created = [obj.values for _row, obj in new]
         if preformatted and new:
@@ -582,90 +572,6 @@ class BatchWriter:
             points.append(point)
         return points
 
-    # --- updating existing records (decision 0061) ---------------------------------------
-
-    def load_edits(self, matched: list[tuple[PreparedRow, Any]]) -> None:
-        """Read, once per batch, when each row was made and which values of its record staff
-        edited since (the history of the records changed after the earliest row)."""
-        self.made_at = {row.line: self.rules.row_time(row.raw) for row, _obj in matched}
-        times = [t for t in self.made_at.values() if t is not None]
-        self.edits = self.rules.edits_for(
-            [obj for _row, obj in matched], min(times) if times else None
-        )
-
-    def decisions(self, row: PreparedRow, obj: Any) -> list[Decision]:
-        """What the row does to each value of `obj` it names (fields, then custom fields)."""
-        made_at = self.made_at.get(row.line)
-        result: list[Decision] = []
-        for name, value in row.fields.items():
-            if value in (None, "") or name in DENORMALISED:
-                continue
-            result.append(
-                self.rules.decide(
-                    record_id=obj.pk,
-                    name=name,
-                    current=getattr(obj, name),
-                    incoming=value,
-                    made_at=made_at,
-                    edits=self.edits,
-                )
-            )
-        current_custom = obj.custom_fields or {}
-        for key, value in row.custom_fields.items():
-            result.append(
-                self.rules.decide(
-                    record_id=obj.pk,
-                    name=f"cf.{key}",
-                    current=current_custom.get(key),
-                    incoming=value,
-                    made_at=made_at,
-                    edits=self.edits,
-                )
-            )
-        return result
-
-    def decide_one(
-        self, row: PreparedRow, record_id: int, name: str, current: Any, incoming: Any
-    ) -> Decision:
-        return self.rules.decide(
-            record_id=record_id,
-            name=name,
-            current=current,
-            incoming=incoming,
-            made_at=self.made_at.get(row.line),
-            edits=self.edits,
-        )
-
-    def label_of(self, name: str, value: Any) -> str:
-        """A value as people read it: an owner by name, a team by its name."""
-        if value in (None, ""):
-            return ""
-        if name not in ("owner_id", "team_id"):
-            return shown(value)
-        key = (name, value)
-        if key not in self.labels:
-            from django.apps import apps
-            from django.conf import settings
-            from django.contrib.auth import get_user_model
-
-            if name == "owner_id":
-                user = get_user_model().objects.filter(pk=value).first()
-                self.labels[key] = user.get_username() if user is not None else str(value)
-            else:
-                team = apps.get_model(settings.CENTRIC_TEAM_MODEL).objects.filter(pk=value).first()
-                self.labels[key] = str(team) if team is not None else str(value)
-        return self.labels[key]
-
-    def kept_notice(self, row: PreparedRow, decision: Decision) -> dict[str, Any]:
-        return self.rules.notice(
-            row.line,
-            decision,
-            {
-                "current": self.label_of(decision.field, decision.current),
-                "incoming": self.label_of(decision.field, decision.incoming),
-            },
-        )
-
     def _apply(
         self,
         row: PreparedRow,
@@ -677,9 +583,9 @@ class BatchWriter:
         edits allow; a kept edit is reported as an import notice."""
         changed: set[str] = set()
         custom = dict(obj.custom_fields or {})
-        for decision in self.decisions(row, obj):
+        for decision in self.updates.decisions(row, obj):
             if decision.action == "kept_edited" and outcome is not None:
-                outcome.notices.append(self.kept_notice(row, decision))
+                outcome.notices.append(self.updates.kept_notice(row, decision))
             if decision.action != "write":
                 continue
             if decision.field.startswith("cf."):
@@ -780,7 +686,7 @@ class BatchWriter:
             elif (
                 row.role
                 and obj.pk in matched_set
-                and self.decide_one(row, obj.pk, "role", current.role, row.role).action == "write"
+                and self.updates.writes(row, obj.pk, "role", current.role, row.role)
             ):
                 Membership.objects.filter(pk=current.pk).update(role=row.role)
                 touched.add(obj.pk)
@@ -819,17 +725,8 @@ class BatchWriter:
             }
             for row, obj in with_consents:
                 for purpose, status in row.consents:
-                    decision = self.decide_one(
-                        row, obj.pk, f"consent.{purpose}", current.get((obj.pk, purpose)), status
-                    )
-                    if decision.action == "kept_edited":
-                        outcome.notices.append(self.kept_notice(row, decision))
-                    # An opt-out in the file is honoured even by a fill-blanks column; only a
-                    # consent staff recorded after the file was made stands against it.
-                    withdrawn = (
-                        decision.action == "kept_not_blank" and status == ConsentStatus.WITHDRAWN
-                    )
-                    if decision.action == "write" or withdrawn:
+                    name, was = f"consent.{purpose}", current.get((obj.pk, purpose))
+                    if self.updates.writes(row, obj.pk, name, was, status, outcome.notices):
                         consent_record(
                             person=obj,
                             purpose=purpose,

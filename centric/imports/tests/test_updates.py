@@ -434,3 +434,45 @@ def test_the_preview_shows_what_an_update_changes_field_by_field(write_file, adm
     # The preview decided like the import: nothing was written.
     chinedu.refresh_from_db()
     assert chinedu.lifecycle_stage_id == "lead"
+
+
+# --- consent -------------------------------------------------------------------------------
+
+SALESFORCE_OPT_OUT = (
+    "Id,FirstName,LastName,Email,HasOptedOutOfEmail,LastModifiedDate\n"
+    "0035g00000XyZaB,Folake,Adeleke,folake.adeleke@example.ng,1,2026-11-29T08:00:00.000Z\n"
+)
+
+
+def test_an_opt_out_in_the_file_withdraws_consent_unless_staff_recorded_one_since(
+    write_file, admin, seller
+):
+    from centric.customers.choices import ConsentMethod
+    from centric.customers.models import Consent
+    from centric.customers.services import consent_record
+
+    folake = make_person(first_name="Folake", last_name="Adeleke", external_id="0035g00000XyZaB")
+    consent_record(
+        person=folake, purpose="marketing_email", status="granted", method=ConsentMethod.IMPORT
+    )
+    path = write_file("salesforce.csv", SALESFORCE_OPT_OUT)
+
+    import_file(path=path, record_type="people", actor=admin)
+    consent = Consent.objects.get(person=folake, purpose="marketing_email")
+    assert consent.status == "withdrawn"  # a fill-blanks column still honours an opt-out
+
+    # The customer opts in again at the shop, recorded by the seller after the export was made.
+    consent_record(
+        person=folake,
+        purpose="marketing_email",
+        status="granted",
+        method=ConsentMethod.IN_PERSON,
+        actor=seller,
+    )
+    job = import_file(path=path, record_type="people", actor=admin)
+
+    consent.refresh_from_db()
+    assert consent.status == "granted"
+    notice = job.notices.get()
+    assert notice.kind == NoticeKind.KEPT
+    assert notice.message.startswith("Kept “granted”, edited by Chika Obi on ")
