@@ -233,7 +233,7 @@ CENTRIC_BUSINESS_NAME = env("CENTRIC_BUSINESS_NAME", "Centric")
 # Visibility policies and the team tree are cached per process this long (0 in tests).
 CENTRIC_HOT_CACHE_SECONDS = 0 if TESTING else int(env("CENTRIC_HOT_CACHE_SECONDS", "5"))
 CENTRIC_IMPORT_MAX_BYTES = int(env("CENTRIC_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
-# How much an uploaded workbook (.xlsx, a zip) may unpack to in all (decision 0061).
+# How much an uploaded workbook (.xlsx, a zip) may unpack to in all (decision 0063).
 CENTRIC_IMPORT_MAX_UNPACKED_BYTES = int(
     env("CENTRIC_IMPORT_MAX_UNPACKED_BYTES", str(1024 * 1024 * 1024))
 )

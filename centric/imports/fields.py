@@ -135,6 +135,22 @@ COMMON = [
             "owneremail",
         ),
     ),
+    Target("team", gettext_lazy("Team (its name)"), ("team", "teamname", "ownerteam", "salesteam")),
+    Target(
+        "last_modified",
+        gettext_lazy("Last modified (when the program that wrote the file last changed the row)"),
+        (
+            "lastmodified",
+            "lastmodifieddate",
+            "lastmodifiedat",
+            "lastmodifiedon",
+            "datemodified",
+            "modifiedat",
+            "modifiedon",
+            "lastupdated",
+            "updatedat",
+        ),
+    ),
 ]
 PEOPLE = [
     Target(
@@ -352,6 +368,9 @@ _GROUPS = gettext_lazy(
 _OWNER_NAMES = gettext_lazy(
     "owners are written as names; choose Owner only if they are Centric usernames or emails"
 )
+_LAST_MODIFIED = gettext_lazy(
+    "when the row last changed there: a value your staff edited after it is kept"
+)
 _ONE_ADDRESS = gettext_lazy("one address is imported per person: the first address")
 _OPTED_OUT = gettext_lazy(
     "an opt-out flag, not an email address: 1 (true) records that consent to marketing by "
@@ -408,6 +427,7 @@ EXPORTERS = (
             Rule(r"company name|associated company", "organisation"),
             Rule(r"street address", "street"),
             Rule(r"contact owner", "owner", is_selected=False, why=_OWNER_NAMES),
+            Rule(r"last modified date", "last_modified", why=_LAST_MODIFIED),
             Rule(r".* ids?|.* date|lead status|marketing contact status", "", why=_NO_FIELD),
         ),
     ),
@@ -443,6 +463,7 @@ EXPORTERS = (
             Rule(r"mailing ?country", "country"),
             Rule(r"other ?(street|city|state|postal ?code|country).*", "", why=_ONE_ADDRESS),
             Rule(r"(contact )?owner( name)?", "owner", is_selected=False, why=_OWNER_NAMES),
+            Rule(r"last ?modified ?date", "last_modified", why=_LAST_MODIFIED),
             Rule(
                 r"(account|owner|reports ?to|master ?record|created ?by|last ?modified ?by) ?id",
                 "",

@@ -26,6 +26,13 @@ class MatchBy(models.TextChoices):
     EMAIL = "email", _("Email address")
 
 
+class ColumnPolicy(models.TextChoices):
+    """What a column does to a record that already exists (new records take every value)."""
+
+    FILL_BLANKS = "fill_blanks", _("Fill blanks only")
+    OVERWRITE = "overwrite", _("Overwrite")
+
+
 class FileFormat(models.TextChoices):
     CSV = "csv", _("CSV")
     XLSX = "xlsx", _("Excel (.xlsx)")
@@ -78,6 +85,27 @@ class ImportJob(models.Model):
         related_name="+",
         verbose_name=_("owner of new records"),
     )
+    default_team = models.ForeignKey(
+        settings.CENTRIC_TEAM_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("team of new records"),
+        help_text=_("Empty: each new record takes its owner's team."),
+    )
+    # {column: ColumnPolicy} for the mapped columns that set a value on an existing record;
+    # a column not named fills blanks only.
+    column_policies = models.JSONField(_("what columns do to existing records"), default=dict)
+    # When the file's rows were made (its last-modified time, or the user's correction): a
+    # value staff edited after it is kept unless `overwrite_later_edits` (decision 0064). A
+    # mapped "last modified" column gives each row its own time instead.
+    rows_made_at = models.DateTimeField(_("file made at"), null=True, blank=True)
+    overwrite_later_edits = models.BooleanField(
+        _("overwrite values edited after the file was made"), default=False
+    )
+    # {value in the file: stage key, or "" for no stage}, confirmed on the mapping page.
+    stage_mapping = models.JSONField(_("lifecycle stages of the file"), default=dict, blank=True)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
@@ -146,6 +174,8 @@ class NoticeKind(models.TextChoices):
     # Imported without this value: the record cannot hold it (a birthday without a year, a
     # stage the business does not have).
     NOT_SAVED = "not_saved", _("Not saved")
+    # The record's value was kept: a member of staff edited it after the file's rows were made.
+    KEPT = "kept", _("Kept: edited after the file")
 
 
 class ImportNotice(models.Model):
@@ -167,3 +197,65 @@ class ImportNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line} {self.column}: {self.message}"
+
+
+class ImportTemplateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportTemplateQuerySet:
+        """Templates are shared by everyone who may import: a mapping names columns and
+        fields, never a customer."""
+        if not user or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.has_perm("imports.add_importjob"):
+            return self.none()
+        return self
+
+
+class ImportTemplate(models.Model):
+    """A saved mapping for the next file of the same shape: which field each column goes into,
+    how rows match, what each column does to existing records, and who owns new records.
+    A file whose headers are the same set as the template's is offered it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    record_type = models.CharField(_("record type"), max_length=20, choices=RecordType.choices)
+    headers = models.JSONField(_("columns"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    match_by = models.CharField(max_length=20, choices=MatchBy.choices, default=MatchBy.EXTERNAL_ID)
+    column_policies = models.JSONField(default=dict, blank=True)
+    overwrite_later_edits = models.BooleanField(default=False)
+    stage_mapping = models.JSONField(default=dict, blank=True)
+    default_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner of new records"),
+    )
+    default_team = models.ForeignKey(
+        settings.CENTRIC_TEAM_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("team of new records"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ImportTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def header_set(self) -> frozenset[str]:
+        return frozenset(h.strip().lower() for h in self.headers)

@@ -164,7 +164,7 @@ _SIGNATURES: list[tuple[bytes, Any]] = [
 
 def sniff_format(path: Path, claimed: str) -> tuple[str, list[str]]:
     """What the file really is, from its first bytes, and a note when that is not what its
-    name says (decision 0061). A workbook, a CSV text or a vCard is read as what it is under
+    name says (decision 0063). A workbook, a CSV text or a vCard is read as what it is under
     any of the three names; anything else is refused, naming what it looks like."""
     with path.open("rb") as handle:
         head = handle.read(SAMPLE_BYTES)

@@ -6,6 +6,7 @@ app_name = "imports"
 urlpatterns = [
     path("", views.job_list, name="list"),
     path("new/", views.upload, name="upload"),
+    path("templates/", views.template_list, name="templates"),
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/mapping/", views.mapping, name="mapping"),
     path("<int:pk>/progress/", views.job_progress, name="progress"),

@@ -24,15 +24,28 @@ from django.views.decorators.http import require_GET
 
 from centric.core.audit import audit
 from centric.core.pagination import keyset_page
-from centric.customers.models import Person
+from centric.customers.models import LifecycleStage, Person
 from centric.customers.selectors import memberships_visible, person_get
 from centric.imports import exporting
 from centric.imports.fields import suggest_columns
-from centric.imports.forms import MappingForm, UploadForm
-from centric.imports.models import ImportJob, JobStatus, MatchBy, NoticeKind
+from centric.imports.forms import MappingForm, TemplateForm, UploadForm, local_input
+from centric.imports.models import (
+    ColumnPolicy,
+    ImportJob,
+    ImportTemplate,
+    JobStatus,
+    MatchBy,
+    NoticeKind,
+)
 from centric.imports.parsing import ImportFileError
 from centric.imports.services import job_configure, job_create, job_preview, job_start
 from centric.imports.services.jobs import job_stage_values, job_table
+from centric.imports.services.templates import (
+    job_apply_template,
+    template_create,
+    template_delete,
+    templates_for,
+)
 
 REJECTIONS_SHOWN = 200
 
@@ -79,6 +92,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 record_type=form.cleaned_data["record_type"],
+                rows_made_at=form.rows_made_at(),
             )
         except ImportFileError as error:
             form.add_error("file", error.message)
@@ -115,9 +129,22 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     except ImportFileError as error:
         messages.error(request, error.message)
         return redirect("imports:detail", pk=job.pk)
-    initial = {"match_by": job.match_by}
+    if request.method == "POST" and request.POST.get("action") == "apply_template":
+        return _apply_template(request, job)
+    stage_values = job_stage_values(job=job)
+    policies = job.column_policies or {}
+    initial: dict[str, Any] = {
+        "match_by": job.match_by,
+        "default_owner": job.default_owner.get_username() if job.default_owner else "",
+        "default_team": job.default_team_id,
+        "rows_made_at": local_input(job.rows_made_at or job.created_at),
+        "overwrite_later_edits": job.overwrite_later_edits,
+    }
     for index, header in enumerate(table.headers):
         initial[f"column_{index}"] = (job.mapping or {}).get(header, "")
+        initial[f"policy_{index}"] = policies.get(header, ColumnPolicy.FILL_BLANKS)
+    for index, item in enumerate(stage_values):
+        initial[f"stage_{index}"] = item["key"]
     form = MappingForm(
         request.POST or None,
         initial=initial,
@@ -125,43 +152,136 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
         record_type=job.record_type,
         samples=_samples(job, table.headers),
         suggestions={s.header: s for s in suggest_columns(table.headers, job.record_type)},
+        stage_values=stage_values,
+        stage_choices=[(s.key, str(s.label)) for s in LifecycleStage.objects.all()],
     )
+    template_form = TemplateForm(request.POST or None)
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "preview")
-        if form.is_valid():
+        if form.is_valid() and template_form.is_valid():
             try:
                 job_configure(
-                    job=job, mapping=form.mapping(), match_by=form.cleaned_data["match_by"]
+                    job=job,
+                    mapping=form.mapping(),
+                    match_by=form.cleaned_data["match_by"],
+                    default_owner=form.cleaned_data["default_owner"] or request.user,
+                    default_team=form.cleaned_data["default_team"],
+                    column_policies=form.policies(),
+                    rows_made_at=form.cleaned_data["rows_made_at"],
+                    overwrite_later_edits=form.cleaned_data["overwrite_later_edits"],
+                    stage_mapping=form.stage_mapping() if stage_values else None,
                 )
+                if action == "save_template":
+                    template = template_create(
+                        actor=request.user,
+                        job=job,
+                        name=template_form.cleaned_data["save_as"],
+                    )
+                    messages.success(
+                        request,
+                        _("Saved the mapping as the template “%(name)s”.")
+                        % {"name": template.name},
+                    )
+                    return redirect("imports:mapping", pk=job.pk)
                 if action in ("dry_run", "import"):
                     job_start(job=job, dry_run=action == "dry_run", actor=request.user)
                     return redirect("imports:detail", pk=job.pk)
                 return redirect("imports:mapping", pk=job.pk)
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                _form_errors(form, template_form, error)
         status = 400
     preview_labels: list[str] = []
     preview: list[dict[str, Any]] = []
     if job.status != JobStatus.UPLOADED or any((job.mapping or {}).values()):
         preview_labels, preview = job_preview(job=job)
+    offered, exact = templates_for(user=request.user, job=job)
     return render(
         request,
         "imports/mapping.html",
         {
             "job": job,
             "form": form,
+            "template_form": template_form,
+            "templates": offered,
+            "suggested_template": exact,
             "notes": [n for n in job.notes.splitlines() if n],
             "preview_labels": preview_labels,
             "preview": preview,
-            "stage_values": job_stage_values(job=job),
+            "stage_values": stage_values,
             "is_mapped": job.status != JobStatus.UPLOADED,
             "warn_no_key": job.match_by == MatchBy.EXTERNAL_ID
             and "external_id" not in (job.mapping or {}).values(),
         },
         status=status,
     )
+
+
+def _form_errors(form: MappingForm, template_form: TemplateForm, error: ValidationError) -> None:
+    """A service's errors next to the inputs they name, the rest above the form."""
+    inputs = {
+        "default_owner": (form, "default_owner"),
+        "default_team": (form, "default_team"),
+        "rows_made_at": (form, "rows_made_at"),
+        "name": (template_form, "save_as"),
+    }
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, found in error.message_dict.items():
+        target, field = inputs.get(key, (form, None))
+        for message in found:
+            target.add_error(field, message)
+
+
+def _apply_template(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    template = (
+        ImportTemplate.objects.visible_to(request.user)
+        .filter(
+            pk=request.POST.get("template")
+            if str(request.POST.get("template", "")).isdigit()
+            else None
+        )
+        .first()
+    )
+    if template is None:
+        messages.error(request, _("Choose a template."))
+        return redirect("imports:mapping", pk=job.pk)
+    try:
+        job_apply_template(job=job, template=template)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Applied the template “%(name)s”; check the preview.") % {"name": template.name},
+        )
+    return redirect("imports:mapping", pk=job.pk)
+
+
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "imports.add_importjob")
+    if request.method == "POST":
+        template = (
+            ImportTemplate.objects.visible_to(request.user)
+            .filter(
+                pk=request.POST.get("delete")
+                if str(request.POST.get("delete", "")).isdigit()
+                else None
+            )
+            .first()
+        )
+        if template is None:
+            raise Http404
+        template_delete(actor=request.user, template=template)
+        messages.success(request, _("Deleted the template “%(name)s”.") % {"name": template.name})
+        return redirect("imports:templates")
+    templates = ImportTemplate.objects.visible_to(request.user).select_related(
+        "created_by", "default_owner", "default_team"
+    )
+    return render(request, "imports/template_list.html", {"templates": templates})
 
 
 def _job_context(job: ImportJob) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 openpyxl's reader loads every shared string of a workbook as a Python string before the first
 cell is read (a 5 MB file of 2,000,000 short strings took 13 s and hundreds of MB, once per
-read), and it opens whatever zip it is given. This reader (decision 0061):
+read), and it opens whatever zip it is given. This reader (decision 0063):
 
 - checks the zip before decompressing anything: at most `MAX_MEMBERS` members (counted from
   the end-of-central-directory record, before `zipfile` builds one object per member), only

@@ -7,6 +7,7 @@ after the last committed batch (its `processed` counter is written in the batch'
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import logging
 import os
@@ -25,8 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centric.core.audit import audit
+from centric.core.kit.services import UNSET
 from centric.imports.fields import clean_mapping, suggest_mapping
 from centric.imports.models import (
+    ColumnPolicy,
     ImportJob,
     ImportNotice,
     ImportRejection,
@@ -36,7 +39,10 @@ from centric.imports.models import (
     RecordType,
 )
 from centric.imports.parsing import ImportFileError, Table, check_size, format_of, open_table
+from centric.imports.services.preview import preview_updates
+from centric.imports.services.repeats import RepeatedRows
 from centric.imports.services.rows import PreparedRow, RowPreparer, RowRejected, prepared_rows
+from centric.imports.services.updates import UpdateRules, clean_policies
 from centric.imports.services.writer import BatchWriter, Outcome, write_batch
 
 logger = logging.getLogger(__name__)
@@ -60,7 +66,12 @@ def job_table(job: ImportJob, *, preview: bool = False) -> Table:
 
 @transaction.atomic
 def job_create(
-    *, actor: Any, uploaded_file: Any, record_type: str, match_by: str = MatchBy.EXTERNAL_ID
+    *,
+    actor: Any,
+    uploaded_file: Any,
+    record_type: str,
+    match_by: str = MatchBy.EXTERNAL_ID,
+    rows_made_at: dt.datetime | None = None,
 ) -> ImportJob:
     """Store an upload and read its header row; a file that cannot be read is refused here."""
     _check_choices(record_type, match_by)
@@ -78,6 +89,7 @@ def job_create(
         match_by=match_by,
         created_by=actor,
         default_owner=actor,
+        rows_made_at=rows_made_at,
     )
     job.file.save(Path(uploaded_file.name).name[-100:], uploaded_file, save=False)
     # Whatever refuses the file from here on (a hostile zip, a file that lies about its type,
@@ -98,35 +110,118 @@ def job_create(
     return job
 
 
+def check_assignable(*, owner: Any, team: Any) -> None:
+    """An owner and a team of new records must be ones the people form would accept: an
+    active member of staff (`OwnerField`) and an existing team (decision 0064)."""
+    if owner is not None and not (
+        getattr(owner, "is_active", False) and getattr(owner, "pk", None) is not None
+    ):
+        raise ValidationError(
+            {"default_owner": _("The owner of new records must be an active member of staff.")}
+        )
+    if team is not None and getattr(team, "pk", None) is None:
+        raise ValidationError({"default_team": _("Choose an existing team.")})
+
+
+def clean_stage_mapping(stage_mapping: dict[str, str]) -> dict[str, str]:
+    """{value in the file: stage key or ""}: every key must be one of the business's stages."""
+    from centric.customers.models import LifecycleStage
+
+    if len(stage_mapping) > 500:
+        raise ValidationError({"stage_mapping": _("Name at most 500 stage values.")})
+    keys = set(LifecycleStage.objects.values_list("key", flat=True))
+    cleaned: dict[str, str] = {}
+    errors: list[str] = []
+    for value, key in stage_mapping.items():
+        value = str(value).strip()[:200]
+        key = (key or "").strip()
+        if not value:
+            continue
+        if key and key not in keys:
+            errors.append(
+                _("“%(key)s” is not one of your lifecycle stages (%(keys)s).")
+                % {"key": key, "keys": ", ".join(sorted(keys))}
+            )
+            continue
+        cleaned[value] = key
+    if errors:
+        raise ValidationError({"stage_mapping": errors})
+    return cleaned
+
+
 @transaction.atomic
 def job_configure(
-    *, job: ImportJob, mapping: dict[str, str], match_by: str, default_owner: Any = None
+    *,
+    job: ImportJob,
+    mapping: dict[str, str],
+    match_by: str,
+    default_owner: Any = UNSET,
+    default_team: Any = UNSET,
+    column_policies: dict[str, str] | None = None,
+    rows_made_at: dt.datetime | None = UNSET,
+    overwrite_later_edits: bool | None = None,
+    stage_mapping: dict[str, str] | None = None,
 ) -> ImportJob:
-    """Save the user's mapping (validated against the file's headers)."""
+    """Save the user's mapping (validated against the file's headers) and what the import does:
+    who owns new records, what each column does to existing ones, when the file was made, how
+    its stage values read. A parameter not given keeps its saved value."""
     if job.status not in (JobStatus.UPLOADED, JobStatus.MAPPED, JobStatus.DONE, JobStatus.FAILED):
         raise ValidationError(_("This import is running; wait until it has finished."))
     _check_choices(job.record_type, match_by)
     table = job_table(job)
     cleaned = clean_mapping(mapping, table.headers, job.record_type, match_by)
+    owner = job.default_owner if default_owner is UNSET else default_owner
+    team = job.default_team if default_team is UNSET else default_team
+    check_assignable(owner=owner, team=team)
+    if column_policies is not None:
+        job.column_policies = clean_policies(column_policies, cleaned, table.headers)
+    else:
+        job.column_policies = clean_policies(job.column_policies or {}, cleaned, table.headers)
+    if rows_made_at is not UNSET:
+        if rows_made_at is not None and rows_made_at > timezone.now() + dt.timedelta(minutes=5):
+            raise ValidationError(
+                {"rows_made_at": _("The file cannot have been made in the future.")}
+            )
+        job.rows_made_at = rows_made_at
+    if overwrite_later_edits is not None:
+        job.overwrite_later_edits = overwrite_later_edits
+    if stage_mapping is not None:
+        job.stage_mapping = clean_stage_mapping(stage_mapping)
     job.mapping = {header: cleaned.get(header, "") for header in table.headers}
     job.match_by = match_by
-    if default_owner is not None:
-        job.default_owner = default_owner
+    job.default_owner = owner
+    job.default_team = team
     job.status = JobStatus.MAPPED
-    job.save(update_fields=["mapping", "match_by", "default_owner", "status"])
+    job.save(
+        update_fields=[
+            "mapping",
+            "match_by",
+            "default_owner",
+            "default_team",
+            "column_policies",
+            "rows_made_at",
+            "overwrite_later_edits",
+            "stage_mapping",
+            "status",
+        ]
+    )
     return job
 
 
 def job_preview(
     *, job: ImportJob, limit: int = PREVIEW_ROWS
 ) -> tuple[list[str], list[dict[str, Any]]]:
-    """The first rows as they would be saved (normalised), each with its problems."""
+    """The first rows as they would be saved (normalised), each with its problems: the rows
+    that repeat an earlier one and, for a row that updates an existing record, what it changes
+    field by field (`changes`) — the same decisions the import makes."""
     table = job_table(job, preview=True)
     saved: dict[str, str] = job.mapping or {}
     mapping = {h: saved[h] for h in table.headers if saved.get(h)}
     preparer = _preparer(job, table, mapping)
+    repeats = RepeatedRows(by_email=job.match_by == MatchBy.EMAIL)
     targets = list(dict.fromkeys(mapping.values()))
     result: list[dict[str, Any]] = []
+    ready: list[tuple[PreparedRow, dict[str, Any]]] = []
     for number, row in enumerate(table.rows()):
         if number >= limit:
             break
@@ -140,19 +235,25 @@ def job_preview(
                 prepared = None
             else:
                 item["notes"] = prepared.notes
+                item["error"] = repeats.reason(prepared)
             item["values"] = _preview_values(prepared, targets, row.values, table.headers, mapping)
             item["notices"] = prepared.notices if prepared is not None else []
-            if prepared is not None and job.record_type == "people":
-                item["looks_like"] = _looks_like(job, prepared)
+            if prepared is not None and not item["error"]:
+                ready.append((prepared, item))
+                if job.record_type == "people":
+                    item["looks_like"] = _looks_like(job, prepared)
         result.append(item)
+    if ready and mapping:
+        preview_updates(_writer(job, table, mapping), preparer, ready)
     labels = [preparer.label(t) for t in targets]
     return labels, result
 
 
 def job_stage_values(*, job: ImportJob, rows: int = 1000) -> list[dict[str, Any]]:
     """The lifecycle stages the file's stage column holds (in its first rows) and the business's
-    stage each one becomes, so that the user can check them before importing. A value that
-    matches no stage is imported as no stage, and reported."""
+    stage each one becomes (`key`: the user's confirmed choice, else the suggestion), so that
+    the user can check and change them before importing. A value that matches no stage is
+    imported as no stage, and reported."""
     from centric.customers.models import LifecycleStage
     from centric.imports.values import stage_key
 
@@ -177,9 +278,22 @@ def job_stage_values(*, job: ImportJob, rows: int = 1000) -> list[dict[str, Any]
         if value:
             counts[value] = counts.get(value, 0) + 1
     result = []
+    confirmed = {v.lower(): k for v, k in (job.stage_mapping or {}).items()}
     for value, count in counts.items():
-        key = stage_key(value, stages)
-        result.append({"value": value, "stage": labels.get(key or "", ""), "rows": count})
+        suggested = stage_key(value, stages) or ""
+        key = confirmed.get(value.lower())
+        if key is None or (key and key not in labels):
+            key = suggested
+        result.append(
+            {
+                "value": value,
+                "key": key,
+                "stage": labels.get(key, ""),
+                "suggested": suggested,
+                "is_confirmed": value.lower() in confirmed,
+                "rows": count,
+            }
+        )
     return result
 
 
@@ -190,6 +304,28 @@ def _preparer(job: ImportJob, table: Table, mapping: dict[str, str]) -> RowPrepa
         headers=table.headers,
         mapping=mapping,
         decimal_comma=table.delimiter == ";",
+        stage_mapping=job.stage_mapping or None,
+    )
+
+
+def _writer(job: ImportJob, table: Table, mapping: dict[str, str]) -> BatchWriter:
+    """The job's writer: its owner and team of new records, and what its columns do to
+    existing ones (decision 0064)."""
+    return BatchWriter(
+        record_type=job.record_type,
+        match_by=job.match_by,
+        actor=job.created_by,
+        default_owner=job.default_owner,
+        default_team=job.default_team,
+        rules=UpdateRules(
+            record_type=job.record_type,
+            headers=table.headers,
+            mapping=mapping,
+            policies=job.column_policies or {},
+            rows_made_at=job.rows_made_at or job.created_at,
+            overwrite_later_edits=job.overwrite_later_edits,
+        ),
+        reason=_("Import #%(id)s") % {"id": job.pk},
     )
 
 
@@ -334,7 +470,9 @@ def _refuse(job: ImportJob, message: str) -> ImportJob:
 def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
     """Run (or resume) an import job. Safe to call again: finished jobs are left as they are."""
     job: ImportJob | None = (
-        ImportJob.objects.select_related("created_by", "default_owner").filter(pk=job_id).first()
+        ImportJob.objects.select_related("created_by", "default_owner", "default_team")
+        .filter(pk=job_id)
+        .first()
     )
     if job is None or job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
         return job
@@ -395,33 +533,8 @@ def _run(
     job: ImportJob, table: Table, mapping: dict[str, str], *, resume: int, batch_size: int
 ) -> None:
     preparer = _preparer(job, table, mapping)
-    writer = BatchWriter(
-        record_type=job.record_type,
-        match_by=job.match_by,
-        actor=job.created_by,
-        default_owner=job.default_owner,
-        reason=_("Import #%(id)s") % {"id": job.pk},
-    )
-    by_email = job.match_by == MatchBy.EMAIL
-    seen_ids: dict[str, int] = {}
-    seen_emails: dict[str, int] = {}
-
-    def duplicate_reason(prepared: PreparedRow) -> str:
-        if prepared.external_id:
-            first = seen_ids.setdefault(prepared.external_id, prepared.line)
-            if first != prepared.line:
-                return _(
-                    "External id “%(id)s” appears more than once in the file (first on line %(line)d)."
-                ) % {"id": prepared.external_id, "line": first}
-        if by_email:
-            for email in prepared.emails:
-                first = seen_emails.setdefault(email, prepared.line)
-                if first != prepared.line:
-                    return _(
-                        "Email %(email)s appears more than once in the file (first on line "
-                        "%(line)d); matching by email needs one row per email."
-                    ) % {"email": email, "line": first}
-        return ""
+    writer = _writer(job, table, mapping)
+    duplicate_reason = RepeatedRows(by_email=job.match_by == MatchBy.EMAIL).reason
 
     def record(outcome: Outcome, consumed: int, notes: list[tuple[int, str]]) -> None:
         rejected = {line for line, _reason, _raw in outcome.rejections}
@@ -608,12 +721,20 @@ def import_file(
     match_by: str = MatchBy.EXTERNAL_ID,
     dry_run: bool = False,
     owner: Any = None,
+    team: Any = None,
+    overwrite: list[str] | None = None,
+    rows_made_at: dt.datetime | None = None,
+    overwrite_later_edits: bool = False,
+    stage_mapping: dict[str, str] | None = None,
+    template: Any = None,
     actor: Any = None,
     batch_size: int = BATCH_SIZE,
 ) -> ImportJob:
     """Import a file on this machine synchronously, in-process (the command line, the benchmark).
 
-    `mapping` overrides the suggested target of the named columns. Raises ImportFileError when the
+    `mapping` overrides the suggested target of the named columns (or the `template`'s); the
+    columns in `overwrite` overwrite existing records' values (the others fill blanks only);
+    `rows_made_at` defaults to the file's modification time. Raises ImportFileError when the
     file cannot be read and ValidationError when the mapping is incomplete.
     """
     _check_choices(record_type, match_by)
@@ -623,6 +744,20 @@ def import_file(
     file_format = format_of(path.name)
     table = open_table(path, file_format)
     suggested = suggest_mapping(table.headers, record_type)
+    policies: dict[str, str] = {}
+    if template is not None:
+        if template.record_type != record_type:
+            raise ValidationError(
+                _("The template “%(name)s” is for %(kind)s.")
+                % {"name": template.name, "kind": template.get_record_type_display()}
+            )
+        suggested.update({h: t for h, t in template.mapping.items() if h in suggested})
+        policies = {h: p for h, p in template.column_policies.items() if h in suggested}
+        owner = owner or template.default_owner
+        team = team or template.default_team
+        overwrite_later_edits = overwrite_later_edits or template.overwrite_later_edits
+        stage_mapping = {**template.stage_mapping, **(stage_mapping or {})}
+    check_assignable(owner=owner, team=team)
     lowered = {h.lower(): h for h in table.headers}
     for column, target in (mapping or {}).items():
         header = lowered.get(column.strip().lower())
@@ -633,6 +768,10 @@ def import_file(
             )
         suggested[header] = target.strip()
     cleaned = clean_mapping(suggested, table.headers, record_type, match_by)
+    policies.update(dict.fromkeys(overwrite or [], ColumnPolicy.OVERWRITE))
+    policies = clean_policies(policies, cleaned, table.headers)
+    if rows_made_at is None:
+        rows_made_at = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
     job = ImportJob.objects.create(
         record_type=record_type,
         source_path=str(path),
@@ -645,6 +784,11 @@ def import_file(
         match_by=match_by,
         dry_run=dry_run,
         default_owner=owner,
+        default_team=team,
+        column_policies=policies,
+        rows_made_at=rows_made_at,
+        overwrite_later_edits=overwrite_later_edits,
+        stage_mapping=clean_stage_mapping(stage_mapping or {}),
         created_by=actor,
         status=JobStatus.QUEUED,
     )

@@ -111,6 +111,8 @@ class PreparedRow:
     consents: list[tuple[str, str]] = field(default_factory=list)
     external_id: str | None = None
     owner_text: str = ""
+    # A team column's value: the row's team, over the file's and the owner's (decision 0064).
+    team_text: str = ""
     # Values the row's record is saved without, each reported on the import (the row is kept).
     notes: list[str] = field(default_factory=list)
     # A people import's row that names no person but an organisation (a company's card in a
@@ -226,6 +228,7 @@ class RowPreparer:
         headers: list[str],
         mapping: dict[str, str],
         decimal_comma: bool = False,
+        stage_mapping: dict[str, str] | None = None,
     ) -> None:
         self.record_type = record_type
         self.decimal_comma = decimal_comma
@@ -255,7 +258,13 @@ class RowPreparer:
         for stage in LifecycleStage.objects.all():
             self.stages[stage.key.lower()] = stage.key
             self.stages[str(stage.label).lower()] = stage.key
+        # The user's confirmed reading of the file's stage values ("" for no stage), by the
+        # value in lower case; values it does not name are matched as before.
+        self.stage_mapping = {
+            value.strip().lower(): key for value, key in (stage_mapping or {}).items()
+        }
         self.owner_cache: dict[str, tuple[int, int | None] | None] = {}
+        self.team_cache: dict[str, int | None] = {}
         definition_type = "person" if record_type == RecordType.PEOPLE else "organisation"
         self.definitions = {
             d.key: d for d in CustomFieldDefinition.objects.filter(record_type=definition_type)
@@ -330,7 +339,29 @@ class RowPreparer:
                     % {"value": prepared.owner_text}
                 )
             prepared.fields["owner_id"], prepared.fields["team_id"] = owner
+        if prepared.team_text:
+            team = self.team(prepared.team_text)
+            if team is None:
+                raise RowRejected(
+                    _("Team: there is no team “%(value)s”.") % {"value": prepared.team_text}
+                )
+            prepared.fields["team_id"] = team
         return prepared
+
+    def team(self, text: str) -> int | None:
+        from django.apps import apps
+        from django.conf import settings
+
+        key = text.strip().lower()
+        if key not in self.team_cache:
+            model = apps.get_model(settings.CENTRIC_TEAM_MODEL)
+            self.team_cache[key] = (
+                model._default_manager.filter(name__iexact=key)
+                .order_by("id")
+                .values_list("id", flat=True)
+                .first()
+            )
+        return self.team_cache[key]
 
     def prepare(
         self, line: int, row: list[str], notices: Sequence[dict[str, str]] = ()
@@ -381,8 +412,12 @@ class RowPreparer:
         if external_id:
             prepared.external_id = self._text("external_id", external_id, errors)
         if stage := self._value(row, "lifecycle_stage"):
-            key = cells.stage_key(stage, self.stages)
-            if key is None:
+            key = self.stage_mapping.get(stage.lower())
+            if key is None or (key and key not in self.stages.values()):
+                key = cells.stage_key(stage, self.stages)
+            if key == "":
+                pass  # the user chose "no stage" for this value on the mapping page
+            elif key is None:
                 prepared.notes.append(
                     _(
                         "Lifecycle stage: “%(value)s” is not one of %(stages)s; "
@@ -393,6 +428,7 @@ class RowPreparer:
             else:
                 fields["lifecycle_stage_id"] = key
         prepared.owner_text = self._value(row, "owner")
+        prepared.team_text = self._value(row, "team")
         self._contacts(row, prepared, errors)
         for value in self._values(row, "tags"):
             for name in (n for cell in cells.split_values(value) for n in SPLIT_TAGS.split(cell)):

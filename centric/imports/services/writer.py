@@ -36,12 +36,10 @@ from centric.imports.services.rows import (
     contact_group,
     new_record_values,
 )
+from centric.imports.services.updates import BatchUpdates, UpdateRules, channel_family
 
 # A row matching a record the importer may see but not change, or one they may not see.
 MATCHES_UNCHANGEABLE = gettext_lazy("It matches an existing record that you may not change.")
-
-# Computed by RowPreparer for new records; for existing ones they follow from what changed.
-DENORMALISED = {"search_name", "primary_email", "primary_phone"}
 
 
 @dataclass
@@ -99,6 +97,8 @@ class BatchWriter:
         match_by: str,
         actor: Any = None,
         default_owner: Any = None,
+        default_team: Any = None,
+        rules: UpdateRules | None = None,
         reason: str = "",
     ) -> None:
         self.record_type = record_type
@@ -111,6 +111,14 @@ class BatchWriter:
         owner = default_owner or self.actor
         self.default_owner_id = owner.pk if owner is not None else None
         self.default_team_id = owner.team_id if owner is not None else None
+        # A team chosen for the file beats each row owner's team (a team column beats both).
+        self.team_is_chosen = default_team is not None
+        if default_team is not None:
+            self.default_team_id = default_team.pk
+        # What rows do to the records they match (decision 0064).
+        self.updates = BatchUpdates(
+            rules or UpdateRules(record_type=record_type, headers=[], mapping={})
+        )
         self.reason = reason[:100]
         self.tag_ids: dict[str, int] = {}
         self.organisation_ids: dict[str, int] = {}
@@ -346,6 +354,7 @@ class BatchWriter:
                 row.notices = [n for n in row.notices if n["field"] != "name"]
         for row, _obj in [*new, *matched]:
             outcome.written(row)
+        self.updates.load(matched)
 
         created = [obj.values for _row, obj in new]
         if preformatted and new:
@@ -365,7 +374,7 @@ class BatchWriter:
                 **{f"{self.owner_attr}_id__in": ids}
             ).values_list(f"{self.owner_attr}_id", "kind", "value_normalized", "is_primary")
             for owner_id, kind, normalised, is_primary in point_rows:
-                existing_points.setdefault(owner_id, set()).add((kind, normalised))
+                existing_points.setdefault(owner_id, set()).add((channel_family(kind), normalised))
                 if is_primary:
                     primaries.setdefault(owner_id, set()).add(contact_group(kind))
 
@@ -383,7 +392,7 @@ class BatchWriter:
             new_points.extend(points)
             if points:
                 touched.add(obj.pk)
-            changed = self._apply(row, obj, points)
+            changed = self._apply(row, obj, points, outcome)
             if changed:
                 update_fields |= changed
                 changed_objects.append(obj)
@@ -408,7 +417,7 @@ class BatchWriter:
         touched |= self._tags(new, matched)
         if self.is_people:
             touched |= self._memberships(new, matched)
-            touched |= self._consents(new, matched, now)
+            touched |= self._consents(new, matched, now, outcome)
         outcome.updated += len(touched)
         outcome.unchanged += len(matched) - len(touched)
 
@@ -531,6 +540,8 @@ class BatchWriter:
             values["owner_id"] = self.default_owner_id
             if values.get("team_id") is None:
                 values["team_id"] = self.default_team_id
+        if self.team_is_chosen and not row.team_text:
+            values["team_id"] = self.default_team_id
         # search_name, primary_email and primary_phone were computed by RowPreparer.
         return NewRecord(values)
 
@@ -542,10 +553,14 @@ class BatchWriter:
         primaries: set[str],
         now: dt.datetime,
     ) -> list[dict[str, Any]]:
+        """The row's contact points the record lacks. `existing` holds the record's points as
+        (channel family, normalised value): a number stored as WhatsApp is not added again as
+        a phone. Within the row, points are told apart by kind, as for a new record."""
         points: list[dict[str, Any]] = []
+        stored = set(existing)
         for contact in row.contacts:
             key = (contact["kind"], contact["value_normalized"])
-            if key in existing:
+            if key in existing or (channel_family(key[0]), key[1]) in stored:
                 continue
             existing.add(key)
             group = contact_group(contact["kind"])
@@ -559,22 +574,33 @@ class BatchWriter:
             points.append(point)
         return points
 
-    def _apply(self, row: PreparedRow, obj: Any, points: list[dict[str, Any]]) -> set[str]:
+    def _apply(
+        self,
+        row: PreparedRow,
+        obj: Any,
+        points: list[dict[str, Any]],
+        outcome: Outcome | None = None,
+    ) -> set[str]:
+        """Set the row's values on an existing record as the column policies and later staff
+        edits allow; a kept edit is reported as an import notice."""
         changed: set[str] = set()
-        for name, value in row.fields.items():
-            if value in (None, "") or name in DENORMALISED:
+        custom = dict(obj.custom_fields or {})
+        for decision in self.updates.decisions(row, obj):
+            if decision.action == "kept_edited" and outcome is not None:
+                outcome.notices.append(self.updates.kept_notice(row, decision))
+            if decision.action != "write":
                 continue
-            if getattr(obj, name) != value:
-                setattr(obj, name, value)
-                changed.add(name)
+            if decision.field.startswith("cf."):
+                custom[decision.field[3:]] = decision.incoming
+            else:
+                setattr(obj, decision.field, decision.incoming)
+                changed.add(decision.field)
         if row.external_id and not obj.external_id:
             obj.external_id = row.external_id
             changed.add("external_id")
-        if row.custom_fields:
-            merged = {**(obj.custom_fields or {}), **row.custom_fields}
-            if merged != obj.custom_fields:
-                obj.custom_fields = merged
-                changed.add("custom_fields")
+        if custom != (obj.custom_fields or {}):
+            obj.custom_fields = custom
+            changed.add("custom_fields")
         if attention := row.needs_attention:
             # Added to what the record already needs; a value already listed is not repeated.
             current = list(obj.needs_attention or [])
@@ -659,7 +685,11 @@ class BatchWriter:
                 has_primary.add(obj.pk)
                 if obj.pk in matched_set:
                     touched.add(obj.pk)
-            elif row.role and current.role != row.role:
+            elif (
+                row.role
+                and obj.pk in matched_set
+                and self.updates.writes(row, obj.pk, "role", current.role, row.role)
+            ):
                 Membership.objects.filter(pk=current.pk).update(role=row.role)
                 touched.add(obj.pk)
         Membership.objects.bulk_create(created, ignore_conflicts=True)
@@ -670,6 +700,7 @@ class BatchWriter:
         new: list[tuple[PreparedRow, NewRecord]],
         matched: list[tuple[PreparedRow, Any]],
         now: dt.datetime,
+        outcome: Outcome,
     ) -> set[int]:
         created: list[Consent] = []
         for row, obj in new:
@@ -696,7 +727,8 @@ class BatchWriter:
             }
             for row, obj in with_consents:
                 for purpose, status in row.consents:
-                    if current.get((obj.pk, purpose)) != status:
+                    name, was = f"consent.{purpose}", current.get((obj.pk, purpose))
+                    if self.updates.writes(row, obj.pk, name, was, status, outcome.notices):
                         consent_record(
                             person=obj,
                             purpose=purpose,

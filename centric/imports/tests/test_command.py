@@ -37,7 +37,10 @@ def test_import_prints_summary_and_rejected_rows(write_file, make_user):
         "  line 3: Nothing identifies this person: give a name, an email or a phone number "
         "(the row's other values: Phone: “99” is not a valid phone number.)."
     ) in dry
-    assert "Values kept as typed, rewritten or not saved (1 rows need attention):" in dry
+    assert (
+        "Values kept as typed, rewritten, not saved or kept from later edits "
+        "(1 rows need attention):"
+    ) in dry
     assert "  line 4, GSM: “01 285 2651” was written in the numbering plan Nigeria" in dry
     assert "  line 4, GSM: Phone: “0803 12” is not a valid phone number." in dry
     assert real.splitlines()[0] == "3 rows: 2 created, 0 updated, 0 unchanged, 1 rejected."
@@ -69,3 +72,75 @@ def test_fatal_file_errors_exit_non_zero(write_file):
         _run("people", "/nonexistent/file.csv")
     with pytest.raises(CommandError, match="no column “Nope”"):
         _run("people", str(write_file("z.csv", "First name\nAda\n")), "--mapping", "Nope=email")
+
+
+def test_import_takes_owner_team_overwrite_file_time_stages_and_templates(
+    write_file, make_user, make_team, stages
+):
+    from centric.customers.services.people import person_update
+    from centric.imports.models import ImportTemplate
+
+    sales = make_team("Sales")
+    make_user("chika", team=sales, first_name="Chika", last_name="Obi")
+    path = write_file(
+        "hubspot.csv",
+        "Record ID,First Name,Last Name,Email,Lifecycle Stage,Create Date\n"
+        "81001,Kelechi,Nwankwo,kelechi@example.ng,Evangelist,2026-11-01 10:00\n",
+    )
+    first = _run(
+        "people",
+        str(path),
+        "--owner",
+        "chika",
+        "--team",
+        "sales",
+        "--stage",
+        "Evangelist=lead",
+        "--save-template",
+        "HubSpot contacts",
+    )
+    person = Person.objects.get(external_id="81001")
+    assert (person.owner.username, person.team.name, person.lifecycle_stage_id) == (
+        "chika",
+        "Sales",
+        "lead",
+    )
+    assert "Saved the mapping as the template 'HubSpot contacts'." in first
+    template = ImportTemplate.objects.get()
+    assert (template.default_team, template.stage_mapping) == (sales, {"Evangelist": "lead"})
+
+    person_update(person, actor=person.owner, last_name="Nwankwo-Obi")
+    path.write_text(path.read_text().replace("Nwankwo", "Nwankwo-Eze"))
+    kept = _run(
+        "people",
+        str(path),
+        "--template",
+        "hubspot contacts",
+        "--overwrite",
+        "Last Name",
+        "--file-made-at",
+        "2026-11-30T09:00",
+    )
+    person.refresh_from_db()
+    assert person.last_name == "Nwankwo-Obi"
+    assert "Kept “Nwankwo-Obi”, edited by Chika Obi on " in kept
+    assert "the file had “Nwankwo-Eze”." in kept
+
+    _run("people", str(path), "--overwrite", "Last Name", "--overwrite-later-edits")
+    person.refresh_from_db()
+    assert person.last_name == "Nwankwo-Eze"
+
+
+def test_import_refuses_an_unknown_team_template_or_file_time(write_file):
+    path = write_file("p.csv", "Ref,Given name\nR1,Ada\n")
+
+    for args, message in (
+        (("--team", "Kaduna"), "There is no team 'Kaduna'."),
+        (("--template", "Nope"), "There is no import template 'Nope'."),
+        (("--file-made-at", "last week"), "--file-made-at takes a date and time"),
+        (("--stage", "Lead"), "--stage takes VALUE=STAGE"),
+    ):
+        with pytest.raises(CommandError) as raised:
+            _run("people", str(path), *args)
+        assert message in str(raised.value)
+    assert not Person.objects.exists()

@@ -126,7 +126,7 @@ def test_external_id_of_an_existing_record_updates_it(write_file):
     person = make_person(first_name="Ada", last_name="Old", external_id="A1")
     path = write_file("p.csv", "id,First name,Last name,email\nA1,Ada,Okafor,ada@example.com\n")
 
-    job = import_file(path=path, record_type="people")
+    job = import_file(path=path, record_type="people", overwrite=["Last name"])
 
     assert (job.created, job.updated) == (0, 1)
     person.refresh_from_db()
