@@ -1,10 +1,18 @@
-"""CSV import of 1M messy rows, against PostgreSQL's own COPY of the same file, in the same run.
+"""CSV import of 1M messy rows, against the floor of writing its result, in the same run.
 
 The import runs in its own database (`<bench db>_import`, migrated, people tables emptied first)
 so the 1M-person dataset is left alone, in a child process that calls the importer's
 programmatic entry point (`centric.imports.services.import_file`, what `centric import people
-FILE` runs). The reference is `COPY bare_table FROM STDIN (FORMAT csv, HEADER)` of the same file
-into a table of text columns with no indexes, streamed from this process as a client would.
+FILE` runs).
+
+The floor (issue 9): the finished rows the import wrote — people, contact points, their history
+rows, the job's rejections and notices, whatever tables it filled — are copied out
+(`COPY table TO STDOUT`, to files), the tables emptied, and the files COPYed back into the same
+real tables, with all their indexes, constraints and foreign keys (checked at the commit, which
+is timed), in one transaction and with no Python in between. That is what PostgreSQL needs to
+store the import's result; the import is judged against it (bar: ≤ 1.5× the floor). The old
+reference, `COPY` of the raw file into a bare table of text columns with no indexes, is printed
+beside it.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import csv
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +35,7 @@ from bench.measure import Result, Run
 
 HEADERS = ["Customer ID", "First Name", "Last Name", "Email", "Phone", "City", "Source", "Stage"]
 TIMEOUT_S = int(os.environ.get("BENCH_IMPORT_TIMEOUT", "300"))
+FLOOR_BAR = 1.5
 CITIES = ["Lagos", "Ikeja", "Lekki", "Abuja", "Ibadan", "Port Harcourt", "Kano", "Enugu", ""]
 
 
@@ -105,6 +115,81 @@ def copy_reference(url: str, path: Path) -> float:
     return seconds
 
 
+def _import_tables(conn: Any) -> list[str]:
+    """The tables an import may write to (the ones emptied before it runs)."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND ("
+            "tablename LIKE 'customers\\_%%' OR tablename LIKE 'imports\\_%%' "
+            "OR tablename LIKE 'interactions\\_%%' OR tablename LIKE 'extras\\_%%') "
+            "AND tablename NOT IN ('customers_lifecyclestage', 'extras_customfielddefinition') "
+            "ORDER BY tablename"
+        )
+    ]
+
+
+def _backend_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a local PostgreSQL backend has used, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def copy_floor(url: str, workdir: Path) -> dict[str, Any]:
+    """Seconds to COPY the rows the import wrote back into the same tables (see the module's
+    docstring); also the rows per table and the backend's CPU seconds."""
+    import psycopg
+
+    with psycopg.connect(psycopg_conninfo(url), autocommit=True) as conn:
+        tables = _import_tables(conn)
+        counts = {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+            for table in tables
+        }
+        written = [table for table in tables if counts[table]]
+        files: dict[str, Path] = {}
+        for table in written:
+            files[table] = workdir / f"{table}.copy"
+            with (
+                files[table].open("wb") as handle,
+                conn.cursor() as cursor,
+                cursor.copy(f"COPY {table} TO STDOUT") as copy,
+            ):
+                for block in copy:
+                    handle.write(block)
+        conn.execute("TRUNCATE " + ", ".join(tables) + " CASCADE")  # noqa: S608
+        conn.execute("CHECKPOINT")
+        pid = conn.info.backend_pid
+        cpu_before = _backend_cpu(pid)
+        started = time.perf_counter()
+        with conn.transaction(), conn.cursor() as cursor:
+            for table in written:
+                with cursor.copy(f"COPY {table} FROM STDIN") as copy, files[table].open("rb") as f:
+                    while chunk := f.read(1 << 20):
+                        copy.write(chunk)
+        seconds = time.perf_counter() - started
+        cpu_after = _backend_cpu(pid)
+        reloaded = {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+            for table in written
+        }
+    for path in files.values():
+        path.unlink(missing_ok=True)
+    if reloaded != {table: counts[table] for table in written}:
+        raise RuntimeError(f"the floor reloaded {reloaded}, not {counts}")
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    print(
+        f"    floor: {sum(reloaded.values()):,} rows into {len(written)} tables in {seconds:.1f} s"
+        + (f" (PostgreSQL CPU {cpu:.1f} s)" if cpu is not None else "")
+        + ": "
+        + ", ".join(f"{table} {count:,}" for table, count in reloaded.items())
+    )
+    return {"seconds": seconds, "cpu": cpu, "rows": reloaded}
+
+
 def prepare_database(url: str) -> None:
     """Create and migrate the import database; empty what an import writes."""
     import psycopg
@@ -119,16 +204,10 @@ def prepare_database(url: str) -> None:
         check=True,
     )
     with psycopg.connect(psycopg_conninfo(url), autocommit=True) as conn:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND ("
-                "tablename LIKE 'customers\\_%%' OR tablename LIKE 'imports\\_%%' "
-                "OR tablename LIKE 'interactions\\_%%') AND tablename <> 'customers_lifecyclestage'"
-            )
-        ]
+        tables = _import_tables(conn)
         conn.execute("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE")  # noqa: S608
         conn.execute("VACUUM ANALYZE")
+        conn.execute("CHECKPOINT")
 
 
 def _processed(url: str) -> int:
@@ -143,7 +222,7 @@ def _processed(url: str) -> int:
 def run_import(run: Run, args: Any) -> None:
     from bench.env import bench_url
 
-    bar = f"≤ 60 s and ≤ 4× COPY ({args.import_rows:,} rows)"
+    bar = f"≤ {FLOOR_BAR}× the floor ({args.import_rows:,} rows)"
     name = f"CSV import of {args.import_rows:,} rows (import_file, normalise + validate)"
     try:
         from centric.imports.services import import_file  # noqa: F401
@@ -151,9 +230,8 @@ def run_import(run: Run, args: Any) -> None:
         run.add(Result(name, "—", bar, None, "the importer has not landed yet"))
         return
     url = with_database(bench_url(), f"{database_name(bench_url())}_import")
-    handle, raw = tempfile.mkstemp(prefix="bench-import-", suffix=".csv")
-    os.close(handle)
-    path = Path(raw)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    path = workdir / "import.csv"
     try:
         started = time.perf_counter()
         faults = write_csv(path, args.import_rows)
@@ -172,6 +250,7 @@ def run_import(run: Run, args: Any) -> None:
             "CENTRIC_IMPORT_MAX_BYTES": str(max(path.stat().st_size * 2, 50 * 1024 * 1024)),
         }
         command = [sys.executable, "-m", "bench.import_worker", str(path)]
+        outcome: dict[str, Any] | None = None
         try:
             completed = subprocess.run(
                 command,
@@ -183,13 +262,25 @@ def run_import(run: Run, args: Any) -> None:
             )
         except subprocess.TimeoutExpired:
             processed = _processed(url)
+        else:
+            lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
+            if completed.returncode or not lines:
+                raise RuntimeError(f"the import failed:\n{completed.stdout}\n{completed.stderr}")
+            outcome = json.loads(lines[-1])
+        floor = copy_floor(url, workdir)
+        floor_seconds = floor["seconds"]
+        floor_cpu = f", PostgreSQL CPU {floor['cpu']:.0f} s" if floor["cpu"] is not None else ""
+        if outcome is None:
+            # The floor was measured on the rows committed so far: scaled to the whole file.
             projected = TIMEOUT_S * args.import_rows / processed if processed else float("inf")
+            floor_projected = floor_seconds * args.import_rows / processed if processed else 0
             run.add(
                 Result(
                     name,
                     f"stopped after {TIMEOUT_S} s with {processed:,} of {args.import_rows:,} rows "
-                    f"committed ({processed / TIMEOUT_S:,.0f} rows/s): projected {projected:,.0f} s, "
-                    f"{projected / copy_seconds:,.0f}× COPY ({copy_seconds:.1f} s)",
+                    f"committed ({processed / TIMEOUT_S:,.0f} rows/s): projected {projected:,.0f} s "
+                    f"against a floor of {floor_projected:,.0f} s (projected too): "
+                    f"{projected / floor_projected:.2f}× the floor",
                     bar,
                     False,
                     f"the benchmark's time limit (BENCH_IMPORT_TIMEOUT={TIMEOUT_S} s) keeps make "
@@ -197,26 +288,29 @@ def run_import(run: Run, args: Any) -> None:
                 )
             )
             return
-        lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
-        if completed.returncode or not lines:
-            raise RuntimeError(f"the import failed:\n{completed.stdout}\n{completed.stderr}")
-        outcome = json.loads(lines[-1])
         seconds = outcome["seconds"]
-        ratio = seconds / copy_seconds
+        ratio = seconds / floor_seconds
         expected_rejects = sum(faults.values())
         figure = (
-            f"{seconds:.1f} s, {ratio:.1f}× COPY ({copy_seconds:.1f} s); "
-            f"{outcome['created']:,} created, {outcome['rejected']:,} rejected "
-            f"({expected_rejects:,} faulty rows written), {args.import_rows / seconds:,.0f} rows/s"
+            f"{seconds:.1f} s, floor {floor_seconds:.1f} s (its rows COPYed into the same "
+            f"tables{floor_cpu}): {ratio:.2f}× the floor; {outcome['created']:,} created, "
+            f"{outcome['rejected']:,} rejected ({expected_rejects:,} faulty rows written), "
+            f"{args.import_rows / seconds:,.0f} rows/s; bare-table COPY of the file "
+            f"{copy_seconds:.1f} s ({seconds / copy_seconds:.0f}×)"
         )
+        cpu = outcome.get("cpu") or {}
         run.add(
             Result(
                 name,
                 figure,
                 bar,
-                seconds <= 60 and ratio <= 4,
-                f"file {size_mb:.0f} MB; status {outcome['status']}; mapping {outcome['mapping']}",
+                ratio <= FLOOR_BAR,
+                f"file {size_mb:.0f} MB; status {outcome['status']}; importer CPU "
+                f"{cpu.get('main', 0):.0f} s in its process + {cpu.get('children', 0):.0f} s in "
+                f"its preparing processes; the floor wrote "
+                + ", ".join(f"{table} {count:,}" for table, count in floor["rows"].items())
+                + f"; mapping {outcome['mapping']}",
             )
         )
     finally:
-        path.unlink(missing_ok=True)
+        shutil.rmtree(workdir, ignore_errors=True)

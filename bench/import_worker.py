@@ -24,6 +24,8 @@ def main() -> None:
     started = time.perf_counter()
     job = import_file(path=path, record_type="people")
     seconds = time.perf_counter() - started
+    # The preparing processes have been joined: their CPU is counted in the children's times.
+    times = os.times()
     print(
         json.dumps(
             {
@@ -34,6 +36,10 @@ def main() -> None:
                 "updated": job.updated,
                 "rejected": job.rejected,
                 "mapping": {k: v for k, v in job.mapping.items() if v},
+                "cpu": {
+                    "main": times.user + times.system,
+                    "children": times.children_user + times.children_system,
+                },
             }
         )
     )

@@ -85,6 +85,9 @@ class Table:
         return vcard_rows(self)
 
     def count(self) -> int:
+        """How many rows `rows()` gives (a blank line is none, an unreadable one is one)."""
+        if self.file_format == "csv":
+            return _csv_count(self)
         return sum(1 for _row in self.rows())
 
 
@@ -275,9 +278,11 @@ def _header_note(line: int) -> list[str]:
 
 def is_totals_row(values: list[str]) -> bool:
     """A spreadsheet's totals line ("Total", "", "15"): a total word, then only numbers."""
-    filled = [value.strip() for value in values if value.strip()]
-    if not filled or _NOT_WORD.sub("", filled[0].lower()) not in TOTAL_WORDS:
+    first = next((stripped for value in values if (stripped := value.strip())), "")
+    # Checked for every row of a file: most rows' first value is no total word.
+    if not first or _NOT_WORD.sub("", first.lower()) not in TOTAL_WORDS:
         return False
+    filled = [value.strip() for value in values if value.strip()]
     # A phone number is not a total: totals have fewer digits than any phone number.
     return all(_NUMBER.fullmatch(value) and len(_DIGIT.findall(value)) <= 9 for value in filled[1:])
 
@@ -391,6 +396,27 @@ def _open_csv(path: Path) -> Table:
     table.headers = unique_headers(header)
     _check_headers(table.headers)
     return table
+
+
+def _csv_count(table: Table) -> int:
+    """The rows `_csv_rows` gives, counted without building them: an import counts its file
+    before it starts, and this pass is a few µs a row instead of the rows' ~18."""
+    count = 0
+    with _open_text(table) as handle:
+        reader = csv.reader(handle, delimiter=table.delimiter)
+        try:
+            while reader.line_num < table.header_line:
+                next(reader)
+        except (csv.Error, StopIteration):
+            return 0
+        while True:
+            try:
+                for values in reader:
+                    if "".join(values).strip():
+                        count += 1
+                return count
+            except csv.Error:
+                count += 1
 
 
 def _csv_rows(table: Table) -> Iterator[Row]:

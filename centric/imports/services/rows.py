@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import re
 import signal
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,6 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from centric.core.normalise import read_phone
+from centric.core.search import search_key
 from centric.customers.choices import ConsentStatus, ContactKind, Gender
 from centric.customers.models import ContactPoint, LifecycleStage, Organisation, Person
 from centric.customers.services.contact_points import (
@@ -124,6 +127,32 @@ class PreparedRow:
     # (record, history, [(contact point, its history)]) COPY text when the row creates a record
     copy_text: tuple[str, str, list[tuple[str, str]]] | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """How a preparing worker sends the row back: without its raw values (the importing
+        process has them), and with the values only an update reads (fields, contact points,
+        custom fields) packed into one string of bytes that is unpacked when first read. A new
+        record's row is written from its COPY text, so the importing process never builds those
+        dicts for it (unpickling them was its largest cost)."""
+        state = self.__dict__
+        if "_packed" in state:
+            packed = state["_packed"]
+        else:
+            packed = pickle.dumps(
+                (state["fields"], state["contacts"], state["custom_fields"]),
+                pickle.HIGHEST_PROTOCOL,
+            )
+        return (_restored, (tuple(state[name] for name in _SENT), packed))
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for an attribute the row lacks: the packed ones of a row sent back.
+        state = self.__dict__
+        if name in _PACKED and "_packed" in state:
+            state["fields"], state["contacts"], state["custom_fields"] = pickle.loads(  # noqa: S301 - our own worker's bytes
+                state.pop("_packed")
+            )
+            return state[name]
+        raise AttributeError(name)
+
     @property
     def needs_attention(self) -> list[dict[str, str]] | None:
         """What the record keeps of the values that need attention (NULL when none does)."""
@@ -137,6 +166,21 @@ class PreparedRow:
     @property
     def emails(self) -> list[str]:
         return [c["value_normalized"] for c in self.contacts if c["kind"] == ContactKind.EMAIL]
+
+
+_PACKED = ("fields", "contacts", "custom_fields")
+_SENT = tuple(f.name for f in dataclass_fields(PreparedRow) if f.name not in (*_PACKED, "raw"))
+
+
+def _restored(sent: tuple[Any, ...], packed: bytes) -> PreparedRow:
+    """A PreparedRow as a preparing worker sent it (see `PreparedRow.__reduce__`); its `raw`
+    is set by the importing process."""
+    row = PreparedRow.__new__(PreparedRow)
+    state = row.__dict__
+    state.update(zip(_SENT, sent, strict=True))
+    state["raw"] = []
+    state["_packed"] = packed
+    return row
 
 
 def contact_group(kind: str) -> str:
@@ -185,14 +229,14 @@ class NewRowText:
         self.point_history = bulk.SplitLayout(
             bulk.layout(ContactPoint, history=True), ["id", owner, "created_at"]
         )
+        self.records = bulk.SharedRest(self.record, self.history)
+        self.points = bulk.SharedRest(self.point, self.point_history)
 
     def format(self, prepared: PreparedRow) -> tuple[str, str, list[tuple[str, str]]]:
-        values = new_record_values(prepared)
-        points = [
-            (self.point.rest(point), self.point_history.rest(point))
-            for point in new_contact_values(prepared)
-        ]
-        return self.record.rest(values), self.history.rest(values), points
+        record, history = self.records.rest(new_record_values(prepared))
+        rest = self.points.rest
+        points = [tuple(rest(point)) for point in new_contact_values(prepared)]
+        return record, history, cast("list[tuple[str, str]]", points)
 
 
 def _max_lengths(model: type[models.Model]) -> dict[str, int]:
@@ -265,6 +309,7 @@ class RowPreparer:
         }
         self.owner_cache: dict[str, tuple[int, int | None] | None] = {}
         self.team_cache: dict[str, int | None] = {}
+        self.name_keys: dict[str, str] = {}
         definition_type = "person" if record_type == RecordType.PEOPLE else "organisation"
         self.definitions = {
             d.key: d for d in CustomFieldDefinition.objects.filter(record_type=definition_type)
@@ -514,21 +559,44 @@ class RowPreparer:
                 SimpleNamespace(name=fields["name"], custom_fields=prepared.custom_fields)
             )
             return
-        fields["search_name"] = person_search_name(
-            # Only the names and custom fields are read: no Person is built per row.
-            cast(
-                "Person",
-                SimpleNamespace(
-                    first_name=fields.get("first_name", ""),
-                    middle_name=fields.get("middle_name", ""),
-                    last_name=fields.get("last_name", ""),
-                    custom_fields=prepared.custom_fields,
-                ),
+        if prepared.custom_fields:
+            fields["search_name"] = person_search_name(
+                # Only the names and custom fields are read: no Person is built per row.
+                cast(
+                    "Person",
+                    SimpleNamespace(
+                        first_name=fields.get("first_name", ""),
+                        middle_name=fields.get("middle_name", ""),
+                        last_name=fields.get("last_name", ""),
+                        custom_fields=prepared.custom_fields,
+                    ),
+                )
             )
-        )
+        else:
+            fields["search_name"] = self._name_key(
+                fields.get("first_name", ""), fields.get("middle_name", ""), fields["last_name"]
+            )
         fields["primary_email"], fields["primary_phone"] = primary_email_and_phone(
             prepared.contacts
         )
+
+    def _name_key(self, *names: str) -> str:
+        """`person_search_name` of a person without custom fields: the search key of each name
+        (folding works word by word, so the key of "first middle last" is the keys of its
+        parts joined), each distinct name folded once — a file of a million people holds a few
+        thousand distinct first names and surnames."""
+        keys = self.name_keys
+        parts = []
+        for name in names:
+            if name:
+                key = keys.get(name)
+                if key is None:
+                    if len(keys) > 100_000:
+                        keys.clear()
+                    key = keys[name] = search_key(name)
+                if key:
+                    parts.append(key)
+        return " ".join(parts)[:400]
 
     def _names(self, row: list[str], fields: dict[str, Any], errors: list[str]) -> None:
         first, middle, last = (
@@ -741,6 +809,9 @@ PreparedResult = tuple[int, list[str], PreparedRow | None, str]
 ChunkRow = tuple[int, list[str], str, list[dict[str, str]]]
 
 
+_NOT_SENT: list[str] = []
+
+
 def _prepare_chunk(chunk: list[ChunkRow]) -> list[PreparedResult]:
     results: list[PreparedResult] = []
     for line, values, error, notices in chunk:
@@ -753,6 +824,24 @@ def _prepare_chunk(chunk: list[ChunkRow]) -> list[PreparedResult]:
         except RowRejected as rejection:
             results.append((line, values, None, rejection.reason))
     return results
+
+
+def _prepare_in_worker(chunk: list[ChunkRow]) -> list[PreparedResult]:
+    """`_prepare_chunk` in a worker: the results go back without the raw values, which the
+    importing process still has and puts back (`_with_values`)."""
+    return [
+        (line, _NOT_SENT, prepared, reason) for line, _v, prepared, reason in _prepare_chunk(chunk)
+    ]
+
+
+def _with_values(chunk: list[ChunkRow], results: list[PreparedResult]) -> Iterator[PreparedResult]:
+    """A worker's results with the chunk's raw values put back (on the rows too)."""
+    for (line, values, _error, _notices), (_line, _sent, prepared, reason) in zip(
+        chunk, results, strict=True
+    ):
+        if prepared is not None:
+            prepared.raw = values
+        yield line, values, prepared, reason
 
 
 def _chunks(rows: Iterable[Row], size: int) -> Iterator[list[ChunkRow]]:
@@ -787,13 +876,15 @@ def prepared_rows(
     context = multiprocessing.get_context("fork")
     pool = context.Pool(workers, initializer=_default_signals)
     try:
-        pending: deque[AsyncResult[list[PreparedResult]]] = deque()
+        pending: deque[tuple[list[ChunkRow], AsyncResult[list[PreparedResult]]]] = deque()
         for chunk in _chunks(rows, chunk_size):
-            pending.append(pool.apply_async(_prepare_chunk, (chunk,)))
+            pending.append((chunk, pool.apply_async(_prepare_in_worker, (chunk,))))
             if len(pending) >= workers * 3:
-                yield from pending.popleft().get()
+                sent, result = pending.popleft()
+                yield from _with_values(sent, result.get())
         while pending:
-            yield from pending.popleft().get()
+            sent, result = pending.popleft()
+            yield from _with_values(sent, result.get())
         # All done: the workers leave on their own. Only a failed or abandoned import has
         # its pool stopped by signal (terminate, below).
         pool.close()

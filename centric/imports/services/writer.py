@@ -181,7 +181,9 @@ class BatchWriter:
     ]:
         """Existing records the rows name (by external id, by email), with the ids of those the
         importer may see (`seen`) and change (`allowed`); None for both when they see all."""
-        external_ids = [r.external_id for r in rows if r.external_id]
+        external_ids = bulk.existing_values(
+            self.model, "external_id", [r.external_id for r in rows if r.external_id]
+        )
         by_external: dict[str | None, Any] = (
             {o.external_id: o for o in self.model.objects.filter(external_id__in=external_ids)}
             if external_ids
@@ -500,6 +502,8 @@ class BatchWriter:
         stamp = bulk.copy_cell(now)
         tail = bulk.history_tail(date=now, reason=self.reason, user=self.actor)
         cell = bulk.copy_cell
+        # "owner\tteam\tcreated_at" of a row: most rows of a file share one owner.
+        owners: dict[tuple[Any, Any], str] = {}
         records: list[str] = []
         histories: list[str] = []
         points: list[str] = []
@@ -509,13 +513,18 @@ class BatchWriter:
             values["id"] = pk
             assert row.copy_text is not None  # preformatted: every new row has its text
             record, history, contacts = row.copy_text
-            head = f"{pk}\t{cell(values.get('owner_id'))}\t{cell(values.get('team_id'))}\t{stamp}"
-            records.append(f"{head}\t{stamp}\t{record}")
-            histories.append(f"{head}\t{history}{tail}")
-            for point, point_history in contacts:
-                point_pk = next(point_ids)
-                points.append(f"{point_pk}\t{pk}\t{stamp}\t{stamp}\t{point}")
-                point_histories.append(f"{point_pk}\t{pk}\t{stamp}\t{point_history}{tail}")
+            owner = (values["owner_id"], values["team_id"])
+            stamped = owners.get(owner)
+            if stamped is None:
+                stamped = owners[owner] = f"{cell(owner[0])}\t{cell(owner[1])}\t{stamp}"
+            records.append(f"{pk}\t{stamped}\t{stamp}\t{record}")
+            histories.append(f"{pk}\t{stamped}\t{history}{tail}")
+            if contacts:
+                lead = f"\t{pk}\t{stamp}\t"
+                for point, point_history in contacts:
+                    point_pk = next(point_ids)
+                    points.append(f"{point_pk}{lead}{stamp}\t{point}")
+                    point_histories.append(f"{point_pk}{lead}{point_history}{tail}")
         bulk.copy_lines(text.record.table, text.record.columns, records)
         bulk.copy_lines(
             text.history.table, [*text.history.columns, *bulk.HISTORY_COLUMNS], histories
@@ -532,7 +541,13 @@ class BatchWriter:
         row was formatted by the preparing worker)."""
         values: dict[str, Any]
         if owner_only:
-            values = {"owner_id": row.fields.get("owner_id"), "team_id": row.fields.get("team_id")}
+            # Only a row with an owner column has them among its fields (RowPreparer.resolve);
+            # the fields of a row sent back by a worker stay packed otherwise.
+            values = (
+                {"owner_id": row.fields.get("owner_id"), "team_id": row.fields.get("team_id")}
+                if row.owner_text
+                else {"owner_id": None, "team_id": None}
+            )
         else:
             values = new_record_values(row)
             values["created_at"] = now

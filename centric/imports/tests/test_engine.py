@@ -562,3 +562,74 @@ def test_an_import_inside_a_callers_transaction_leaves_its_commit_alone(write_fi
                 cursor.execute("SHOW synchronous_commit")
                 assert cursor.fetchone()[0] == "on"
     assert job.created == 6  # five people and the line the helper adds
+
+
+def test_rows_prepared_in_worker_processes_update_records_as_inline_ones(
+    write_file, settings, make_user
+):
+    """A row comes back from a preparing process without its raw values and with the values
+    only an update reads packed (PreparedRow.__reduce__); updating through it changes a record
+    exactly as a row prepared in the importing process does."""
+    make_user("tunde")
+    base = "id,First name,Last name,Phone\n{p}1,Ngozi,Eze,0803 111 2222\n{p}2,Emeka,Obi,\n"
+    update = (
+        "id,First name,Last name,Phone,Email,Date of birth,Owner\n"
+        "{p}1,Ngozi,Eze-Okoro,0805 333 4444,ngozi@example.com,1988-02-30,tunde\n"
+        "{p}2,,,0803 12,emeka@example.com,,\n"
+        "{p}3,Halima,Bello,,halima@example.com,,\n"
+    )
+    for prefix in ("W", "I"):
+        import_file(path=write_file(f"{prefix}.csv", base.format(p=prefix)), record_type="people")
+    settings.CENTRIC_IMPORT_PARALLEL_MIN_ROWS = 0
+    settings.CENTRIC_IMPORT_WORKERS = 2
+    in_workers = import_file(path=write_file("w2.csv", update.format(p="W")), record_type="people")
+    settings.CENTRIC_IMPORT_PARALLEL_MIN_ROWS = 10**9
+    inline = import_file(path=write_file("i2.csv", update.format(p="I")), record_type="people")
+
+    def state(prefix):
+        return [
+            (
+                p.external_id[1:],
+                p.first_name,
+                p.last_name,
+                p.date_of_birth,
+                p.owner.username if p.owner else None,
+                p.primary_email,
+                p.primary_phone,
+                p.needs_attention,
+                sorted(p.contact_points.values_list("kind", "value_normalized", "is_primary")),
+            )
+            for p in Person.objects.filter(external_id__startswith=prefix).order_by("external_id")
+        ]
+
+    counts = [(j.created, j.updated, j.unchanged, j.rejected) for j in (in_workers, inline)]
+    assert counts == [(1, 2, 0, 0)] * 2
+    assert state("W") == state("I")
+    assert state("W")[0][2:5] == ("Eze-Okoro", None, "tunde")
+    assert state("W")[1][7][0]["field"] == "phone"
+
+
+def test_the_cached_name_key_is_the_services_search_name():
+    """RowPreparer folds each distinct name once and joins the keys; that is the search name
+    person_search_name gives for the whole name, whatever the names hold."""
+    from types import SimpleNamespace
+
+    from centric.customers.services.people import person_search_name
+    from centric.imports.services.rows import RowPreparer
+
+    preparer = RowPreparer(record_type="people", headers=["First"], mapping={"First": "first_name"})
+    names = [
+        ("Adébáyọ̀", "", "O'Neil-Okafor"),
+        ("  ngozi ", "T.", "EZE"),
+        ("\u0301Chi", "\u0323", "Ọ̀kàfọ̀"),
+        ("Straße", "İlker", "ΣΟΦΙΑ"),
+        ("Ada  Obi", "", ""),
+        ("", "", "Bello"),
+        ("--", "", "…"),
+        ("Émeka😀", "Ọlá", "d'Almeida"),
+        ("A" * 300, "B" * 200, "C" * 150),
+    ]
+
+    for first, middle, last in names * 2:  # the second time from the cache
+        person = SimpleNamespace(first_name=first, middle_name=middle, last_name=last)
+        assert preparer._name_key(first, middle, last) == person_search_name(person)

@@ -226,3 +226,25 @@ def test_a_single_name_cell_drops_titles(write_file, cell, expected):
     assert (job.created, job.rejected) == (1, 0)
     person = Person.objects.get()
     assert (person.first_name, person.middle_name, person.last_name) == expected
+
+
+def test_the_quick_count_counts_what_the_rows_give(write_file):
+    """A file's count (an import's total) skips blank lines and counts totals and unreadable
+    lines, as reading its rows does, with a title above the header."""
+    huge = "x" * (200 * 1024)
+    path = write_file(
+        "p.csv",
+        "Customers of Ikeja branch,,\n"
+        "First name,Last name,Phone\n"
+        "Ada,Okafor,0803 123 4567\n"
+        " , ,\n"
+        "\n"
+        f"{huge},Big,\n"
+        ",,   \n"
+        "Chi,Eze,\n"
+        "Total,,2\n",
+    )
+
+    table = open_table(path, "csv")
+
+    assert table.count() == len(list(table.rows())) == 4
