@@ -7,6 +7,7 @@ must be a prefix of some word of the name.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, TypeVar
 
@@ -250,9 +251,14 @@ def near_words(model: type[models.Model], terms: list[str]) -> dict[str, list[st
             if word_keys & keys[term]:
                 near[term].append(word)
     for term in typed:
-        near[term] = sorted(near[term], key=lambda w, t=term: (OSA.distance(t, w), w))
+        near[term] = sorted(near[term], key=functools.partial(_closeness, term))
         near[term] = near[term][:NEAR_WORDS]
     return near
+
+
+def _closeness(term: str, word: str) -> tuple[int, str]:
+    """How far a word is from what was typed (the nearest first; ties by the word)."""
+    return OSA.distance(term, word), word
 
 
 def any_words_search(

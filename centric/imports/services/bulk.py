@@ -109,7 +109,9 @@ def existing_values(model: type[models.Model], attname: str, values: list[str]) 
     if not _is_postgres():
         found = model._default_manager.filter(**{f"{attname}__in": values})
         return list(found.values_list(attname, flat=True).distinct())
-    column = model._meta.get_field(attname).column
+    field = model._meta.get_field(attname)
+    assert isinstance(field, models.Field) and field.column  # a concrete column, not a relation
+    column: str = field.column
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
