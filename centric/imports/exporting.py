@@ -224,7 +224,7 @@ def xlsx_file(header: list[str], rows: Iterator[list[Any]], *, title: str):
 
 
 def vcard_stream(queryset: QuerySet) -> Iterator[str]:
-    from centric.imports.vcard import person_to_vcard
+    from centric.imports.vcard_export import person_to_vcard
 
     queryset = queryset.prefetch_related(
         Prefetch("contact_points", queryset=ContactPoint.objects.order_by("-is_primary", "id"))

@@ -17,17 +17,16 @@ import binascii
 import datetime as dt
 import quopri
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-import vobject
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from centric.customers.choices import ContactKind
+from centric.imports.countries import COUNTRY_CODES
 from centric.imports.models import NoticeKind
 from centric.imports.parsing import ImportFileError, Row, Table, detect_encoding
 from centric.imports.values import contact_label
@@ -89,63 +88,6 @@ _BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?$")
 _NO_YEAR_DATE = re.compile(r"^--(\d{2})-?(\d{2})$")
-COUNTRY_CODES = {
-    "nigeria": "NG",
-    "ghana": "GH",
-    "kenya": "KE",
-    "south africa": "ZA",
-    "united kingdom": "GB",
-    "uk": "GB",
-    "great britain": "GB",
-    "united states": "US",
-    "usa": "US",
-    "united states of america": "US",
-    "france": "FR",
-    "germany": "DE",
-    "canada": "CA",
-    "benin": "BJ",
-    "togo": "TG",
-    "cameroon": "CM",
-    "united arab emirates": "AE",
-    "china": "CN",
-    "india": "IN",
-    "federal republic of nigeria": "NG",
-    "nigéria": "NG",
-    "u.k.": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "u.s.a.": "US",
-    "u.s.": "US",
-    "ireland": "IE",
-    "netherlands": "NL",
-    "italy": "IT",
-    "spain": "ES",
-    "côte d'ivoire": "CI",
-    "cote d'ivoire": "CI",
-    "ivory coast": "CI",
-    "senegal": "SN",
-    "sénégal": "SN",
-    "cameroun": "CM",
-    "niger": "NE",
-    "chad": "TD",
-    "liberia": "LR",
-    "sierra leone": "SL",
-    "gambia": "GM",
-    "the gambia": "GM",
-    "egypt": "EG",
-    "morocco": "MA",
-    "rwanda": "RW",
-    "uganda": "UG",
-    "tanzania": "TZ",
-    "ethiopia": "ET",
-    "zambia": "ZM",
-    "zimbabwe": "ZW",
-    "saudi arabia": "SA",
-    "dubai": "AE",
-    "uae": "AE",
-}
 
 
 @dataclass
@@ -803,46 +745,3 @@ def vcard_rows(table: Table) -> Iterator[Row]:
     for card in _cards(table.path, table.encoding):
         values = card_values(card)
         yield Row(line=card.line, values=_row(values, table.headers), notices=values.notices)
-
-
-# --- Export --------------------------------------------------------------------------------
-
-
-def person_to_vcard(person, contact_points: Iterable, memberships: Iterable = ()) -> str:
-    card = vobject.vCard()
-    card.add("n").value = vobject.vcard.Name(
-        family=person.last_name or "",
-        given=person.first_name or "",
-        additional=person.middle_name or "",
-    )
-    card.add("fn").value = person.full_name or "-"
-    if person.external_id:
-        card.add("uid").value = person.external_id
-    for point in contact_points:
-        if point.kind == ContactKind.EMAIL:
-            entry = card.add("email")
-            entry.value = point.value_normalized or point.value
-            entry.type_param = "INTERNET"
-        elif point.kind in (ContactKind.PHONE, ContactKind.WHATSAPP):
-            entry = card.add("tel")
-            entry.value = point.value_normalized or point.value
-            entry.type_param = "CELL"
-        elif point.kind == ContactKind.ADDRESS:
-            entry = card.add("adr")
-            entry.value = vobject.vcard.Address(
-                street=point.street or point.value,
-                city=point.city,
-                region=point.state,
-                code=point.postal_code,
-                country=point.country,
-            )
-        elif point.kind == ContactKind.WEBSITE:
-            card.add("url").value = point.value_normalized or point.value
-    for membership in memberships:
-        card.add("org").value = [membership.organisation.name]
-        if membership.role:
-            card.add("title").value = membership.role
-        break
-    if person.date_of_birth:
-        card.add("bday").value = person.date_of_birth.isoformat()
-    return card.serialize()

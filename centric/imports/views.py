@@ -457,7 +457,7 @@ def export_person_vcf(request: HttpRequest, pk: int) -> HttpResponse:
     except Person.DoesNotExist:
         raise Http404 from None
     _require(request, "customers.export_person")
-    from centric.imports.vcard import person_to_vcard
+    from centric.imports.vcard_export import person_to_vcard
 
     card = person_to_vcard(
         person,

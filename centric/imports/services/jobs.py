@@ -39,11 +39,13 @@ from centric.imports.models import (
     RecordType,
 )
 from centric.imports.parsing import ImportFileError, Table, check_size, format_of, open_table
+from centric.imports.services.outcome import Outcome
+from centric.imports.services.preparing import prepared_rows
 from centric.imports.services.preview import preview_updates
 from centric.imports.services.repeats import RepeatedRows
-from centric.imports.services.rows import PreparedRow, RowPreparer, RowRejected, prepared_rows
+from centric.imports.services.rows import PreparedRow, RowPreparer, RowRejected
 from centric.imports.services.updates import UpdateRules, clean_policies
-from centric.imports.services.writer import BatchWriter, Outcome, write_batch
+from centric.imports.services.writer import BatchWriter, write_batch
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 2000

@@ -531,13 +531,13 @@ def test_preparing_processes_answer_to_their_pool_not_to_inherited_signals(monke
     import signal
 
     from centric.imports.parsing import Row
-    from centric.imports.services import rows
+    from centric.imports.services import preparing
 
-    monkeypatch.setattr(rows, "_prepare_chunk", _report_signals)
+    monkeypatch.setattr(preparing, "_prepare_chunk", _report_signals)
     table = [Row(line=n, values=["x"]) for n in range(2, 12)]
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
     try:
-        results = list(rows.prepared_rows(None, table, workers=2, chunk_size=3))
+        results = list(preparing.prepared_rows(None, table, workers=2, chunk_size=3))
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -582,9 +582,14 @@ def test_rows_prepared_in_worker_processes_update_records_as_inline_ones(
         import_file(path=write_file(f"{prefix}.csv", base.format(p=prefix)), record_type="people")
     settings.CENTRIC_IMPORT_PARALLEL_MIN_ROWS = 0
     settings.CENTRIC_IMPORT_WORKERS = 2
-    in_workers = import_file(path=write_file("w2.csv", update.format(p="W")), record_type="people")
+    overwrite = ["Last name"]  # an update fills blanks only unless a column overwrites
+    in_workers = import_file(
+        path=write_file("w2.csv", update.format(p="W")), record_type="people", overwrite=overwrite
+    )
     settings.CENTRIC_IMPORT_PARALLEL_MIN_ROWS = 10**9
-    inline = import_file(path=write_file("i2.csv", update.format(p="I")), record_type="people")
+    inline = import_file(
+        path=write_file("i2.csv", update.format(p="I")), record_type="people", overwrite=overwrite
+    )
 
     def state(prefix):
         return [

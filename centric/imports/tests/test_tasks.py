@@ -44,7 +44,7 @@ def test_the_worker_runs_a_large_import_with_its_preparing_processes(
     write_file, make_user, settings
 ):
     """A large import prepares rows in forked processes; run by the worker, they inherit its
-    SIGTERM handler, and the import must still finish (see rows._default_signals)."""
+    SIGTERM handler, and the import must still finish (see preparing._default_signals)."""
     import io
 
     from centric.imports.services import import_file
