@@ -497,11 +497,11 @@ class BatchWriter:
         row was formatted by the preparing worker)."""
         values: dict[str, Any]
         if owner_only:
-            # Only a row with an owner column has them among its fields (RowPreparer.resolve);
-            # the fields of a row sent back by a worker stay packed otherwise.
+            # Only a row with an owner or team column has them among its fields
+            # (RowPreparer.resolve); the fields of a row sent back by a worker stay packed otherwise.
             values = (
                 {"owner_id": row.fields.get("owner_id"), "team_id": row.fields.get("team_id")}
-                if row.owner_text
+                if row.owner_text or row.team_text
                 else {"owner_id": None, "team_id": None}
             )
         else:
