@@ -341,23 +341,26 @@ def detect_encoding(path: Path, *, limit: int | None = None) -> tuple[str, list[
     not_utf8 = _undecodable_line(path, "utf-8-sig", limit)
     if not_utf8 is None:
         return "utf-8-sig", []
-    # Where the file stops being UTF-8, for a file the worker reads whole: its preview may have
-    # read the first part as UTF-8 (decision 0063).
-    where = "" if limit is not None else _(" (from line %(line)s on)") % {"line": f"{not_utf8:,}"}
+    if limit is not None:
+        where, check = "", _("Check accented names in the preview.")
+    else:
+        # The worker's (or the command line's) whole read: its preview, if any, read the first
+        # part only and may have found it UTF-8 (decision 0063).
+        where = _(" (line %(line)s is the first that is not)") % {"line": f"{not_utf8:,}"}
+        check = _("Check accented names in the imported records.")
     if _undecodable_line(path, "cp1252", limit) is None:
         return "cp1252", [
-            _(
-                "The file is not UTF-8%(where)s; it was read as Windows-1252 (Western "
-                "European). Check accented names in the preview."
-            )
+            _("The file is not UTF-8%(where)s; it was read as Windows-1252 (Western European).")
             % {"where": where}
+            + " "
+            + check
         ]
     return "latin-1", [
-        _(
-            "The file is not UTF-8%(where)s; it was read as Latin-1. Check accented names in the "
-            "preview, or save the file as CSV UTF-8 and upload it again."
-        )
-        % {"where": where}
+        _("The file is not UTF-8%(where)s; it was read as Latin-1.") % {"where": where}
+        + " "
+        + check
+        + " "
+        + _("Or save the file as CSV UTF-8 and upload it again.")
     ]
 
 

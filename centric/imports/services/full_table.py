@@ -58,7 +58,7 @@ def worker_mapping(job: ImportJob, table: Table) -> dict[str, str]:
             _(
                 "The preview read the file's first %(size)s as UTF-8, but the whole file is not "
                 "UTF-8; the import read all of it as %(encoding)s, the encoding every byte of it "
-                "is valid in. Check accented names in the imported records."
+                "is valid in."
             )
             % {
                 "size": filesizeformat(PREVIEW_SCAN_BYTES),

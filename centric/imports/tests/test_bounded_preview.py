@@ -188,7 +188,10 @@ def test_a_windows_1252_name_past_the_first_two_megabytes_is_imported_with_a_not
 
     assert (done.status, done.created, done.rejected) == (JobStatus.DONE, 1200, 0)
     assert done.encoding == "cp1252"
-    assert "The file is not UTF-8 (from line 1,201 on); it was read as Windows-1252" in done.notes
+    assert (
+        "The file is not UTF-8 (line 1,201 is the first that is not); it was read as "
+        "Windows-1252 (Western European). Check accented names in the imported records."
+    ) in done.notes
     assert (
         "The preview read the file's first 2.0\xa0MB as UTF-8, but the whole file is not UTF-8; "
         "the import read all of it as Windows-1252 (Western European)"
