@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -37,6 +37,9 @@ _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 HEADER_SEARCH_ROWS = 20
 # How many lines past the header a web request reads at most, looking for preview rows.
 PREVIEW_SCAN_LINES = 20_000
+# How many bytes of a CSV or vCard file a web request reads at most (cut at a line end): its
+# encoding is judged, its header found and its preview rows read from these alone.
+PREVIEW_SCAN_BYTES = 2 * 1024 * 1024
 TOTAL_WORDS = {"total", "totals", "grandtotal", "subtotal", "sum"}
 _NUMBER = re.compile(r"-?[₦$€£]?\s*[\d.,\s]+%?")
 _DIGIT = re.compile(r"\d")
@@ -74,13 +77,15 @@ class Table:
     # A preview reads at most this many lines past the header (a request never reads a whole
     # file of blank lines looking for the first rows); None reads the whole file.
     scan_limit: int | None = None
+    # A preview of a text file (CSV, vCard) reads at most this many of its first bytes.
+    scan_bytes: int | None = None
 
     def rows(self) -> Iterator[Row]:
         if self.file_format == "csv":
             return _csv_rows(self)
         if self.file_format == "xlsx":
             return _xlsx_rows(self)
-        from centric.imports.vcard import vcard_rows
+        from centric.imports.vcard_table import vcard_rows
 
         return vcard_rows(self)
 
@@ -122,21 +127,23 @@ def open_table(path: str | Path, file_format: str, *, preview: bool = False) -> 
     """Open a stored upload and read its header row; raises ImportFileError when unreadable.
 
     The file is read as what its content is (`sniff_format`), whatever its name says. A
-    `preview` table's rows stop `PREVIEW_SCAN_LINES` lines past the header: what a web request
-    reads."""
+    `preview` table is what a web request reads: its rows stop `PREVIEW_SCAN_LINES` lines past
+    the header, and of a CSV or vCard file it reads only the first `PREVIEW_SCAN_BYTES` (the
+    encoding is judged from them, a vCard's columns are those of its first cards); the worker's
+    full open reads the whole file (decision 0063)."""
     path = Path(path)
     if not path.is_file():
         raise ImportFileError(_("The file of this import is no longer stored; upload it again."))
     check_size(path.stat().st_size)
     actual, notes = sniff_format(path, file_format)
     if actual == "csv":
-        table = _open_csv(path)
+        table = _open_csv(path, preview=preview)
     elif actual == "xlsx":
         table = _open_xlsx(path)
     else:
-        from centric.imports.vcard import open_vcard
+        from centric.imports.vcard_table import open_vcard
 
-        table = open_vcard(path)
+        table = open_vcard(path, preview=preview)
     table.notes[:0] = notes
     if table.estimated_rows is None and actual == "csv":
         table.estimated_rows = _estimated_lines(path, table.header_line)
@@ -317,8 +324,9 @@ def looks_binary(sample: bytes) -> bool:
     return len(_CONTROL.findall(sample)) > max(2, len(sample) // 200)
 
 
-def detect_encoding(path: Path) -> tuple[str, list[str]]:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252, else Latin-1."""
+def detect_encoding(path: Path, *, limit: int | None = None) -> tuple[str, list[str]]:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252, else Latin-1: the
+    first that decodes the whole file, or its first `limit` bytes (a preview)."""
     with path.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
     if looks_binary(sample):
@@ -330,38 +338,79 @@ def detect_encoding(path: Path) -> tuple[str, list[str]]:
         )
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", []
-    for encoding in ("utf-8-sig", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with path.open("rb") as handle:
-                while chunk := handle.read(1024 * 1024):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "utf-8-sig":
-            return "utf-8-sig", []
-        return encoding, [
-            _(
-                "The file is not UTF-8; it was read as Windows-1252 (Western European). "
-                "Check accented names in the preview."
-            )
+    not_utf8 = _undecodable_line(path, "utf-8-sig", limit)
+    if not_utf8 is None:
+        return "utf-8-sig", []
+    if limit is not None:
+        where, check = "", _("Check accented names in the preview.")
+    else:
+        # The worker's (or the command line's) whole read: its preview, if any, read the first
+        # part only and may have found it UTF-8 (decision 0063).
+        where = _(" (line %(line)s is the first that is not)") % {"line": f"{not_utf8:,}"}
+        check = _("Check accented names in the imported records.")
+    if _undecodable_line(path, "cp1252", limit) is None:
+        return "cp1252", [
+            _("The file is not UTF-8%(where)s; it was read as Windows-1252 (Western European).")
+            % {"where": where}
+            + " "
+            + check
         ]
     return "latin-1", [
-        _(
-            "The file is not UTF-8; it was read as Latin-1. Check accented names in the preview, "
-            "or save the file as CSV UTF-8 and upload it again."
-        )
+        _("The file is not UTF-8%(where)s; it was read as Latin-1.") % {"where": where}
+        + " "
+        + check
+        + " "
+        + _("Or save the file as CSV UTF-8 and upload it again.")
     ]
 
 
-def _open_text(table: Table) -> io.TextIOWrapper:
+def _undecodable_line(path: Path, encoding: str, limit: int | None) -> int | None:
+    """The line of the file's first byte that is not `encoding` (None: it all decodes), read a
+    megabyte at a time; with a `limit`, of its first `limit` bytes only (a character they cut
+    is not an error)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    size = path.stat().st_size
+    left = size if limit is None else min(limit, size)
+    lines = 1
+    with path.open("rb") as handle:
+        while left > 0 and (chunk := handle.read(min(1024 * 1024, left))):
+            left -= len(chunk)
+            try:
+                decoder.decode(chunk, final=left == 0 and (limit is None or size <= limit))
+            except UnicodeDecodeError as error:
+                return lines + chunk[: max(error.start, 0)].count(b"\n")
+            lines += chunk.count(b"\n")
+    return None
+
+
+def read_sample(path: Path, encoding: str, limit: int) -> tuple[str, int]:
+    """The text of the file's first `limit` bytes, cut after its last whole line (so that
+    neither a character nor a line is split), and the length of the line cut off (0 when the
+    file is no longer than `limit`). What a preview reads of a text file."""
+    with path.open("rb") as handle:
+        data = handle.read(limit)
+        whole = not handle.read(1)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    text = decoder.decode(data, final=whole)
+    if whole:
+        return text, 0
+    end = text.rfind("\n") + 1
+    return text[:end], len(text) - end
+
+
+def open_text(table: Table) -> TextIO:
+    """The table's text: the whole file, or a preview's first `scan_bytes` (`read_sample`)."""
+    if table.scan_bytes is not None:
+        return io.StringIO(read_sample(table.path, table.encoding, table.scan_bytes)[0], newline="")
     return table.path.open("r", encoding=table.encoding, newline="", errors="strict")
 
 
-def _open_csv(path: Path) -> Table:
-    encoding, notes = detect_encoding(path)
-    with path.open("r", encoding=encoding, newline="") as handle:
+def _open_csv(path: Path, *, preview: bool = False) -> Table:
+    limit = PREVIEW_SCAN_BYTES if preview else None
+    encoding, notes = detect_encoding(path, limit=limit)
+    table = Table(path=path, file_format="csv", headers=[], encoding=encoding, notes=notes)
+    table.scan_bytes = limit
+    with open_text(table) as handle:
         sample = handle.read(SAMPLE_BYTES)
     first_line = sample.splitlines()[0] if sample.splitlines() else ""
     try:
@@ -369,12 +418,11 @@ def _open_csv(path: Path) -> Table:
     except csv.Error:
         counts = {d: first_line.count(d) for d in ",;\t|"}
         delimiter = max(counts, key=counts.__getitem__) if any(counts.values()) else ","
-    table = Table(path=path, file_format="csv", headers=[], encoding=encoding, notes=notes)
     table.delimiter = delimiter
     csv.field_size_limit(CSV_FIELD_LIMIT)
     first: list[list[str]] = []
     ends: list[int] = []
-    with _open_text(table) as handle:
+    with open_text(table) as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         try:
             for values in reader:
@@ -402,7 +450,7 @@ def _csv_count(table: Table) -> int:
     """The rows `_csv_rows` gives, counted without building them: an import counts its file
     before it starts, and this pass is a few µs a row instead of the rows' ~18."""
     count = 0
-    with _open_text(table) as handle:
+    with open_text(table) as handle:
         reader = csv.reader(handle, delimiter=table.delimiter)
         try:
             while reader.line_num < table.header_line:
@@ -421,7 +469,7 @@ def _csv_count(table: Table) -> int:
 
 def _csv_rows(table: Table) -> Iterator[Row]:
     width = len(table.headers)
-    with _open_text(table) as handle:
+    with open_text(table) as handle:
         reader = csv.reader(handle, delimiter=table.delimiter)
         try:
             while reader.line_num < table.header_line:

@@ -19,16 +19,14 @@ import quopri
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TextIO
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from centric.imports.countries import COUNTRY_CODES
 from centric.imports.models import NoticeKind
-from centric.imports.parsing import ImportFileError, Row, Table, detect_encoding
+from centric.imports.parsing import ImportFileError
 from centric.imports.values import contact_label
 
 # Emails and phones kept from one card. Real cards have a handful; the bound is for hostile
@@ -41,20 +39,6 @@ MAX_LINE = 1_000_000
 MAX_KEPT = 10_001
 # Of the values beyond MAX_VALUES, the first few are kept to be named on the import's report.
 MAX_DROPPED_SHOWN = 5
-BEFORE = ["external_id", "first_name", "middle_name", "last_name"]
-AFTER = [
-    "organisation",
-    "title",
-    "street",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "date_of_birth",
-    "gender",
-    "categories",
-    "note",
-]
 # Gmail's own groups: every contact is in "myContacts"; "starred" is a star, not a tag.
 SYSTEM_CATEGORIES = {"mycontacts", "starred", "my contacts"}
 # Properties a row is made of; everything else (PHOTO, X-…, LABEL, REV…) is skipped unread.
@@ -145,7 +129,7 @@ class CardValues:
 # --- Reading lines and cards ---------------------------------------------------------------
 
 
-def _too_long(line: int) -> ImportFileError:
+def line_too_long(line: int) -> ImportFileError:
     return ImportFileError(
         _(
             "Line %(line)d of the file is longer than %(limit)s characters; phones and mail "
@@ -166,7 +150,7 @@ def _physical_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
         number += 1
         text = raw.rstrip("\r\n")
         if len(text) > MAX_LINE:
-            raise _too_long(number)
+            raise line_too_long(number)
         yield number, text
 
 
@@ -193,7 +177,7 @@ def _logical_lines(handle: TextIO) -> Iterator[tuple[int, str]]:
             continue
         length += len(piece)
         if length > MAX_LINE:
-            raise _too_long(start)
+            raise line_too_long(start)
         parts.append(piece)
         soft_break = piece.endswith("=") and _is_quoted_printable(parts[0])
         if soft_break:
@@ -282,10 +266,12 @@ def _property(text: str, encoding: str) -> Property | None:
     )
 
 
-def _cards(path: Path, encoding: str) -> Iterator[Card]:
-    """The cards of a file, in order, each with the properties a row needs (lines outside
-    BEGIN:VCARD … END:VCARD and cards nested in a card, vCard 2.1's AGENT, are skipped)."""
-    with path.open("r", encoding=encoding, newline="") as handle:
+def cards(source: TextIO, encoding: str, *, unfinished: bool = True) -> Iterator[Card]:
+    """The cards of a text, in order, each with the properties a row needs (lines outside
+    BEGIN:VCARD … END:VCARD and cards nested in a card, vCard 2.1's AGENT, are skipped). A
+    card without its END:VCARD at the end of the text is given only when `unfinished`: a
+    preview's text is cut, and its last card may go on past the cut."""
+    with source as handle:
         card: Card | None = None
         depth = 0
         for number, text in _logical_lines(handle):
@@ -317,7 +303,7 @@ def _cards(path: Path, encoding: str) -> Iterator[Card]:
                 continue
             prop.value = prop.value[:MAX_KEPT]
             kept.append(prop)
-        if card is not None:
+        if card is not None and unfinished:
             yield card
 
 
@@ -493,7 +479,7 @@ def is_whatsapp(card: Card, prop: Property) -> bool:
     return prop.has_type("whatsapp", "x-whatsapp") or "whatsapp" in label_of(card, prop).lower()
 
 
-def _split_phones(card: Card) -> tuple[list[Property], list[Property]]:
+def split_phones(card: Card) -> tuple[list[Property], list[Property]]:
     phones: list[Property] = []
     whatsapps: list[Property] = []
     for prop in _preferred(card.all("TEL")):
@@ -633,7 +619,7 @@ def card_values(card: Card) -> CardValues:
     emails = [(_email(p), value_label(card, p)) for p in _preferred(card.all("EMAIL"))]
     result.emails = [e for e, _label in emails if e]
     result.labels["email"] = [label for e, label in emails if e]
-    phones, whatsapps = _split_phones(card)
+    phones, whatsapps = split_phones(card)
     numbers = [(_phone(p), value_label(card, p)) for p in phones]
     result.phones = [p for p, _label in numbers if p]
     result.labels["phone"] = [label for p, label in numbers if p]
@@ -658,90 +644,3 @@ def card_values(card: Card) -> CardValues:
         values["gender"] = GENDERS.get(sex) or (sex if sex in GENDERS.values() else "")
     values["categories"] = _categories(card)
     return result
-
-
-def _numbered(name: str, count: int) -> list[str]:
-    """The value columns of one kind, each followed by its label column ("phone 2 label")."""
-    columns = []
-    for number in range(1, max(count, 1) + 1):
-        column = name if number == 1 else f"{name} {number}"
-        columns += [column, f"{column} label"]
-    return columns
-
-
-def headers_for(emails: int, phones: int, whatsapps: int = 0, websites: int = 0) -> list[str]:
-    """The columns of a vCard file: as many email, phone, WhatsApp and website columns as its
-    fullest card has (an email and a phone column always), each with its label column."""
-    columns = _numbered("email", emails) + _numbered("phone", phones)
-    if whatsapps:
-        columns += _numbered("whatsapp", whatsapps)
-    if websites:
-        columns += _numbered("website", websites)
-    return BEFORE + columns + AFTER
-
-
-def _row(card: CardValues, headers: list[str]) -> list[str]:
-    many = {"email": iter(card.emails), "phone": iter(card.phones)}
-    many["whatsapp"] = iter(card.whatsapps)
-    many["website"] = iter(card.websites)
-    labels = {kind: iter(card.labels.get(kind, [])) for kind in many}
-    row = []
-    for header in headers:
-        name = header.split(" ", 1)[0]
-        if name in many:
-            row.append(next(labels[name] if header.endswith(" label") else many[name], ""))
-        else:
-            row.append(card.values.get(header, ""))
-    return row
-
-
-def open_vcard(path: Path) -> Table:
-    """Check the file is vCard and read it through once (line by line): as many email and
-    phone columns as its fullest card needs, and a short note on how many cards hold values
-    that will not be imported as they stand (each is a notice of its row, by line, on the
-    preview and the import's report). Raises ImportFileError for a file that is not vCard or
-    has a line no exporter writes."""
-    encoding, notes = detect_encoding(path)
-    with path.open("r", encoding=encoding) as handle:
-        head = handle.read(4096)
-    if "BEGIN:VCARD" not in head.upper():
-        raise ImportFileError(_("This is not a vCard file: it has no BEGIN:VCARD line."))
-    emails = phones = whatsapps = websites = 0
-    cards_noticed = notices = 0
-    for card in _cards(path, encoding):
-        emails = max(emails, len(card.all("EMAIL")))
-        numbers, whatsapp_numbers = _split_phones(card)
-        phones = max(phones, len(numbers))
-        whatsapps = max(whatsapps, len(whatsapp_numbers))
-        websites = max(websites, len(card.all("URL")))
-        if found := len(card_notices_of(card)):
-            cards_noticed += 1
-            notices += found
-    if cards_noticed:
-        notes.append(
-            ngettext(
-                "%(cards)d card holds values that are not imported as they stand (%(count)d: "
-                "birthdays without a year, further addresses, unknown countries, values beyond "
-                "%(limit)d of a kind); the preview and the import's report list each by line "
-                "and property.",
-                "%(cards)d cards hold values that are not imported as they stand (%(count)d: "
-                "birthdays without a year, further addresses, unknown countries, values beyond "
-                "%(limit)d of a kind); the preview and the import's report list each by line "
-                "and property.",
-                cards_noticed,
-            )
-            % {"cards": cards_noticed, "count": notices, "limit": MAX_VALUES}
-        )
-    return Table(
-        path=path,
-        file_format="vcf",
-        headers=headers_for(emails, phones, whatsapps, websites),
-        encoding=encoding,
-        notes=notes,
-    )
-
-
-def vcard_rows(table: Table) -> Iterator[Row]:
-    for card in _cards(table.path, table.encoding):
-        values = card_values(card)
-        yield Row(line=card.line, values=_row(values, table.headers), notices=values.notices)

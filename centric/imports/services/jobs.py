@@ -39,6 +39,7 @@ from centric.imports.models import (
     RecordType,
 )
 from centric.imports.parsing import ImportFileError, Table, check_size, format_of, open_table
+from centric.imports.services.full_table import worker_mapping
 from centric.imports.services.outcome import Outcome
 from centric.imports.services.preparing import prepared_rows
 from centric.imports.services.preview import preview_updates
@@ -170,7 +171,8 @@ def job_configure(
     if job.status not in (JobStatus.UPLOADED, JobStatus.MAPPED, JobStatus.DONE, JobStatus.FAILED):
         raise ValidationError(_("This import is running; wait until it has finished."))
     _check_choices(job.record_type, match_by)
-    table = job_table(job)
+    # The preview's columns: those the user saw (the worker adds what only the whole file has).
+    table = job_table(job, preview=True)
     cleaned = clean_mapping(mapping, table.headers, job.record_type, match_by)
     owner = job.default_owner if default_owner is UNSET else default_owner
     team = job.default_team if default_team is UNSET else default_team
@@ -189,13 +191,14 @@ def job_configure(
         job.overwrite_later_edits = overwrite_later_edits
     if stage_mapping is not None:
         job.stage_mapping = clean_stage_mapping(stage_mapping)
-    job.mapping = {header: cleaned.get(header, "") for header in table.headers}
+    job.headers, job.mapping = table.headers, {h: cleaned.get(h, "") for h in table.headers}
     job.match_by = match_by
     job.default_owner = owner
     job.default_team = team
     job.status = JobStatus.MAPPED
     job.save(
         update_fields=[
+            "headers",
             "mapping",
             "match_by",
             "default_owner",
@@ -480,12 +483,7 @@ def job_run(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob | None:
         return job
     try:
         table = job_table(job)
-        mapping = clean_mapping(
-            {h: t for h, t in job.mapping.items() if t},
-            table.headers,
-            job.record_type,
-            job.match_by,
-        )
+        mapping = worker_mapping(job, table)
     except ImportFileError as error:
         return _refuse(job, error.message)
     except ValidationError as error:
