@@ -95,6 +95,24 @@ def test_a_refused_upload_stores_no_replay_and_the_key_stays_free(api_client, ma
     assert ImportJob.objects.count() == 1
 
 
+def test_an_upload_whose_replay_cannot_be_stored_leaves_no_job_and_no_file(
+    api_client, manager, monkeypatch
+):
+    """The job rolls back with the replay (one transaction); its stored copy goes with it, as
+    when a concurrent retry with the same key wins the race."""
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(IdempotencyRecord.objects, "create", fail)
+
+    response = _upload(api_client(manager))
+
+    assert_problem(response, 500)
+    assert not ImportJob.objects.exists()
+    assert _stored_files() == []
+
+
 def test_a_retried_start_queues_the_job_once(
     api_client, manager, django_capture_on_commit_callbacks
 ):
