@@ -93,6 +93,22 @@ def labels_write(
     bulk.insert_history(ContactPoint, points, update=True, user=user, reason=reason, date=now)
 
 
+def label_fill(
+    stored: ContactPoint, given: dict[str, Any], overwriting: frozenset[str], *, actor: Any
+) -> bool:
+    """The one-record path (an organisation from a company's card): the point the customers
+    service found or added takes the row's label by the same rule; whether it changed."""
+    from centric.customers.services.contact_points import contact_point_update
+
+    incoming = given.get("label", "")
+    if not incoming or stored.label == incoming:
+        return False
+    if stored.label and given["kind"] not in overwriting:
+        return False
+    contact_point_update(point=stored, actor=actor, label=incoming)
+    return True
+
+
 def label_change(decision: LabelDecision, why: str) -> dict[str, Any]:
     """A label decision as one of the preview's field-by-field changes."""
     return {

@@ -33,6 +33,7 @@ from centric.imports.services.labels import (
     LabelDecision,
     StoredPoints,
     label_decisions,
+    label_fill,
     labels_write,
 )
 from centric.imports.services.outcome import NewRecord, Outcome
@@ -455,13 +456,16 @@ class BatchWriter:
                         outcome.reject(row, str(MATCHES_UNCHANGEABLE))
                         continue
                     before = existing.contact_points.count()
+                    overwriting = self.updates.rules.overwriting_labels
+                    relabelled = False
                     for point in points:
-                        contact_point_add(owner=existing, actor=self.actor, **point)
+                        stored = contact_point_add(owner=existing, actor=self.actor, **point)
+                        relabelled |= label_fill(stored, point, overwriting, actor=self.actor)
             except ValidationError as error:
                 outcome.reject(row, " ".join(error.messages))
                 continue
             outcome.written(row)
-            if existing.contact_points.count() > before:
+            if existing.contact_points.count() > before or relabelled:
                 outcome.updated += 1
             else:
                 outcome.unchanged += 1

@@ -161,3 +161,23 @@ def test_the_preview_shows_each_label_filled_or_kept(write_file, admin, kelechi)
     assert rows[1]["match"] is None
     # The preview writes nothing.
     assert ContactPoint.objects.filter(person=kelechi, label="").count() == 3
+
+
+def test_a_company_row_fills_the_blank_label_of_its_organisations_number(write_file, admin):
+    from centric.customers.testing import make_organisation
+
+    pharmacy = make_organisation(actor=admin, name="Lekki Pharmacy", phone="0809 222 3333")
+    path = write_file(
+        "contacts.csv",
+        "First Name,Last Name,Organization Name,Phone 1 - Label,Phone 1 - Value\n"
+        ",,Lekki Pharmacy,Work,+234 809 222 3333\n",
+    )
+
+    job = import_file(path=path, record_type="people", actor=admin)
+
+    assert (job.created, job.updated, job.rejected) == (0, 1, 0)
+    assert list(pharmacy.contact_points.values_list("value_normalized", "label")) == [
+        ("+2348092223333", "work")
+    ]
+    again = import_file(path=path, record_type="people", actor=admin)
+    assert (again.updated, again.unchanged) == (0, 1)
