@@ -17,7 +17,9 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 from pydantic import ConfigDict
 
+from centric.core.api.idempotency import idempotent
 from centric.core.api.permissions import require_perm
+from centric.core.api.render import to_json
 from centric.core.api.types import ApiRequest, Id, Moment, WorkerNoticeOut, text
 from centric.core.kit.forms import staff_named
 from centric.core.workers import worker_missing_notice
@@ -163,7 +165,9 @@ def _job(request: ApiRequest, job_id: int) -> ImportJob:
     summary="Upload a file to import",
     description=(
         "A CSV, Excel (.xlsx) or vCard (.vcf) file as multipart/form-data. The columns get "
-        "suggested fields; map them (PUT /imports/{id}/mapping), preview, then start."
+        "suggested fields; map them (PUT /imports/{id}/mapping), preview, then start. "
+        "Send an `Idempotency-Key` header to make a retry safe: the same key with the same "
+        "file and fields answers with the first upload's import, storing nothing again."
     ),
 )
 def import_create(
@@ -173,15 +177,27 @@ def import_create(
     match_by: Form[Literal["external_id", "email"]] = "external_id",
     file_made_at: Form[Moment | None] = None,
 ):
-    # A file that cannot be imported raises ImportFileError: a 422 problem, nothing stored.
-    job = job_create(
-        actor=request.auth,
-        uploaded_file=file,
-        record_type=record_type,
-        match_by=match_by,
-        rows_made_at=file_made_at,
-    )
-    return Status(201, _job_body(job, request.auth))
+    stored: list[ImportJob] = []
+
+    def create() -> tuple[int, str]:
+        # A file that cannot be imported raises ImportFileError: a 422 problem, nothing stored.
+        job = job_create(
+            actor=request.auth,
+            uploaded_file=file,
+            record_type=record_type,
+            match_by=match_by,
+            rows_made_at=file_made_at,
+        )
+        stored.append(job)
+        return 201, to_json(JobOut, _job_body(job, request.auth))
+
+    try:
+        return idempotent(request, create)
+    finally:
+        # A concurrent retry with the same key won: our job rolled back, its stored copy goes.
+        for job in stored:
+            if not ImportJob.objects.filter(file=job.file.name).exists():
+                job.file.delete(save=False)
 
 
 @router.get("/templates", response=list[TemplateOut], summary="Saved import templates")
@@ -384,8 +400,20 @@ class StartIn(Schema):
     dry_run: bool = Field(False, description="True: validate and count, save nothing.")
 
 
-@router.post("/{job_id}/start", response={202: JobOut}, summary="Start the import (or a dry run)")
+@router.post(
+    "/{job_id}/start",
+    response={202: JobOut},
+    summary="Start the import (or a dry run)",
+    description=(
+        "Queues the import for the worker. Send an `Idempotency-Key` header to make a retry "
+        "safe: the same key answers with the first start, queueing nothing again."
+    ),
+)
 def import_start(request: ApiRequest, job_id: Id, payload: StartIn):
     job = _job(request, job_id)
-    job_start(job=job, dry_run=payload.dry_run, actor=request.auth)
-    return Status(202, _job_body(job, request.auth))
+
+    def create() -> tuple[int, str]:
+        job_start(job=job, dry_run=payload.dry_run, actor=request.auth)
+        return 202, to_json(JobOut, _job_body(job, request.auth))
+
+    return idempotent(request, create)

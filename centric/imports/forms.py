@@ -136,6 +136,10 @@ class MappingForm(forms.Form):
                 choices=ColumnPolicy.choices,
                 initial=ColumnPolicy.FILL_BLANKS,
                 required=False,
+                help_text=_(
+                    "For a contact column: its values are added beside the record's; this "
+                    "decides the label of a value the record already has."
+                ),
             )
         for index, item in enumerate(self.stage_values):
             self.fields[f"stage_{index}"] = forms.ChoiceField(

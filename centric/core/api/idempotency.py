@@ -92,16 +92,37 @@ def _schedule_purge() -> None:
     transaction.on_commit(idempotency_purge.enqueue)
 
 
+def _multipart_fingerprint(request: HttpRequest, digest: Any) -> None:
+    """A file upload's fields and files, without reading the body again: Django has already
+    streamed it into `request.POST` and `request.FILES` (the raw body is gone, and may be
+    larger than memory should hold). Each file counts by its name and its content."""
+    for name in sorted(request.POST):
+        for value in request.POST.getlist(name):
+            digest.update(f"{name}={value}".encode())
+            digest.update(b"\0")
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(f"{name}:{upload.name}:{upload.size}".encode())
+            digest.update(b"\0")
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            digest.update(b"\0")
+
+
 def fingerprint(request: HttpRequest) -> str:
-    try:
-        canonical = json.dumps(json.loads(request.body or b"null"), sort_keys=True).encode()
-    except ValueError:
-        canonical = request.body
     digest = hashlib.sha256()
     digest.update((request.method or "").encode())
     digest.update(b"\0")
     digest.update(request.path.encode())
     digest.update(b"\0")
+    if request.content_type == "multipart/form-data":
+        _multipart_fingerprint(request, digest)
+        return digest.hexdigest()
+    try:
+        canonical = json.dumps(json.loads(request.body or b"null"), sort_keys=True).encode()
+    except ValueError:
+        canonical = request.body
     digest.update(canonical)
     return digest.hexdigest()
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from centric.customers.models import ContactPoint
+from centric.imports.services.labels import label_change, label_decisions, stored_points
 from centric.imports.services.rows import PreparedRow, RowPreparer
 from centric.imports.services.updates import channel_family
 from centric.imports.services.writer import MATCHES_UNCHANGEABLE, BatchWriter
@@ -61,12 +61,8 @@ def preview_updates(
     if not matched:
         return
     writer.updates.load([(row, obj) for row, obj, _item in matched])
-    owner = f"{writer.owner_attr}_id"
-    points: dict[int, dict[tuple[str, str], str]] = {}
-    for owner_id, kind, normalised in ContactPoint.objects.filter(
-        **{f"{owner}__in": [obj.pk for _row, obj, _item in matched]}
-    ).values_list(owner, "kind", "value_normalized"):
-        points.setdefault(owner_id, {})[(channel_family(kind), normalised)] = kind
+    points = stored_points(writer.owner_attr, [obj.pk for _row, obj, _item in matched])
+    overwriting = writer.updates.rules.overwriting_labels
     for row, obj, item in matched:
         item["match"] = {"id": obj.pk, "name": str(obj)}
         changes = []
@@ -90,8 +86,13 @@ def preview_updates(
                     "edited_at": decision.edit.at if decision.edit else None,
                 }
             )
+        stored = points.get(obj.pk, {})
+        changes.extend(
+            label_change(decision, _why(decision.action))
+            for decision in label_decisions(row, stored, overwriting)
+        )
         item["changes"] = changes
-        have = points.get(obj.pk, {})
+        have = {key: kind for key, (_id, kind, _label) in stored.items()}
         added, found = [], []
         for contact in row.contacts:
             key = (channel_family(contact["kind"]), contact["value_normalized"])

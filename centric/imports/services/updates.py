@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from centric.customers.choices import ConsentMethod, ConsentStatus, ContactKind
 from centric.customers.models import Consent
+from centric.imports.fields import CONTACT_TARGETS
 from centric.imports.models import ColumnPolicy, RecordType
 from centric.imports.services.rows import PreparedRow
 
@@ -81,8 +82,10 @@ def fields_of_target(target: str, *, has_team_column: bool = False) -> tuple[str
 
 
 def takes_policy(target: str) -> bool:
-    """Whether a column mapped to `target` may overwrite (or only fill blanks)."""
-    return bool(target) and bool(fields_of_target(target))
+    """Whether a column mapped to `target` may overwrite (or only fill blanks). A contact
+    column adds its values either way; its policy is that of the labels it gives the values a
+    record already has (decision 0062)."""
+    return bool(target) and (bool(fields_of_target(target)) or target in CONTACT_TARGETS)
 
 
 def clean_policies(
@@ -217,6 +220,13 @@ class UpdateRules:
         has_team_column = "team" in mapping.values()
         self.policy: dict[str, str] = {}
         self.column: dict[str, str] = {}
+        # Contact kinds whose labels the file replaces: a row's contact point does not
+        # remember its column, so one overwriting column of a kind decides for the kind.
+        self.overwriting_labels: frozenset[str] = frozenset(
+            target
+            for header, target in mapping.items()
+            if target in CONTACT_TARGETS and (policies or {}).get(header) == ColumnPolicy.OVERWRITE
+        )
         for header, target in mapping.items():
             for name in fields_of_target(target, has_team_column=has_team_column):
                 self.column.setdefault(name, header)

@@ -29,6 +29,13 @@ from centric.extras.models import Tag
 from centric.extras.services import tag_get_or_create
 from centric.imports.models import MatchBy, RecordType
 from centric.imports.services import bulk
+from centric.imports.services.labels import (
+    LabelDecision,
+    StoredPoints,
+    label_decisions,
+    label_fill,
+    labels_write,
+)
 from centric.imports.services.outcome import NewRecord, Outcome
 from centric.imports.services.rows import (
     NewRowText,
@@ -326,13 +333,20 @@ class BatchWriter:
 
         existing_points: dict[int, set[tuple[str, str]]] = {}
         primaries: dict[int, set[str]] = {}
+        stored: StoredPoints = {}
         if matched:
             ids = [obj.pk for _row, obj in matched]
             point_rows = ContactPoint.objects.filter(
                 **{f"{self.owner_attr}_id__in": ids}
-            ).values_list(f"{self.owner_attr}_id", "kind", "value_normalized", "is_primary")
-            for owner_id, kind, normalised, is_primary in point_rows:
-                existing_points.setdefault(owner_id, set()).add((channel_family(kind), normalised))
+            ).values_list(
+                f"{self.owner_attr}_id", "id", "kind", "value_normalized", "is_primary", "label"
+            )
+            for owner_id, point_id, kind, normalised, is_primary, label in point_rows.order_by(
+                "id"
+            ):
+                key = (channel_family(kind), normalised)
+                existing_points.setdefault(owner_id, set()).add(key)
+                stored.setdefault(owner_id, {}).setdefault(key, (point_id, kind, label))
                 if is_primary:
                     primaries.setdefault(owner_id, set()).add(contact_group(kind))
 
@@ -343,12 +357,21 @@ class BatchWriter:
         changed_objects: list[Any] = []
         touched: set[int] = set()
         update_fields: set[str] = set()
+        relabelled: list[LabelDecision] = []
         for row, obj in matched:
+            labels = [
+                d
+                for d in label_decisions(
+                    row, stored.get(obj.pk, {}), self.updates.rules.overwriting_labels
+                )
+                if d.action == "write"
+            ]
+            relabelled.extend(labels)
             points = self._points(
                 row, obj, existing_points.get(obj.pk, set()), primaries.get(obj.pk, set()), now
             )
             new_points.extend(points)
-            if points:
+            if points or labels:
                 touched.add(obj.pk)
             changed = self._apply(row, obj, points, outcome)
             if changed:
@@ -360,6 +383,7 @@ class BatchWriter:
             bulk.insert_history_values(
                 ContactPoint, new_points, user=self.actor, reason=self.reason, date=now
             )
+        labels_write(relabelled, user=self.actor, reason=self.reason, now=now)
         if changed_objects:
             self.model.objects.bulk_update(changed_objects, sorted(update_fields))
             versioned = [o for o in changed_objects if getattr(o, "_import_versioned", False)]
@@ -432,13 +456,16 @@ class BatchWriter:
                         outcome.reject(row, str(MATCHES_UNCHANGEABLE))
                         continue
                     before = existing.contact_points.count()
+                    overwriting = self.updates.rules.overwriting_labels
+                    relabelled = False
                     for point in points:
-                        contact_point_add(owner=existing, actor=self.actor, **point)
+                        stored = contact_point_add(owner=existing, actor=self.actor, **point)
+                        relabelled |= label_fill(stored, point, overwriting, actor=self.actor)
             except ValidationError as error:
                 outcome.reject(row, " ".join(error.messages))
                 continue
             outcome.written(row)
-            if existing.contact_points.count() > before:
+            if existing.contact_points.count() > before or relabelled:
                 outcome.updated += 1
             else:
                 outcome.unchanged += 1

@@ -158,7 +158,7 @@ def test_configure_refuses_an_inactive_owner_an_unknown_team_and_an_additive_ove
         client,
         "PUT",
         f"/api/v1/imports/{job_id}/mapping",
-        {"mapping": {}, "column_policies": {"Email": "overwrite"}},
+        {"mapping": {}, "column_policies": {"Id": "overwrite"}},
     )
     future = call(
         client,

@@ -399,20 +399,27 @@ def test_the_mapping_page_sets_owner_team_policies_and_file_time(
             default_team=str(sales.pk),
             rows_made_at="2026-11-30T09:15",
             overwrite_later_edits="on",
-            **{f"policy_{surname}": "overwrite", "policy_3": "overwrite"},
+            **{f"policy_{surname}": "overwrite", "policy_0": "overwrite", "policy_3": "overwrite"},
         ),
     )
 
     assert response.status_code == 302
     job.refresh_from_db()
     assert (job.default_owner.username, job.default_team) == ("chika", sales)
-    # Mobile adds a contact point: it takes no policy, so none is saved for it.
-    assert job.column_policies == {"First Name": "fill_blanks", "Surname": "overwrite"}
+    # Customer ID only fills a blank external id: it takes no policy, so none is saved for it.
+    # Mobile and E-mail add contact points; their policy is that of the labels they give.
+    assert job.column_policies == {
+        "First Name": "fill_blanks",
+        "Surname": "overwrite",
+        "Mobile": "overwrite",
+        "E-mail": "fill_blanks",
+    }
     assert job.rows_made_at.isoformat() == "2026-11-30T08:15:00+00:00"
     assert job.overwrite_later_edits is True
     page = client.get(f"/imports/{job.pk}/mapping/").content.decode()
     assert f'name="policy_{surname}"' in page
-    assert 'name="policy_3"' not in page
+    assert 'name="policy_3"' in page
+    assert 'name="policy_0"' not in page
 
 
 def test_the_mapping_page_refuses_an_unknown_owner_and_saves_nothing(logged_in_client, manager):
