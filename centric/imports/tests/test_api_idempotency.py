@@ -113,22 +113,28 @@ def test_an_upload_whose_replay_cannot_be_stored_leaves_no_job_and_no_file(
     assert _stored_files() == []
 
 
+def _mapped_job(client) -> int:
+    """An uploaded import with its mapping confirmed: ready to start."""
+    job_id = _upload(client).json()["id"]
+    call(client, "PUT", f"/api/v1/imports/{job_id}/mapping", {"mapping": {}})
+    return job_id
+
+
+def _start(client, job_id: int, key: str):
+    return call(client, "POST", f"/api/v1/imports/{job_id}/start", {}, HTTP_IDEMPOTENCY_KEY=key)
+
+
 def test_a_retried_start_queues_the_job_once(
     api_client, manager, django_capture_on_commit_callbacks
 ):
     from django_tasks_db.models import DBTaskResult
 
     client = api_client(manager)
-    job_id = _upload(client).json()["id"]
-    call(client, "PUT", f"/api/v1/imports/{job_id}/mapping", {"mapping": {}})
+    job_id = _mapped_job(client)
 
     with django_capture_on_commit_callbacks(execute=True):
-        first = call(
-            client, "POST", f"/api/v1/imports/{job_id}/start", {}, HTTP_IDEMPOTENCY_KEY="start-1"
-        )
-        again = call(
-            client, "POST", f"/api/v1/imports/{job_id}/start", {}, HTTP_IDEMPOTENCY_KEY="start-1"
-        )
+        first = _start(client, job_id, "start-1")
+        again = _start(client, job_id, "start-1")
 
     assert first.status_code == again.status_code == 202, again.content
     assert again.json() == first.json()
@@ -144,14 +150,11 @@ def test_a_second_start_with_another_key_is_refused_while_the_first_is_queued(
     from django_tasks_db.models import DBTaskResult
 
     client = api_client(manager)
-    job_id = _upload(client).json()["id"]
-    call(client, "PUT", f"/api/v1/imports/{job_id}/mapping", {"mapping": {}})
+    job_id = _mapped_job(client)
 
     with django_capture_on_commit_callbacks(execute=True):
-        call(client, "POST", f"/api/v1/imports/{job_id}/start", {}, HTTP_IDEMPOTENCY_KEY="a")
-        other = call(
-            client, "POST", f"/api/v1/imports/{job_id}/start", {}, HTTP_IDEMPOTENCY_KEY="b"
-        )
+        _start(client, job_id, "a")
+        other = _start(client, job_id, "b")
 
     assert_problem(other, 422)
     assert DBTaskResult.objects.filter(task_path="centric.imports.tasks.import_run").count() == 1
