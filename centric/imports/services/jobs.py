@@ -11,16 +11,14 @@ import datetime as dt
 import gc
 import logging
 import os
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +43,7 @@ from centric.imports.services.preparing import prepared_rows
 from centric.imports.services.preview import preview_updates
 from centric.imports.services.repeats import RepeatedRows
 from centric.imports.services.rows import PreparedRow, RowPreparer, RowRejected
+from centric.imports.services.sinks import BackgroundWriter, InlineWriter, write_in_background
 from centric.imports.services.updates import UpdateRules, clean_policies
 from centric.imports.services.writer import BatchWriter, write_batch
 
@@ -585,7 +584,7 @@ def _run(
     workers = 1
     if job.total >= getattr(settings, "CENTRIC_IMPORT_PARALLEL_MIN_ROWS", 20_000):
         workers = getattr(settings, "CENTRIC_IMPORT_WORKERS", None) or os.cpu_count() or 1
-    sink = BackgroundWriter() if _write_in_background(workers) else InlineWriter()
+    sink = BackgroundWriter() if write_in_background(workers) else InlineWriter()
 
     def flush() -> None:
         nonlocal batch, early, consumed
@@ -594,13 +593,15 @@ def _run(
         rows, count, pre = batch, consumed, early
         notes = [(row.line, note) for row in rows for note in row.notes]
         sink.submit(
-            lambda: write_batch(
+            lambda: writer.stage(rows, required_custom=preparer.required_custom),
+            lambda staged: write_batch(
                 writer,
                 rows,
                 required_custom=preparer.required_custom,
                 dry_run=job.dry_run,
                 record=lambda outcome: record(_merged(pre, outcome), count, notes),
-            )
+                staged=staged,
+            ),
         )
         batch, early, consumed = [], Outcome(), 0
 
@@ -648,61 +649,6 @@ def _fewer_collections() -> Iterator[None]:
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
-
-
-def _write_in_background(workers: int) -> bool:
-    """A large import on PostgreSQL writes from a second thread (see BackgroundWriter); not
-    inside a caller's transaction, whose uncommitted rows another connection could not see."""
-    return (
-        workers > 1
-        and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-        and getattr(settings, "CENTRIC_IMPORT_WRITE_IN_BACKGROUND", True)
-    )
-
-
-class InlineWriter:
-    """Writes each batch as it is handed over."""
-
-    def submit(self, write: Callable[[], object]) -> None:
-        write()
-
-    def close(self) -> None:
-        return None
-
-
-class BackgroundWriter:
-    """Writes batches one after another in one other thread, with its own database connection,
-    so PostgreSQL stores one batch (index upkeep is most of an import's database time) while
-    this thread reads, checks and hands over the next. Batches stay in file order and each
-    commits its own progress, so resuming works as before; an error in a batch is raised here
-    at the next hand-over (or at close) and the batches behind it are not written."""
-
-    def __init__(self, ahead: int = 2) -> None:
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
-        self.pending: deque[Future[object]] = deque()
-        self.ahead = ahead
-
-    def submit(self, write: Callable[[], object]) -> None:
-        while len(self.pending) >= self.ahead:
-            self._wait_oldest()
-        self.pending.append(self.executor.submit(write))
-
-    def _wait_oldest(self) -> None:
-        try:
-            self.pending.popleft().result()
-        except BaseException:
-            for future in self.pending:
-                future.cancel()
-            raise
-
-    def close(self) -> None:
-        try:
-            while self.pending:
-                self._wait_oldest()
-        finally:
-            self.executor.submit(connections.close_all).result()
-            self.executor.shutdown(wait=True)
 
 
 def _merged(first: Outcome, second: Outcome) -> Outcome:

@@ -43,6 +43,7 @@ from centric.imports.services.rows import (
     contact_group,
     new_record_values,
 )
+from centric.imports.services.staging import StagedBatch, new_row_lines
 from centric.imports.services.updates import BatchUpdates, UpdateRules, channel_family
 
 # A row matching a record the importer may see but not change, or one they may not see.
@@ -269,50 +270,87 @@ class BatchWriter:
 
     # --- writing --------------------------------------------------------------------------
 
-    def write(
-        self, rows: list[PreparedRow], outcome: Outcome, *, required_custom: list[str]
-    ) -> None:
-        """Write one batch; the caller holds the transaction."""
+    def stage(self, rows: list[PreparedRow], *, required_custom: list[str]) -> StagedBatch:
+        """Sort a batch into the records it creates, those it updates and the rows it rejects,
+        and finish the COPY lines of its new records (PostgreSQL): all of a batch that can be
+        worked out before its turn to write comes (see `staging`)."""
+        staged = StagedBatch(rows=rows, now=timezone.now())
         if any(row.is_organisation for row in rows):
-            self._write_organisations([row for row in rows if row.is_organisation], outcome)
+            staged.organisations = [row for row in rows if row.is_organisation]
             rows = [row for row in rows if not row.is_organisation]
         if not rows:
-            return
-        now = timezone.now()
+            return staged
         by_external, by_email, objects, seen, allowed = self._matches(rows)
         # New records arrive as COPY text from the preparing workers (PostgreSQL).
-        preformatted = bulk._is_postgres() and all(row.copy_text for row in rows)
-        new: list[tuple[PreparedRow, Any]] = []
-        matched: list[tuple[PreparedRow, Any]] = []
+        staged.preformatted = bulk._is_postgres() and all(row.copy_text for row in rows)
         claimed: dict[int, int] = {}
         for row in rows:
             target, reason = self._target(row, by_external, by_email, objects, seen)
             if reason:
-                outcome.reject(row, reason)
+                staged.outcome.reject(row, reason)
                 continue
             if target is None:
                 missing = [k for k in required_custom if k not in row.custom_fields]
                 if missing:
-                    outcome.reject(
+                    staged.outcome.reject(
                         row,
                         _("Custom fields required for a new record are empty: %(keys)s.")
                         % {"keys": ", ".join(missing)},
                     )
                     continue
-                new.append((row, self._build(row, now, owner_only=preformatted)))
+                staged.new.append(
+                    (row, self._build(row, staged.now, owner_only=staged.preformatted))
+                )
                 continue
             if allowed is not None and target.pk not in allowed:
-                outcome.reject(row, str(MATCHES_UNCHANGEABLE))
+                staged.outcome.reject(row, str(MATCHES_UNCHANGEABLE))
                 continue
             if target.pk in claimed:
-                outcome.reject(
+                staged.outcome.reject(
                     row,
                     _("It matches the same record as line %(line)d.")
                     % {"line": claimed[target.pk]},
                 )
                 continue
             claimed[target.pk] = row.line
-            matched.append((row, target))
+            staged.matched.append((row, target))
+        if staged.preformatted and staged.new:
+            staged.lines = new_row_lines(
+                self.new_row_text, staged.new, staged.now, reason=self.reason, actor=self.actor
+            )
+        return staged
+
+    def _still_current(self, staged: StagedBatch) -> bool:
+        """Whether the records a batch staged ahead matches are as they were when it was staged
+        (an earlier batch of the file may have updated one since)."""
+        if not staged.matched:
+            return True
+        fresh = self.model.objects.in_bulk([obj.pk for _row, obj in staged.matched])
+        names = [f.attname for f in self.model._meta.concrete_fields]
+        for _row, obj in staged.matched:
+            current = fresh.get(obj.pk)
+            if current is None or any(getattr(current, n) != getattr(obj, n) for n in names):
+                return False
+        return True
+
+    def write(
+        self,
+        rows: list[PreparedRow],
+        outcome: Outcome,
+        *,
+        required_custom: list[str],
+        staged: StagedBatch | None = None,
+    ) -> None:
+        """Write one batch, staged ahead or not; the caller holds the transaction."""
+        if staged is None or (staged.ahead and not self._still_current(staged)):
+            staged = self.stage(rows, required_custom=required_custom)
+        if staged.organisations:
+            self._write_organisations(staged.organisations, outcome)
+        outcome.merge(staged.outcome)
+        new, matched, now = staged.new, staged.matched, staged.now
+        preformatted = staged.preformatted
+        if not new and not matched:
+            return
         for row, obj in matched:
             if self.is_people and (obj.first_name or obj.middle_name or obj.last_name):
                 # A nameless row updating a named person: the record needs no name.
@@ -322,8 +360,8 @@ class BatchWriter:
         self.updates.load(matched)
 
         created = [obj.values for _row, obj in new]
-        if preformatted and new:
-            self._insert_preformatted(new, now)
+        if staged.lines is not None:
+            staged.lines.copy(self.new_row_text)
         elif created:
             bulk.insert_values(self.model, created, now=now)
             bulk.insert_history_values(
@@ -469,55 +507,6 @@ class BatchWriter:
                 outcome.updated += 1
             else:
                 outcome.unchanged += 1
-
-    def _insert_preformatted(
-        self, new: list[tuple[PreparedRow, NewRecord]], now: dt.datetime
-    ) -> None:
-        """New records whose COPY text the preparing workers formatted (`NewRowText`): only the
-        leading columns — ids, owner and team, time stamps — are added here."""
-        text = self.new_row_text
-        ids = bulk.allocate_ids(self.model, len(new))
-        point_ids = iter(
-            bulk.allocate_ids(
-                ContactPoint, sum(len(row.copy_text[2]) for row, _o in new if row.copy_text)
-            )
-        )
-        stamp = bulk.copy_cell(now)
-        tail = bulk.history_tail(date=now, reason=self.reason, user=self.actor)
-        cell = bulk.copy_cell
-        # "owner\tteam\tcreated_at" of a row: most rows of a file share one owner.
-        owners: dict[tuple[Any, Any], str] = {}
-        records: list[str] = []
-        histories: list[str] = []
-        points: list[str] = []
-        point_histories: list[str] = []
-        for (row, obj), pk in zip(new, ids, strict=True):
-            values = obj.values
-            values["id"] = pk
-            assert row.copy_text is not None  # preformatted: every new row has its text
-            record, history, contacts = row.copy_text
-            owner = (values["owner_id"], values["team_id"])
-            stamped = owners.get(owner)
-            if stamped is None:
-                stamped = owners[owner] = f"{cell(owner[0])}\t{cell(owner[1])}\t{stamp}"
-            records.append(f"{pk}\t{stamped}\t{stamp}\t{record}")
-            histories.append(f"{pk}\t{stamped}\t{history}{tail}")
-            if contacts:
-                lead = f"\t{pk}\t{stamp}\t"
-                for point, point_history in contacts:
-                    point_pk = next(point_ids)
-                    points.append(f"{point_pk}{lead}{stamp}\t{point}")
-                    point_histories.append(f"{point_pk}{lead}{point_history}{tail}")
-        bulk.copy_lines(text.record.table, text.record.columns, records)
-        bulk.copy_lines(
-            text.history.table, [*text.history.columns, *bulk.HISTORY_COLUMNS], histories
-        )
-        bulk.copy_lines(text.point.table, text.point.columns, points)
-        bulk.copy_lines(
-            text.point_history.table,
-            [*text.point_history.columns, *bulk.HISTORY_COLUMNS],
-            point_histories,
-        )
 
     def _build(self, row: PreparedRow, now: dt.datetime, *, owner_only: bool = False) -> NewRecord:
         """The new record's values; with `owner_only` just its owner and team (the rest of its
@@ -745,11 +734,14 @@ def write_batch(
     required_custom: list[str],
     dry_run: bool,
     record: Callable[[Outcome], None],
+    staged: StagedBatch | None = None,
 ) -> Outcome:
     """One batch in one transaction (rolled back for a dry run). If the database refuses the
     batch (a concurrent writer took an external id, say), each row is retried on its own so only
     the bad rows are rejected. `record(outcome)` stores counters and rejections — inside the
-    batch's transaction for a real run, so a resumed task never counts a batch twice."""
+    batch's transaction for a real run, so a resumed task never counts a batch twice. A batch
+    `staged` ahead (`BatchWriter.stage`) is written as staged unless a record it matches has
+    changed since."""
     from django.db import DatabaseError
 
     def attempt(isolate: bool) -> Outcome:
@@ -776,7 +768,7 @@ def write_batch(
                         writer.keep_created()
                     outcome.merge(single)
             else:
-                writer.write(rows, outcome, required_custom=required_custom)
+                writer.write(rows, outcome, required_custom=required_custom, staged=staged)
             if dry_run:
                 transaction.set_rollback(True)
             else:

@@ -407,9 +407,9 @@ def test_large_import_written_from_a_background_thread_matches_and_reruns(
     used = []
     original = jobs.BackgroundWriter.submit
 
-    def counting(self, write):
+    def counting(self, stage, write):
         used.append(1)
-        original(self, write)
+        original(self, stage, write)
 
     monkeypatch.setattr(jobs.BackgroundWriter, "submit", counting)
     path = write_file("many.csv", _many_people(1200))
@@ -437,10 +437,10 @@ def test_failing_background_batch_stops_the_import_after_the_committed_ones(
     settings.CENTRIC_IMPORT_WORKERS = 2
     original = writer_module.BatchWriter.write
 
-    def failing(self, rows, outcome, *, required_custom):
+    def failing(self, rows, outcome, *, required_custom, staged=None):
         if rows[0].line > 500:
             raise RuntimeError("disk full")
-        original(self, rows, outcome, required_custom=required_custom)
+        original(self, rows, outcome, required_custom=required_custom, staged=staged)
 
     monkeypatch.setattr(writer_module.BatchWriter, "write", failing)
     path = write_file("many.csv", _many_people(1200))
@@ -452,6 +452,45 @@ def test_failing_background_batch_stops_the_import_after_the_committed_ones(
     assert job.status == JobStatus.FAILED and "disk full" in job.error
     assert job.processed == 500
     assert Person.objects.count() == 499
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batch_staged_ahead_is_staged_again_when_an_earlier_batch_changed_its_match(
+    write_file, settings, monkeypatch
+):
+    """Two rows far apart name one person by two of her emails. The second row's batch is
+    staged while the first's is written; it must see the source the first row filled, as a
+    batch written after the first would, and not fill the blank it staged against."""
+    from django.db import connection
+
+    from centric.customers.services.contact_points import contact_point_add
+    from centric.customers.tests.factories import make_person
+    from centric.imports.services import writer as writer_module
+
+    settings.CENTRIC_IMPORT_PARALLEL_MIN_ROWS = 0
+    settings.CENTRIC_IMPORT_WORKERS = 2
+    ada = make_person(first_name="Ada", last_name="Okafor", email="ada@example.com")
+    contact_point_add(owner=ada, actor=None, kind="email", value="ada@work.example.com")
+    staged = []
+    original = writer_module.BatchWriter.stage
+
+    def counting(self, rows, **kwargs):
+        staged.append(rows[0].line)
+        return original(self, rows, **kwargs)
+
+    monkeypatch.setattr(writer_module.BatchWriter, "stage", counting)
+    lines = ["First name,Last name,Email,Source", "Ada,Okafor,ada@example.com,walk-in"]
+    lines += [f"Name{n},Eze,n{n}@example.com,referral" for n in range(3, 260)]
+    lines.append("Ada,Okafor,ada@work.example.com,instagram")
+    path = write_file("ada.csv", "\n".join(lines) + "\n")
+
+    job = import_file(path=path, record_type="people", match_by="email", batch_size=250)
+
+    ada.refresh_from_db()
+    assert ada.source == "walk-in"
+    assert (job.created, job.updated, job.unchanged, job.rejected) == (257, 1, 1, 0)
+    # On PostgreSQL the second batch was staged ahead, then again on the writing connection.
+    assert staged == ([2, 252, 252] if connection.vendor == "postgresql" else [2, 252])
 
 
 def test_import_restores_the_garbage_collector_settings(write_file, monkeypatch):
@@ -493,9 +532,9 @@ def test_batches_commit_without_waiting_for_the_disk_and_only_themselves(write_f
     seen = []
     original = writer_module.BatchWriter.write
 
-    def observing(self, rows, outcome, *, required_custom):
+    def observing(self, rows, outcome, *, required_custom, staged=None):
         seen.append((connection.in_atomic_block, setting()))
-        original(self, rows, outcome, required_custom=required_custom)
+        original(self, rows, outcome, required_custom=required_custom, staged=staged)
 
     monkeypatch.setattr(writer_module.BatchWriter, "write", observing)
     path = write_file("few.csv", _many_people(30))

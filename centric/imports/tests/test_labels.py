@@ -12,7 +12,7 @@ from centric.imports.models import ImportJob
 from centric.imports.services import import_file
 from centric.imports.services.jobs import job_configure, job_preview
 from centric.imports.services.rows import NewRowText
-from centric.imports.services.writer import BatchWriter
+from centric.imports.services.staging import NewRowLines
 
 pytestmark = pytest.mark.django_db
 
@@ -61,11 +61,11 @@ def test_a_files_labels_fill_the_blank_labels_of_points_the_record_has(
     if not copy_text:
         monkeypatch.setattr(NewRowText, "format", lambda self, prepared: None)
     copied = []
-    insert = BatchWriter._insert_preformatted
+    copy = NewRowLines.copy
     monkeypatch.setattr(
-        BatchWriter,
-        "_insert_preformatted",
-        lambda self, new, now: copied.append(len(new)) or insert(self, new, now),
+        NewRowLines,
+        "copy",
+        lambda self, text: copied.append(len(self.records)) or copy(self, text),
     )
     path = write_file("contacts.csv", GOOGLE)
     before = ContactPoint.objects.filter(person=kelechi).count()
