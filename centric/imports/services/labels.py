@@ -1,7 +1,9 @@
 """The labels of contact points a record already has (decision 0062): a file's row that carries
 a number or an address the record holds (the same normalised value, phone and WhatsApp alike)
 never adds it again, but its label ("Work", "Mobile", "WhatsApp Business") fills the stored
-point's blank label; a contact column set to overwrite replaces a label that differs.
+point's blank label; a contact column set to overwrite replaces a label that differs — unless
+a member of staff set that label after the file's rows were made: it is kept and reported, as a
+later edit of a field is (decision 0064), unless the user asked to overwrite later edits too.
 
 The writer applies these decisions and the mapping page's preview shows them, from the same
 function, so what the preview says is what the import does.
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from centric.customers.models import ContactPoint
 from centric.imports.services import bulk
 from centric.imports.services.rows import PreparedRow
-from centric.imports.services.updates import channel_family
+from centric.imports.services.updates import BatchUpdates, Decision, StaffEdit, channel_family
 
 # (channel family, normalised value) → (point id, its kind, its label), per record id.
 StoredPoints = dict[int, dict[tuple[str, str], tuple[int, str, str]]]
@@ -34,8 +36,14 @@ class LabelDecision:
     value: str
     current: str
     incoming: str
-    # "write", "same" or "kept_not_blank" (the stored label stands: its column fills blanks).
+    # "write", "same", "kept_not_blank" (the stored label stands: its column fills blanks) or
+    # "kept_edited" (staff set the label after the row was made).
     action: str
+    edit: StaffEdit | None = None
+
+    def as_decision(self) -> Decision:
+        """As a field's decision, for the report's notice of a kept edit."""
+        return Decision("contact_label", "", self.current, self.incoming, self.action, self.edit)
 
 
 def stored_points(owner_attr: str, record_ids: Iterable[int]) -> StoredPoints:
@@ -51,13 +59,43 @@ def stored_points(owner_attr: str, record_ids: Iterable[int]) -> StoredPoints:
     return stored
 
 
+def label_edits(stored: StoredPoints, since: dt.datetime | None) -> dict[int, StaffEdit]:
+    """Point id → the staff edit that set the label each point holds now, for the points
+    changed after `since` (read from their history as `UpdateRules.edits_for` reads fields)."""
+    ids = [point_id for points in stored.values() for point_id, _kind, _label in points.values()]
+    if since is None or not ids:
+        return {}
+    changed = ContactPoint.objects.filter(pk__in=ids, updated_at__gt=since).values_list(
+        "pk", flat=True
+    )
+    rows = (
+        ContactPoint.history.filter(id__in=list(changed))
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "label", "history_user_id", "history_change_reason", "history_date")
+    )
+    edits: dict[int, StaffEdit] = {}
+    previous: tuple[int, str] | None = None
+    for point_id, label, user_id, reason, date in rows:
+        if previous is None or previous[0] != point_id:
+            previous = (point_id, "")
+        if label != previous[1]:
+            if user_id is not None and not reason:
+                edits[point_id] = StaffEdit(user_id, date)
+            else:
+                edits.pop(point_id, None)
+        previous = (point_id, label)
+    return edits
+
+
 def label_decisions(
     row: PreparedRow,
     stored: dict[tuple[str, str], tuple[int, str, str]],
-    overwriting: frozenset[str],
+    updates: BatchUpdates,
 ) -> list[LabelDecision]:
     """For each labelled value of the row that the record already has, what happens to its
     label; a point the row names twice (as a phone and as WhatsApp) is decided once."""
+    rules = updates.rules
+    made_at = updates.made_at.get(row.line)
     decisions: list[LabelDecision] = []
     decided: set[int] = set()
     for contact in row.contacts:
@@ -67,14 +105,34 @@ def label_decisions(
             continue
         point_id, kind, current = point
         decided.add(point_id)
+        edit = updates.label_edits.get(point_id)
         if current == incoming:
             action = "same"
-        elif not current or contact["kind"] in overwriting:
+        elif not current:
             action = "write"
-        else:
+        elif contact["kind"] not in rules.overwriting_labels:
             action = "kept_not_blank"
+        elif (
+            edit is not None
+            and made_at is not None
+            and edit.at > made_at
+            and not rules.overwrite_later_edits
+        ):
+            action = "kept_edited"
+        else:
+            action = "write"
         shown = contact["value"] if kind == "address" else contact["value_normalized"]
-        decisions.append(LabelDecision(point_id, kind, shown, current, incoming, action))
+        decisions.append(
+            LabelDecision(
+                point_id,
+                kind,
+                shown,
+                current,
+                incoming,
+                action,
+                edit if action == "kept_edited" else None,
+            )
+        )
     return decisions
 
 
@@ -109,7 +167,7 @@ def label_fill(
     return True
 
 
-def label_change(decision: LabelDecision, why: str) -> dict[str, Any]:
+def label_change(decision: LabelDecision, why: str, edited_by: str = "") -> dict[str, Any]:
     """A label decision as one of the preview's field-by-field changes."""
     return {
         "field": "contact_label",
@@ -119,6 +177,6 @@ def label_change(decision: LabelDecision, why: str) -> dict[str, Any]:
         "incoming": decision.incoming,
         "action": decision.action,
         "why": why,
-        "edited_by": "",
-        "edited_at": None,
+        "edited_by": edited_by,
+        "edited_at": decision.edit.at if decision.edit else None,
     }

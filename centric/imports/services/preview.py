@@ -8,7 +8,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from centric.imports.services.labels import label_change, label_decisions, stored_points
+from centric.imports.services.labels import (
+    label_change,
+    label_decisions,
+    label_edits,
+    stored_points,
+)
 from centric.imports.services.rows import PreparedRow, RowPreparer
 from centric.imports.services.updates import channel_family
 from centric.imports.services.writer import MATCHES_UNCHANGEABLE, BatchWriter
@@ -62,7 +67,8 @@ def preview_updates(
         return
     writer.updates.load([(row, obj) for row, obj, _item in matched])
     points = stored_points(writer.owner_attr, [obj.pk for _row, obj, _item in matched])
-    overwriting = writer.updates.rules.overwriting_labels
+    if writer.updates.rules.overwriting_labels:
+        writer.updates.load_label_edits(label_edits(points, writer.updates.earliest))
     for row, obj, item in matched:
         item["match"] = {"id": obj.pk, "name": str(obj)}
         changes = []
@@ -88,8 +94,14 @@ def preview_updates(
             )
         stored = points.get(obj.pk, {})
         changes.extend(
-            label_change(decision, _why(decision.action))
-            for decision in label_decisions(row, stored, overwriting)
+            label_change(
+                decision,
+                _why(decision.action),
+                writer.updates.rules.user_names.get(decision.edit.user_id, "")
+                if decision.edit
+                else "",
+            )
+            for decision in label_decisions(row, stored, writer.updates)
         )
         item["changes"] = changes
         have = {key: kind for key, (_id, kind, _label) in stored.items()}

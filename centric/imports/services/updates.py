@@ -312,10 +312,10 @@ class UpdateRules:
                 edits[(consent["person_id"], f"consent.{consent['purpose']}")] = StaffEdit(
                     consent["recorded_by_id"], consent["recorded_at"]
                 )
-        self._remember_users({edit.user_id for edit in edits.values()})
+        self.remember_users({edit.user_id for edit in edits.values()})
         return edits
 
-    def _remember_users(self, ids: set[int]) -> None:
+    def remember_users(self, ids: set[int]) -> None:
         missing = ids - set(self.user_names)
         if not missing:
             return
@@ -382,15 +382,25 @@ class BatchUpdates:
         self.edits: dict[tuple[int, str], StaffEdit] = {}
         self.made_at: dict[int, dt.datetime | None] = {}
         self.labels: dict[tuple[str, Any], str] = {}
+        # Contact point id → the staff edit of its label (`labels.label_edits`).
+        self.label_edits: dict[int, StaffEdit] = {}
 
     def load(self, matched: list[tuple[PreparedRow, Any]]) -> None:
         """Read, once per batch, when each row was made and which values of its record staff
         edited since (the history of the records changed after the earliest row)."""
         self.made_at = {row.line: self.rules.row_time(row.raw) for row, _obj in matched}
+        self.edits = self.rules.edits_for([obj for _row, obj in matched], self.earliest)
+        self.label_edits = {}
+
+    @property
+    def earliest(self) -> dt.datetime | None:
+        """When the batch's oldest row was made: edits after it may need keeping."""
         times = [t for t in self.made_at.values() if t is not None]
-        self.edits = self.rules.edits_for(
-            [obj for _row, obj in matched], min(times) if times else None
-        )
+        return min(times) if times else None
+
+    def load_label_edits(self, edits: dict[int, StaffEdit]) -> None:
+        self.label_edits = edits
+        self.rules.remember_users({edit.user_id for edit in edits.values()})
 
     def decisions(self, row: PreparedRow, obj: Any) -> list[Decision]:
         """What the row does to each value of `obj` it names (fields, then custom fields)."""

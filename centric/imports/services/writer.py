@@ -33,6 +33,7 @@ from centric.imports.services.labels import (
     LabelDecision,
     StoredPoints,
     label_decisions,
+    label_edits,
     label_fill,
     labels_write,
 )
@@ -396,14 +397,15 @@ class BatchWriter:
         touched: set[int] = set()
         update_fields: set[str] = set()
         relabelled: list[LabelDecision] = []
+        if self.updates.rules.overwriting_labels:
+            self.updates.load_label_edits(label_edits(stored, self.updates.earliest))
         for row, obj in matched:
-            labels = [
-                d
-                for d in label_decisions(
-                    row, stored.get(obj.pk, {}), self.updates.rules.overwriting_labels
-                )
-                if d.action == "write"
-            ]
+            labels = []
+            for decision in label_decisions(row, stored.get(obj.pk, {}), self.updates):
+                if decision.action == "write":
+                    labels.append(decision)
+                elif decision.action == "kept_edited":
+                    outcome.notices.append(self.updates.kept_notice(row, decision.as_decision()))
             relabelled.extend(labels)
             points = self._points(
                 row, obj, existing_points.get(obj.pk, set()), primaries.get(obj.pk, set()), now

@@ -181,3 +181,82 @@ def test_a_company_row_fills_the_blank_label_of_its_organisations_number(write_f
     ]
     again = import_file(path=path, record_type="people", actor=admin)
     assert (again.updated, again.unchanged) == (0, 1)
+
+
+def test_a_label_staff_set_after_the_file_was_made_is_kept_and_reported(write_file, admin, kelechi):
+    """The file is a day old; "office" was set by staff since. An overwriting column keeps it
+    and says so on the report, unless the user asks to overwrite later edits too."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    path = write_file("contacts.csv", GOOGLE)
+    yesterday = timezone.now() - dt.timedelta(days=1)
+
+    job = import_file(
+        path=path,
+        record_type="people",
+        match_by="email",
+        actor=admin,
+        overwrite=["Phone 2 - Value"],
+        rows_made_at=yesterday,
+    )
+
+    assert _labels(kelechi)["+2342015550303"] == "office"
+    # The blank labels are still filled: only the edited one is kept.
+    assert _labels(kelechi)["+2348035550101"] == "mobile"
+    kept = job.notices.get(line=2, kind="kept")
+    assert "Kept “office”" in kept.message and "the file had “home”" in kept.message
+
+    forced = import_file(
+        path=path,
+        record_type="people",
+        match_by="email",
+        actor=admin,
+        overwrite=["Phone 2 - Value"],
+        rows_made_at=yesterday,
+        overwrite_later_edits=True,
+    )
+
+    assert forced.updated == 1
+    assert _labels(kelechi)["+2342015550303"] == "home"
+
+
+def test_the_preview_says_a_later_label_edit_is_kept(write_file, admin, kelechi):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    path = write_file("contacts.csv", GOOGLE)
+    job = ImportJob.objects.create(
+        record_type="people",
+        source_path=str(path),
+        original_filename="contacts.csv",
+        file_format="csv",
+        headers=HEADER.split(","),
+        created_by=admin,
+    )
+    mapping = {
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "E-mail 1 - Value": "email",
+        "Phone 2 - Value": "phone",
+    }
+    job_configure(
+        job=job,
+        mapping=mapping,
+        match_by="email",
+        column_policies={"Phone 2 - Value": "overwrite"},
+        rows_made_at=timezone.now() - dt.timedelta(days=1),
+    )
+
+    _labels_shown, rows = job_preview(job=job)
+
+    (change,) = [c for c in rows[0]["changes"] if c["label"] == "Label of +2342015550303"]
+    assert (change["current"], change["incoming"], change["action"]) == (
+        "office",
+        "home",
+        "kept_edited",
+    )
+    assert change["edited_by"] == (admin.get_full_name() or admin.get_username())
+    assert change["edited_at"] is not None
