@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "centric.extras",
     "centric.customers",
     "centric.interactions",
+    "centric.sales",
     "centric.imports",
     "centric.identity",
     # Above the domains: it fills them with a demo business (`centric demo`).

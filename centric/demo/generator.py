@@ -24,6 +24,7 @@ from centric.core.models import VisibilityPolicy
 from centric.core.normalise import normalise_phone
 from centric.core.visibility import VisibilityLevel
 from centric.demo import data
+from centric.demo.sales import build_sales
 
 if TYPE_CHECKING:
     from centric.customers.models import Person
@@ -103,6 +104,10 @@ def remove_demo() -> None:
     from centric.extras.models import CustomFieldDefinition, Tag
     from centric.staff.models import Team, User
 
+    if apps.is_installed("centric.sales"):
+        from centric.demo.sales import remove_sales
+
+        remove_sales()
     people = Person.objects.filter(external_id__startswith=PERSON_PREFIX)
     # Records merged while exploring the demo point at each other (PROTECT): undo that first.
     if apps.is_installed("centric.identity"):
@@ -675,4 +680,5 @@ def load_demo(
         builder.people()
         builder.memberships_tags_consents()
         builder.interactions()
+        build_sales(builder)
     return builder.counts

@@ -195,3 +195,22 @@ def test_demo_people_hold_what_the_service_would_derive(demo):
         refresh_primary_contacts(person)
     assert state() == before
     assert ContactPoint.objects.filter(person__isnull=False).count() > SMALL
+
+
+def test_the_demo_has_two_pipelines_and_deals_its_sellers_see_on_the_board(demo, client):
+    from centric.sales.models import Deal, Pipeline
+
+    assert list(Pipeline.objects.values_list("name", flat=True)) == ["Retail", "Corporate accounts"]
+    seller = User.objects.get(username="sales")
+    mine = Deal.objects.visible_to(seller).filter(owner=seller)
+    assert mine.exists()
+    # Every deal is about a customer its owner sees.
+    assert Deal.objects.filter(person__isnull=True).count() == 0
+    client.force_login(seller)
+    board = client.get("/sales/")
+    assert board.status_code == 200
+    assert sum(c.count for c in board.context["columns"]) == (
+        Deal.objects.visible_to(seller).filter(pipeline=Pipeline.objects.first()).count()
+    )
+    shown = [deal for column in board.context["columns"] for deal in column.deals]
+    assert shown and all(deal.title in board.text for deal in shown)

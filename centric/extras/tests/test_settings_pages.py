@@ -268,6 +268,7 @@ def test_visibility_page_saves_levels_and_audits(admin_user, logged_in_client):
         "customers__person": "team",
         "customers__organisation": "team",
         "kit_app__voucher": "team",
+        "sales__deal": "team",
     }
 
     response = client.post(
@@ -276,6 +277,7 @@ def test_visibility_page_saves_levels_and_audits(admin_user, logged_in_client):
             "customers__person": "private",
             "customers__organisation": "public_read_write",
             "kit_app__voucher": "team",
+            "sales__deal": "team",
         },
     )
 
@@ -285,6 +287,7 @@ def test_visibility_page_saves_levels_and_audits(admin_user, logged_in_client):
         "customers.person": "private",
         "customers.organisation": "public_read_write",
         "kit_app.voucher": "team",
+        "sales.deal": "team",
     }
     assert AuditEvent.objects.filter(kind="permission_change", actor=admin_user).count() == 2
 

@@ -256,7 +256,7 @@ def test_api_create_with_links_lists_them(world, api_client):
 @pytest.mark.parametrize(
     "link",
     [
-        {"type": "deal", "id": 1},
+        {"type": "ticket", "id": 1},
         {"type": "test-membership", "id": 1},
         {"type": "customers.organisation", "id": 1},
         {"type": "organisation", "id": 987_654},
@@ -311,7 +311,7 @@ def test_api_filters_by_linked_record(world, api_client):
         == missing.json()
         == {"items": [], "next_cursor": None, "previous_cursor": None}
     )
-    assert_problem(get("linked_type=deal&linked_id=1"), 422, field="linked_type")
+    assert_problem(get("linked_type=ticket&linked_id=1"), 422, field="linked_type")
     assert_problem(get("linked_type=test-membership&linked_id=1"), 422, field="linked_type")
     assert_problem(get("linked_type=organisation"), 422, field="linked_id")
     assert_problem(get(f"linked_id={shop.pk}"), 422, field="linked_type")

@@ -1,0 +1,73 @@
+"""Deals, registered with the record kit: pages, API, visibility, history, custom fields, tags
+and timeline links come from the kit; the board, the pipelines' API and the move are sales'."""
+
+from django.utils.translation import gettext_lazy as _
+
+from centric.core.api.records import RecordApi
+from centric.core.kit.pages import Column, RecordPages, RecordServices
+from centric.core.records import OWNED, NavEntry, register_api, register_record, register_urls
+from centric.sales import services
+from centric.sales.models import Deal
+
+DEAL_SERVICES = RecordServices(
+    create=services.deal_create,
+    update=services.deal_update,
+    delete=services.deal_delete,
+)
+DEAL_SORTS = {
+    "-created": ["-created_at", "-id"],
+    "title": ["title", "id"],
+    "expected_close_on": ["expected_close_on", "id"],
+    "-amount": ["-amount", "-id"],
+}
+DEAL_FIELDS = (
+    "title",
+    "pipeline",
+    "stage",
+    "amount",
+    "currency",
+    "expected_close_on",
+    "person",
+    "organisation",
+    "next_step",
+)
+
+register_record(
+    Deal,
+    key="deal",
+    visibility=OWNED,
+    custom_fields=True,
+    tags=True,
+    history=True,
+    timeline=True,
+    exports=True,
+    navigation=NavEntry(_("Deals"), "sales:board", icon="handshake", position=15),
+    pages=RecordPages(
+        services=DEAL_SERVICES,
+        columns=(
+            Column("title", _("Title"), link=True),
+            Column("stage", _("Stage")),
+            Column("amount", _("Amount")),
+            Column("currency", _("Currency")),
+            Column("expected_close_on", _("Expected close")),
+        ),
+        form_fields=(*DEAL_FIELDS, "external_id"),
+        detail_fields=DEAL_FIELDS,
+        sorts=DEAL_SORTS,
+        default_sort="-created",
+        search_fields=("title",),
+        related=("owner", "team", "stage", "pipeline"),
+    ),
+    api=RecordApi(
+        services=DEAL_SERVICES,
+        fields=DEAL_FIELDS,
+        sorts=DEAL_SORTS,
+        default_sort="-created",
+        search_fields=("title",),
+        filter_fields=("pipeline", "stage", "person", "organisation", "currency"),
+    ),
+    api_path="/deals",
+    test_factory="centric.sales.testing.make_deal",
+)
+register_urls("sales/", "centric.sales.urls", position=20)
+register_api("/pipelines", "centric.sales.api.router", tags=("pipelines",))

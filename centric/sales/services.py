@@ -1,0 +1,238 @@
+"""The one write path of pipelines and deals (pages, API, demo and tests call these).
+
+A deal enters a stage only when the stage's requirements are met (`check_requirements`); every
+stage change is kept (`DealStageChange`) with the time spent in the stage before, and a stale
+version is refused, so two sellers dragging one deal never lose a change silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centric.core.kit.services import (
+    UNSET,
+    bump_version,
+    check_version,
+    clean_custom_fields,
+    default_ownership,
+    delete_record,
+    is_set,
+    lock,
+    save_record,
+    set_given,
+    set_tags,
+)
+from centric.sales.choices import REQUIRABLE_FIELDS, StageOutcome
+from centric.sales.models import Deal, DealStageChange, Pipeline, Stage
+
+
+@transaction.atomic
+def pipeline_create(*, name: str, stages: list[dict[str, Any]], position: int = 0) -> Pipeline:
+    """A pipeline with its stages, in the order given: each {"name", "probability",
+    "outcome", "required_fields"}."""
+    pipeline = Pipeline(name=name.strip(), position=position)
+    pipeline.full_clean()
+    pipeline.save()
+    for index, spec in enumerate(stages):
+        stage_add(pipeline=pipeline, position=index, **spec)
+    return pipeline
+
+
+def stage_add(
+    *,
+    pipeline: Pipeline,
+    name: str,
+    probability: int = 0,
+    outcome: str = StageOutcome.OPEN,
+    required_fields: list[str] | None = None,
+    position: int | None = None,
+) -> Stage:
+    unknown = [f for f in required_fields or [] if f not in REQUIRABLE_FIELDS]
+    if unknown:
+        raise ValidationError(
+            {
+                "required_fields": _("A stage cannot require %(names)s.")
+                % {"names": ", ".join(unknown)}
+            }
+        )
+    if position is None:
+        position = pipeline.stages.count()
+    stage = Stage(
+        pipeline=pipeline,
+        name=name.strip(),
+        probability=probability,
+        outcome=outcome,
+        required_fields=list(required_fields or []),
+        position=position,
+    )
+    stage.full_clean()
+    stage.save()
+    return stage
+
+
+def missing_requirements(deal: Deal, stage: Stage) -> dict[str, str]:
+    """The stage's required fields the deal lacks, each with the message naming it."""
+    missing = {}
+    for name in stage.required_fields:
+        if getattr(deal, name) in (None, ""):
+            missing[name] = _("“%(stage)s” needs %(what)s.") % {
+                "stage": stage.name,
+                "what": REQUIRABLE_FIELDS.get(name, name),
+            }
+    return missing
+
+
+def _check_stage(deal: Deal, stage: Stage) -> None:
+    if stage.pipeline_id != deal.pipeline_id:
+        raise ValidationError({"stage": _("This stage belongs to another pipeline.")})
+    if stage.is_retired:
+        raise ValidationError({"stage": _("This stage is retired; choose another one.")})
+    missing = missing_requirements(deal, stage)
+    if missing:
+        raise ValidationError(missing)
+
+
+def _enter(deal: Deal, stage: Stage, *, actor: Any, previous: Stage | None) -> DealStageChange:
+    now = timezone.now()
+    seconds = int((now - deal.stage_entered_at).total_seconds()) if previous else None
+    deal.stage = stage
+    deal.stage_entered_at = now
+    deal.closed_at = now if stage.outcome != StageOutcome.OPEN else None
+    return DealStageChange(
+        deal=deal,
+        from_stage=previous,
+        to_stage=stage,
+        changed_at=now,
+        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        seconds_in_previous=max(seconds, 0) if seconds is not None else None,
+    )
+
+
+@transaction.atomic
+def deal_create(
+    *,
+    actor: Any,
+    title: str,
+    pipeline: Pipeline,
+    stage: Stage | None = None,
+    amount: Decimal | None = None,
+    currency: str = "NGN",
+    expected_close_on: dt.date | None = None,
+    person: Any = None,
+    organisation: Any = None,
+    next_step: str = "",
+    owner: Any = None,
+    team: Any = None,
+    external_id: str | None = None,
+    custom_fields: dict[str, Any] | None = None,
+    tags: list[str] | None = None,
+) -> Deal:
+    """A new deal, in `stage` or the pipeline's first open stage."""
+    if stage is None:
+        stage = pipeline.open_stages().first()
+        if stage is None:
+            raise ValidationError({"pipeline": _("This pipeline has no stages yet.")})
+    deal = Deal(owner=owner, team=team, pipeline=pipeline, stage=stage)
+    set_given(
+        deal,
+        title=title,
+        amount=amount,
+        currency=(currency or "NGN").upper(),
+        expected_close_on=expected_close_on,
+        person=person,
+        organisation=organisation,
+        next_step=next_step or "",
+        external_id=external_id,
+    )
+    default_ownership(deal, actor)
+    deal.custom_fields = clean_custom_fields(deal, custom_fields)
+    _check_stage(deal, stage)
+    change = _enter(deal, stage, actor=actor, previous=None)
+    save_record(deal, actor=actor)
+    change.deal = deal
+    change.save()
+    set_tags(deal, tags)
+    return deal
+
+
+@transaction.atomic
+def deal_update(
+    deal: Deal,
+    *,
+    actor: Any,
+    expected_version: int | None = None,
+    title: str = UNSET,
+    pipeline: Pipeline = UNSET,
+    stage: Stage = UNSET,
+    amount: Decimal | None = UNSET,
+    currency: str = UNSET,
+    expected_close_on: dt.date | None = UNSET,
+    person: Any = UNSET,
+    organisation: Any = UNSET,
+    next_step: str = UNSET,
+    owner: Any = UNSET,
+    team: Any = UNSET,
+    external_id: str | None = UNSET,
+    custom_fields: dict[str, Any] | None = UNSET,
+    tags: list[str] | None = UNSET,
+) -> Deal:
+    """Change a deal; a new stage (or pipeline) is entered only when its requirements are met,
+    judged on the deal as it will be saved. Nothing is written when it is refused."""
+    deal = lock(Deal, deal.pk)
+    check_version(deal, expected_version)
+    previous = deal.stage
+    set_given(
+        deal,
+        title=title,
+        pipeline=pipeline,
+        amount=amount,
+        currency=currency.upper() if is_set(currency) and currency else currency,
+        expected_close_on=expected_close_on,
+        person=person,
+        organisation=organisation,
+        next_step=next_step,
+        owner=owner,
+        team=team,
+        external_id=external_id,
+    )
+    if is_set(custom_fields):
+        deal.custom_fields = clean_custom_fields(deal, custom_fields, partial=True)
+    target = stage if is_set(stage) and stage is not None else deal.stage
+    if is_set(pipeline) and target.pipeline_id != deal.pipeline_id:
+        first = deal.pipeline.open_stages().first()
+        if first is None:
+            raise ValidationError({"pipeline": _("This pipeline has no stages yet.")})
+        target = first
+    change = None
+    if target.pk != previous.pk:
+        _check_stage(deal, target)
+        change = _enter(deal, target, actor=actor, previous=previous)
+    else:
+        # Staying put, a deal still keeps what its stage needs (an amount cannot be cleared).
+        missing = missing_requirements(deal, target)
+        if missing:
+            raise ValidationError(missing)
+    bump_version(deal)
+    save_record(deal, actor=actor)
+    if change is not None:
+        change.save()
+    if is_set(tags):
+        set_tags(deal, tags)
+    return deal
+
+
+def deal_move(deal: Deal, *, actor: Any, stage: Stage, expected_version: int | None = None) -> Deal:
+    """Move a deal to another stage of its pipeline (the board's drag and drop)."""
+    return deal_update(deal, actor=actor, stage=stage, expected_version=expected_version)
+
+
+@transaction.atomic
+def deal_delete(deal: Deal, *, actor: Any) -> None:
+    delete_record(deal, actor=actor)
