@@ -67,10 +67,11 @@ def build_sales(builder: DemoBuilder) -> None:
         for index, (name, stages) in enumerate(PIPELINES)
     ]
     owners = {user.pk: user for user in builder.owners}
-    people = [p for p in builder.people_rows if p.owner_id in owners]
+    people = [p for p in builder.people_rows if p.owner_id is not None and p.owner_id in owners]
     count = min(300, len(people) // 3)
     for number in range(count):
         person = rng.choice(people)
+        assert person.owner_id is not None  # only owned people were picked
         owner = owners[person.owner_id]
         pipeline = pipelines[0] if rng.random() < 0.7 else pipelines[1]
         stages = list(pipeline.open_stages())
