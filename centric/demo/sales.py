@@ -53,14 +53,29 @@ PRODUCTS = [
     "Water dispenser lease",
     "Catering for end-of-year party",
 ]
+LOST_REASONS = [
+    ("Price too high", False),
+    ("Went with a competitor", True),
+    ("No budget this year", False),
+    ("No reply after the quote", False),
+]
+COMPETITORS = ["Jumia", "Konga", "Balogun market traders", "Slot Systems"]
 NEXT_STEPS = ["Call back on Monday", "Send the price list on WhatsApp", "Visit the shop", ""]
 
 
 def build_sales(builder: DemoBuilder) -> None:
-    from centric.sales.models import Deal, DealStageChange, Pipeline
+    from centric.sales.choices import StageOutcome
+    from centric.sales.models import Competitor, Deal, DealStageChange, LostReason, Pipeline
     from centric.sales.services import deal_create, pipeline_create
 
     rng = builder.rng
+    reasons = [
+        LostReason.objects.get_or_create(
+            name=name, defaults={"names_competitor": names, "position": index}
+        )[0]
+        for index, (name, names) in enumerate(LOST_REASONS)
+    ]
+    competitors = [Competitor.objects.get_or_create(name=name)[0] for name in COMPETITORS]
     pipelines = [
         Pipeline.objects.filter(name=name).first()
         or pipeline_create(name=name, stages=stages, position=index)
@@ -69,6 +84,7 @@ def build_sales(builder: DemoBuilder) -> None:
     owners = {user.pk: user for user in builder.owners}
     people = [p for p in builder.people_rows if p.owner_id is not None and p.owner_id in owners]
     count = min(300, len(people) // 3)
+    lost = 0
     for number in range(count):
         person = rng.choice(people)
         assert person.owner_id is not None  # only owned people were picked
@@ -77,6 +93,12 @@ def build_sales(builder: DemoBuilder) -> None:
         stages = list(pipeline.open_stages())
         stage = rng.choices(stages, weights=[30, 20, 15, 10, 15, 10][: len(stages)])[0]
         created = builder.now - dt.timedelta(days=rng.randrange(1, 365), hours=rng.randrange(24))
+        lost_reason = competitor = None
+        if stage.outcome == StageOutcome.LOST:
+            # Half the losses go to a competitor (every other one, so a small demo has some).
+            lost += 1
+            lost_reason = reasons[1] if lost % 2 else rng.choice([reasons[0], *reasons[2:]])
+            competitor = rng.choice(competitors) if lost_reason.names_competitor else None
         deal = deal_create(
             actor=owner,
             title=f"{rng.choice(PRODUCTS)} — {person.first_name} {person.last_name}",
@@ -86,19 +108,27 @@ def build_sales(builder: DemoBuilder) -> None:
             expected_close_on=(created + dt.timedelta(days=rng.randrange(14, 120))).date(),
             person=person,
             next_step=rng.choice(NEXT_STEPS) or ("Agree a date" if stage.required_fields else ""),
+            lost_reason=lost_reason,
+            competitor=competitor,
             owner=owner,
             team=owner.team,
             external_id=f"{DEAL_PREFIX}{number:04d}",
         )
-        Deal.objects.filter(pk=deal.pk).update(created_at=created, stage_entered_at=created)
+        later = min(created + dt.timedelta(days=rng.randrange(1, 30)), builder.now)
+        closed = later if deal.closed_at else None
+        Deal.objects.filter(pk=deal.pk).update(
+            created_at=created, stage_entered_at=closed or created, closed_at=closed
+        )
         DealStageChange.objects.filter(deal=deal).update(changed_at=created)
     builder.counts["deals"] = count
 
 
 def remove_sales() -> None:
-    from centric.sales.models import Deal, Pipeline
+    from centric.sales.models import Competitor, Deal, LostReason, Pipeline
 
     Deal.objects.filter(external_id__startswith=DEAL_PREFIX).delete()
     Deal.history.filter(external_id__startswith=DEAL_PREFIX).delete()
     names = [name for name, _stages in PIPELINES]
     Pipeline.objects.filter(name__in=names, deals__isnull=True).delete()
+    LostReason.objects.filter(name__in=[n for n, _c in LOST_REASONS], deals__isnull=True).delete()
+    Competitor.objects.filter(name__in=COMPETITORS, deals__isnull=True).delete()

@@ -75,6 +75,35 @@ class Stage(models.Model):
         return self.name
 
 
+class LostReason(models.Model):
+    """Why a deal was lost, from the business's own list ("Price too high", "Went with a
+    competitor"); a reason marked `names_competitor` asks which competitor won."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    names_competitor = models.BooleanField(_("asks which competitor"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competitor(models.Model):
+    """A business the customers may choose instead ("Jumia", "the market at Balogun")."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DealQuerySet(VisibleQuerySet["Deal"]):
     def visible_to(
         self, user: Any, action: str = "view", *, include_merged: bool = False
@@ -84,13 +113,14 @@ class DealQuerySet(VisibleQuerySet["Deal"]):
         from centric.core.visibility import visibility_q
 
         owned = super().visible_to(user, action, include_merged=include_merged)
-        person = visibility_q(Person, user, "view", prefix="person__")
-        organisation = visibility_q(Organisation, user, "view", prefix="organisation__")
-        person_rule = Q(person__isnull=True) | (person if person is not None else Q(pk__in=[]))
-        organisation_rule = Q(organisation__isnull=True) | (
-            organisation if organisation is not None else Q(pk__in=[])
-        )
-        return owned.filter(person_rule & organisation_rule)  # type: ignore[return-value]
+        rule = Q()
+        for name, model in (("person", Person), ("organisation", Organisation)):
+            customer = visibility_q(model, user, "view", prefix=f"{name}__")
+            if customer is None:  # sees none of them: only deals without one
+                rule &= Q(**{f"{name}__isnull": True})
+            elif customer:  # an empty Q sees them all (and `Q(x) | Q()` would be just Q(x))
+                rule &= Q(**{f"{name}__isnull": True}) | customer
+        return owned.filter(rule)  # type: ignore[return-value]
 
     def visible_get(self, user: Any, pk: int, action: str = "view") -> Deal:
         return self.visible_to(user, action).get(pk=pk)
@@ -141,6 +171,22 @@ class Deal(OwnedRecord):
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
     stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    lost_reason = models.ForeignKey(
+        LostReason,
+        verbose_name=_("lost reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deals",
+    )
+    competitor = models.ForeignKey(
+        Competitor,
+        verbose_name=_("lost to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deals",
+    )
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="deals")
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -30,6 +30,8 @@ DEAL_FIELDS = (
     "person",
     "organisation",
     "next_step",
+    "lost_reason",
+    "competitor",
 )
 
 register_record(
@@ -64,10 +66,21 @@ register_record(
         sorts=DEAL_SORTS,
         default_sort="-created",
         search_fields=("title",),
-        filter_fields=("pipeline", "stage", "person", "organisation", "currency"),
+        filter_fields=(
+            "pipeline",
+            "stage",
+            "person",
+            "organisation",
+            "currency",
+            "lost_reason",
+            "competitor",
+        ),
     ),
     api_path="/deals",
     test_factory="centric.sales.testing.make_deal",
 )
 register_urls("sales/", "centric.sales.urls", position=20)
 register_api("/pipelines", "centric.sales.api.router", tags=("pipelines",))
+register_api("/lost-reasons", "centric.sales.api.lost_reasons_router", tags=("pipelines",))
+register_api("/competitors", "centric.sales.api.competitors_router", tags=("pipelines",))
+register_api("/sales-reports", "centric.sales.api.reports_router", tags=("sales reports",))

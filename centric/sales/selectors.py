@@ -75,3 +75,86 @@ def board(user: Any, pipeline: Pipeline, **filters: Any) -> list[BoardColumn]:
         if column is not None:
             column.deals.append(deal)
     return list(columns.values())
+
+
+@dataclass(frozen=True)
+class LostRow:
+    competitor: str
+    month: dt.date
+    owner: str
+    deals: int
+    currency: str
+    value: Decimal
+
+
+def lost_to_competitors(user: Any, *, start: dt.date, end: dt.date) -> list[LostRow]:
+    """Deals the user may see that were lost to a competitor between `start` and `end`
+    (inclusive), by competitor, month closed and owner, with the value lost per currency."""
+    from django.db.models.functions import TruncMonth
+
+    from centric.sales.choices import StageOutcome
+
+    rows = (
+        Deal.objects.visible_to(user)
+        .filter(
+            stage__outcome=StageOutcome.LOST,
+            competitor__isnull=False,
+            closed_at__date__gte=start,
+            closed_at__date__lte=end,
+        )
+        .annotate(month=TruncMonth("closed_at"))
+        .values(
+            "competitor__name",
+            "month",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__username",
+            "currency",
+        )
+        .annotate(deals=Count("id"), value=Sum("amount"))
+        .order_by("competitor__name", "month", "owner__username", "currency")
+    )
+    result = []
+    for row in rows:
+        month = row["month"]
+        owner = " ".join(
+            part for part in (row["owner__first_name"], row["owner__last_name"]) if part
+        ) or (row["owner__username"] or "")
+        result.append(
+            LostRow(
+                competitor=row["competitor__name"],
+                month=month.date() if isinstance(month, dt.datetime) else month,
+                owner=owner,
+                deals=row["deals"],
+                currency=row["currency"],
+                value=(row["value"] or Decimal("0")).quantize(Decimal("0.01")),
+            )
+        )
+    return result
+
+
+@dataclass
+class CompetitorBar:
+    """One competitor's losses in one currency, with its bar's length (% of the largest)."""
+
+    competitor: str
+    currency: str
+    deals: int = 0
+    value: Decimal = Decimal("0.00")
+    percent: int = 0
+
+
+def competitor_bars(rows: list[LostRow]) -> list[CompetitorBar]:
+    """The report's chart: value lost per competitor (and currency), largest first."""
+    bars: dict[tuple[str, str], CompetitorBar] = {}
+    for row in rows:
+        bar = bars.setdefault(
+            (row.competitor, row.currency), CompetitorBar(row.competitor, row.currency)
+        )
+        bar.deals += row.deals
+        bar.value += row.value
+    ordered = sorted(bars.values(), key=lambda bar: (-bar.value, bar.competitor))
+    top = max((bar.value for bar in ordered), default=Decimal("0")) or Decimal("1")
+    for bar in ordered:
+        bar.percent = int(round(100 * bar.value / top))
+    return ordered

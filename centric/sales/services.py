@@ -30,7 +30,7 @@ from centric.core.kit.services import (
     set_tags,
 )
 from centric.sales.choices import REQUIRABLE_FIELDS, StageOutcome
-from centric.sales.models import Deal, DealStageChange, Pipeline, Stage
+from centric.sales.models import Competitor, Deal, DealStageChange, LostReason, Pipeline, Stage
 
 
 @transaction.atomic
@@ -78,7 +78,8 @@ def stage_add(
 
 
 def missing_requirements(deal: Deal, stage: Stage) -> dict[str, str]:
-    """The stage's required fields the deal lacks, each with the message naming it."""
+    """The stage's required fields the deal lacks, each with the message naming it; a lost
+    deal also needs its reason, and the competitor when the reason names one."""
     missing = {}
     for name in stage.required_fields:
         if getattr(deal, name) in (None, ""):
@@ -86,7 +87,26 @@ def missing_requirements(deal: Deal, stage: Stage) -> dict[str, str]:
                 "stage": stage.name,
                 "what": REQUIRABLE_FIELDS.get(name, name),
             }
+    if stage.outcome == StageOutcome.LOST:
+        if deal.lost_reason is None:
+            missing["lost_reason"] = _("Say why the deal was lost.")
+        elif deal.lost_reason.names_competitor and deal.competitor is None:
+            missing["competitor"] = _("Say which competitor the deal was lost to.")
     return missing
+
+
+def _check_lost_reason(deal: Deal, stage: Stage) -> None:
+    """A reason and a competitor belong to a lost deal only."""
+    if stage.outcome == StageOutcome.LOST:
+        if deal.competitor is not None and not (
+            deal.lost_reason is not None and deal.lost_reason.names_competitor
+        ):
+            raise ValidationError(
+                {"competitor": _("Choose a lost reason that names a competitor first.")}
+            )
+        return
+    if deal.lost_reason is not None or deal.competitor is not None:
+        raise ValidationError({"lost_reason": _("A lost reason is for a deal in a lost stage.")})
 
 
 def _check_stage(deal: Deal, stage: Stage) -> None:
@@ -97,6 +117,7 @@ def _check_stage(deal: Deal, stage: Stage) -> None:
     missing = missing_requirements(deal, stage)
     if missing:
         raise ValidationError(missing)
+    _check_lost_reason(deal, stage)
 
 
 def _enter(deal: Deal, stage: Stage, *, actor: Any, previous: Stage | None) -> DealStageChange:
@@ -128,6 +149,8 @@ def deal_create(
     person: Any = None,
     organisation: Any = None,
     next_step: str = "",
+    lost_reason: LostReason | None = None,
+    competitor: Competitor | None = None,
     owner: Any = None,
     team: Any = None,
     external_id: str | None = None,
@@ -149,6 +172,8 @@ def deal_create(
         person=person,
         organisation=organisation,
         next_step=next_step or "",
+        lost_reason=lost_reason,
+        competitor=competitor,
         external_id=external_id,
     )
     default_ownership(deal, actor)
@@ -177,6 +202,8 @@ def deal_update(
     person: Any = UNSET,
     organisation: Any = UNSET,
     next_step: str = UNSET,
+    lost_reason: LostReason | None = UNSET,
+    competitor: Competitor | None = UNSET,
     owner: Any = UNSET,
     team: Any = UNSET,
     external_id: str | None = UNSET,
@@ -198,10 +225,15 @@ def deal_update(
         person=person,
         organisation=organisation,
         next_step=next_step,
+        lost_reason=lost_reason,
+        competitor=competitor,
         owner=owner,
         team=team,
         external_id=external_id,
     )
+    if target_reopens(deal, stage):
+        # Reopened: the reasons it was lost no longer hold.
+        deal.lost_reason = deal.competitor = None
     if is_set(custom_fields):
         deal.custom_fields = clean_custom_fields(deal, custom_fields, partial=True)
     target = stage if is_set(stage) and stage is not None else deal.stage
@@ -219,6 +251,7 @@ def deal_update(
         missing = missing_requirements(deal, target)
         if missing:
             raise ValidationError(missing)
+        _check_lost_reason(deal, target)
     bump_version(deal)
     save_record(deal, actor=actor)
     if change is not None:
@@ -228,9 +261,35 @@ def deal_update(
     return deal
 
 
-def deal_move(deal: Deal, *, actor: Any, stage: Stage, expected_version: int | None = None) -> Deal:
-    """Move a deal to another stage of its pipeline (the board's drag and drop)."""
-    return deal_update(deal, actor=actor, stage=stage, expected_version=expected_version)
+def target_reopens(deal: Deal, stage: Any) -> bool:
+    """Whether the change moves a lost deal to a stage that is not lost."""
+    return (
+        is_set(stage)
+        and stage is not None
+        and deal.stage.outcome == StageOutcome.LOST
+        and stage.outcome != StageOutcome.LOST
+    )
+
+
+def deal_move(
+    deal: Deal,
+    *,
+    actor: Any,
+    stage: Stage,
+    expected_version: int | None = None,
+    lost_reason: LostReason | None = UNSET,
+    competitor: Competitor | None = UNSET,
+) -> Deal:
+    """Move a deal to another stage of its pipeline (the board's drag and drop); a lost stage
+    takes the reason (and the competitor) with it."""
+    return deal_update(
+        deal,
+        actor=actor,
+        stage=stage,
+        expected_version=expected_version,
+        lost_reason=lost_reason,
+        competitor=competitor,
+    )
 
 
 @transaction.atomic

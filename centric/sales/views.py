@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from centric.core.errors import ConcurrentEditError
 from centric.core.visibility import has_model_permission
+from centric.sales.choices import StageOutcome
 from centric.sales.models import Deal, Pipeline, Stage
 from centric.sales.selectors import board
 from centric.sales.services import deal_move
@@ -89,6 +90,17 @@ def deal_board_move(request: HttpRequest, pk: int) -> HttpResponse:
             % {"deal": deal.title},
         )
     except ValidationError as error:
+        if stage.outcome == StageOutcome.LOST and {"lost_reason", "competitor"} & set(
+            error.message_dict
+        ):
+            # Why it was lost is asked on the deal's form, with the lost stage chosen.
+            messages.info(
+                request,
+                _("Say why “%(deal)s” was lost, then save.") % {"deal": deal.title},
+            )
+            return redirect(
+                reverse("sales:deal_update", args=[deal.pk]) + "?" + urlencode({"stage": stage.pk})
+            )
         messages.error(
             request,
             _("“%(deal)s” stays where it is: %(why)s")
@@ -99,3 +111,61 @@ def deal_board_move(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("“%(deal)s” moved to %(stage)s.") % {"deal": deal.title, "stage": stage.name}
         )
     return redirect(back)
+
+
+@login_required
+def lost_to_competitors_page(request: HttpRequest) -> HttpResponse:
+    """Deals lost to competitors: by competitor (a bar each, the value lost), then the table by
+    competitor, month and owner; `?format=csv` downloads the table."""
+    import csv
+
+    from centric.sales.api import report_period
+    from centric.sales.selectors import competitor_bars, lost_to_competitors
+
+    if not has_model_permission(request.user, Deal, "view"):
+        return render(request, "403.html", status=403)
+    try:
+        start, end = report_period(
+            _day(request.GET.get("start", "")), _day(request.GET.get("end", ""))
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        start, end = report_period(None, None)
+    rows = lost_to_competitors(request.user, start=start, end=end)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="lost-to-competitors.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["Competitor", "Month", "Owner", "Deals", "Currency", "Value lost"])
+        for row in rows:
+            writer.writerow(
+                [
+                    row.competitor,
+                    row.month.strftime("%Y-%m"),
+                    row.owner,
+                    row.deals,
+                    row.currency,
+                    row.value,
+                ]
+            )
+        return response
+    bars = competitor_bars(rows)
+    return render(
+        request,
+        "sales/lost_to_competitors.html",
+        {
+            "title": _("Deals lost to competitors"),
+            "rows": rows,
+            "bars": bars,
+            "start": start,
+            "end": end,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

@@ -60,12 +60,17 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
             "sales.view_pipeline",
             "sales.add_pipeline",
             "sales.change_pipeline",
+            "sales.add_lostreason",
+            "sales.change_lostreason",
+            "sales.add_competitor",
+            "sales.change_competitor",
         ],
         "requires_mfa": False,
         "description": "Everything, including staff and settings.",
     },
     "Manager": {
         "permissions": [
+            "sales.add_competitor",
             "imports.add_importjob",
             "imports.view_importjob",
             "customers.export_person",

@@ -478,6 +478,13 @@ def _form(record_type: RecordType, user: Any, *args: Any, **kwargs: Any) -> Any:
     return form_class(*args, **kwargs)
 
 
+def _asked(pages: RecordPages, request: HttpRequest) -> dict[str, str]:
+    """Values the link to a form asks for (`?stage=5`: a deal dropped on the lost column opens
+    its form with that stage chosen), for the form's own fields only; the form still checks
+    them when it is sent."""
+    return {name: request.GET[name] for name in pages.form_fields if name in request.GET}
+
+
 def _save(form: Any, write: Callable[..., models.Model]) -> tuple[models.Model | None, int]:
     """Call the service with the form's values; its errors go next to the inputs. Returns the
     saved record (or None) and the status of the page to show."""
@@ -512,7 +519,11 @@ def record_create(request: HttpRequest, record_type: RecordType) -> HttpResponse
         form = _form(
             record_type,
             user,
-            initial={"owner": user.get_username(), "team": getattr(user, "team_id", None)},
+            initial={
+                "owner": user.get_username(),
+                "team": getattr(user, "team_id", None),
+                **_asked(pages, request),
+            },
         )
     context = {"record_type": record_type, "form": form, "record": None}
     context.update(_form_context(record_type, None, user))
@@ -536,7 +547,7 @@ def record_update(request: HttpRequest, record_type: RecordType, pk: int) -> Htt
             messages.success(request, _("Changes saved."))
             return redirect(_url(record_type, "detail", pk))
     else:
-        form = _form(record_type, user, instance=record)
+        form = _form(record_type, user, instance=record, initial=_asked(pages, request))
     context = {"record_type": record_type, "form": form, "record": record}
     context.update(_form_context(record_type, record, user))
     return render(request, pages.template("form"), context, status=status)

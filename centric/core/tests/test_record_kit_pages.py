@@ -345,3 +345,16 @@ def test_list_filters_by_tag_name_or_slug(logged_in_client, seller):
         assert [row.record.pk for row in response.context["rows"]] == [tagged.pk]
     page = client.get(reverse("kit_app:voucher_list")).content.decode()
     assert 'name="tag"' in page
+
+
+def test_a_link_to_a_form_may_choose_its_fields_values(logged_in_client, seller):
+    """`?title=…` on a create or edit link fills the form's own field; not a field the form
+    does not have (the version, another record's owner)."""
+    client = logged_in_client(seller)
+    new = client.get("/kit/vouchers/new/", {"title": "Christmas hamper", "version": "99"})
+    assert new.context["form"].initial["title"] == "Christmas hamper"
+    assert "version" not in new.context["form"].initial
+    voucher = make_voucher(owner=seller)
+    edit = client.get(f"/kit/vouchers/{voucher.pk}/edit/", {"code": "NEW-1"})
+    assert edit.context["form"].initial["code"] == "NEW-1"
+    assert edit.context["form"].initial["version"] == voucher.version

@@ -214,3 +214,18 @@ def test_the_demo_has_two_pipelines_and_deals_its_sellers_see_on_the_board(demo,
     )
     shown = [deal for column in board.context["columns"] for deal in column.deals]
     assert shown and all(deal.title in board.text for deal in shown)
+
+
+def test_the_demo_has_deals_lost_to_competitors_for_the_report(demo, client):
+    from centric.sales.models import Deal
+
+    lost = Deal.objects.filter(stage__outcome="lost")
+    assert lost.exists() and not lost.filter(lost_reason__isnull=True).exists()
+    assert lost.filter(competitor__isnull=False).exists()
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get("/sales/reports/lost-to-competitors/", {"start": "2000-01-01"})
+    assert page.status_code == 200
+    assert (
+        sum(bar.deals for bar in page.context["bars"])
+        == lost.filter(competitor__isnull=False).count()
+    )

@@ -173,6 +173,9 @@ def test_a_deal_about_a_person_one_may_not_see_is_hidden_even_from_its_owner(
     assert moved.status_code == 404
     # Bola sees the person but not Sales' deal (owner and team rule still applies).
     assert not Deal.objects.visible_to(world["bola"]).exists()
+    # Whoever sees every customer and every deal sees both.
+    assert set(Deal.objects.visible_to(world["admin"])) == {hidden, shown}
+    assert call(api_client(world["admin"]), "get", f"/api/v1/deals/{hidden.pk}").status_code == 200
 
 
 def test_the_api_moves_a_deal_with_the_same_requirements(world, api_client):
