@@ -14,7 +14,7 @@ from ninja.responses import Status
 from centric.core.api.permissions import require_model_perm
 from centric.core.api.types import ApiRequest
 from centric.sales.models import Competitor, Deal, LostReason, Pipeline
-from centric.sales.selectors import lost_to_competitors
+from centric.sales.selectors import lost_to_competitors, report_period
 from centric.sales.services import pipeline_create
 
 router = Router()
@@ -160,14 +160,3 @@ def lost_to_competitors_report(
     require_model_perm(request.auth, Deal, "view")
     start, end = report_period(start, end)
     return lost_to_competitors(request.auth, start=start, end=end)
-
-
-def report_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
-    """The period a report covers: by default the twelve months up to today."""
-    from django.utils import timezone
-
-    end = end or timezone.localdate()
-    start = start or (end.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
-    if start > end:
-        raise ValidationError({"start": "The period starts after it ends."})
-    return start, end

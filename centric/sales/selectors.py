@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from centric.sales.models import Deal, Pipeline, Stage
 
@@ -158,3 +161,12 @@ def competitor_bars(rows: list[LostRow]) -> list[CompetitorBar]:
     for bar in ordered:
         bar.percent = int(round(100 * bar.value / top))
     return ordered
+
+
+def report_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The period a report covers: by default the twelve months up to today."""
+    end = end or timezone.localdate()
+    start = start or (end.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
+    if start > end:
+        raise ValidationError({"start": _("The period starts after it ends.")})
+    return start, end

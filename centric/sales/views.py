@@ -119,8 +119,7 @@ def lost_to_competitors_page(request: HttpRequest) -> HttpResponse:
     competitor, month and owner; `?format=csv` downloads the table."""
     import csv
 
-    from centric.sales.api import report_period
-    from centric.sales.selectors import competitor_bars, lost_to_competitors
+    from centric.sales.selectors import competitor_bars, lost_to_competitors, report_period
 
     if not has_model_permission(request.user, Deal, "view"):
         return render(request, "403.html", status=403)
