@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "centric.customers",
     "centric.interactions",
     "centric.sales",
+    "centric.activities",
+    "centric.notifications",
     "centric.imports",
     "centric.identity",
     # Above the domains: it fills them with a demo business (`centric demo`).
@@ -212,6 +214,24 @@ CENTRIC_TRUSTED_PROXIES = int(_trusted_proxies)
 ALLAUTH_TRUSTED_PROXY_COUNT = CENTRIC_TRUSTED_PROXIES  # allauth's own readers agree
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Centric"
+
+# --- Email: reminders, quotes… go out through Django's email backend. A laptop or the demo
+# prints them (console); a server sends through the SMTP relay its environment names.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+# Where Centric is reached, for the links in emails and calendar feeds (no request to ask).
+CENTRIC_BASE_URL = env("CENTRIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Centric <centric@localhost>")
 
 # --- Tasks: the database backend, so a task is enqueued in the same transaction as its cause.
 TASKS = {

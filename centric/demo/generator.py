@@ -24,6 +24,7 @@ from centric.core.models import VisibilityPolicy
 from centric.core.normalise import normalise_phone
 from centric.core.visibility import VisibilityLevel
 from centric.demo import data
+from centric.demo.activities import build_activities
 from centric.demo.sales import build_sales
 
 if TYPE_CHECKING:
@@ -104,6 +105,10 @@ def remove_demo() -> None:
     from centric.extras.models import CustomFieldDefinition, Tag
     from centric.staff.models import Team, User
 
+    if apps.is_installed("centric.activities"):
+        from centric.demo.activities import remove_activities
+
+        remove_activities()
     if apps.is_installed("centric.sales"):
         from centric.demo.sales import remove_sales
 
@@ -681,4 +686,5 @@ def load_demo(
         builder.memberships_tags_consents()
         builder.interactions()
         build_sales(builder)
+        build_activities(builder)
     return builder.counts

@@ -7,8 +7,6 @@ nothing about a person reaches someone who may not see that person).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -18,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from centric.core.models import OwnedRecord
-from centric.core.visibility import VisibleQuerySet
+from centric.customers.about import AboutCustomerQuerySet
 from centric.customers.models import Organisation, Person
 from centric.sales.choices import StageOutcome
 
@@ -104,26 +102,8 @@ class Competitor(models.Model):
         return self.name
 
 
-class DealQuerySet(VisibleQuerySet["Deal"]):
-    def visible_to(
-        self, user: Any, action: str = "view", *, include_merged: bool = False
-    ) -> DealQuerySet:
-        """The owner-and-team rule of deals, narrowed to deals whose person and organisation
-        (when set) `user` may see."""
-        from centric.core.visibility import visibility_q
-
-        owned = super().visible_to(user, action, include_merged=include_merged)
-        rule = Q()
-        for name, model in (("person", Person), ("organisation", Organisation)):
-            customer = visibility_q(model, user, "view", prefix=f"{name}__")
-            if customer is None:  # sees none of them: only deals without one
-                rule &= Q(**{f"{name}__isnull": True})
-            elif customer:  # an empty Q sees them all (and `Q(x) | Q()` would be just Q(x))
-                rule &= Q(**{f"{name}__isnull": True}) | customer
-        return owned.filter(rule)  # type: ignore[return-value]
-
-    def visible_get(self, user: Any, pk: int, action: str = "view") -> Deal:
-        return self.visible_to(user, action).get(pk=pk)
+class DealQuerySet(AboutCustomerQuerySet["Deal"]):
+    """Deals: owned, and narrowed by their person and organisation (decision 0066)."""
 
 
 DealManager = models.Manager.from_queryset(DealQuerySet)

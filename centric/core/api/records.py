@@ -68,6 +68,7 @@ from django.db.models import QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
@@ -129,6 +130,9 @@ class RecordApi:
     # (default: the model's untranslated verbose_name_plural).
     name: str = ""
     plural: str = ""
+    # Dotted path of a Router with the record type's own operations (an activity's
+    # `complete`), mounted on the record's path beside the kit's.
+    actions: str = ""
 
 
 # --- shared output schemas ---------------------------------------------------------------------
@@ -210,7 +214,11 @@ def _value_type(model_field: models.Field[Any, Any], *, for_input: bool) -> Any:
         if type(model_field) is integer_type:
             if not for_input:
                 return int
-            return Annotated[int, Field(ge=low, le=high, **_bounds(model_field))]
+            # The column's range, narrowed by the field's own validators.
+            own = _bounds(model_field)
+            return Annotated[
+                int, Field(ge=max(low, own.get("ge", low)), le=min(high, own.get("le", high)))
+            ]
     if isinstance(model_field, models.FloatField):
         return float
     if isinstance(model_field, models.DateTimeField):
@@ -667,6 +675,9 @@ def record_router(model: type[models.Model] | str) -> Router:
         response=list[RecordHistoryEntry],
         summary=f"A {verbose}'s field history: who changed what, when, from what to what",
     )(_rename_id(_typed(get_record_history, f"get_{names.one}_history"), id_name))
+    if spec.actions:
+        # The record type's own operations beside the kit's (`/activities/{id}/complete`).
+        router.add_router("", import_string(spec.actions))
     return router
 
 

@@ -17,6 +17,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse_lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -262,8 +263,24 @@ class RecordForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptabl
         ]
 
 
+def _form_field(model_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """The browser's own pickers for dates and times (a phone shows its calendar), instead of
+    a text box that wants one spelling."""
+    if isinstance(model_field, models.DateTimeField):
+        kwargs.setdefault(
+            "widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        )
+    elif isinstance(model_field, models.DateField):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    return model_field.formfield(**kwargs)
+
+
 def record_form_class(record_type: RecordType, fields: tuple[str, ...]) -> type[RecordForm]:
     """A RecordForm for `record_type` with the model's `fields` (what the pages edit)."""
-    meta = type("Meta", (), {"model": record_type.model, "fields": list(fields)})
+    meta = type(
+        "Meta",
+        (),
+        {"model": record_type.model, "fields": list(fields), "formfield_callback": _form_field},
+    )
     name = f"{record_type.model.__name__}Form"
     return type(name, (RecordForm,), {"Meta": meta, "record_type": record_type})

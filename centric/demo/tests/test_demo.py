@@ -229,3 +229,24 @@ def test_the_demo_has_deals_lost_to_competitors_for_the_report(demo, client):
         sum(bar.deals for bar in page.context["bars"])
         == lost.filter(competitor__isnull=False).count()
     )
+
+
+def test_the_demo_sellers_have_activities_overdue_today_and_ahead(demo, client):
+    from django.utils import timezone
+
+    from centric.activities.models import Activity
+    from centric.interactions.models import Interaction
+
+    seller = User.objects.get(username="sales")
+    mine = Activity.objects.visible_to(seller).filter(owner=seller)
+    now = timezone.now()
+    assert mine.filter(done_at__isnull=True, due_at__gt=now).exists()
+    assert mine.filter(recurrence="weekly").exists()
+    done = Activity.objects.filter(done_at__isnull=False, interaction__isnull=False)
+    assert done.exists()
+    # Each done one is on its customer's timeline.
+    assert Interaction.objects.filter(pk__in=done.values("interaction_id")).count() == done.count()
+    client.force_login(seller)
+    open_one = mine.filter(done_at__isnull=True).first()
+    assert open_one is not None
+    assert client.get(f"/activities/{open_one.pk}/").status_code == 200

@@ -269,6 +269,7 @@ def test_visibility_page_saves_levels_and_audits(admin_user, logged_in_client):
         "customers__organisation": "team",
         "kit_app__voucher": "team",
         "sales__deal": "team",
+        "activities__activity": "team",
     }
 
     response = client.post(
@@ -278,6 +279,7 @@ def test_visibility_page_saves_levels_and_audits(admin_user, logged_in_client):
             "customers__organisation": "public_read_write",
             "kit_app__voucher": "team",
             "sales__deal": "team",
+            "activities__activity": "team",
         },
     )
 
@@ -288,6 +290,7 @@ def test_visibility_page_saves_levels_and_audits(admin_user, logged_in_client):
         "customers.organisation": "public_read_write",
         "kit_app.voucher": "team",
         "sales.deal": "team",
+        "activities.activity": "team",
     }
     assert AuditEvent.objects.filter(kind="permission_change", actor=admin_user).count() == 2
 

@@ -27,8 +27,12 @@ def test_people_and_organisation_pages_render_the_timeline_panel(make_user, logg
     organisation = organisation_create(actor=seller, name="Balogun Foods")
     client = logged_in_client(seller)
     for url, main_panels in (
-        (reverse("customers:person_detail", args=[person.pk]), ["timeline"]),
-        (reverse("customers:organisation_detail", args=[organisation.pk]), ["members", "timeline"]),
+        # The activities app's panel comes first (position 40), the timeline at 50.
+        (reverse("customers:person_detail", args=[person.pk]), ["activities", "timeline"]),
+        (
+            reverse("customers:organisation_detail", args=[organisation.pk]),
+            ["members", "activities", "timeline"],
+        ),
     ):
         response = client.get(url)
         assert [item.panel.key for item in response.context["panels"]] == main_panels
