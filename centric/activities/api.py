@@ -4,7 +4,8 @@ marking one done, and the caller's calendar feed."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Router, Schema
@@ -100,3 +101,103 @@ def create_calendar_feed(request: ApiRequest) -> Status:
 def delete_calendar_feed(request: ApiRequest) -> Status:
     calendar_feed_revoke(user=request.auth)
     return Status(204, None)
+
+
+# --- My day ----------------------------------------------------------------------------------
+
+day_router = Router()
+
+
+class DayActivity(Schema):
+    id: int
+    kind: str
+    title: str
+    due_at: dt.datetime
+    all_day: bool
+    person_id: int | None
+    organisation_id: int | None
+    deal_id: int | None
+    owner_id: int | None
+
+
+class DayDeal(Schema):
+    id: int
+    title: str
+    stage_id: int
+    amount: Decimal | None
+    currency: str
+    expected_close_on: dt.date | None
+    next_step: str
+    owner_id: int | None
+
+
+class DayStage(Schema):
+    stage_id: int
+    name: str
+    count: int
+    totals: dict[str, Decimal] = Field(..., description="Currency → total (no conversion).")
+
+
+class DayPipeline(Schema):
+    pipeline_id: int
+    name: str
+    stages: list[DayStage]
+
+
+class DayOut(Schema):
+    scope: Literal["mine", "team"]
+    overdue_count: int
+    today_count: int
+    week_count: int
+    overdue: list[DayActivity] = Field(..., description="The latest 20 overdue, newest first.")
+    today: list[DayActivity]
+    deals_past_close_count: int
+    deals_without_next_step_count: int
+    deals_past_close: list[DayDeal]
+    deals_without_next_step: list[DayDeal]
+    pipelines: list[DayPipeline]
+
+
+@day_router.get(
+    "",
+    response=DayOut,
+    summary="My day: overdue and today's activities, deals that need a step, my pipeline",
+    description="`scope=team`: a team lead's teams' too (others get their own).",
+)
+def get_my_day(request: ApiRequest, scope: Literal["mine", "team"] = "mine") -> dict[str, Any]:
+    from centric.activities.selectors import agenda
+    from centric.core.day import scope_for
+    from centric.sales.selectors import deals_needing_attention, pipeline_glance
+
+    require_model_perm(request.auth, Activity, "view")
+    day = scope_for(request.auth, scope)
+    plan = agenda(day)
+    deals = deals_needing_attention(day)
+    return {
+        "scope": "team" if day.is_team else "mine",
+        "overdue_count": plan.overdue_count,
+        "today_count": plan.today_count,
+        "week_count": plan.week_count,
+        "overdue": plan.overdue,
+        "today": plan.today,
+        "deals_past_close_count": deals.past_close_count,
+        "deals_without_next_step_count": deals.no_next_step_count,
+        "deals_past_close": deals.past_close,
+        "deals_without_next_step": deals.no_next_step,
+        "pipelines": [
+            {
+                "pipeline_id": glance.pipeline.pk,
+                "name": glance.pipeline.name,
+                "stages": [
+                    {
+                        "stage_id": item.stage.pk,
+                        "name": item.stage.name,
+                        "count": item.count,
+                        "totals": item.totals,
+                    }
+                    for item in glance.stages
+                ],
+            }
+            for glance in pipeline_glance(day)
+        ],
+    }

@@ -45,3 +45,22 @@ def record_panel(request: HttpRequest, record: models.Model) -> dict[str, Any] |
         "list_url": f"{reverse('activities:activity_list')}?{urlencode({field: record.pk})}",
         "add_url": add_url,
     }
+
+
+def home_agenda(request: HttpRequest, record: models.Model | None) -> dict[str, Any] | None:
+    """My day's activities: overdue and due today, with Done buttons, and what is ahead."""
+    from centric.activities.selectors import agenda
+    from centric.core.day import day_scope
+
+    if not has_model_permission(request.user, Activity, "view"):
+        return None
+    scope = day_scope(request)
+    add_url = ""
+    if has_model_permission(request.user, Activity, "add"):
+        add_url = reverse("activities:activity_create")
+    return {
+        "agenda": agenda(scope),
+        "scope": scope,
+        "add_url": add_url,
+        "list_url": reverse("activities:activity_list"),
+    }

@@ -87,6 +87,7 @@ register_record(
     test_factory="centric.activities.testing.make_activity",
 )
 register_urls("activities/", "centric.activities.urls", position=25)
+register_api("/my-day", "centric.activities.api.day_router", tags=("activities",))
 register_api("/calendar-feed", "centric.activities.api.calendar_router", tags=("activities",))
 
 # Marking done, on the activity's own page.
@@ -99,6 +100,17 @@ register_panel(
         context=panels.done_panel,
         position=10,
         region="side",
+    ),
+)
+# My day: overdue and today's activities first on the home page.
+register_panel(
+    "core.home",
+    Panel(
+        key="agenda",
+        label=_("Activities"),
+        template="activities/partials/home_agenda.html",
+        context=panels.home_agenda,
+        position=1,
     ),
 )
 # The open activities of a person, an organisation or a deal, with a button to plan one.

@@ -61,7 +61,7 @@ def _about(activity: Activity) -> str:
 def reminder_deliver(activity_id: int, remind_at: dt.datetime) -> str:
     """Deliver one reminder if it still holds; returns what happened ("sent", "stale"…)."""
     activity = (
-        Activity.objects.select_for_update()
+        Activity.objects.select_for_update(of=("self",))
         .select_related("owner", "person", "organisation", "deal")
         .filter(pk=activity_id)
         .first()

@@ -12,6 +12,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from centric.core.day import day_scope, leads_teams
 from centric.core.htmx import wants_partial
 from centric.core.kit.panels import panels_for
 from centric.core.records import SearchProvider, registry
@@ -27,7 +28,17 @@ class SearchSection:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"panels": panels_for(request, HOME)})
+    """My day: the panels apps register for the home page, for the user or their teams."""
+    scope = day_scope(request)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "panels": panels_for(request, HOME),
+            "scope": scope,
+            "leads_teams": leads_teams(request.user),
+        },
+    )
 
 
 @login_required

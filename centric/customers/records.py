@@ -157,7 +157,7 @@ register_panel(
         label=_("Recently added people"),
         template="customers/partials/home_recent_people.html",
         context=_recent_people,
-        position=10,
+        position=90,  # below My day's panels
     ),
 )
 # The lifecycle stages' settings pages, beside the extras' under /settings/.

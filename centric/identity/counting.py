@@ -367,7 +367,7 @@ def customer_count(user: Any, *, months: int = 12, now: dt.datetime | None = Non
         pending_pairs=pending_pairs,
         breakdown=_breakdown(everything, customer_ids, membership, now, settings),
         trend=trend,
-        lost_this_month=_lost_rows(lost_now[:LOST_SHOWN], leavers),
+        lost_this_month=_lost_rows(user, lost_now[:LOST_SHOWN], leavers),
         lost_this_month_total=len(lost_now),
         since_resolution=_since_resolution(
             live_kind, leavers, duplicates, exits, strong, kinds[CUSTOMER]
@@ -503,13 +503,34 @@ def _trend(
     return series
 
 
-def _lost_rows(chosen: list[tuple[dt.date, int]], leavers: dict[int, _Record]) -> list[dict]:
+def _competitors_won(user: Any, pks: list[int]) -> dict[int, str]:
+    """The competitor each person's latest deal lost to went to, from the deals `user` may see:
+    the count's "lost to" reads the same data as the lost-to-competitors report."""
+    from centric.sales.models import Deal
+
+    won: dict[int, str] = {}
+    rows = (
+        Deal.objects.visible_to(user)
+        .filter(person_id__in=pks, competitor__isnull=False, closed_at__isnull=False)
+        .order_by("person_id", "-closed_at", "-id")
+        .values_list("person_id", "competitor__name")
+    )
+    for person_id, name in rows:
+        won.setdefault(person_id, name)
+    return won
+
+
+def _lost_rows(
+    user: Any, chosen: list[tuple[dt.date, int]], leavers: dict[int, _Record]
+) -> list[dict]:
+    pks = [pk for _, pk in chosen]
     names = {
         pk: (first, last, lost_to)
-        for pk, first, last, lost_to in Person.objects.filter(
-            pk__in=[pk for _, pk in chosen]
-        ).values_list("pk", "first_name", "last_name", "lost_to")
+        for pk, first, last, lost_to in Person.objects.filter(pk__in=pks).values_list(
+            "pk", "first_name", "last_name", "lost_to"
+        )
     }
+    competitors = _competitors_won(user, pks) if pks else {}
     rows = []
     for on, pk in chosen:
         first, last, lost_to = names.get(pk, ("", "", ""))
@@ -518,7 +539,8 @@ def _lost_rows(chosen: list[tuple[dt.date, int]], leavers: dict[int, _Record]) -
                 "id": pk,
                 "name": " ".join(part for part in (first, last) if part),
                 "lost_at": on.isoformat(),
-                "lost_to": lost_to,
+                # A lost deal's competitor first; the person's own note when no deal names one.
+                "lost_to": competitors.get(pk) or lost_to,
                 "stage": leavers[pk].kind,
             }
         )

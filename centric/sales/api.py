@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema
@@ -13,9 +13,15 @@ from ninja.responses import Status
 
 from centric.core.api.permissions import require_model_perm
 from centric.core.api.types import ApiRequest
-from centric.sales.models import Competitor, Deal, LostReason, Pipeline
+from centric.sales.models import Competitor, Deal, LostReason, Pipeline, Stage
 from centric.sales.selectors import lost_to_competitors, report_period
-from centric.sales.services import pipeline_create
+from centric.sales.services import (
+    pipeline_create,
+    pipeline_update,
+    stage_add,
+    stage_update,
+    stages_reorder,
+)
 
 router = Router()
 
@@ -27,6 +33,7 @@ class PipelineStageOut(Schema):
     probability: int
     outcome: str
     required_fields: list[str]
+    checklist: list[str]
     is_retired: bool
 
 
@@ -46,7 +53,10 @@ class PipelineStageIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     probability: int = Field(0, ge=0, le=100)
     outcome: Literal["open", "won", "lost"] = "open"
-    required_fields: list[str] = Field(default_factory=list)
+    required_fields: list[str] = Field(default_factory=list, max_length=10)
+    checklist: list[Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=list, max_length=20, description="Items a deal must tick to enter."
+    )
 
 
 class PipelineIn(Schema):
@@ -72,6 +82,74 @@ def create_pipeline(request: ApiRequest, payload: PipelineIn) -> Status:
         stages=[stage.dict() for stage in payload.stages],
     )
     return Status(201, pipeline)
+
+
+class PipelinePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    position: int | None = Field(None, ge=0, le=10_000)
+    is_active: bool | None = None
+
+
+class StagePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    probability: int | None = Field(None, ge=0, le=100)
+    required_fields: list[str] | None = Field(None, max_length=10)
+    checklist: list[Annotated[str, Field(max_length=100)]] | None = Field(None, max_length=20)
+    is_retired: bool | None = Field(None, description="Retired stages keep their history.")
+
+
+class StageOrderIn(Schema):
+    stage_ids: list[int] = Field(..., min_length=1, max_length=100)
+
+
+def _pipeline(pk: int) -> Pipeline:
+    return Pipeline.objects.get(pk=pk)
+
+
+def _given(payload: Schema) -> dict[str, Any]:
+    return {
+        key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None
+    }
+
+
+@router.patch(
+    "/{pipeline_id}", response=PipelineOut, summary="Rename, reorder or retire a pipeline"
+)
+def update_pipeline(request: ApiRequest, pipeline_id: int, payload: PipelinePatch) -> Pipeline:
+    require_model_perm(request.auth, Pipeline, "change")
+    return pipeline_update(_pipeline(pipeline_id), **_given(payload))
+
+
+@router.post(
+    "/{pipeline_id}/stages", response={201: PipelineStageOut}, summary="Add a stage at the end"
+)
+def add_stage(request: ApiRequest, pipeline_id: int, payload: PipelineStageIn) -> Status:
+    require_model_perm(request.auth, Pipeline, "change")
+    return Status(201, stage_add(pipeline=_pipeline(pipeline_id), **payload.dict()))
+
+
+@router.patch(
+    "/{pipeline_id}/stages/{stage_id}",
+    response=PipelineStageOut,
+    summary="Rename a stage, change what it needs, or retire it",
+    description="A stage with open deals is retired only once they have moved on (422).",
+)
+def update_stage(
+    request: ApiRequest, pipeline_id: int, stage_id: int, payload: StagePatch
+) -> Stage:
+    require_model_perm(request.auth, Pipeline, "change")
+    stage = Stage.objects.get(pk=stage_id, pipeline_id=pipeline_id)
+    return stage_update(stage, **_given(payload))
+
+
+@router.put(
+    "/{pipeline_id}/stage-order", response=PipelineOut, summary="Put the stages in this order"
+)
+def reorder_stages(request: ApiRequest, pipeline_id: int, payload: StageOrderIn) -> Pipeline:
+    require_model_perm(request.auth, Pipeline, "change")
+    pipeline = _pipeline(pipeline_id)
+    stages_reorder(pipeline, stage_ids=payload.stage_ids)
+    return Pipeline.objects.prefetch_related("stages").get(pk=pipeline.pk)
 
 
 # --- Lost reasons and competitors ----------------------------------------------------------

@@ -58,6 +58,8 @@ class Stage(models.Model):
     )
     # Names from choices.REQUIRABLE_FIELDS that must be filled for a deal to enter the stage.
     required_fields = models.JSONField(_("required fields"), default=list, blank=True)
+    # Items a deal must have ticked to enter the stage ("Credit check passed").
+    checklist = models.JSONField(_("checklist"), default=list, blank=True)
     is_retired = models.BooleanField(_("retired"), default=False)
 
     class Meta:
@@ -149,6 +151,8 @@ class Deal(OwnedRecord):
         related_name="deals",
     )
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    # The checklist items of its pipeline's stages the deal has ticked (their names).
+    checklist = models.JSONField(_("ticked checklist items"), default=list, blank=True)
     stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     lost_reason = models.ForeignKey(

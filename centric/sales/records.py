@@ -5,8 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from centric.core.api.records import RecordApi
 from centric.core.kit.pages import Column, RecordPages, RecordServices
-from centric.core.records import OWNED, NavEntry, register_api, register_record, register_urls
-from centric.sales import services
+from centric.core.records import (
+    OWNED,
+    NavEntry,
+    Panel,
+    register_api,
+    register_panel,
+    register_record,
+    register_urls,
+)
+from centric.sales import panels, services
 from centric.sales.models import Deal
 
 DEAL_SERVICES = RecordServices(
@@ -33,6 +41,8 @@ DEAL_FIELDS = (
     "lost_reason",
     "competitor",
 )
+# The API also reads and writes the ticked checklist items (pages tick them on the deal's page).
+DEAL_API_FIELDS = (*DEAL_FIELDS, "checklist")
 
 register_record(
     Deal,
@@ -62,7 +72,7 @@ register_record(
     ),
     api=RecordApi(
         services=DEAL_SERVICES,
-        fields=DEAL_FIELDS,
+        fields=DEAL_API_FIELDS,
         sorts=DEAL_SORTS,
         default_sort="-created",
         search_fields=("title",),
@@ -84,3 +94,36 @@ register_api("/pipelines", "centric.sales.api.router", tags=("pipelines",))
 register_api("/lost-reasons", "centric.sales.api.lost_reasons_router", tags=("pipelines",))
 register_api("/competitors", "centric.sales.api.competitors_router", tags=("pipelines",))
 register_api("/sales-reports", "centric.sales.api.reports_router", tags=("sales reports",))
+
+# My day: the deals that need a step, and the pipeline at a glance, after the activities.
+register_panel(
+    "core.home",
+    Panel(
+        key="deals_attention",
+        label=_("Deals that need you"),
+        template="sales/partials/home_attention.html",
+        context=panels.home_attention,
+        position=5,
+    ),
+)
+register_panel(
+    "core.home",
+    Panel(
+        key="pipeline_glance",
+        label=_("My pipeline"),
+        template="sales/partials/home_glance.html",
+        context=panels.home_glance,
+        position=6,
+    ),
+)
+register_panel(
+    "sales.deal",
+    Panel(
+        key="deal_checklist",
+        label=_("Checklist"),
+        template="sales/partials/deal_checklist.html",
+        context=panels.deal_checklist,
+        position=20,
+        region="side",
+    ),
+)

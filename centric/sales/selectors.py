@@ -14,9 +14,11 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centric.core.day import DayScope
 from centric.sales.models import Deal, Pipeline, Stage
 
 CARDS_PER_STAGE = 50
+CENT = Decimal("0.01")
 
 
 @dataclass
@@ -170,3 +172,93 @@ def report_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, 
     if start > end:
         raise ValidationError({"start": _("The period starts after it ends.")})
     return start, end
+
+
+# --- My day: the scope's deals that need a step, and its pipeline at a glance ---------------
+
+ATTENTION_SIZE = 10
+
+
+@dataclass
+class DealsNeedingAttention:
+    no_next_step: list[Deal] = field(default_factory=list)
+    past_close: list[Deal] = field(default_factory=list)
+    no_next_step_count: int = 0
+    past_close_count: int = 0
+
+
+@dataclass
+class GlanceStage:
+    stage: Stage
+    count: int = 0
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class PipelineGlance:
+    pipeline: Pipeline
+    stages: list[GlanceStage]
+
+    @property
+    def count(self) -> int:
+        return sum(stage.count for stage in self.stages)
+
+    @property
+    def biggest(self) -> int:
+        """The largest stage's count: the scale of the stages' bars."""
+        return max((stage.count for stage in self.stages), default=0) or 1
+
+
+def open_deals(scope: DayScope) -> QuerySet[Deal]:
+    return Deal.objects.visible_to(scope.user).filter(scope.owned(), closed_at__isnull=True)
+
+
+def deals_needing_attention(
+    scope: DayScope, *, size: int = ATTENTION_SIZE
+) -> DealsNeedingAttention:
+    """Open deals without a next step, and open deals past their expected close date."""
+    today = scope.day_start.date()
+    deals = open_deals(scope)
+    no_step, late = Q(next_step=""), Q(expected_close_on__lt=today)
+    counts = deals.aggregate(no_step=Count("id", filter=no_step), late=Count("id", filter=late))
+    related = ("person", "organisation", "stage", "owner")
+    return DealsNeedingAttention(
+        no_next_step=list(
+            deals.filter(no_step).select_related(*related).order_by("-created_at", "-id")[:size]
+        ),
+        past_close=list(
+            deals.filter(late).select_related(*related).order_by("expected_close_on", "id")[:size]
+        ),
+        no_next_step_count=counts["no_step"],
+        past_close_count=counts["late"],
+    )
+
+
+def pipeline_glance(scope: DayScope) -> list[PipelineGlance]:
+    """Each active pipeline's open stages with the scope's count and totals per currency."""
+    pipelines = list(Pipeline.objects.filter(is_active=True).prefetch_related("stages"))
+    sums = (
+        open_deals(scope)
+        .values("stage_id", "currency")
+        .annotate(n=Count("id"), total=Sum("amount"))
+        .order_by()
+    )
+    by_stage: dict[int, GlanceStage] = {}
+    result = []
+    for pipeline in pipelines:
+        stages = [
+            GlanceStage(stage)
+            for stage in sorted(pipeline.stages.all(), key=lambda s: (s.position, s.pk))
+            if stage.outcome == "open" and not stage.is_retired
+        ]
+        by_stage.update({item.stage.pk: item for item in stages})
+        result.append(PipelineGlance(pipeline, stages))
+    for row in sums:
+        item = by_stage.get(row["stage_id"])
+        if item is None:
+            continue
+        item.count += row["n"]
+        if row["total"] is not None:
+            total = item.totals.get(row["currency"], Decimal(0)) + row["total"]
+            item.totals[row["currency"]] = total.quantize(CENT)  # SQLite's sums drop the places
+    return [glance for glance in result if glance.count]

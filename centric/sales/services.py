@@ -52,16 +52,9 @@ def stage_add(
     probability: int = 0,
     outcome: str = StageOutcome.OPEN,
     required_fields: list[str] | None = None,
+    checklist: list[str] | None = None,
     position: int | None = None,
 ) -> Stage:
-    unknown = [f for f in required_fields or [] if f not in REQUIRABLE_FIELDS]
-    if unknown:
-        raise ValidationError(
-            {
-                "required_fields": _("A stage cannot require %(names)s.")
-                % {"names": ", ".join(unknown)}
-            }
-        )
     if position is None:
         position = pipeline.stages.count()
     stage = Stage(
@@ -69,12 +62,125 @@ def stage_add(
         name=name.strip(),
         probability=probability,
         outcome=outcome,
-        required_fields=list(required_fields or []),
+        required_fields=_requirable(required_fields),
+        checklist=_checklist(checklist),
         position=position,
     )
+    _check_stage_name(stage)
     stage.full_clean()
     stage.save()
     return stage
+
+
+def _requirable(names: list[str] | None) -> list[str]:
+    unknown = [f for f in names or [] if f not in REQUIRABLE_FIELDS]
+    if unknown:
+        raise ValidationError(
+            {
+                "required_fields": _("A stage cannot require %(names)s.")
+                % {"names": ", ".join(unknown)}
+            }
+        )
+    return list(dict.fromkeys(names or []))
+
+
+def _checklist(items: list[str] | None) -> list[str]:
+    """Checklist items, trimmed, without blanks or repeats, each at most 100 characters."""
+    cleaned = list(dict.fromkeys(item.strip() for item in items or [] if item and item.strip()))
+    if any(len(item) > 100 for item in cleaned):
+        raise ValidationError({"checklist": _("A checklist item is at most 100 characters.")})
+    if len(cleaned) > 20:
+        raise ValidationError({"checklist": _("A stage has at most 20 checklist items.")})
+    return cleaned
+
+
+def _check_stage_name(stage: Stage) -> None:
+    if not stage.name:
+        raise ValidationError({"name": _("Give the stage a name.")})
+    clash = Stage.objects.filter(pipeline_id=stage.pipeline_id, name__iexact=stage.name)
+    if clash.exclude(pk=stage.pk).exists():
+        raise ValidationError({"name": _("This pipeline has a stage with this name already.")})
+
+
+@transaction.atomic
+def pipeline_update(
+    pipeline: Pipeline,
+    *,
+    name: str = UNSET,
+    is_active: bool = UNSET,
+    position: int = UNSET,
+) -> Pipeline:
+    """Rename, reorder or retire (`is_active=False`) a pipeline; its deals and history stay."""
+    pipeline = lock(Pipeline, pipeline.pk)
+    set_given(pipeline, name=name, is_active=is_active, position=position)
+    if Pipeline.objects.filter(name__iexact=pipeline.name).exclude(pk=pipeline.pk).exists():
+        raise ValidationError({"name": _("A pipeline with this name exists already.")})
+    pipeline.full_clean()
+    pipeline.save()
+    return pipeline
+
+
+@transaction.atomic
+def stage_update(
+    stage: Stage,
+    *,
+    name: str = UNSET,
+    probability: int = UNSET,
+    required_fields: list[str] = UNSET,
+    checklist: list[str] = UNSET,
+    is_retired: bool = UNSET,
+) -> Stage:
+    """Rename a stage or change what it needs; retire it (never delete: history and reports keep
+    naming it). A stage with open deals is retired only once they have moved on, and a pipeline
+    keeps at least one open stage."""
+    stage = lock(Stage, stage.pk)
+    set_given(stage, name=name, probability=probability)
+    if is_set(required_fields):
+        stage.required_fields = _requirable(required_fields)
+    if is_set(checklist):
+        stage.checklist = _checklist(checklist)
+    if is_set(is_retired) and is_retired and not stage.is_retired:
+        waiting = stage.deals.filter(closed_at__isnull=True).count()
+        if waiting:
+            raise ValidationError(
+                {
+                    "is_retired": _(
+                        "%(count)s open deals are in “%(stage)s”: move them to another stage first."
+                    )
+                    % {"count": waiting, "stage": stage.name}
+                }
+            )
+        others = stage.pipeline.stages.filter(is_retired=False, outcome=StageOutcome.OPEN)
+        if stage.outcome == StageOutcome.OPEN and not others.exclude(pk=stage.pk).exists():
+            raise ValidationError({"is_retired": _("A pipeline keeps at least one open stage.")})
+        stage.is_retired = True
+    elif is_set(is_retired) and not is_retired:
+        stage.is_retired = False
+    _check_stage_name(stage)
+    stage.full_clean()
+    stage.save()
+    return stage
+
+
+@transaction.atomic
+def stages_reorder(pipeline: Pipeline, *, stage_ids: list[int]) -> list[Stage]:
+    """Put the pipeline's stages in the order given (every stage of it, once)."""
+    stages = {stage.pk: stage for stage in pipeline.stages.select_for_update()}
+    if sorted(stage_ids) != sorted(stages) or len(set(stage_ids)) != len(stage_ids):
+        raise ValidationError({"stage_ids": _("Give every stage of this pipeline once.")})
+    for position, pk in enumerate(stage_ids):
+        stages[pk].position = position
+    Stage.objects.bulk_update(stages.values(), ["position"])
+    return [stages[pk] for pk in stage_ids]
+
+
+def stage_move(stage: Stage, *, by: int) -> list[Stage]:
+    """Move a stage up (`by=-1`) or down (`by=1`) among its pipeline's stages."""
+    order = list(stage.pipeline.stages.order_by("position", "id").values_list("pk", flat=True))
+    index = order.index(stage.pk)
+    target = max(0, min(len(order) - 1, index + by))
+    order.insert(target, order.pop(index))
+    return stages_reorder(stage.pipeline, stage_ids=order)
 
 
 def missing_requirements(deal: Deal, stage: Stage) -> dict[str, str]:
@@ -87,6 +193,12 @@ def missing_requirements(deal: Deal, stage: Stage) -> dict[str, str]:
                 "stage": stage.name,
                 "what": REQUIRABLE_FIELDS.get(name, name),
             }
+    unticked = [item for item in stage.checklist if item not in (deal.checklist or [])]
+    if unticked:
+        missing["checklist"] = _("“%(stage)s” needs %(items)s ticked.") % {
+            "stage": stage.name,
+            "items": ", ".join(f"“{item}”" for item in unticked),
+        }
     if stage.outcome == StageOutcome.LOST:
         if deal.lost_reason is None:
             missing["lost_reason"] = _("Say why the deal was lost.")
@@ -120,6 +232,32 @@ def _check_stage(deal: Deal, stage: Stage) -> None:
     _check_lost_reason(deal, stage)
 
 
+def checklist_items(pipeline: Pipeline) -> list[tuple[Stage, str]]:
+    """Every checklist item of the pipeline's stages, in stage order."""
+    return [
+        (stage, item)
+        for stage in pipeline.stages.filter(is_retired=False).order_by("position", "id")
+        for item in stage.checklist
+    ]
+
+
+def _ticked(deal: Deal, items: list[str] | None) -> list[str]:
+    """The ticked items, each one of its pipeline's checklist items."""
+    cleaned = list(dict.fromkeys(item.strip() for item in items or [] if item and item.strip()))
+    if not cleaned:
+        return []
+    known = {item for _stage, item in checklist_items(deal.pipeline)}
+    unknown = [item for item in cleaned if item not in known]
+    if unknown:
+        raise ValidationError(
+            {
+                "checklist": _("%(items)s is not on this pipeline's checklists.")
+                % {"items": ", ".join(f"“{item}”" for item in unknown)}
+            }
+        )
+    return cleaned
+
+
 def _enter(deal: Deal, stage: Stage, *, actor: Any, previous: Stage | None) -> DealStageChange:
     now = timezone.now()
     seconds = int((now - deal.stage_entered_at).total_seconds()) if previous else None
@@ -149,6 +287,7 @@ def deal_create(
     person: Any = None,
     organisation: Any = None,
     next_step: str = "",
+    checklist: list[str] | None = None,
     lost_reason: LostReason | None = None,
     competitor: Competitor | None = None,
     owner: Any = None,
@@ -177,6 +316,7 @@ def deal_create(
         external_id=external_id,
     )
     default_ownership(deal, actor)
+    deal.checklist = _ticked(deal, checklist)
     deal.custom_fields = clean_custom_fields(deal, custom_fields)
     _check_stage(deal, stage)
     change = _enter(deal, stage, actor=actor, previous=None)
@@ -202,6 +342,7 @@ def deal_update(
     person: Any = UNSET,
     organisation: Any = UNSET,
     next_step: str = UNSET,
+    checklist: list[str] = UNSET,
     lost_reason: LostReason | None = UNSET,
     competitor: Competitor | None = UNSET,
     owner: Any = UNSET,
@@ -234,6 +375,8 @@ def deal_update(
     if target_reopens(deal, stage):
         # Reopened: the reasons it was lost no longer hold.
         deal.lost_reason = deal.competitor = None
+    if is_set(checklist):
+        deal.checklist = _ticked(deal, checklist)
     if is_set(custom_fields):
         deal.custom_fields = clean_custom_fields(deal, custom_fields, partial=True)
     target = stage if is_set(stage) and stage is not None else deal.stage

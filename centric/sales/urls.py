@@ -1,7 +1,7 @@
 from django.urls import path
 
 from centric.core.kit.pages import record_urls
-from centric.sales import views
+from centric.sales import pipeline_views, views
 from centric.sales.models import Deal
 
 app_name = "sales"
@@ -9,6 +9,15 @@ app_name = "sales"
 urlpatterns = [
     path("", views.deal_board, name="board"),
     path("deals/<int:pk>/move/", views.deal_board_move, name="deal_move"),
+    path("deals/<int:pk>/checklist/", views.deal_checklist, name="deal_checklist"),
+    path("pipelines/", pipeline_views.pipelines, name="pipelines"),
+    path("pipelines/<int:pk>/", pipeline_views.pipeline_edit, name="pipeline_edit"),
+    path("pipelines/<int:pk>/stages/", pipeline_views.stage_create, name="stage_create"),
+    path(
+        "pipelines/<int:pk>/stages/<int:stage_pk>/",
+        pipeline_views.stage_save,
+        name="stage_save",
+    ),
     path(
         "reports/lost-to-competitors/",
         views.lost_to_competitors_page,

@@ -20,7 +20,7 @@ from centric.core.visibility import has_model_permission
 from centric.sales.choices import StageOutcome
 from centric.sales.models import Deal, Pipeline, Stage
 from centric.sales.selectors import board
-from centric.sales.services import deal_move
+from centric.sales.services import deal_move, deal_update
 
 
 def _month(text: str) -> dt.date | None:
@@ -58,9 +58,32 @@ def deal_board(request: HttpRequest) -> HttpResponse:
             "month_filter": month_text,
             "can_add": has_model_permission(request.user, Deal, "add"),
             "can_change": has_model_permission(request.user, Deal, "change"),
+            "can_edit_pipelines": has_model_permission(request.user, Pipeline, "change"),
             "query": request.GET.urlencode(),
         },
     )
+
+
+@login_required
+@require_POST
+def deal_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tick or untick the deal's checklist items (the deal page's Checklist panel)."""
+    deal = get_object_or_404(Deal.objects.visible_to(request.user, "change"), pk=pk)
+    version = request.POST.get("version", "")
+    try:
+        deal_update(
+            deal,
+            actor=request.user,
+            checklist=request.POST.getlist("ticked"),
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except ConcurrentEditError as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Checklist saved."))
+    return redirect("sales:deal_detail", pk=deal.pk)
 
 
 @login_required

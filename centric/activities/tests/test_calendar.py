@@ -75,7 +75,9 @@ def test_a_calendar_app_reads_the_users_activities(ada, client):
     assert len({str(event["UID"]) for event in events.values()}) == 2
 
 
-def test_done_activities_are_marked_and_hidden_customers_left_out(ada, make_user, make_team, client):
+def test_done_activities_are_marked_and_hidden_customers_left_out(
+    ada, make_user, make_team, client
+):
     other = make_user("bola", team=make_team("Service"))
     secret = make_person(actor=other, first_name="Ngozi")
     make_activity(owner=ada, person=secret, title="Visit Ngozi")

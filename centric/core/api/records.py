@@ -102,6 +102,9 @@ INTEGER_BOUNDS: dict[type[models.Field[Any, Any]], tuple[int, int]] = {
     models.PositiveBigIntegerField: (0, MAX_ID),
 }
 TEXT_LIMIT = 100_000  # a TextField without max_length
+# A JSON list of names: at most this many, each at most this long.
+LIST_LIMIT = 100
+LIST_ITEM_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,12 @@ def _value_type(model_field: models.Field[Any, Any], *, for_input: bool) -> Any:
             return str
         limit = model_field.max_length or TEXT_LIMIT
         return text(limit, min_length=0 if model_field.blank else 1)
+    if isinstance(model_field, models.JSONField) and model_field.default is list:
+        # A list of short names (a deal's ticked checklist items).
+        if not for_input:
+            return list[str]
+        item: Any = text(LIST_ITEM_LIMIT)
+        return Annotated[list[item], Field(max_length=LIST_LIMIT)]
     raise TypeError(
         f"The record kit's API cannot generate {model_field.model.__name__}.{model_field.name} "
         f"({type(model_field).__name__}); declare out_schema/in_schema/patch_schema instead."

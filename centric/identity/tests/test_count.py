@@ -88,6 +88,32 @@ def test_lost_this_month_names_the_competitor_and_counts_follow_visibility(
 
 
 @pytest.mark.django_db
+def test_lost_to_reads_the_competitor_of_the_customers_lost_deal(seller):
+    """The count's "lost to" and the lost-to-competitors report read the same deals."""
+    from centric.sales.models import Competitor, LostReason
+    from centric.sales.services import deal_move
+    from centric.sales.testing import make_deal
+
+    person = _customer(seller, "Ebi", days_ago=40)
+    deal = make_deal(owner=seller, person=person, title="Uniforms")
+    reason = LostReason.objects.create(name="Went with a competitor", names_competitor=True)
+    konga = Competitor.objects.create(name="Konga")
+    lost_stage = deal.pipeline.stages.get(outcome="lost")
+    deal_move(deal, actor=seller, stage=lost_stage, lost_reason=reason, competitor=konga)
+    person_update(
+        person=person,
+        actor=seller,
+        lifecycle_stage="lost",
+        lost_at=timezone.localdate(),
+        lost_to="Jumia (typed by hand)",
+    )
+
+    (row,) = customer_count(seller).lost_this_month
+
+    assert row["lost_to"] == "Konga"
+
+
+@pytest.mark.django_db
 def test_settings_changes_and_merges_are_audited(seller):
     from centric.core.models import AuditEvent
     from centric.identity.services.settings import identity_settings_update
