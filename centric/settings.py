@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "centric.interactions",
     "centric.sales",
     "centric.activities",
+    "centric.leads",
     "centric.notifications",
     "centric.imports",
     "centric.identity",

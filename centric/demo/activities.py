@@ -40,7 +40,7 @@ def build_activities(builder: DemoBuilder) -> None:
     number = 0
     for deal in deals:
         owner = owners.get(deal.owner_id or 0)
-        if owner is None:
+        if owner is None or deal.person is None:
             continue
         kind, title, minutes = rng.choice(PLANS)
         # A spread from a week back to three weeks ahead, in working hours.
@@ -73,7 +73,6 @@ def build_activities(builder: DemoBuilder) -> None:
             team=owner.team,
             external_id=f"{ACTIVITY_PREFIX}weekly-{owner.pk}",
         )
-        number += 1
     builder.counts["activities"] = Activity.objects.filter(
         external_id__startswith=ACTIVITY_PREFIX
     ).count()

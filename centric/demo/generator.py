@@ -25,6 +25,7 @@ from centric.core.normalise import normalise_phone
 from centric.core.visibility import VisibilityLevel
 from centric.demo import data
 from centric.demo.activities import build_activities
+from centric.demo.leads import build_leads
 from centric.demo.sales import build_sales
 
 if TYPE_CHECKING:
@@ -105,6 +106,10 @@ def remove_demo() -> None:
     from centric.extras.models import CustomFieldDefinition, Tag
     from centric.staff.models import Team, User
 
+    if apps.is_installed("centric.leads"):
+        from centric.demo.leads import remove_leads
+
+        remove_leads()
     if apps.is_installed("centric.activities"):
         from centric.demo.activities import remove_activities
 
@@ -687,4 +692,5 @@ def load_demo(
         builder.interactions()
         build_sales(builder)
         build_activities(builder)
+        build_leads(builder)
     return builder.counts

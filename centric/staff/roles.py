@@ -64,6 +64,11 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
             "sales.change_lostreason",
             "sales.add_competitor",
             "sales.change_competitor",
+            "leads.view_scoringrule",
+            "leads.add_scoringrule",
+            "leads.change_scoringrule",
+            "leads.add_assignmentrule",
+            "leads.change_assignmentrule",
         ],
         "requires_mfa": False,
         "description": "Everything, including staff and settings.",
@@ -71,6 +76,8 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
     "Manager": {
         "permissions": [
             "sales.add_competitor",
+            "leads.add_assignmentrule",
+            "leads.change_assignmentrule",
             "imports.add_importjob",
             "imports.view_importjob",
             "customers.export_person",

@@ -250,3 +250,21 @@ def test_the_demo_sellers_have_activities_overdue_today_and_ahead(demo, client):
     open_one = mine.filter(done_at__isnull=True).first()
     assert open_one is not None
     assert client.get(f"/activities/{open_one.pk}/").status_code == 200
+
+
+def test_the_demo_has_scored_assigned_and_converted_leads(demo, client):
+    from centric.leads.models import Lead
+
+    leads = Lead.objects.filter(external_id__startswith="demo-lead-")
+    assert leads.filter(score__gt=0).exists()
+    assert leads.filter(status="converted", converted_person__isnull=False).exists()
+    # WhatsApp leads were handed out by the assignment rule, not left unowned.
+    assert not leads.filter(source="whatsapp", owner__isnull=True).exists()
+    returning = leads.get(external_id="demo-lead-returning")
+    # A customer already on file: linked, no duplicate made.
+    assert returning.converted_person.external_id.startswith("demo-p-")
+    seller = User.objects.get(username="sales")
+    client.force_login(seller)
+    assert client.get("/leads/").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 200 and "My day" in home.text

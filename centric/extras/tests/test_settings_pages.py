@@ -270,6 +270,7 @@ def test_visibility_page_saves_levels_and_audits(admin_user, logged_in_client):
         "kit_app__voucher": "team",
         "sales__deal": "team",
         "activities__activity": "team",
+        "leads__lead": "team",
     }
 
     response = client.post(
@@ -280,6 +281,7 @@ def test_visibility_page_saves_levels_and_audits(admin_user, logged_in_client):
             "kit_app__voucher": "team",
             "sales__deal": "team",
             "activities__activity": "team",
+            "leads__lead": "team",
         },
     )
 
@@ -291,6 +293,7 @@ def test_visibility_page_saves_levels_and_audits(admin_user, logged_in_client):
         "kit_app.voucher": "team",
         "sales.deal": "team",
         "activities.activity": "team",
+        "leads.lead": "team",
     }
     assert AuditEvent.objects.filter(kind="permission_change", actor=admin_user).count() == 2
 

@@ -1,0 +1,33 @@
+"""Work that repeats without a scheduler: a task that books its own next run.
+
+`ensure_scheduled(task, when)` enqueues `task` to run at `when` unless a run of it is already
+waiting in the database queue, so calling it on every start or every save books one run, not
+many. The immediate backend (development) cannot defer: there nothing is booked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django_tasks import task_backends
+
+from centric.core.workers import DATABASE_BACKEND
+
+
+def _waiting(task: Any) -> bool:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=task.module_path, status="READY").exists()
+
+
+def ensure_scheduled(task: Any, when: dt.datetime) -> bool:
+    """Book `task` at `when` if no run of it waits already; True when one was booked."""
+    backend = task_backends[task.backend]
+    if not backend.supports_defer:
+        return False
+    if settings.TASKS[task.backend]["BACKEND"] == DATABASE_BACKEND and _waiting(task):
+        return False
+    task.using(run_after=when).enqueue()
+    return True
