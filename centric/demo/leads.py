@@ -143,9 +143,7 @@ def _mark_demo(conversion: Any) -> None:
         Person.objects.filter(pk=conversion.person.pk).update(external_id=f"{MADE_PREFIX}p-{key}")
     organisation = conversion.organisation
     if organisation is not None and not organisation.external_id:
-        Organisation.objects.filter(pk=organisation.pk).update(
-            external_id=f"{MADE_PREFIX}o-{key}"
-        )
+        Organisation.objects.filter(pk=organisation.pk).update(external_id=f"{MADE_PREFIX}o-{key}")
     if conversion.deal is not None:
         Deal.objects.filter(pk=conversion.deal.pk).update(external_id=f"demo-deal-lead-{key}")
 
