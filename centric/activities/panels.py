@@ -42,7 +42,9 @@ def record_panel(request: HttpRequest, record: models.Model) -> dict[str, Any] |
     return {
         "open_activities": rows[:PANEL_SIZE],
         "more": len(rows) > PANEL_SIZE,
-        "list_url": f"{reverse('activities:activity_list')}?{urlencode({field: record.pk})}",
+        "list_url": (
+            f"{reverse('activities:activity_list')}?{urlencode({field: record.pk, 'state': 'open'})}"
+        ),
         "add_url": add_url,
     }
 
@@ -62,5 +64,5 @@ def home_agenda(request: HttpRequest, record: models.Model | None) -> dict[str, 
         "agenda": agenda(scope),
         "scope": scope,
         "add_url": add_url,
-        "list_url": reverse("activities:activity_list"),
+        "list_url": f"{reverse('activities:activity_list')}?owner=me&state=open",
     }

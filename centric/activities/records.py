@@ -5,8 +5,10 @@ deals' pages are the app's own."""
 from django.utils.translation import gettext_lazy as _
 
 from centric.activities import panels, services
+from centric.activities.choices import ActivityKind
 from centric.activities.models import Activity
 from centric.core.api.records import RecordApi
+from centric.core.kit.list_filters import by_choice, by_id, open_or_done
 from centric.core.kit.pages import Column, RecordPages, RecordServices
 from centric.core.records import (
     OWNED,
@@ -71,6 +73,13 @@ register_record(
         default_sort="due_at",
         search_fields=("title",),
         related=("owner", "team", "person", "organisation", "deal"),
+        filters=(
+            open_or_done("state", "done_at"),
+            by_id("person", _("Person")),
+            by_id("organisation", _("Organisation")),
+            by_id("deal", _("Deal")),
+            by_choice("kind", _("Kind"), "kind", ActivityKind.choices),
+        ),
     ),
     api=RecordApi(
         services=ACTIVITY_SERVICES,

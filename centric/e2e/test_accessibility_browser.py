@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from centric.activities.testing import make_activity
 from centric.core.tests.kit_app.testing import make_voucher
 from centric.customers.tests.factories import make_person
+from centric.leads.testing import make_lead
+from centric.sales.services import stage_update
+from centric.sales.testing import make_deal, make_pipeline
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -45,6 +49,11 @@ def test_main_pages_have_no_wcag_violations(page, live_server, sign_in, make_use
     seller = make_user("seller", role="Manager", team=make_team("Sales"))
     person = make_person(actor=seller, first_name="Ngozi", phone="0803 123 4567")
     voucher = make_voucher(owner=seller)
+    activity = make_activity(owner=seller, person=person, title="Call Ngozi")
+    lead = make_lead(owner=seller, first_name="Tunde", last_name="Bakare")
+    make_pipeline()
+    deal = make_deal(owner=seller, person=person, title="Uniforms")
+    stage_update(deal.pipeline.stages.get(name="Proposal"), checklist=["Samples delivered"])
     sign_in(page, seller)
     paths = [
         "/",
@@ -57,6 +66,17 @@ def test_main_pages_have_no_wcag_violations(page, live_server, sign_in, make_use
         f"/kit/vouchers/{voucher.pk}/",
         "/kit/vouchers/new/",
         f"/kit/vouchers/{voucher.pk}/history/",
+        "/?scope=team",
+        "/activities/",
+        f"/activities/{activity.pk}/",
+        "/activities/new/",
+        "/activities/calendar/",
+        "/notifications/",
+        "/leads/",
+        f"/leads/{lead.pk}/",
+        f"/leads/{lead.pk}/convert/",
+        "/sales/reports/",
+        f"/sales/deals/{deal.pk}/",
     ]
     found = {}
     for path in paths:

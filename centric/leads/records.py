@@ -4,6 +4,7 @@ timeline links, exports); conversion, events, scoring and assignment rules are t
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.api.records import RecordApi
+from centric.core.kit.list_filters import by_choice
 from centric.core.kit.pages import Column, RecordPages, RecordServices
 from centric.core.records import (
     OWNED,
@@ -15,6 +16,7 @@ from centric.core.records import (
     register_urls,
 )
 from centric.leads import panels, services
+from centric.leads.choices import LeadSource, LeadStatus
 from centric.leads.models import Lead
 
 LEAD_SERVICES = RecordServices(
@@ -54,6 +56,10 @@ register_record(
         default_sort="-created",
         search_fields=("last_name", "first_name", "organisation_name", "email", "phone"),
         actions=panels.detail_actions,
+        filters=(
+            by_choice("status", _("Status"), "status", LeadStatus.choices),
+            by_choice("source", _("Source"), "source", LeadSource.choices),
+        ),
     ),
     api=RecordApi(
         services=LEAD_SERVICES,

@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Router, Schema
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from centric.core.api.permissions import require_model_perm
@@ -238,3 +239,149 @@ def lost_to_competitors_report(
     require_model_perm(request.auth, Deal, "view")
     start, end = report_period(start, end)
     return lost_to_competitors(request.auth, start=start, end=end)
+
+
+class ForecastCellOut(Schema):
+    month: dt.date
+    deals: int
+    value: Decimal
+    weighted: Decimal
+
+
+class ForecastRowOut(Schema):
+    id: int | None = Field(..., description="The owner's (or team's) id; null: nobody.")
+    name: str
+    cells: list[ForecastCellOut]
+    deals: int
+    value: Decimal
+    weighted: Decimal
+
+
+class ForecastOut(Schema):
+    by: Literal["owner", "team"]
+    currency: str
+    months: list[dt.date]
+    rows: list[ForecastRowOut]
+    totals: list[ForecastCellOut]
+    without_close_date: int
+    other_currencies: dict[str, int] = Field(
+        ..., description="Deals in other currencies, not converted."
+    )
+
+
+@reports_router.get(
+    "/forecast",
+    response=ForecastOut,
+    summary="Weighted pipeline by expected close month and owner or team",
+)
+def forecast_report(
+    request: ApiRequest,
+    start: dt.date | None = None,
+    months: int = Query(6, ge=1, le=24),
+    by: Literal["owner", "team"] = "owner",
+) -> dict[str, Any]:
+    from centric.sales.reports import forecast
+
+    require_model_perm(request.auth, Deal, "view")
+    report = forecast(request.auth, start=start or timezone.localdate(), months=months, by=by)
+
+    def cells(source: dict[dt.date, Any]) -> list[dict[str, Any]]:
+        return [
+            {"month": month, "deals": cell.deals, "value": cell.value, "weighted": cell.weighted}
+            for month, cell in sorted(source.items())
+        ]
+
+    return {
+        "by": report.by,
+        "currency": report.currency,
+        "months": report.months,
+        "rows": [
+            {
+                "id": row.key,
+                "name": row.label,
+                "cells": cells(row.cells),
+                "deals": row.total.deals,
+                "value": row.total.value,
+                "weighted": row.total.weighted,
+            }
+            for row in report.rows
+        ],
+        "totals": cells(report.totals),
+        "without_close_date": report.without_close_date,
+        "other_currencies": report.other_currencies,
+    }
+
+
+class ResultOut(Schema):
+    owner_id: int | None
+    name: str
+    won: int
+    lost: int
+    win_rate: float | None = Field(..., description="Won of won and lost, in %.")
+    won_value: Decimal
+    average_won: Decimal | None
+    days_to_win: float | None
+
+
+class StageReachOut(Schema):
+    stage: str
+    reached: int
+    conversion: float | None = Field(..., description="% of the stage before's deals.")
+
+
+class ResultsOut(Schema):
+    start: dt.date
+    end: dt.date
+    currency: str
+    total: ResultOut
+    owners: list[ResultOut]
+    pipeline_id: int | None
+    stages: list[StageReachOut]
+
+
+def _result(row: Any) -> dict[str, Any]:
+    return {
+        "owner_id": row.key,
+        "name": row.label,
+        "won": row.won,
+        "lost": row.lost,
+        "win_rate": row.win_rate,
+        "won_value": row.won_value,
+        "average_won": row.average_won,
+        "days_to_win": row.cycle_days,
+    }
+
+
+@reports_router.get(
+    "/results",
+    response=ResultsOut,
+    summary="Win rate, deal size, sales cycle and stage conversion over a period",
+)
+def results_report(
+    request: ApiRequest,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    pipeline_id: int | None = None,
+) -> dict[str, Any]:
+    from centric.sales.reports import performance
+
+    require_model_perm(request.auth, Deal, "view")
+    start, end = report_period(start, end)
+    pipeline = None
+    if pipeline_id is not None:
+        pipeline = Pipeline.objects.filter(pk=pipeline_id).first()
+        if pipeline is None:
+            raise ValidationError({"pipeline_id": "There is no such pipeline."})
+    report = performance(request.auth, start=start, end=end, pipeline=pipeline)
+    return {
+        "start": report.start,
+        "end": report.end,
+        "currency": report.currency,
+        "total": _result(report.total),
+        "owners": [_result(row) for row in report.owners],
+        "pipeline_id": report.pipeline.pk if report.pipeline else None,
+        "stages": [
+            {"stage": s.name, "reached": s.reached, "conversion": s.conversion}
+            for s in report.stages
+        ],
+    }

@@ -4,6 +4,7 @@ and timeline links come from the kit; the board, the pipelines' API and the move
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.api.records import RecordApi
+from centric.core.kit.list_filters import before, by_choice, by_id, in_month, on_or_after
 from centric.core.kit.pages import Column, RecordPages, RecordServices
 from centric.core.records import (
     OWNED,
@@ -15,6 +16,7 @@ from centric.core.records import (
     register_urls,
 )
 from centric.sales import panels, services
+from centric.sales.choices import StageOutcome
 from centric.sales.models import Deal
 
 DEAL_SERVICES = RecordServices(
@@ -69,6 +71,20 @@ register_record(
         default_sort="-created",
         search_fields=("title",),
         related=("owner", "team", "stage", "pipeline"),
+        filters=(
+            by_id("pipeline", _("Pipeline")),
+            by_id("stage", _("Stage")),
+            by_id("team", _("Team")),
+            by_id("person", _("Person")),
+            by_id("organisation", _("Organisation")),
+            by_id("competitor", _("Lost to")),
+            by_choice("outcome", _("Outcome"), "stage__outcome", StageOutcome.choices),
+            in_month("close_month", _("Expected close"), "expected_close_on"),
+            on_or_after("closed_from", _("Closed from"), "closed_at"),
+            before("closed_before", _("Closed before"), "closed_at"),
+            on_or_after("created_from", _("Created from"), "created_at"),
+            before("created_before", _("Created before"), "created_at"),
+        ),
     ),
     api=RecordApi(
         services=DEAL_SERVICES,

@@ -151,7 +151,7 @@ def test_the_inbox_shows_and_opens_a_reminder(ada, client):
     notification = Notification.objects.get(user=ada)
     opened = client.get(f"/notifications/{notification.pk}/")
 
-    assert ">1<" in badge.text
+    assert ">1<span" in badge.text
     assert activity.title in inbox.text
     assert opened.status_code == 302 and opened["Location"] == f"/activities/{activity.pk}/"
     assert Notification.objects.get(pk=notification.pk).read_at is not None

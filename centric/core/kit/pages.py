@@ -69,6 +69,18 @@ class DetailAction:
 
 
 @dataclass(frozen=True)
+class ListFilter:
+    """A filter of the list page beyond search, owner and tag, read from the link
+    (`/sales/deals/?stage=4`): the links of reports and panels land on the rows they count.
+    `apply(queryset, value)` narrows the rows, raising ValidationError for a value it cannot
+    read."""
+
+    name: str
+    label: str | Promise
+    apply: Callable[[QuerySet[Any], str], QuerySet[Any]]
+
+
+@dataclass(frozen=True)
 class RecordServices:
     """The record type's typed services, the one write path: `create(actor=..., **values)`,
     `update(record, actor=..., expected_version=..., **values)`, `delete(record, actor=...)`."""
@@ -115,6 +127,8 @@ class RecordPages:
     history: Callable[[Any], list[HistoryEntry]] | None = None
     # Buttons of the detail page besides history, edit and delete: `(request, record)`.
     actions: Callable[[HttpRequest, Any], list[DetailAction]] | None = None
+    # The list's own filters, by query parameter name.
+    filters: tuple[ListFilter, ...] = ()
 
     def template(self, page: str) -> str:
         return self.templates.get(page, f"kit/{page}.html")
@@ -198,6 +212,10 @@ def filtered_list(
     queryset = filter_owner(queryset, params.get("owner"), user)
     if record_type.tags:
         queryset = filter_tag(queryset, params.get("tag"))
+    for list_filter in pages.filters:
+        value = (params.get(list_filter.name) or "").strip()[:200]
+        if value:
+            queryset = list_filter.apply(queryset, value)
     sort = params.get("sort") or pages.default_sort
     if sort not in pages.sorts:
         raise ValidationError({"sort": _("Unknown sort order.")})
@@ -267,6 +285,7 @@ def record_list(request: HttpRequest, record_type: RecordType) -> HttpResponse:
         "query": request.GET.get("q", ""),
         "owner_filter": request.GET.get("owner", ""),
         "tag_filter": request.GET.get("tag", ""),
+        "active_filters": _active_filters(pages, request),
         "can_add": user.has_perm(record_type.permission("add")),
         "can_change": user.has_perm(record_type.permission("change")),
         "can_delete": user.has_perm(record_type.permission("delete")),
@@ -275,6 +294,26 @@ def record_list(request: HttpRequest, record_type: RecordType) -> HttpResponse:
         "bulk_url": _url(record_type, "bulk"),
     }
     return render_page(request, pages.template("list"), context, partial="table")
+
+
+def _active_filters(pages: RecordPages, request: HttpRequest) -> list[dict[str, Any]]:
+    """The list's own filters in the link, each with the link that drops it."""
+    active = []
+    for list_filter in pages.filters:
+        value = request.GET.get(list_filter.name, "").strip()
+        if value:
+            rest = request.GET.copy()
+            rest.pop(list_filter.name, None)
+            rest.pop("cursor", None)
+            active.append(
+                {
+                    "name": list_filter.name,
+                    "label": list_filter.label,
+                    "value": value,
+                    "without": f"?{rest.urlencode()}",
+                }
+            )
+    return active
 
 
 BULK_ACTIONS = ("change_owner", "add_tag", "delete", "export")

@@ -1,0 +1,286 @@
+"""Forecast and sales reports: what the pipeline is worth by close month (weighted by the stages'
+win probabilities), and how selling went over a period (win rate, deal size, cycle length,
+stage conversion). Each figure comes with the filters of the deals behind it, so a page can
+link every number to those deals.
+
+Amounts are added only in the business's currency (`CENTRIC_DEFAULT_CURRENCY`): dated exchange
+rates are not built yet, so deals in other currencies are counted apart, never converted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Avg, Count, DecimalField, DurationField, ExpressionWrapper, F, Sum
+from django.db.models.functions import TruncMonth
+
+from centric.sales.choices import StageOutcome
+from centric.sales.models import Deal, Pipeline
+
+CENT = Decimal("0.01")
+MAX_MONTHS = 24
+
+
+def business_currency() -> str:
+    return str(settings.CENTRIC_DEFAULT_CURRENCY)
+
+
+def _month(value: Any) -> dt.date:
+    return value.date().replace(day=1) if isinstance(value, dt.datetime) else value.replace(day=1)
+
+
+def month_starts(start: dt.date, months: int) -> list[dt.date]:
+    first = start.replace(day=1)
+    result = []
+    for offset in range(months):
+        index = first.month - 1 + offset
+        result.append(dt.date(first.year + index // 12, index % 12 + 1, 1))
+    return result
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return month_starts(month, 2)[1]
+
+
+@dataclass
+class Cell:
+    deals: int = 0
+    value: Decimal = Decimal("0.00")
+    weighted: Decimal = Decimal("0.00")
+    # The deal list's filters for the deals behind this cell.
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ForecastRow:
+    key: int | None
+    label: str
+    cells: dict[dt.date, Cell] = field(default_factory=dict)
+    total: Cell = field(default_factory=Cell)
+
+
+@dataclass
+class Forecast:
+    months: list[dt.date]
+    by: str
+    currency: str
+    rows: list[ForecastRow]
+    totals: dict[dt.date, Cell]
+    total: Cell
+    without_close_date: int
+    other_currencies: dict[str, int]
+
+
+def _people(ids: set[int]) -> dict[int, str]:
+    from django.contrib.auth import get_user_model
+
+    User: Any = get_user_model()
+    return {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in User.objects.filter(pk__in=ids)
+    }
+
+
+def _teams(ids: set[int]) -> dict[int, str]:
+    from django.apps import apps
+
+    Team: Any = apps.get_model(settings.CENTRIC_TEAM_MODEL)
+    return {team.pk: team.name for team in Team.objects.filter(pk__in=ids)}
+
+
+def forecast(user: Any, *, start: dt.date, months: int = 6, by: str = "owner") -> Forecast:
+    """Open deals the user may see by expected close month and owner (or team): how many, what
+    they are worth, and weighted by their stage's win probability."""
+    months = max(1, min(months, MAX_MONTHS))
+    shown = month_starts(start, months)
+    end = _next_month(shown[-1])
+    group = "team_id" if by == "team" else "owner_id"
+    currency = business_currency()
+    open_deals = Deal.objects.visible_to(user).filter(stage__outcome=StageOutcome.OPEN)
+    dated = open_deals.filter(expected_close_on__gte=shown[0], expected_close_on__lt=end)
+    weighted = ExpressionWrapper(
+        F("amount") * F("stage__probability") / 100,
+        output_field=DecimalField(max_digits=20, decimal_places=4),
+    )
+    rows_by_key: dict[int | None, ForecastRow] = {}
+    totals = {
+        month: Cell(filters={"close_month": f"{month:%Y-%m}", "outcome": "open"}) for month in shown
+    }
+    total = Cell(filters={"outcome": "open"})
+    sums = (
+        dated.filter(currency=currency)
+        .annotate(month=TruncMonth("expected_close_on"))
+        .values("month", group)
+        .annotate(deals=Count("id"), value=Sum("amount"), weighted=Sum(weighted))
+        .order_by()
+    )
+    for item in sums:
+        key = item[group]
+        month = _month(item["month"])
+        row = rows_by_key.setdefault(key, ForecastRow(key, ""))
+        filters = {"close_month": f"{month:%Y-%m}", "outcome": "open"}
+        filters.update({"team": str(key)} if by == "team" else {"owner": str(key or "none")})
+        cell = Cell(
+            item["deals"],
+            (item["value"] or Decimal(0)).quantize(CENT),
+            (item["weighted"] or Decimal(0)).quantize(CENT),
+            filters,
+        )
+        row.cells[month] = cell
+        for target in (row.total, totals[month], total):
+            target.deals += cell.deals
+            target.value += cell.value
+            target.weighted += cell.weighted
+    names = (_teams if by == "team" else _people)({k for k in rows_by_key if k is not None})
+    for key, row in rows_by_key.items():
+        row.label = names.get(key, "") if key is not None else ""
+        row.total.filters = {"outcome": "open"} | (
+            {"team": str(key)} if by == "team" else {"owner": str(key or "none")}
+        )
+    rows = sorted(rows_by_key.values(), key=lambda r: (-r.total.weighted, r.label))
+    others = dict(
+        dated.exclude(currency=currency).values_list("currency").annotate(n=Count("id")).order_by()
+    )
+    return Forecast(
+        months=shown,
+        by=by,
+        currency=currency,
+        rows=rows,
+        totals=totals,
+        total=total,
+        without_close_date=open_deals.filter(expected_close_on__isnull=True).count(),
+        other_currencies=others,
+    )
+
+
+@dataclass
+class OwnerResult:
+    key: int | None
+    label: str
+    won: int = 0
+    lost: int = 0
+    won_value: Decimal = Decimal("0.00")
+    average_won: Decimal | None = None
+    cycle_days: float | None = None
+
+    @property
+    def win_rate(self) -> float | None:
+        closed = self.won + self.lost
+        return round(100 * self.won / closed, 1) if closed else None
+
+
+@dataclass
+class StageReach:
+    name: str
+    reached: int
+    # Of those that reached the stage before, the share that reached this one.
+    conversion: float | None
+
+
+@dataclass
+class Performance:
+    start: dt.date
+    end: dt.date
+    currency: str
+    total: OwnerResult
+    owners: list[OwnerResult]
+    pipeline: Pipeline | None
+    stages: list[StageReach]
+
+
+def _cycle_days(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.timedelta):
+        return round(value.total_seconds() / 86_400, 1)
+    return round(float(value) / 86_400_000_000, 1)  # microseconds (SQLite)
+
+
+def performance(
+    user: Any, *, start: dt.date, end: dt.date, pipeline: Pipeline | None = None
+) -> Performance:
+    """Deals the user may see that closed between `start` and `end` (inclusive): won and lost,
+    win rate, average won deal and days from creation to a win, overall and by owner; and, for
+    the deals of `pipeline` created in the period, how far they got, stage by stage."""
+    currency = business_currency()
+    closed = Deal.objects.visible_to(user).filter(
+        closed_at__date__gte=start, closed_at__date__lte=end
+    )
+    cycle = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
+    by_owner: dict[int | None, OwnerResult] = {}
+    total = OwnerResult(None, "")
+    counts = closed.values("owner_id", "stage__outcome").annotate(n=Count("id")).order_by()
+    for item in counts:
+        row = by_owner.setdefault(item["owner_id"], OwnerResult(item["owner_id"], ""))
+        if item["stage__outcome"] == StageOutcome.WON:
+            row.won += item["n"]
+            total.won += item["n"]
+        elif item["stage__outcome"] == StageOutcome.LOST:
+            row.lost += item["n"]
+            total.lost += item["n"]
+    won = closed.filter(stage__outcome=StageOutcome.WON)
+    values = (
+        won.filter(currency=currency)
+        .values("owner_id")
+        .annotate(value=Sum("amount"), average=Avg("amount"), cycle=Avg(cycle))
+        .order_by()
+    )
+    for item in values:
+        row = by_owner.setdefault(item["owner_id"], OwnerResult(item["owner_id"], ""))
+        row.won_value = (item["value"] or Decimal(0)).quantize(CENT)
+        row.average_won = (
+            Decimal(item["average"]).quantize(CENT) if item["average"] is not None else None
+        )
+        row.cycle_days = _cycle_days(item["cycle"])
+    overall = won.filter(currency=currency).aggregate(
+        value=Sum("amount"), average=Avg("amount"), cycle=Avg(cycle)
+    )
+    total.won_value = (overall["value"] or Decimal(0)).quantize(CENT)
+    total.average_won = (
+        Decimal(overall["average"]).quantize(CENT) if overall["average"] is not None else None
+    )
+    total.cycle_days = _cycle_days(overall["cycle"])
+    names = _people({k for k in by_owner if k is not None})
+    for key, row in by_owner.items():
+        row.label = names.get(key, "") if key is not None else ""
+    owners = sorted(by_owner.values(), key=lambda r: (-r.won_value, -r.won, r.label))
+    pipeline = pipeline or Pipeline.objects.filter(is_active=True).first()
+    return Performance(
+        start, end, currency, total, owners, pipeline, _reach(user, pipeline, start, end)
+    )
+
+
+def _reach(user: Any, pipeline: Pipeline | None, start: dt.date, end: dt.date) -> list[StageReach]:
+    """Stage conversion: of the deals created in the period, how many reached each open stage
+    (or went past it, or were won), and the share of the stage before's that did."""
+    from centric.sales.models import DealStageChange
+
+    if pipeline is None:
+        return []
+    stages = [
+        s for s in pipeline.stages.order_by("position", "id") if s.outcome != StageOutcome.LOST
+    ]
+    rank = {stage.pk: index for index, stage in enumerate(stages)}
+    cohort = Deal.objects.visible_to(user).filter(
+        pipeline=pipeline, created_at__date__gte=start, created_at__date__lte=end
+    )
+    furthest: dict[int, int] = {}
+    changes = DealStageChange.objects.filter(deal__in=cohort.values("pk")).values_list(
+        "deal_id", "to_stage_id"
+    )
+    for deal_id, stage_id in changes.iterator(chunk_size=5_000):
+        position = rank.get(stage_id)
+        if position is not None and position > furthest.get(deal_id, -1):
+            furthest[deal_id] = position
+    result: list[StageReach] = []
+    previous: int | None = None
+    for index, stage in enumerate(stages):
+        reached = sum(1 for position in furthest.values() if position >= index)
+        conversion = round(100 * reached / previous, 1) if previous else None
+        result.append(StageReach(stage.name, reached, conversion))
+        previous = reached
+    return result
