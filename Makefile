@@ -22,7 +22,7 @@ PYTEST_PATHS ?= centric $(wildcard bench)
 PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help install assets browser static db demo serve worker test test-python lint format bench clean
+.PHONY: help install pdf assets browser static db demo serve worker test test-python lint format bench clean
 
 help:
 	@echo "make demo   install everything, load the demo business, serve it at http://$(HOST):$(PORT) with a worker"
@@ -49,7 +49,16 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PIP) install -q -e ".[test]"
 	@touch $@
 
-install: $(VENV)/.installed
+install: pdf $(VENV)/.installed
+
+# Quotes are printed to PDF by WeasyPrint, which needs Pango (Debian's libpango packages).
+pdf:
+	@if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0; \
+	else \
+		echo "ERROR: Pango is missing; install it: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2; exit 1; \
+	fi
 
 # npm packages are copied into centric/static/vendor/ by the UI's build script.
 assets:

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "centric.sales",
     "centric.activities",
     "centric.leads",
+    "centric.quotes",
     "centric.notifications",
     "centric.imports",
     "centric.identity",
@@ -252,6 +253,13 @@ USE_TZ = True
 CENTRIC_DEFAULT_REGION = env("CENTRIC_DEFAULT_REGION", "NG")
 CENTRIC_DEFAULT_CURRENCY = env("CENTRIC_DEFAULT_CURRENCY", "NGN")
 CENTRIC_BUSINESS_NAME = env("CENTRIC_BUSINESS_NAME", "Centric")
+# What a quote's letterhead shows: the business's address, phone, email, tax id (TIN) and logo
+# (a PNG, JPEG or SVG file on the server).
+CENTRIC_BUSINESS_ADDRESS = env("CENTRIC_BUSINESS_ADDRESS", "")
+CENTRIC_BUSINESS_PHONE = env("CENTRIC_BUSINESS_PHONE", "")
+CENTRIC_BUSINESS_EMAIL = env("CENTRIC_BUSINESS_EMAIL", "")
+CENTRIC_BUSINESS_TAX_ID = env("CENTRIC_BUSINESS_TAX_ID", "")
+CENTRIC_BUSINESS_LOGO = env("CENTRIC_BUSINESS_LOGO", "")
 # Visibility policies and the team tree are cached per process this long (0 in tests).
 CENTRIC_HOT_CACHE_SECONDS = 0 if TESTING else int(env("CENTRIC_HOT_CACHE_SECONDS", "5"))
 CENTRIC_IMPORT_MAX_BYTES = int(env("CENTRIC_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))

@@ -26,6 +26,7 @@ from centric.core.visibility import VisibilityLevel
 from centric.demo import data
 from centric.demo.activities import build_activities
 from centric.demo.leads import build_leads
+from centric.demo.quotes import build_quotes
 from centric.demo.sales import build_sales
 
 if TYPE_CHECKING:
@@ -106,6 +107,10 @@ def remove_demo() -> None:
     from centric.extras.models import CustomFieldDefinition, Tag
     from centric.staff.models import Team, User
 
+    if apps.is_installed("centric.quotes"):
+        from centric.demo.quotes import remove_quotes
+
+        remove_quotes()
     if apps.is_installed("centric.leads"):
         from centric.demo.leads import remove_leads
 
@@ -693,4 +698,5 @@ def load_demo(
         build_sales(builder)
         build_activities(builder)
         build_leads(builder)
+        build_quotes(builder)
     return builder.counts

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centric.core.visibility import has_model_permission
-from centric.sales.choices import REQUIRABLE_FIELDS, StageOutcome
+from centric.sales.choices import StageOutcome
 from centric.sales.models import Pipeline, Stage
+from centric.sales.requirements import requirable
 from centric.sales.services import (
     pipeline_create,
     pipeline_update,
@@ -107,7 +108,7 @@ def pipeline_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "pipeline": pipeline,
         "stages": stages,
-        "requirable": list(REQUIRABLE_FIELDS.items()),
+        "requirable": list(requirable().items()),
         "outcomes": StageOutcome.choices,
     }
     return render(request, "sales/pipeline_edit.html", context)

@@ -29,8 +29,9 @@ from centric.core.kit.services import (
     set_given,
     set_tags,
 )
-from centric.sales.choices import REQUIRABLE_FIELDS, StageOutcome
+from centric.sales.choices import StageOutcome
 from centric.sales.models import Competitor, Deal, DealStageChange, LostReason, Pipeline, Stage
+from centric.sales.requirements import is_met, requirable
 
 
 @transaction.atomic
@@ -73,7 +74,8 @@ def stage_add(
 
 
 def _requirable(names: list[str] | None) -> list[str]:
-    unknown = [f for f in names or [] if f not in REQUIRABLE_FIELDS]
+    known = requirable()
+    unknown = [f for f in names or [] if f not in known]
     if unknown:
         raise ValidationError(
             {
@@ -187,11 +189,12 @@ def missing_requirements(deal: Deal, stage: Stage) -> dict[str, str]:
     """The stage's required fields the deal lacks, each with the message naming it; a lost
     deal also needs its reason, and the competitor when the reason names one."""
     missing = {}
+    words = requirable()
     for name in stage.required_fields:
-        if getattr(deal, name) in (None, ""):
+        if not is_met(deal, name):
             missing[name] = _("“%(stage)s” needs %(what)s.") % {
                 "stage": stage.name,
-                "what": REQUIRABLE_FIELDS.get(name, name),
+                "what": words.get(name, name),
             }
     unticked = [item for item in stage.checklist if item not in (deal.checklist or [])]
     if unticked:

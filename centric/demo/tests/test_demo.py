@@ -268,3 +268,17 @@ def test_the_demo_has_scored_assigned_and_converted_leads(demo, client):
     assert client.get("/leads/").status_code == 200
     home = client.get("/")
     assert home.status_code == 200 and "My day" in home.text
+
+
+def test_the_demo_has_a_catalogue_and_quotes(demo, client):
+    from centric.quotes.models import Quote
+
+    quotes = Quote.objects.filter(external_id__startswith="demo-quote-")
+    assert quotes.filter(status="accepted").exists() and quotes.filter(total__gt=0).exists()
+    seller = User.objects.get(username="sales")
+    client.force_login(seller)
+    mine = quotes.filter(owner=seller).first()
+    assert mine is not None
+    assert client.get(f"/quotes/{mine.pk}/").status_code == 200
+    pdf = client.get(f"/quotes/{mine.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
