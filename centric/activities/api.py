@@ -20,7 +20,7 @@ from centric.activities.models import Activity, CalendarFeed
 from centric.activities.services import activity_complete
 from centric.core.api.permissions import require_model_perm
 from centric.core.api.records import record_for
-from centric.core.api.types import ApiRequest
+from centric.core.api.types import ApiRequest, Id
 from centric.core.records import registry
 
 actions_router = Router()
@@ -37,8 +37,8 @@ class CompleteOut(Schema):
     version: int
     done_at: dt.datetime
     outcome: str
-    interaction_id: int | None = Field(None, description="Its entry on the customer's timeline.")
-    next_activity_id: int | None = Field(None, description="The next occurrence, if it repeats.")
+    interaction_id: Id | None = Field(None, description="Its entry on the customer's timeline.")
+    next_activity_id: Id | None = Field(None, description="The next occurrence, if it repeats.")
 
 
 @actions_router.post(
@@ -50,7 +50,7 @@ class CompleteOut(Schema):
         "occurrence. Done twice, it stays done once (the second call answers the first)."
     ),
 )
-def complete_activity(request: ApiRequest, activity_id: int, payload: CompleteIn) -> dict[str, Any]:
+def complete_activity(request: ApiRequest, activity_id: Id, payload: CompleteIn) -> dict[str, Any]:
     require_model_perm(request.auth, Activity, "change")
     activity = record_for(registry.get(Activity), request.auth, activity_id, "change")
     done = activity_complete(
@@ -114,32 +114,32 @@ class DayActivity(Schema):
     title: str
     due_at: dt.datetime
     all_day: bool
-    person_id: int | None
-    organisation_id: int | None
-    deal_id: int | None
-    owner_id: int | None
+    person_id: Id | None
+    organisation_id: Id | None
+    deal_id: Id | None
+    owner_id: Id | None
 
 
 class DayDeal(Schema):
     id: int
     title: str
-    stage_id: int
+    stage_id: Id
     amount: Decimal | None
     currency: str
     expected_close_on: dt.date | None
     next_step: str
-    owner_id: int | None
+    owner_id: Id | None
 
 
 class DayStage(Schema):
-    stage_id: int
+    stage_id: Id
     name: str
     count: int
     totals: dict[str, Decimal] = Field(..., description="Currency → total (no conversion).")
 
 
 class DayPipeline(Schema):
-    pipeline_id: int
+    pipeline_id: Id
     name: str
     stages: list[DayStage]
 

@@ -66,7 +66,7 @@ def build_quotes(builder: DemoBuilder) -> None:
         .order_by("external_id")[:40]
     )
     for number, deal in enumerate(deals):
-        if deal.owner is None:
+        if deal.owner is None or deal.person is None:
             continue
         quote = quote_create(
             actor=deal.owner,

@@ -15,7 +15,7 @@ from ninja.responses import Status
 
 from centric.core.api.permissions import require_model_perm
 from centric.core.api.records import record_for
-from centric.core.api.types import ApiRequest
+from centric.core.api.types import ApiRequest, Id
 from centric.core.records import registry
 from centric.customers.models import Person
 from centric.leads.conversion import lead_convert, matching_people
@@ -28,34 +28,34 @@ scoring_router = Router()
 assignment_router = Router()
 
 
-def _lead(request: ApiRequest, lead_id: int) -> Lead:
+def _lead(request: ApiRequest, lead_id: Id) -> Lead:
     require_model_perm(request.auth, Lead, "change")
     lead: Lead = record_for(registry.get(Lead), request.auth, lead_id, "change")
     return lead
 
 
 class ConvertIn(Schema):
-    person_id: int | None = Field(
+    person_id: Id | None = Field(
         None, description="Link to this customer; none: the one the matcher is sure of, or new."
     )
     force_new: bool = Field(False, description="Make a new customer whatever the matcher finds.")
     create_deal: bool = True
-    pipeline_id: int | None = None
+    pipeline_id: Id | None = None
     deal_title: str = Field("", max_length=200)
     amount: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=2)
     version: int | None = Field(None, ge=1)
 
 
 class ConvertOut(Schema):
-    lead_id: int
-    person_id: int
+    lead_id: Id
+    person_id: Id
     person_is_new: bool
-    organisation_id: int | None
-    deal_id: int | None
+    organisation_id: Id | None
+    deal_id: Id | None
 
 
 class LeadMatchOut(Schema):
-    person_id: int
+    person_id: Id
     name: str
     probability: float
 
@@ -65,7 +65,7 @@ class LeadMatchOut(Schema):
     response=list[LeadMatchOut],
     summary="Customers on file this lead may be (before converting it)",
 )
-def lead_matches(request: ApiRequest, lead_id: int) -> list[dict[str, Any]]:
+def lead_matches(request: ApiRequest, lead_id: Id) -> list[dict[str, Any]]:
     lead = _lead(request, lead_id)
     return [
         {"person_id": m.person.pk, "name": str(m.person), "probability": round(m.probability, 4)}
@@ -82,7 +82,7 @@ def lead_matches(request: ApiRequest, lead_id: int) -> list[dict[str, Any]]:
         "a converted lead is refused (422)."
     ),
 )
-def convert_lead(request: ApiRequest, lead_id: int, payload: ConvertIn) -> Status:
+def convert_lead(request: ApiRequest, lead_id: Id, payload: ConvertIn) -> Status:
     lead = _lead(request, lead_id)
     person = None
     if payload.person_id is not None:
@@ -139,7 +139,7 @@ class EventOut(Schema):
     response={201: EventOut, 200: EventOut},
     summary="Record what a lead did (scored by the behaviour rules)",
 )
-def record_event(request: ApiRequest, lead_id: int, payload: EventIn) -> Status:
+def record_event(request: ApiRequest, lead_id: Id, payload: EventIn) -> Status:
     lead = _lead(request, lead_id)
     event, created = lead_event_record(
         lead=lead,
@@ -191,7 +191,7 @@ def create_scoring_rule(request: ApiRequest, payload: ScoringRuleIn) -> Status:
 
 
 @scoring_router.delete("/{rule_id}", response={204: None}, summary="Switch a scoring rule off")
-def delete_scoring_rule(request: ApiRequest, rule_id: int) -> Status:
+def delete_scoring_rule(request: ApiRequest, rule_id: Id) -> Status:
     from centric.leads.tasks import rescore_leads
 
     require_model_perm(request.auth, ScoringRule, "change")
@@ -205,13 +205,13 @@ class AssignmentRuleIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     source: str = Field("", max_length=20)
     territory: str = Field("", max_length=100)
-    team_id: int
+    team_id: Id
 
 
 class AssignmentRuleOut(AssignmentRuleIn):
     id: int
     is_active: bool
-    last_assignee_id: int | None
+    last_assignee_id: Id | None
 
 
 @assignment_router.get(
@@ -239,7 +239,7 @@ def create_assignment_rule(request: ApiRequest, payload: AssignmentRuleIn) -> St
 @assignment_router.delete(
     "/{rule_id}", response={204: None}, summary="Switch an assignment rule off"
 )
-def delete_assignment_rule(request: ApiRequest, rule_id: int) -> Status:
+def delete_assignment_rule(request: ApiRequest, rule_id: Id) -> Status:
     require_model_perm(request.auth, AssignmentRule, "change")
     AssignmentRule.objects.get(pk=rule_id, is_active=True)
     AssignmentRule.objects.filter(pk=rule_id).update(is_active=False)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Field, Router, Schema
 
-from centric.core.api.types import ApiRequest
+from centric.core.api.types import ApiRequest, Id
 from centric.notifications.models import Notification
 from centric.notifications.services import notifications_mark_read
 
@@ -24,7 +24,7 @@ class NotificationOut(Schema):
 
 class MarkReadIn(Schema):
     # Ids to mark read; none given marks every unread notification.
-    ids: list[int] | None = Field(None, max_length=500)
+    ids: list[Id] | None = Field(None, max_length=500)
 
 
 class MarkReadOut(Schema):

@@ -13,7 +13,7 @@ from ninja.responses import Status
 
 from centric.core.api.permissions import require_model_perm
 from centric.core.api.records import record_for, record_get
-from centric.core.api.types import ApiRequest
+from centric.core.api.types import ApiRequest, Id
 from centric.core.records import registry
 from centric.quotes.catalogue import price_list_create, price_set, product_create, tax_rate_create
 from centric.quotes.models import PriceList, Product, Quote, QuoteLine, TaxRate
@@ -34,14 +34,14 @@ tax_rates_router = Router()
 Money = Field(..., ge=0, max_digits=16, decimal_places=3)
 
 
-def _quote(request: ApiRequest, quote_id: int) -> Quote:
+def _quote(request: ApiRequest, quote_id: Id) -> Quote:
     require_model_perm(request.auth, Quote, "change")
     quote: Quote = record_for(registry.get(Quote), request.auth, quote_id, "change")
     return quote
 
 
 class QuoteLineIn(Schema):
-    product_id: int | None = None
+    product_id: Id | None = None
     description: str = Field("", max_length=300)
     quantity: Decimal = Field(Decimal(1), gt=0, max_digits=12, decimal_places=3)
     unit_price: Decimal | None = Field(
@@ -57,7 +57,7 @@ class QuoteLineIn(Schema):
 class QuoteLineOut(Schema):
     id: int
     position: int
-    product_id: int | None
+    product_id: Id | None
     description: str
     quantity: Decimal
     unit_price: Decimal
@@ -89,7 +89,7 @@ class QuoteTotalsOut(Schema):
 @actions_router.get(
     "/{quote_id}/lines", response=QuoteTotalsOut, summary="A quote's lines and totals"
 )
-def get_lines(request: ApiRequest, quote_id: int) -> Quote:
+def get_lines(request: ApiRequest, quote_id: Id) -> Quote:
     require_model_perm(request.auth, Quote, "view")
     quote: Quote = record_get(registry.get(Quote), request.auth, quote_id)
     return quote
@@ -100,7 +100,7 @@ def get_lines(request: ApiRequest, quote_id: int) -> Quote:
     response={201: QuoteTotalsOut},
     summary="Add a line (from the catalogue or typed)",
 )
-def add_line(request: ApiRequest, quote_id: int, payload: QuoteLineIn) -> Status:
+def add_line(request: ApiRequest, quote_id: Id, payload: QuoteLineIn) -> Status:
     quote = _quote(request, quote_id)
     product = None
     if payload.product_id is not None:
@@ -124,7 +124,7 @@ def add_line(request: ApiRequest, quote_id: int, payload: QuoteLineIn) -> Status
 @actions_router.delete(
     "/{quote_id}/lines/{line_id}", response=QuoteTotalsOut, summary="Remove a line"
 )
-def remove_line(request: ApiRequest, quote_id: int, line_id: int) -> Quote:
+def remove_line(request: ApiRequest, quote_id: Id, line_id: Id) -> Quote:
     quote = _quote(request, quote_id)
     line = QuoteLine.objects.get(pk=line_id, quote=quote)
     return quote_line_remove(line, actor=request.auth)
@@ -140,7 +140,7 @@ class SendIn(Schema):
     response=QuoteTotalsOut,
     summary="Email the quote with its PDF and acceptance link",
 )
-def send_quote(request: ApiRequest, quote_id: int, payload: SendIn) -> Quote:
+def send_quote(request: ApiRequest, quote_id: Id, payload: SendIn) -> Quote:
     if payload.to:
         from django.core.validators import validate_email
 
@@ -160,14 +160,14 @@ class AcceptIn(Schema):
 @actions_router.post(
     "/{quote_id}/accept", response=QuoteTotalsOut, summary="Mark the quote accepted"
 )
-def accept_quote(request: ApiRequest, quote_id: int, payload: AcceptIn) -> Quote:
+def accept_quote(request: ApiRequest, quote_id: Id, payload: AcceptIn) -> Quote:
     return quote_mark_accepted(_quote(request, quote_id), actor=request.auth, name=payload.name)
 
 
 @actions_router.post(
     "/{quote_id}/decline", response=QuoteTotalsOut, summary="Mark the quote declined"
 )
-def decline_quote(request: ApiRequest, quote_id: int) -> Quote:
+def decline_quote(request: ApiRequest, quote_id: Id) -> Quote:
     return quote_decline(_quote(request, quote_id), actor=request.auth)
 
 
@@ -179,7 +179,7 @@ def decline_quote(request: ApiRequest, quote_id: int) -> Quote:
         "responses": {"200": {"content": {"application/pdf": {}}, "description": "PDF"}}
     },
 )
-def get_pdf(request: ApiRequest, quote_id: int) -> HttpResponse:
+def get_pdf(request: ApiRequest, quote_id: Id) -> HttpResponse:
     require_model_perm(request.auth, Quote, "view")
     quote: Quote = record_get(registry.get(Quote), request.auth, quote_id)
     response = HttpResponse(quote_pdf(quote), content_type="application/pdf")
@@ -206,7 +206,7 @@ class ProductIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     unit: str = Field("", max_length=30)
     description: str = Field("", max_length=2_000)
-    tax_rate_id: int | None = None
+    tax_rate_id: Id | None = None
 
 
 class ProductOut(Schema):
@@ -215,7 +215,7 @@ class ProductOut(Schema):
     name: str
     unit: str
     description: str
-    tax_rate_id: int | None
+    tax_rate_id: Id | None
     is_active: bool
 
 
@@ -225,7 +225,7 @@ class PriceListIn(Schema):
 
 
 class PriceOut(Schema):
-    product_id: int
+    product_id: Id
     unit_price: Decimal
 
 
@@ -242,7 +242,7 @@ class PriceListOut(Schema):
 
 
 class PriceIn(Schema):
-    product_id: int
+    product_id: Id
     unit_price: Decimal = Money
 
 
@@ -295,7 +295,7 @@ def create_price_list(request: ApiRequest, payload: PriceListIn) -> Status:
 @price_lists_router.put(
     "/{price_list_id}/prices", response=PriceOut, summary="Set a product's price on the list"
 )
-def set_price(request: ApiRequest, price_list_id: int, payload: PriceIn) -> Any:
+def set_price(request: ApiRequest, price_list_id: Id, payload: PriceIn) -> Any:
     require_model_perm(request.auth, PriceList, "change")
     price_list = PriceList.objects.get(pk=price_list_id)
     product = Product.objects.filter(pk=payload.product_id).first()

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from centric.core.api.permissions import require_model_perm
-from centric.core.api.types import ApiRequest
+from centric.core.api.types import ApiRequest, Id
 from centric.sales.models import Competitor, Deal, LostReason, Pipeline, Stage
 from centric.sales.selectors import lost_to_competitors, report_period
 from centric.sales.services import (
@@ -100,7 +100,7 @@ class StagePatch(Schema):
 
 
 class StageOrderIn(Schema):
-    stage_ids: list[int] = Field(..., min_length=1, max_length=100)
+    stage_ids: list[Id] = Field(..., min_length=1, max_length=100)
 
 
 def _pipeline(pk: int) -> Pipeline:
@@ -116,7 +116,7 @@ def _given(payload: Schema) -> dict[str, Any]:
 @router.patch(
     "/{pipeline_id}", response=PipelineOut, summary="Rename, reorder or retire a pipeline"
 )
-def update_pipeline(request: ApiRequest, pipeline_id: int, payload: PipelinePatch) -> Pipeline:
+def update_pipeline(request: ApiRequest, pipeline_id: Id, payload: PipelinePatch) -> Pipeline:
     require_model_perm(request.auth, Pipeline, "change")
     return pipeline_update(_pipeline(pipeline_id), **_given(payload))
 
@@ -124,7 +124,7 @@ def update_pipeline(request: ApiRequest, pipeline_id: int, payload: PipelinePatc
 @router.post(
     "/{pipeline_id}/stages", response={201: PipelineStageOut}, summary="Add a stage at the end"
 )
-def add_stage(request: ApiRequest, pipeline_id: int, payload: PipelineStageIn) -> Status:
+def add_stage(request: ApiRequest, pipeline_id: Id, payload: PipelineStageIn) -> Status:
     require_model_perm(request.auth, Pipeline, "change")
     return Status(201, stage_add(pipeline=_pipeline(pipeline_id), **payload.dict()))
 
@@ -135,9 +135,7 @@ def add_stage(request: ApiRequest, pipeline_id: int, payload: PipelineStageIn) -
     summary="Rename a stage, change what it needs, or retire it",
     description="A stage with open deals is retired only once they have moved on (422).",
 )
-def update_stage(
-    request: ApiRequest, pipeline_id: int, stage_id: int, payload: StagePatch
-) -> Stage:
+def update_stage(request: ApiRequest, pipeline_id: Id, stage_id: Id, payload: StagePatch) -> Stage:
     require_model_perm(request.auth, Pipeline, "change")
     stage = Stage.objects.get(pk=stage_id, pipeline_id=pipeline_id)
     return stage_update(stage, **_given(payload))
@@ -146,7 +144,7 @@ def update_stage(
 @router.put(
     "/{pipeline_id}/stage-order", response=PipelineOut, summary="Put the stages in this order"
 )
-def reorder_stages(request: ApiRequest, pipeline_id: int, payload: StageOrderIn) -> Pipeline:
+def reorder_stages(request: ApiRequest, pipeline_id: Id, payload: StageOrderIn) -> Pipeline:
     require_model_perm(request.auth, Pipeline, "change")
     pipeline = _pipeline(pipeline_id)
     stages_reorder(pipeline, stage_ids=payload.stage_ids)
@@ -313,7 +311,7 @@ def forecast_report(
 
 
 class ResultOut(Schema):
-    owner_id: int | None
+    owner_id: Id | None
     name: str
     won: int
     lost: int
@@ -335,7 +333,7 @@ class ResultsOut(Schema):
     currency: str
     total: ResultOut
     owners: list[ResultOut]
-    pipeline_id: int | None
+    pipeline_id: Id | None
     stages: list[StageReachOut]
 
 
@@ -361,7 +359,7 @@ def results_report(
     request: ApiRequest,
     start: dt.date | None = None,
     end: dt.date | None = None,
-    pipeline_id: int | None = None,
+    pipeline_id: Id | None = None,
 ) -> dict[str, Any]:
     from centric.sales.reports import performance
 
