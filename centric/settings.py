@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "centric.activities",
     "centric.leads",
     "centric.quotes",
+    "centric.orders",
+    "centric.webhooks",
     "centric.notifications",
     "centric.imports",
     "centric.identity",
@@ -233,6 +235,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 # Where Centric is reached, for the links in emails and calendar feeds (no request to ask).
 CENTRIC_BASE_URL = env("CENTRIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Seconds a webhook receiver has to answer one delivery.
+CENTRIC_WEBHOOK_TIMEOUT = float(env("CENTRIC_WEBHOOK_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Centric <centric@localhost>")
 
 # --- Tasks: the database backend, so a task is enqueued in the same transaction as its cause.

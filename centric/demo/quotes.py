@@ -90,10 +90,36 @@ def build_quotes(builder: DemoBuilder) -> None:
         elif number % 5 == 1 and deal.person.primary_email:
             quote_send(quote, actor=deal.owner)
     builder.counts["quotes"] = len(deals)
+    _report_orders(builder)
+
+
+def _report_orders(builder: DemoBuilder) -> None:
+    """The back office has started on the demo's orders (accepted quotes became orders)."""
+    from centric.orders.models import Order
+    from centric.orders.services import order_status_report
+
+    orders = Order.objects.filter(quote__external_id__startswith=QUOTE_PREFIX).order_by("pk")
+    for index, order in enumerate(orders):
+        if index % 3 == 0:
+            order_status_report(
+                order,
+                reference=f"demo-so-{order.pk}",
+                fulfilment_status="fulfilled",
+                payment_status="paid",
+                back_office_reference=f"SO-{1000 + index}",
+            )
+        elif index % 3 == 1:
+            order_status_report(
+                order, reference=f"demo-so-{order.pk}", fulfilment_status="processing"
+            )
+    builder.counts["orders"] = orders.count()
 
 
 def remove_quotes() -> None:
+    from centric.orders.models import Order
     from centric.quotes.models import Quote
+
+    Order.objects.filter(quote__external_id__startswith=QUOTE_PREFIX).delete()
 
     Quote.objects.filter(external_id__startswith=QUOTE_PREFIX).delete()
     Quote.history.filter(external_id__startswith=QUOTE_PREFIX).delete()

@@ -418,6 +418,9 @@ def _accept(quote: Quote, *, actor: Any, name: str, via: str) -> Quote:
     quote.link_nonce = ""  # no link accepts it again
     bump_version(quote)
     save_record(quote, actor=actor)
+    from centric.quotes.hooks import quote_accepted
+
+    quote_accepted(quote, actor)
     _timeline(
         quote,
         actor=actor,

@@ -402,9 +402,35 @@ def deal_update(
     save_record(deal, actor=actor)
     if change is not None:
         change.save()
+        _announce(deal, change)
     if is_set(tags):
         set_tags(deal, tags)
     return deal
+
+
+def _announce(deal: Deal, change: DealStageChange) -> None:
+    """The back office hears of a stage change (and a win) by webhook, after the commit."""
+    from centric.webhooks.services import emit
+
+    payload = {
+        "deal": {
+            "id": deal.pk,
+            "title": deal.title,
+            "amount": str(deal.amount) if deal.amount is not None else None,
+            "currency": deal.currency,
+            "pipeline": deal.pipeline.name,
+            "stage": deal.stage.name,
+            "outcome": deal.stage.outcome,
+            "person_id": deal.person_id,
+            "organisation_id": deal.organisation_id,
+            "owner_id": deal.owner_id,
+        },
+        "from_stage": change.from_stage.name if change.from_stage else None,
+        "changed_at": change.changed_at.isoformat(),
+    }
+    emit("deal.stage_changed", payload)
+    if deal.stage.outcome == StageOutcome.WON:
+        emit("deal.won", payload)
 
 
 def target_reopens(deal: Deal, stage: Any) -> bool:

@@ -282,3 +282,9 @@ def test_the_demo_has_a_catalogue_and_quotes(demo, client):
     assert client.get(f"/quotes/{mine.pk}/").status_code == 200
     pdf = client.get(f"/quotes/{mine.pk}/pdf/")
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    from centric.orders.models import Order
+
+    orders = Order.objects.filter(quote__in=quotes)
+    assert orders.count() == quotes.filter(status="accepted").count()
+    assert orders.filter(fulfilment_status="fulfilled").exists()
+    assert client.get("/orders/queue/").status_code == 200
