@@ -302,3 +302,75 @@ def set_price(request: ApiRequest, price_list_id: Id, payload: PriceIn) -> Any:
     if product is None:
         raise ValidationError({"product_id": "There is no such product."})
     return price_set(price_list=price_list, product=product, unit_price=payload.unit_price)
+
+
+# --- products on deals -----------------------------------------------------------------------
+
+deal_products_router = Router()
+
+
+class DealProductIn(Schema):
+    deal_id: Id
+    product_id: Id
+    quantity: Decimal = Field(Decimal(1), gt=0, max_digits=12, decimal_places=3)
+    unit_price: Decimal | None = Field(
+        None, ge=0, max_digits=16, decimal_places=3, description="Default: a price list's."
+    )
+    update_amount: bool = Field(False, description="Set the deal's amount to its products' sum.")
+
+
+class DealProductOut(Schema):
+    id: int
+    deal_id: int
+    product_id: int
+    quantity: Decimal
+    unit_price: Decimal
+
+
+def _deal_for(request: ApiRequest, deal_id: int, action: str) -> Any:
+    from centric.sales.models import Deal
+
+    if action == "view":
+        return record_get(registry.get(Deal), request.auth, deal_id)
+    require_model_perm(request.auth, Deal, "change")
+    return record_for(registry.get(Deal), request.auth, deal_id, "change")
+
+
+@deal_products_router.get("", response=list[DealProductOut], summary="A deal's products")
+def list_deal_products(request: ApiRequest, deal_id: Id) -> list[Any]:
+    deal = _deal_for(request, deal_id, "view")
+    return list(deal.products.all())
+
+
+@deal_products_router.post("", response={201: DealProductOut}, summary="Put a product on a deal")
+def add_deal_product(request: ApiRequest, payload: DealProductIn) -> Status:
+    from centric.quotes.deal_products import deal_product_add
+
+    deal = _deal_for(request, payload.deal_id, "change")
+    product = Product.objects.filter(pk=payload.product_id).first()
+    if product is None:
+        raise ValidationError({"product_id": "There is no such product."})
+    line = deal_product_add(
+        deal=deal,
+        product=product,
+        quantity=payload.quantity,
+        unit_price=payload.unit_price,
+        actor=request.auth,
+        update_amount=payload.update_amount,
+    )
+    return Status(201, line)
+
+
+@deal_products_router.delete(
+    "/{line_id}", response={204: None}, summary="Take a product off a deal"
+)
+def remove_deal_product(request: ApiRequest, line_id: Id, update_amount: bool = False) -> Status:
+    from centric.quotes.deal_products import deal_product_remove
+    from centric.quotes.models import DealProduct
+
+    line = DealProduct.objects.filter(pk=line_id).first()
+    if line is None:
+        raise DealProduct.DoesNotExist
+    deal = _deal_for(request, line.deal_id, "change")
+    deal_product_remove(deal=deal, line_id=line_id, actor=request.auth, update_amount=update_amount)
+    return Status(204, None)

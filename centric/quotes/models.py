@@ -8,6 +8,8 @@ Every amount is a decimal rounded to the currency's minor unit (`quotes.money`).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -212,3 +214,28 @@ class QuoteLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class DealProduct(models.Model):
+    """A product on a deal (what the customer is being sold), priced in the deal's currency;
+    a quote made from the deal starts with these lines."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="products")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=12, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=16, decimal_places=3, validators=[MinValueValidator(0)]
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["deal", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"
+
+    @property
+    def amount(self) -> Decimal:
+        return self.quantity * self.unit_price

@@ -49,3 +49,22 @@ def deal_quotes(request: HttpRequest, record: models.Model | None) -> dict[str, 
         "quotes": quotes,
         "create_url": f"{reverse('quotes:quote_create')}?{urlencode({'deal': record.pk, 'title': str(record)})}",
     }
+
+
+def deal_products(request: HttpRequest, record: models.Model | None) -> dict[str, Any] | None:
+    """What the deal sells: its products, their sum, and the form to add one."""
+    from centric.quotes.deal_products import deal_products_total
+    from centric.quotes.money import format_money
+    from centric.sales.models import Deal
+
+    if not isinstance(record, Deal):
+        return None
+    may_change = Deal.objects.visible_to(request.user, "change").filter(pk=record.pk).exists()
+    lines = list(record.products.select_related("product"))
+    return {
+        "deal": record,
+        "lines": [(line, format_money(line.amount, record.currency)) for line in lines],
+        "total": format_money(deal_products_total(record), record.currency) if lines else "",
+        "products": Product.objects.filter(is_active=True).order_by("name") if may_change else [],
+        "may_change": may_change,
+    }

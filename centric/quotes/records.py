@@ -109,6 +109,7 @@ register_record(
 register_urls("quotes/", "centric.quotes.urls", position=26)
 register_api("/products", "centric.quotes.api.products_router", tags=("catalogue",))
 register_api("/price-lists", "centric.quotes.api.price_lists_router", tags=("catalogue",))
+register_api("/deal-products", "centric.quotes.api.deal_products_router", tags=("catalogue",))
 register_api("/tax-rates", "centric.quotes.api.tax_rates_router", tags=("catalogue",))
 register_panel(
     "quotes.quote",
@@ -118,6 +119,16 @@ register_panel(
         template="quotes/partials/lines_panel.html",
         context=panels.lines_panel,
         position=10,
+    ),
+)
+register_panel(
+    "sales.deal",
+    Panel(
+        key="deal_products",
+        label=_("Products"),
+        template="quotes/partials/deal_products.html",
+        context=panels.deal_products,
+        position=25,
     ),
 )
 register_panel(

@@ -122,7 +122,22 @@ def quote_create(
     Quote.objects.filter(pk=quote.pk).update(number=f"Q-{issued.year}-{quote.pk:05d}")
     quote.number = f"Q-{issued.year}-{quote.pk:05d}"
     set_tags(quote, tags)
+    if deal is not None and quote.currency == deal.currency:
+        _lines_from_deal(quote, deal, actor)
     return quote
+
+
+def _lines_from_deal(quote: Quote, deal: Deal, actor: Any) -> None:
+    """A quote made from a deal starts with the deal's products."""
+    for item in deal.products.select_related("product__tax_rate"):
+        quote_line_add(
+            quote,
+            actor=actor,
+            product=item.product,
+            quantity=item.quantity,
+            unit_price=item.unit_price,
+        )
+    quote.refresh_from_db()
 
 
 def _editable(quote: Quote) -> None:

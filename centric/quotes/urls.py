@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.quote_pdf_view, name="quote_pdf"),
     path("accept/<str:token>/", views.quote_accept, name="accept"),
     path("catalogue/", views.catalogue, name="catalogue"),
+    path("deal-products/<int:deal_pk>/", views.deal_products_edit, name="deal_products"),
     *record_urls(Quote, ""),
 ]

@@ -205,3 +205,41 @@ def _catalogue_change(request: HttpRequest) -> None:
         if amount is None:
             raise ValidationError({"unit_price": _("Give the unit price.")})
         price_set(price_list=price_list, product=product, unit_price=amount)
+
+
+@login_required
+@require_POST
+def deal_products_edit(request: HttpRequest, deal_pk: int) -> HttpResponse:
+    """Add a product to a deal or take one off; "set the amount" makes the deal's amount their
+    sum."""
+    from centric.quotes.deal_products import deal_product_add, deal_product_remove
+    from centric.sales.models import Deal
+
+    deal = get_object_or_404(Deal.objects.visible_to(request.user, "change"), pk=deal_pk)
+    update_amount = request.POST.get("update_amount") == "on"
+    try:
+        if request.POST.get("remove"):
+            remove = request.POST["remove"]
+            deal_product_remove(
+                deal=deal,
+                line_id=int(remove) if remove.isdigit() else 0,
+                actor=request.user,
+                update_amount=update_amount,
+            )
+        else:
+            product = Product.objects.filter(pk=request.POST.get("product") or 0).first()
+            if product is None:
+                raise ValidationError({"product": _("Choose a product from the list.")})
+            deal_product_add(
+                deal=deal,
+                product=product,
+                quantity=_number(request.POST.get("quantity", ""), "quantity", Decimal(1))
+                or Decimal(0),
+                unit_price=_number(request.POST.get("unit_price", ""), "unit_price"),
+                actor=request.user,
+                update_amount=update_amount,
+            )
+        messages.success(request, _("Products saved."))
+    except (ValidationError, ConcurrentEditError) as error:
+        _failed(request, error)
+    return redirect("sales:deal_detail", pk=deal.pk)

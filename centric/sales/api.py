@@ -383,3 +383,118 @@ def results_report(
             for s in report.stages
         ],
     }
+
+
+# --- Exchange rates --------------------------------------------------------------------------
+
+exchange_rates_router = Router()
+
+
+class ExchangeRateIn(Schema):
+    currency: str = Field(..., pattern=r"^[A-Z]{3}$")
+    rate: Decimal = Field(
+        ..., gt=0, max_digits=20, decimal_places=8, description="Business currency per unit."
+    )
+    valid_on: dt.date
+
+
+class ExchangeRateOut(ExchangeRateIn):
+    id: int
+
+
+@exchange_rates_router.get("", response=list[ExchangeRateOut], summary="List exchange rates")
+def list_exchange_rates(request: ApiRequest, currency: str = "") -> list[Any]:
+    from centric.sales.models import ExchangeRate
+
+    require_model_perm(request.auth, Deal, "view")
+    rates = ExchangeRate.objects.all()
+    if currency:
+        rates = rates.filter(currency=currency.upper()[:3])
+    return list(rates[:1000])
+
+
+@exchange_rates_router.put(
+    "", response=ExchangeRateOut, summary="Set a currency's rate from a day (replaces that day's)"
+)
+def set_exchange_rate(request: ApiRequest, payload: ExchangeRateIn) -> Any:
+    from centric.sales.exchange import exchange_rate_set
+    from centric.sales.models import ExchangeRate
+
+    require_model_perm(request.auth, ExchangeRate, "add")
+    return exchange_rate_set(**payload.dict())
+
+
+# --- A deal's people -------------------------------------------------------------------------
+
+deal_actions_router = Router()
+
+
+class DealContactIn(Schema):
+    person_id: Id
+    role: Literal["decision_maker", "buyer", "influencer", "user", "technical", "finance", "other"]
+    note: str = Field("", max_length=200)
+
+
+class DealContactOut(Schema):
+    id: int
+    person_id: int
+    name: str
+    role: str
+    note: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.person)
+
+
+def _deal(request: ApiRequest, deal_id: int, action: str) -> Deal:
+    from centric.core.api.records import record_for, record_get
+    from centric.core.records import registry
+
+    if action == "view":
+        deal: Deal = record_get(registry.get(Deal), request.auth, deal_id)
+    else:
+        require_model_perm(request.auth, Deal, "change")
+        deal = record_for(registry.get(Deal), request.auth, deal_id, "change")
+    return deal
+
+
+@deal_actions_router.get(
+    "/{deal_id}/contacts", response=list[DealContactOut], summary="The people on a deal"
+)
+def list_deal_contacts(request: ApiRequest, deal_id: Id) -> list[Any]:
+    from centric.sales.contacts import visible_contacts
+
+    require_model_perm(request.auth, Deal, "view")
+    return visible_contacts(request.auth, _deal(request, deal_id, "view"))
+
+
+@deal_actions_router.post(
+    "/{deal_id}/contacts",
+    response={201: DealContactOut},
+    summary="Put a person on a deal with their role (again: change the role)",
+)
+def add_deal_contact(request: ApiRequest, deal_id: Id, payload: DealContactIn) -> Status:
+    from centric.customers.models import Person
+    from centric.sales.contacts import deal_contact_add
+
+    deal = _deal(request, deal_id, "change")
+    person = Person.objects.visible_to(request.auth).filter(pk=payload.person_id).first()
+    if person is None:
+        raise ValidationError({"person_id": "There is no such person."})
+    return Status(
+        201, deal_contact_add(deal=deal, person=person, role=payload.role, note=payload.note)
+    )
+
+
+@deal_actions_router.delete(
+    "/{deal_id}/contacts/{contact_id}", response={204: None}, summary="Take a person off a deal"
+)
+def remove_deal_contact(request: ApiRequest, deal_id: Id, contact_id: Id) -> Status:
+    from centric.sales.contacts import deal_contact_remove
+    from centric.sales.models import DealContact
+
+    deal = _deal(request, deal_id, "change")
+    if not deal_contact_remove(deal=deal, contact_id=contact_id):
+        raise DealContact.DoesNotExist
+    return Status(204, None)

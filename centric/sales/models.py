@@ -7,6 +7,8 @@ nothing about a person reaches someone who may not see that person).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -213,3 +215,56 @@ class DealStageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal_id}: {self.from_stage_id} → {self.to_stage_id}"
+
+
+class ExchangeRate(models.Model):
+    """What one unit of `currency` is worth in the business's currency from `valid_on` (until
+    a later rate): totals across currencies convert at the rate of their day, never a float."""
+
+    currency = models.CharField(_("currency"), max_length=3, validators=[CURRENCY_CODE])
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=20,
+        decimal_places=8,
+        validators=[MinValueValidator(Decimal("0.00000001"))],
+        help_text=_("Units of the business's currency for one unit of this one."),
+    )
+    valid_on = models.DateField(_("valid from"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["currency", "-valid_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "valid_on"], name="rate_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate} ({self.valid_on})"
+
+
+class DealContact(models.Model):
+    """A person on a deal besides its main contact, with the part they play."""
+
+    class Role(models.TextChoices):
+        DECISION_MAKER = "decision_maker", _("Decision maker")
+        BUYER = "buyer", _("Buyer")
+        INFLUENCER = "influencer", _("Influencer")
+        USER = "user", _("User")
+        TECHNICAL = "technical", _("Technical buyer")
+        FINANCE = "finance", _("Finance / pays")
+        OTHER = "other", _("Other")
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="contacts")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="deal_roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OTHER)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["deal", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "person"], name="deal_contact_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} on {self.deal_id} ({self.role})"

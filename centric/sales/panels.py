@@ -47,3 +47,17 @@ def deal_checklist(request: HttpRequest, record: models.Model | None) -> dict[st
         ],
         "can_change": Deal.objects.visible_to(request.user, "change").filter(pk=record.pk).exists(),
     }
+
+
+def deal_contacts(request: HttpRequest, record: models.Model | None) -> dict[str, Any] | None:
+    """The deal's other people and their roles, and the form to add one."""
+    from centric.sales.contacts import DealContactForm, visible_contacts
+
+    if not isinstance(record, Deal):
+        return None
+    may_change = Deal.objects.visible_to(request.user, "change").filter(pk=record.pk).exists()
+    return {
+        "deal": record,
+        "contacts": visible_contacts(request.user, record),
+        "form": DealContactForm(user=request.user, prefix="contact") if may_change else None,
+    }

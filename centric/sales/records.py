@@ -101,6 +101,7 @@ register_record(
             "lost_reason",
             "competitor",
         ),
+        actions="centric.sales.api.deal_actions_router",
     ),
     api_path="/deals",
     test_factory="centric.sales.testing.make_deal",
@@ -109,6 +110,7 @@ register_urls("sales/", "centric.sales.urls", position=20)
 register_api("/pipelines", "centric.sales.api.router", tags=("pipelines",))
 register_api("/lost-reasons", "centric.sales.api.lost_reasons_router", tags=("pipelines",))
 register_api("/competitors", "centric.sales.api.competitors_router", tags=("pipelines",))
+register_api("/exchange-rates", "centric.sales.api.exchange_rates_router", tags=("pipelines",))
 register_api("/sales-reports", "centric.sales.api.reports_router", tags=("sales reports",))
 
 # My day: the deals that need a step, and the pipeline at a glance, after the activities.
@@ -141,5 +143,15 @@ register_panel(
         context=panels.deal_checklist,
         position=20,
         region="side",
+    ),
+)
+register_panel(
+    "sales.deal",
+    Panel(
+        key="deal_contacts",
+        label=_("People on the deal"),
+        template="sales/partials/deal_contacts.html",
+        context=panels.deal_contacts,
+        position=15,
     ),
 )

@@ -3,8 +3,9 @@ win probabilities), and how selling went over a period (win rate, deal size, cyc
 stage conversion). Each figure comes with the filters of the deals behind it, so a page can
 link every number to those deals.
 
-Amounts are added only in the business's currency (`CENTRIC_DEFAULT_CURRENCY`): dated exchange
-rates are not built yet, so deals in other currencies are counted apart, never converted.
+Amounts are added in the business's currency (`CENTRIC_DEFAULT_CURRENCY`): the forecast converts
+other currencies at today's rates, results at the rate of the month each deal closed
+(`sales.exchange`); a currency without a rate is counted apart, never guessed.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, DecimalField, DurationField, ExpressionWrapper, F, Sum
+from django.db.models import Avg, Count, DecimalField, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from centric.sales.choices import StageOutcome
+from centric.sales.exchange import rates_on
 from centric.sales.models import Deal, Pipeline
 
 CENT = Decimal("0.01")
@@ -111,30 +114,33 @@ def forecast(user: Any, *, start: dt.date, months: int = 6, by: str = "owner") -
         month: Cell(filters={"close_month": f"{month:%Y-%m}", "outcome": "open"}) for month in shown
     }
     total = Cell(filters={"outcome": "open"})
-    sums = (
-        dated.filter(currency=currency)
-        .annotate(month=TruncMonth("expected_close_on"))
-        .values("month", group)
+    sums = list(
+        dated.annotate(month=TruncMonth("expected_close_on"))
+        .values("month", group, "currency")
         .annotate(deals=Count("id"), value=Sum("amount"), weighted=Sum(weighted))
         .order_by()
     )
+    # Other currencies convert at today's rates (`sales.exchange`); one without a rate is
+    # counted apart, never guessed.
+    rates = rates_on(timezone.localdate(), {item["currency"] for item in sums})
+    others: dict[str, int] = {}
     for item in sums:
+        rate = rates.get(item["currency"])
+        if rate is None:
+            others[item["currency"]] = others.get(item["currency"], 0) + item["deals"]
+            continue
         key = item[group]
         month = _month(item["month"])
         row = rows_by_key.setdefault(key, ForecastRow(key, ""))
         filters = {"close_month": f"{month:%Y-%m}", "outcome": "open"}
         filters.update({"team": str(key)} if by == "team" else {"owner": str(key or "none")})
-        cell = Cell(
-            item["deals"],
-            (item["value"] or Decimal(0)).quantize(CENT),
-            (item["weighted"] or Decimal(0)).quantize(CENT),
-            filters,
-        )
-        row.cells[month] = cell
-        for target in (row.total, totals[month], total):
-            target.deals += cell.deals
-            target.value += cell.value
-            target.weighted += cell.weighted
+        cell = row.cells.setdefault(month, Cell(filters=filters))
+        value = ((item["value"] or Decimal(0)) * rate).quantize(CENT)
+        weight = ((item["weighted"] or Decimal(0)) * rate).quantize(CENT)
+        for target in (cell, row.total, totals[month], total):
+            target.deals += item["deals"]
+            target.value += value
+            target.weighted += weight
     names = (_teams if by == "team" else _people)({k for k in rows_by_key if k is not None})
     for key, row in rows_by_key.items():
         row.label = names.get(key, "") if key is not None else ""
@@ -142,9 +148,6 @@ def forecast(user: Any, *, start: dt.date, months: int = 6, by: str = "owner") -
             {"team": str(key)} if by == "team" else {"owner": str(key or "none")}
         )
     rows = sorted(rows_by_key.values(), key=lambda r: (-r.total.weighted, r.label))
-    others = dict(
-        dated.exclude(currency=currency).values_list("currency").annotate(n=Count("id")).order_by()
-    )
     return Forecast(
         months=shown,
         by=by,
@@ -223,30 +226,45 @@ def performance(
             row.lost += item["n"]
             total.lost += item["n"]
     won = closed.filter(stage__outcome=StageOutcome.WON)
-    values = (
-        won.filter(currency=currency)
-        .values("owner_id")
-        .annotate(value=Sum("amount"), average=Avg("amount"), cycle=Avg(cycle))
+    # Won value in the business's currency: each currency at the rate of the month it closed.
+    sums = list(
+        won.annotate(month=TruncMonth("closed_at"))
+        .values("owner_id", "month", "currency")
+        .annotate(value=Sum("amount"), deals=Count("id", filter=Q(amount__isnull=False)))
         .order_by()
     )
-    for item in values:
+    rates: dict[tuple[str, dt.date], Decimal | None] = {}
+    counted: dict[int | None, int] = {}
+    counted_total = 0
+    for item in sums:
+        month = _month(item["month"])
+        key = (item["currency"], month)
+        if key not in rates:
+            rates[key] = rates_on(
+                _next_month(month) - dt.timedelta(days=1), [item["currency"]]
+            ).get(item["currency"])
+        rate = rates[key]
+        if rate is None or item["value"] is None:
+            continue
+        value = (item["value"] * rate).quantize(CENT)
         row = by_owner.setdefault(item["owner_id"], OwnerResult(item["owner_id"], ""))
-        row.won_value = (item["value"] or Decimal(0)).quantize(CENT)
-        row.average_won = (
-            Decimal(item["average"]).quantize(CENT) if item["average"] is not None else None
-        )
-        row.cycle_days = _cycle_days(item["cycle"])
-    overall = won.filter(currency=currency).aggregate(
-        value=Sum("amount"), average=Avg("amount"), cycle=Avg(cycle)
-    )
-    total.won_value = (overall["value"] or Decimal(0)).quantize(CENT)
-    total.average_won = (
-        Decimal(overall["average"]).quantize(CENT) if overall["average"] is not None else None
-    )
-    total.cycle_days = _cycle_days(overall["cycle"])
+        row.won_value += value
+        total.won_value += value
+        counted[item["owner_id"]] = counted.get(item["owner_id"], 0) + item["deals"]
+        counted_total += item["deals"]
+    for owner_key, row in by_owner.items():
+        if counted.get(owner_key):
+            row.average_won = (row.won_value / counted[owner_key]).quantize(CENT)
+    if counted_total:
+        total.average_won = (total.won_value / counted_total).quantize(CENT)
+    for item in won.values("owner_id").annotate(cycle=Avg(cycle)).order_by():
+        by_owner.setdefault(
+            item["owner_id"], OwnerResult(item["owner_id"], "")
+        ).cycle_days = _cycle_days(item["cycle"])
+    total.cycle_days = _cycle_days(won.aggregate(cycle=Avg(cycle))["cycle"])
     names = _people({k for k in by_owner if k is not None})
-    for key, row in by_owner.items():
-        row.label = names.get(key, "") if key is not None else ""
+    for owner_key, row in by_owner.items():
+        row.label = names.get(owner_key, "") if owner_key is not None else ""
     owners = sorted(by_owner.values(), key=lambda r: (-r.won_value, -r.won, r.label))
     pipeline = pipeline or Pipeline.objects.filter(is_active=True).first()
     return Performance(

@@ -29,6 +29,9 @@ class BoardColumn:
     # currency → total of the stage's visible deals (no conversion: see the totals' note).
     totals: dict[str, Decimal] = field(default_factory=dict)
 
+    # The totals in the business's currency at today's rates (None: one currency only).
+    converted: Decimal | None = None
+
     @property
     def more(self) -> int:
         return max(self.count - len(self.deals), 0)
@@ -79,7 +82,22 @@ def board(user: Any, pipeline: Pipeline, **filters: Any) -> list[BoardColumn]:
         column = columns.get(deal.stage_id)
         if column is not None:
             column.deals.append(deal)
+    _convert_totals(list(columns.values()))
     return list(columns.values())
+
+
+def _convert_totals(columns: list[BoardColumn]) -> None:
+    """A column with amounts in several currencies also shows them in the business's one."""
+    from centric.sales.exchange import base_currency, rates_on
+
+    mixed = [c for c in columns if set(c.totals) - {base_currency()}]
+    if not mixed:
+        return
+    rates = rates_on(timezone.localdate(), {cur for c in mixed for cur in c.totals})
+    for column in mixed:
+        if all(cur in rates for cur in column.totals):
+            total = sum((amount * rates[cur] for cur, amount in column.totals.items()), Decimal(0))
+            column.converted = total.quantize(CENT)
 
 
 @dataclass(frozen=True)

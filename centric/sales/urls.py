@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.deal_board, name="board"),
     path("deals/<int:pk>/move/", views.deal_board_move, name="deal_move"),
     path("deals/<int:pk>/checklist/", views.deal_checklist, name="deal_checklist"),
+    path("deals/<int:pk>/contacts/", views.deal_contacts_edit, name="deal_contacts"),
     path("pipelines/", pipeline_views.pipelines, name="pipelines"),
     path("pipelines/<int:pk>/", pipeline_views.pipeline_edit, name="pipeline_edit"),
     path("pipelines/<int:pk>/stages/", pipeline_views.stage_create, name="stage_create"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -59,9 +60,35 @@ def deal_board(request: HttpRequest) -> HttpResponse:
             "can_add": has_model_permission(request.user, Deal, "add"),
             "can_change": has_model_permission(request.user, Deal, "change"),
             "can_edit_pipelines": has_model_permission(request.user, Pipeline, "change"),
+            "base_currency": settings.CENTRIC_DEFAULT_CURRENCY,
             "query": request.GET.urlencode(),
         },
     )
+
+
+@login_required
+@require_POST
+def deal_contacts_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a person to the deal with their role, or take one off."""
+    from centric.sales.contacts import DealContactForm, deal_contact_add, deal_contact_remove
+
+    deal = get_object_or_404(Deal.objects.visible_to(request.user, "change"), pk=pk)
+    if request.POST.get("remove"):
+        remove = request.POST["remove"]
+        deal_contact_remove(deal=deal, contact_id=int(remove) if remove.isdigit() else 0)
+        messages.success(request, _("Taken off the deal."))
+        return redirect("sales:deal_detail", pk=deal.pk)
+    form = DealContactForm(request.POST, user=request.user, prefix="contact")
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        return redirect("sales:deal_detail", pk=deal.pk)
+    try:
+        deal_contact_add(deal=deal, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Added to the deal."))
+    return redirect("sales:deal_detail", pk=deal.pk)
 
 
 @login_required

@@ -64,6 +64,8 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
             "sales.change_lostreason",
             "sales.add_competitor",
             "sales.change_competitor",
+            "sales.add_exchangerate",
+            "sales.change_exchangerate",
             "leads.view_scoringrule",
             "leads.add_scoringrule",
             "leads.change_scoringrule",

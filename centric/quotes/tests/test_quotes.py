@@ -305,3 +305,46 @@ def test_closed_won_can_require_an_accepted_quote(world):
     quote_mark_accepted(quote, actor=world["ada"], name="Chinedu")
     deal.refresh_from_db()
     assert deal_move(deal, actor=world["ada"], stage=won).stage == won
+
+
+def test_products_on_a_deal_set_its_amount_and_start_its_quote(world, api_client, client):
+    deal = make_deal(owner=world["ada"], person=world["person"], amount=None)
+    api = api_client(world["ada"])
+
+    added = call(
+        api,
+        "post",
+        "/api/v1/deal-products",
+        {
+            "deal_id": deal.pk,
+            "product_id": world["cement"].pk,
+            "quantity": "20",
+            "update_amount": True,
+        },
+    )
+    usd_deal = make_deal(owner=world["ada"], person=world["person"], currency="USD")
+    no_price = call(
+        api,
+        "post",
+        "/api/v1/deal-products",
+        {"deal_id": usd_deal.pk, "product_id": world["cement"].pk},
+    )
+    client.force_login(world["ada"])
+    page = client.get(f"/sales/deals/{deal.pk}/")
+    quote = make_quote(owner=world["ada"], deal=deal, title="From the deal")
+
+    assert added.status_code == 201, added.content
+    deal.refresh_from_db()
+    assert deal.amount == Decimal("197000.00")  # 20 × ₦9,850
+    assert_problem(no_price, 422, field="unit_price")
+    assert "Cement, 50 kg bag" in page.text and "₦197,000.00" in page.text
+    (line,) = quote.lines.all()
+    assert line.quantity == Decimal(20) and quote.total == Decimal("211775.000")  # with VAT
+    hidden = make_deal(owner=world["bola"], title="Not Ada's")
+    refused = call(
+        api,
+        "post",
+        "/api/v1/deal-products",
+        {"deal_id": hidden.pk, "product_id": world["cement"].pk},
+    )
+    assert refused.status_code == 404
