@@ -42,9 +42,12 @@ def board_deals(
     pipeline: Pipeline,
     *,
     owner: str = "",
+    team: str = "",
     close_month: dt.date | None = None,
 ) -> QuerySet[Deal]:
     deals = Deal.objects.visible_to(user).filter(pipeline=pipeline)
+    if team.isdigit():
+        deals = deals.filter(team_id=int(team))
     if owner == "me":
         deals = deals.filter(owner=user)
     elif owner == "none":

@@ -24,6 +24,13 @@ from centric.sales.selectors import board
 from centric.sales.services import deal_move, deal_update
 
 
+def _teams() -> list[tuple[int, str]]:
+    from django.apps import apps
+
+    team_model = apps.get_model(settings.CENTRIC_TEAM_MODEL)
+    return list(team_model._default_manager.order_by("name").values_list("pk", "name"))
+
+
 def _month(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(f"{text}-01") if text else None
@@ -41,9 +48,10 @@ def deal_board(request: HttpRequest) -> HttpResponse:
         (p for p in pipelines if str(p.pk) == chosen), pipelines[0] if pipelines else None
     )
     owner = request.GET.get("owner", "")
+    team = request.GET.get("team", "")
     month_text = request.GET.get("month", "")
     columns = (
-        board(request.user, pipeline, owner=owner, close_month=_month(month_text))
+        board(request.user, pipeline, owner=owner, team=team, close_month=_month(month_text))
         if pipeline
         else []
     )
@@ -56,6 +64,8 @@ def deal_board(request: HttpRequest) -> HttpResponse:
             "pipeline": pipeline,
             "columns": columns,
             "owner_filter": owner,
+            "team_filter": team,
+            "teams": _teams(),
             "month_filter": month_text,
             "can_add": has_model_permission(request.user, Deal, "add"),
             "can_change": has_model_permission(request.user, Deal, "change"),

@@ -167,3 +167,37 @@ def test_the_api_gives_the_same_figures(world, api_client):
     assert row["name"] == "Ada Obi" and row["weighted"] == "100000.00"
     assert results["total"]["won"] == 0 and results["stages"][0]["reached"] == 1
     assert refused.status_code == 422
+
+
+def test_the_board_filters_by_team_and_the_forecast_runs_a_fixed_number_of_queries(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_pipeline()
+    close = _next_month()
+    make_deal(
+        owner=world["ada"], title="Sales deal", amount=Decimal("1000"), expected_close_on=close
+    )
+    make_deal(
+        owner=world["admin"], team=world["bola"].team, title="Service deal", expected_close_on=close
+    )
+    client.force_login(world["admin"])
+
+    board = client.get("/sales/", {"team": world["ada"].team_id})
+    assert "Sales deal" in board.text and "Service deal" not in board.text
+
+    api = client
+    api.get("/sales/reports/")
+    with CaptureQueriesContext(connection) as few:
+        api.get("/sales/reports/")
+    for number in range(12):
+        make_deal(
+            owner=world["chidi"],
+            title=f"More {number}",
+            amount=Decimal("5000"),
+            expected_close_on=_next_month(number % 3 + 1),
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = api.get("/sales/reports/")
+    assert page.status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
