@@ -117,8 +117,8 @@ def missing_columns(table: str, columns: list[str]) -> tuple[list[str], str]:
     model = next(m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == table)
     extra_columns, extra_values = [], []
     for field in model._meta.concrete_fields:
-        if field.column in columns:
-            continue
+        if field.column in columns or field.primary_key:
+            continue  # an id left out comes from its sequence
         value = field.get_default()
         if isinstance(value, dict | list):
             value = json.dumps(value)

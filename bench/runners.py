@@ -533,4 +533,17 @@ def import_(run: Run, args: Any) -> None:
     run_import(run, args)
 
 
-BY_NAME = {"search": search, "person": person, "list": people_list, "api": api, "import": import_}
+def sales(run: Run, args: Any) -> None:
+    from bench.sales import run as sales_run
+
+    sales_run(run, args)
+
+
+BY_NAME = {
+    "search": search,
+    "person": person,
+    "list": people_list,
+    "api": api,
+    "import": import_,
+    "sales": sales,
+}

@@ -16,7 +16,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, DecimalField, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    Sum,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -282,22 +293,29 @@ def _reach(user: Any, pipeline: Pipeline | None, start: dt.date, end: dt.date) -
     stages = [
         s for s in pipeline.stages.order_by("position", "id") if s.outcome != StageOutcome.LOST
     ]
-    rank = {stage.pk: index for index, stage in enumerate(stages)}
     cohort = Deal.objects.visible_to(user).filter(
         pipeline=pipeline, created_at__date__gte=start, created_at__date__lte=end
     )
-    furthest: dict[int, int] = {}
-    changes = DealStageChange.objects.filter(deal__in=cohort.values("pk")).values_list(
-        "deal_id", "to_stage_id"
+    # The furthest stage each deal of the cohort reached, counted by the database (no deal's
+    # rows come back to Python).
+    furthest = (
+        DealStageChange.objects.filter(deal__in=cohort.values("pk"))
+        .exclude(to_stage__outcome=StageOutcome.LOST)
+        .values("deal_id")
+        .annotate(furthest=Max("to_stage__position"))
+        .order_by()
     )
-    for deal_id, stage_id in changes.iterator(chunk_size=5_000):
-        position = rank.get(stage_id)
-        if position is not None and position > furthest.get(deal_id, -1):
-            furthest[deal_id] = position
+    sql, params = furthest.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT furthest, count(*) FROM ({sql}) reached GROUP BY furthest",  # noqa: S608
+            params,
+        )
+        by_position = dict(cursor.fetchall())
     result: list[StageReach] = []
     previous: int | None = None
-    for index, stage in enumerate(stages):
-        reached = sum(1 for position in furthest.values() if position >= index)
+    for stage in stages:
+        reached = sum(n for position, n in by_position.items() if position >= stage.position)
         conversion = round(100 * reached / previous, 1) if previous else None
         result.append(StageReach(stage.name, reached, conversion))
         previous = reached

@@ -61,11 +61,20 @@ def board_deals(
     return deals
 
 
+# The won and lost columns show the deals closed in the last this many days (a board is for the
+# work in hand; reports read every closed deal).
+CLOSED_SHOWN_DAYS = 30
+
+
 def board(user: Any, pipeline: Pipeline, **filters: Any) -> list[BoardColumn]:
-    """The board's columns: open stages in order, then the won and lost ones."""
+    """The board's columns: open stages in order, then the won and lost ones (closed in the
+    last 30 days)."""
     stages = list(pipeline.stages.filter(is_retired=False).order_by("position", "id"))
     columns = {stage.pk: BoardColumn(stage) for stage in stages}
-    deals = board_deals(user, pipeline, **filters)
+    since = timezone.now() - dt.timedelta(days=CLOSED_SHOWN_DAYS)
+    deals = board_deals(user, pipeline, **filters).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=since)
+    )
     sums = deals.values("stage_id", "currency").annotate(n=Count("id"), total=Sum("amount"))
     for row in sums.order_by():
         column = columns.get(row["stage_id"])
