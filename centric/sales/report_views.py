@@ -114,7 +114,9 @@ def deals_link(filters: dict[str, str]) -> str:
 
 
 @login_required
-def sales_reports(request: HttpRequest) -> HttpResponse:
+def sales_reports(request: HttpRequest, section: str = "forecast") -> HttpResponse:
+    """The forecast (`/sales/reports/`) or the period's results (`/sales/reports/results/`):
+    two pages, so the forecast never waits for a year of closed deals."""
     if not has_model_permission(request.user, Deal, "view"):
         return render(request, "403.html", status=403)
     params = request.GET
@@ -126,17 +128,35 @@ def sales_reports(request: HttpRequest) -> HttpResponse:
         start, end = report_period(None, None)
         forecast_from = timezone.localdate()
     by = "team" if params.get("by") == "team" else "owner"
+    months = _months(params.get("months", ""))
     pipelines = list(Pipeline.objects.filter(is_active=True))
-    pipeline = next((p for p in pipelines if str(p.pk) == params.get("pipeline")), None)
-    ahead = forecast(
-        request.user, start=forecast_from, months=_months(params.get("months", "")), by=by
-    )
-    results = performance(request.user, start=start, end=end, pipeline=pipeline)
+    context: dict[str, Any] = {
+        "title": _("Sales reports"),
+        "section": section,
+        "pipelines": pipelines,
+        "start": start,
+        "end": end,
+        "forecast_from": forecast_from,
+        "by": by,
+        "months": months,
+        "query": request.GET.urlencode(),
+    }
     download = params.get("download", "")
-    if download in ("forecast.csv", "forecast.xlsx"):
-        return _download(forecast_table(ahead), "forecast", download.split(".")[1])
-    if download in ("results.csv", "results.xlsx"):
-        return _download(performance_table(results), "sales-results", download.split(".")[1])
+    if section == "results":
+        pipeline = next((p for p in pipelines if str(p.pk) == params.get("pipeline")), None)
+        results = performance(request.user, start=start, end=end, pipeline=pipeline)
+        if download in ("results.csv", "results.xlsx"):
+            return _download(performance_table(results), "sales-results", download.split(".")[1])
+        context.update(_results_context(results, start, end))
+    else:
+        ahead = forecast(request.user, start=forecast_from, months=months, by=by)
+        if download in ("forecast.csv", "forecast.xlsx"):
+            return _download(forecast_table(ahead), "forecast", download.split(".")[1])
+        context.update(_forecast_context(ahead))
+    return render(request, "sales/reports.html", context)
+
+
+def _forecast_context(ahead: Forecast) -> dict[str, Any]:
     top = max((ahead.totals[m].weighted for m in ahead.months), default=0) or 1
     bars = [
         {
@@ -161,6 +181,10 @@ def sales_reports(request: HttpRequest) -> HttpResponse:
         }
         for row in ahead.rows
     ]
+    return {"forecast": ahead, "bars": bars, "forecast_rows": forecast_rows}
+
+
+def _results_context(results: Performance, start: dt.date, end: dt.date) -> dict[str, Any]:
     closed = {
         "closed_from": f"{start:%Y-%m-%d}",
         "closed_before": f"{end + dt.timedelta(days=1):%Y-%m-%d}",
@@ -174,28 +198,13 @@ def sales_reports(request: HttpRequest) -> HttpResponse:
         for row in results.owners
     ]
     widest = max((stage.reached for stage in results.stages), default=0) or 1
-    return render(
-        request,
-        "sales/reports.html",
-        {
-            "title": _("Sales reports"),
-            "forecast": ahead,
-            "bars": bars,
-            "forecast_rows": forecast_rows,
-            "results": results,
-            "owner_rows": owner_rows,
-            "won_link": deals_link({**closed, "outcome": "won"}),
-            "lost_link": deals_link({**closed, "outcome": "lost"}),
-            "stages": [
-                {"stage": stage, "percent": round(100 * stage.reached / widest)}
-                for stage in results.stages
-            ],
-            "pipelines": pipelines,
-            "start": start,
-            "end": end,
-            "forecast_from": forecast_from,
-            "by": by,
-            "months": len(ahead.months),
-            "query": request.GET.urlencode(),
-        },
-    )
+    return {
+        "results": results,
+        "owner_rows": owner_rows,
+        "won_link": deals_link({**closed, "outcome": "won"}),
+        "lost_link": deals_link({**closed, "outcome": "lost"}),
+        "stages": [
+            {"stage": stage, "percent": round(100 * stage.reached / widest)}
+            for stage in results.stages
+        ],
+    }

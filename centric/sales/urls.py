@@ -21,6 +21,12 @@ urlpatterns = [
     ),
     path("reports/", report_views.sales_reports, name="reports"),
     path(
+        "reports/results/",
+        report_views.sales_reports,
+        {"section": "results"},
+        name="reports_results",
+    ),
+    path(
         "reports/lost-to-competitors/",
         views.lost_to_competitors_page,
         name="lost_to_competitors",

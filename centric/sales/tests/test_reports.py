@@ -142,7 +142,7 @@ def test_downloads_as_csv_and_xlsx(world, client):
     client.force_login(world["ada"])
 
     text = client.get("/sales/reports/", {"download": "forecast.csv"}).content.decode()
-    xlsx = client.get("/sales/reports/", {"download": "results.xlsx"})
+    xlsx = client.get("/sales/reports/results/", {"download": "results.xlsx"})
 
     assert text.splitlines()[0].startswith("Owner,")
     assert "Ada Obi" in text and "80000.00" in text
