@@ -19,7 +19,12 @@ from simple_history.models import HistoricalRecords
 
 from centric.activities.choices import ActivityKind, Recurrence
 from centric.core.models import OwnedRecord
-from centric.customers.about import AboutCustomerQuerySet
+from centric.customers.about import (
+    ACCESS_COPIES,
+    RULE_COLUMNS,
+    AboutCustomer,
+    AboutCustomerQuerySet,
+)
 from centric.customers.models import Organisation, Person
 from centric.sales.models import Deal
 
@@ -34,7 +39,7 @@ class ActivityQuerySet(AboutCustomerQuerySet["Activity"]):
 ActivityManager = models.Manager.from_queryset(ActivityQuerySet)
 
 
-class Activity(OwnedRecord):
+class Activity(OwnedRecord, AboutCustomer):
     kind = models.CharField(
         _("kind"), max_length=10, choices=ActivityKind.choices, default=ActivityKind.TASK
     )
@@ -119,7 +124,9 @@ class Activity(OwnedRecord):
         editable=False,
     )
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="activities")
-    history = HistoricalRecords(excluded_fields=["updated_at", "remind_at", "reminded_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "remind_at", "reminded_at", *ACCESS_COPIES]
+    )
 
     objects = ActivityManager()  # type: ignore[assignment,misc]  # narrows OwnedRecord's manager
 
@@ -130,13 +137,16 @@ class Activity(OwnedRecord):
         indexes = [
             models.Index(fields=["owner", "team"], name="activity_owner_team"),
             # My day: a user's (or a team's) open activities by due time.
+            # Counted from the index alone (INCLUDE: what the counts and the rule read).
             models.Index(
-                fields=["owner", "due_at"],
+                fields=["owner", "due_at", "id"],
+                include=["all_day", *RULE_COLUMNS],
                 condition=Q(done_at__isnull=True),
                 name="activity_open_by_owner",
             ),
             models.Index(
-                fields=["team", "due_at"],
+                fields=["team", "due_at", "id"],
+                include=["all_day", *RULE_COLUMNS],
                 condition=Q(done_at__isnull=True),
                 name="activity_open_by_team",
             ),

@@ -29,8 +29,9 @@ def open_activities(scope: DayScope) -> QuerySet[Activity]:
 
 
 def _overdue_q(scope: DayScope, now: dt.datetime) -> Q:
-    """Past its time; an all-day task only once its day is over."""
-    return Q(due_at__lt=scope.day_start) | Q(all_day=False, due_at__lt=now)
+    """Past its time; an all-day task only once its day is over. (Written with `due_at < now`
+    on its own, which the day's start never passes, so the index reads a range.)"""
+    return Q(due_at__lt=now) & (Q(due_at__lt=scope.day_start) | Q(all_day=False))
 
 
 def agenda(scope: DayScope, *, size: int = AGENDA_SIZE) -> Agenda:
@@ -38,7 +39,10 @@ def agenda(scope: DayScope, *, size: int = AGENDA_SIZE) -> Agenda:
     week_end = scope.day_end + dt.timedelta(days=7)
     base = open_activities(scope)
     overdue = _overdue_q(scope, now)
-    today = Q(due_at__lt=scope.day_end) & ~overdue
+    # Due today and not overdue, written as a range of the day (the index reads it).
+    today = Q(due_at__gte=scope.day_start, due_at__lt=scope.day_end) & (
+        Q(due_at__gte=now) | Q(all_day=True)
+    )
     counts = base.filter(due_at__lt=week_end).aggregate(
         overdue=Count("id", filter=overdue),
         today=Count("id", filter=today),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from centric.core.models import OwnedRecord, TimeStampedModel
 from centric.core.normalise import format_phone
-from centric.core.visibility import visibility_q
+from centric.core.visibility import VisibleQuerySet, visibility_q
 from centric.customers.choices import (
     ConsentMethod,
     ConsentPurpose,
@@ -24,6 +24,29 @@ from centric.customers.choices import (
 )
 
 # A named manager class: the stubs' plugin cannot type `as_manager()` on an abstract model.
+
+# The fields records about a customer copy (see `customers.about`), as names and columns.
+ACCESS_FIELDS = frozenset({"owner", "owner_id", "team", "team_id"})
+
+
+class CustomerQuerySet(VisibleQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        """As Django's; when owners or teams change, the records about these customers follow
+        (their copies of the owner and team, `customers.about`)."""
+        if not ACCESS_FIELDS & kwargs.keys():
+            return super().update(**kwargs)
+        from centric.customers.about import refresh_for_customers
+
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            refresh_for_customers(self.model, ids)
+        return count
+
+    update.alters_data = True  # type: ignore[attr-defined]  # as Django's
+
+
+CustomerManager = models.Manager.from_queryset(CustomerQuerySet)
 
 
 class LifecycleStage(models.Model):
@@ -79,8 +102,30 @@ class CustomerRecord(OwnedRecord):
     # {"field", "value", "reason"}; NULL when nothing needs attention (decision 0055).
     needs_attention = models.JSONField(_("needs attention"), null=True, blank=True, editable=False)
 
+    objects = CustomerManager()  # type: ignore[assignment,misc]  # narrows OwnedRecord's manager
+
     class Meta(OwnedRecord.Meta):
         abstract = True
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        record = super().from_db(db, field_names, values)
+        record._access_read = (record.__dict__.get("owner_id"), record.__dict__.get("team_id"))
+        return record
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """As Django's; a changed owner or team reaches the records about this customer."""
+        read = getattr(self, "_access_read", None)
+        now = (self.__dict__.get("owner_id"), self.__dict__.get("team_id"))
+        if read is None or read == now or self._state.adding:
+            super().save(*args, **kwargs)
+        else:
+            from centric.customers.about import refresh_for_customers
+
+            with transaction.atomic(using=kwargs.get("using") or self._state.db):
+                super().save(*args, **kwargs)
+                refresh_for_customers(type(self), [self.pk])
+        self._access_read = now
 
     @property
     def attention_items(self) -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from centric.core.models import OwnedRecord
-from centric.customers.about import AboutCustomerQuerySet
+from centric.customers.about import ACCESS_COPIES, AboutCustomer, AboutCustomerQuerySet
 from centric.customers.models import Organisation, Person
 from centric.quotes.models import Quote
 from centric.sales.models import CURRENCY_CODE, Deal
@@ -37,7 +37,7 @@ class OrderQuerySet(AboutCustomerQuerySet["Order"]):
 OrderManager = models.Manager.from_queryset(OrderQuerySet)
 
 
-class Order(OwnedRecord):
+class Order(OwnedRecord, AboutCustomer):
     number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     # One order per quote (the constraint below): accepting twice makes no second order.
@@ -88,7 +88,7 @@ class Order(OwnedRecord):
     back_office_reference = models.CharField(_("back-office reference"), max_length=100, blank=True)
     placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="orders")
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", *ACCESS_COPIES])
 
     objects = OrderManager()  # type: ignore[assignment,misc]  # narrows OwnedRecord's manager
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from centric.core.models import OwnedRecord
-from centric.customers.about import AboutCustomerQuerySet
+from centric.customers.about import ACCESS_COPIES, AboutCustomer, AboutCustomerQuerySet
 from centric.customers.models import Organisation, Person
 from centric.sales.models import CURRENCY_CODE, Deal
 
@@ -103,7 +103,7 @@ class QuoteQuerySet(AboutCustomerQuerySet["Quote"]):
 QuoteManager = models.Manager.from_queryset(QuoteQuerySet)
 
 
-class Quote(OwnedRecord):
+class Quote(OwnedRecord, AboutCustomer):
     number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     deal = models.ForeignKey(
@@ -160,7 +160,7 @@ class Quote(OwnedRecord):
     accepted_by = models.CharField(_("accepted by"), max_length=200, blank=True, editable=False)
     accepted_via = models.CharField(max_length=10, blank=True, editable=False)
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="quotes")
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", *ACCESS_COPIES])
 
     objects = QuoteManager()  # type: ignore[assignment,misc]  # narrows OwnedRecord's manager
 

@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from centric.core.models import OwnedRecord
-from centric.customers.about import AboutCustomerQuerySet
+from centric.customers.about import (
+    ACCESS_COPIES,
+    RULE_COLUMNS,
+    AboutCustomer,
+    AboutCustomerQuerySet,
+)
 from centric.customers.models import Organisation, Person
 from centric.sales.choices import StageOutcome
 
@@ -106,6 +111,10 @@ class Competitor(models.Model):
         return self.name
 
 
+# What the board, My day and the forecast add up, read from their indexes.
+SUMMED = ["amount", "currency"]
+
+
 class DealQuerySet(AboutCustomerQuerySet["Deal"]):
     """Deals: owned, and narrowed by their person and organisation (decision 0066)."""
 
@@ -113,7 +122,7 @@ class DealQuerySet(AboutCustomerQuerySet["Deal"]):
 DealManager = models.Manager.from_queryset(DealQuerySet)
 
 
-class Deal(OwnedRecord):
+class Deal(OwnedRecord, AboutCustomer):
     """A sale in progress: what it is worth, where it stands, who it is with."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -174,7 +183,7 @@ class Deal(OwnedRecord):
         related_name="deals",
     )
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="deals")
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", *ACCESS_COPIES])
 
     objects = DealManager()  # type: ignore[assignment,misc]  # narrows OwnedRecord's manager
 
@@ -186,9 +195,34 @@ class Deal(OwnedRecord):
                 condition=Q(amount__isnull=True) | Q(amount__gte=0), name="deal_amount_not_negative"
             ),
         ]
+        # The board, My day and the forecast count and sum from these alone (INCLUDE): the
+        # open deals are a small part of all of them, so the open ones have their own.
         indexes = [
             models.Index(fields=["owner", "team"], name="deal_owner_team"),
-            models.Index(fields=["stage", "owner", "team"], name="deal_stage_owner_team"),
+            models.Index(
+                fields=["pipeline", "team", "stage", "expected_close_on", "id"],
+                include=[*SUMMED, *RULE_COLUMNS],
+                condition=Q(closed_at__isnull=True),
+                name="deal_open_board",
+            ),
+            models.Index(
+                fields=["pipeline", "team", "stage", "closed_at", "id"],
+                include=[*SUMMED, *RULE_COLUMNS],
+                condition=Q(closed_at__isnull=False),
+                name="deal_closed_board",
+            ),
+            models.Index(
+                fields=["owner", "expected_close_on", "id"],
+                include=[*SUMMED, "stage", "next_step", *RULE_COLUMNS],
+                condition=Q(closed_at__isnull=True),
+                name="deal_open_by_owner",
+            ),
+            models.Index(
+                fields=["team", "expected_close_on", "id"],
+                include=[*SUMMED, "stage", "next_step", *RULE_COLUMNS],
+                condition=Q(closed_at__isnull=True),
+                name="deal_open_by_team",
+            ),
         ]
 
     def __str__(self) -> str:

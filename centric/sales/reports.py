@@ -114,7 +114,10 @@ def forecast(user: Any, *, start: dt.date, months: int = 6, by: str = "owner") -
     end = _next_month(shown[-1])
     group = "team_id" if by == "team" else "owner_id"
     currency = business_currency()
-    open_deals = Deal.objects.visible_to(user).filter(stage__outcome=StageOutcome.OPEN)
+    # `closed_at` null as well: the condition of the open deals' indexes.
+    open_deals = Deal.objects.visible_to(user).filter(
+        closed_at__isnull=True, stage__outcome=StageOutcome.OPEN
+    )
     dated = open_deals.filter(expected_close_on__gte=shown[0], expected_close_on__lt=end)
     weighted = ExpressionWrapper(
         F("amount") * F("stage__probability") / 100,

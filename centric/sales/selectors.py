@@ -9,15 +9,23 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centric.core.day import DayScope
+from centric.sales.choices import StageOutcome
 from centric.sales.models import Deal, Pipeline, Stage
 
-CARDS_PER_STAGE = 50
+# Cards per column: a screenful and more (Pipedrive and HubSpot load about as many at first);
+# the rest are one link away, in the deals list filtered to the column.
+CARDS_PER_STAGE = 25
+# What a card shows (and the move form sends), and no more.
+CARD_FIELDS = (
+    *("title", "amount", "currency", "expected_close_on", "next_step", "version", "stage"),
+    *(f"person__{name}" for name in ("first_name", "middle_name", "last_name")),
+    *("person__primary_email", "person__primary_phone", "organisation__name"),
+)
 CENT = Decimal("0.01")
 
 
@@ -31,6 +39,10 @@ class BoardColumn:
 
     # The totals in the business's currency at today's rates (None: one currency only).
     converted: Decimal | None = None
+    # The cards' "move to" options, this stage chosen (the board page renders them once).
+    move_options: str = ""
+    # The deals list filtered to the column's deals (the board page fills it in).
+    list_url: str = ""
 
     @property
     def more(self) -> int:
@@ -68,32 +80,38 @@ CLOSED_SHOWN_DAYS = 30
 
 def board(user: Any, pipeline: Pipeline, **filters: Any) -> list[BoardColumn]:
     """The board's columns: open stages in order, then the won and lost ones (closed in the
-    last 30 days)."""
+    last 30 days, the most recent first).
+
+    Two queries add the columns up (the open deals, the recently closed ones) and one per stage
+    reads its first cards: each is a range of one of the board's indexes (`deal_open_board`,
+    `deal_closed_board`), read from the index alone for the sums."""
     stages = list(pipeline.stages.filter(is_retired=False).order_by("position", "id"))
     columns = {stage.pk: BoardColumn(stage) for stage in stages}
     since = timezone.now() - dt.timedelta(days=CLOSED_SHOWN_DAYS)
-    deals = board_deals(user, pipeline, **filters).filter(
-        Q(closed_at__isnull=True) | Q(closed_at__gte=since)
-    )
-    sums = deals.values("stage_id", "currency").annotate(n=Count("id"), total=Sum("amount"))
-    for row in sums.order_by():
-        column = columns.get(row["stage_id"])
-        if column is None:
+    deals = board_deals(user, pipeline, **filters)
+    open_deals = deals.filter(closed_at__isnull=True)
+    closed_ids = [stage.pk for stage in stages if stage.outcome != StageOutcome.OPEN]
+    closed_deals = deals.filter(stage_id__in=closed_ids, closed_at__gte=since)
+    for part in (open_deals, closed_deals) if closed_ids else (open_deals,):
+        sums = part.values("stage_id", "currency").annotate(n=Count("id"), total=Sum("amount"))
+        for row in sums.order_by():
+            column = columns.get(row["stage_id"])
+            if column is None:
+                continue
+            column.count += row["n"]
+            if row["total"] is not None:
+                column.totals[row["currency"]] = row["total"]
+    for stage in stages:
+        if not columns[stage.pk].count:
             continue
-        column.count += row["n"]
-        if row["total"] is not None:
-            column.totals[row["currency"]] = row["total"]
-    ranked = deals.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=[F("stage_id")],
-            order_by=[F("expected_close_on").asc(nulls_last=True), F("id").asc()],
-        )
-    ).filter(Q(rank__lte=CARDS_PER_STAGE))
-    for deal in ranked.select_related("person", "organisation", "owner").order_by("rank"):
-        column = columns.get(deal.stage_id)
-        if column is not None:
-            column.deals.append(deal)
+        if stage.outcome == StageOutcome.OPEN:
+            cards = open_deals.filter(stage=stage).order_by(
+                F("expected_close_on").asc(nulls_last=True), "id"
+            )
+        else:
+            cards = closed_deals.filter(stage=stage).order_by("-closed_at", "-id")
+        cards = cards.select_related("person", "organisation").only(*CARD_FIELDS)
+        columns[stage.pk].deals = list(cards[:CARDS_PER_STAGE])
     _convert_totals(list(columns.values()))
     return list(columns.values())
 
@@ -126,8 +144,6 @@ def lost_to_competitors(user: Any, *, start: dt.date, end: dt.date) -> list[Lost
     """Deals the user may see that were lost to a competitor between `start` and `end`
     (inclusive), by competitor, month closed and owner, with the value lost per currency."""
     from django.db.models.functions import TruncMonth
-
-    from centric.sales.choices import StageOutcome
 
     rows = (
         Deal.objects.visible_to(user)
@@ -246,19 +262,18 @@ def open_deals(scope: DayScope) -> QuerySet[Deal]:
 def deals_needing_attention(
     scope: DayScope, *, size: int = ATTENTION_SIZE
 ) -> DealsNeedingAttention:
-    """Open deals without a next step, and open deals past their expected close date."""
+    """Open deals without a next step, and open deals past their expected close date, the
+    soonest to close first."""
     today = scope.day_start.date()
     deals = open_deals(scope)
     no_step, late = Q(next_step=""), Q(expected_close_on__lt=today)
     counts = deals.aggregate(no_step=Count("id", filter=no_step), late=Count("id", filter=late))
     related = ("person", "organisation", "stage", "owner")
+    # Both by close date, the soonest first (the order of `deal_open_by_owner`/`_by_team`).
+    soonest = (F("expected_close_on").asc(nulls_last=True), "id")
     return DealsNeedingAttention(
-        no_next_step=list(
-            deals.filter(no_step).select_related(*related).order_by("-created_at", "-id")[:size]
-        ),
-        past_close=list(
-            deals.filter(late).select_related(*related).order_by("expected_close_on", "id")[:size]
-        ),
+        no_next_step=list(deals.filter(no_step).select_related(*related).order_by(*soonest)[:size]),
+        past_close=list(deals.filter(late).select_related(*related).order_by(*soonest)[:size]),
         no_next_step_count=counts["no_step"],
         past_close_count=counts["late"],
     )

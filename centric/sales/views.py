@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +22,7 @@ from centric.core.errors import ConcurrentEditError
 from centric.core.visibility import has_model_permission
 from centric.sales.choices import StageOutcome
 from centric.sales.models import Deal, Pipeline, Stage
-from centric.sales.selectors import board
+from centric.sales.selectors import CLOSED_SHOWN_DAYS, BoardColumn, board
 from centric.sales.services import deal_move, deal_update
 
 
@@ -36,6 +38,38 @@ def _month(text: str) -> dt.date | None:
         return dt.date.fromisoformat(f"{text}-01") if text else None
     except ValueError:
         return None
+
+
+def _add_move_options(columns: list[BoardColumn]) -> None:
+    """Each card's "move to" picker lists the stages with its own chosen: rendered once per
+    column, not once per card (300 cards would render 1,800 options)."""
+    for column in columns:
+        column.move_options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (other.stage.pk, " selected" if other is column else "", other.stage.name)
+                for other in columns
+            ),
+        )
+
+
+def _add_list_urls(
+    columns: list[BoardColumn], *, pipeline: Pipeline | None, owner: str, team: str, month: str
+) -> None:
+    """Each column's "and N more" links to the deals list filtered the same way."""
+    since = timezone.localdate() - dt.timedelta(days=CLOSED_SHOWN_DAYS)
+    for column in columns:
+        filters = {"pipeline": str(getattr(pipeline, "pk", "")), "stage": str(column.stage.pk)}
+        if team.isdigit():
+            filters["team"] = team
+        if owner:
+            filters["owner"] = owner
+        if month:
+            filters["close_month"] = month
+        if column.stage.outcome != StageOutcome.OPEN:
+            filters["closed_from"] = since.isoformat()
+        column.list_url = f"{reverse('sales:deal_list')}?{urlencode(filters)}"
 
 
 @login_required
@@ -55,6 +89,8 @@ def deal_board(request: HttpRequest) -> HttpResponse:
         if pipeline
         else []
     )
+    _add_move_options(columns)
+    _add_list_urls(columns, pipeline=pipeline, owner=owner, team=team, month=month_text)
     return render(
         request,
         "sales/board.html",

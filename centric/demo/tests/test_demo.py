@@ -207,6 +207,10 @@ def test_the_demo_has_two_pipelines_and_deals_its_sellers_see_on_the_board(demo,
     assert mine.exists()
     # Every deal is about a customer its owner sees.
     assert Deal.objects.filter(person__isnull=True).count() == 0
+    # Every record about a customer carries its customer's owner and team (decision 0070).
+    from centric.customers.about import stale_copies
+
+    assert stale_copies() == {}
     client.force_login(seller)
     board = client.get("/sales/")
     assert board.status_code == 200

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from html import escape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from centric.core.api.testing import assert_problem, call
 from centric.core.errors import ConcurrentEditError
 from centric.customers.testing import make_person
 from centric.sales.models import Deal, DealStageChange, Pipeline
+from centric.sales.selectors import CARDS_PER_STAGE
 from centric.sales.services import deal_create, deal_move, deal_update
 from centric.sales.testing import make_deal, make_pipeline
 
@@ -242,6 +244,45 @@ def test_the_board_shows_each_stage_with_its_count_and_total(world, client):
     assert [d.title for d in columns["Proposal"].deals] == ["Big one"]
     mine = client.get("/sales/", {"pipeline": pipeline.pk, "owner": "me"})
     assert {c.stage.name: c.count for c in mine.context["columns"]}["New"] == 2
+
+
+def test_a_full_column_shows_its_first_cards_and_links_to_the_rest(world, client):
+    pipeline = make_pipeline()
+    shown = CARDS_PER_STAGE + 5
+    for day in range(shown):
+        make_deal(owner=world["ada"], expected_close_on=dt.date(2027, 1, 1) + dt.timedelta(day))
+    make_deal(owner=world["ada"], title="Undated")
+    client.force_login(world["ada"])
+
+    page = client.get("/sales/", {"pipeline": pipeline.pk, "owner": "me"})
+
+    (new, *_rest) = page.context["columns"]
+    assert new.count == shown + 1 and len(new.deals) == CARDS_PER_STAGE and new.more == 6
+    # The soonest to close first, the undated last.
+    dates = [deal.expected_close_on for deal in new.deals]
+    assert dates == sorted(dates) and dates[0] == dt.date(2027, 1, 1)
+    assert escape(new.list_url) in page.text
+    listed = client.get(new.list_url)
+    assert listed.status_code == 200 and "Undated" in listed.text
+    assert f"stage={new.stage.pk}" in new.list_url and "owner=me" in new.list_url
+
+
+def test_the_won_column_shows_the_last_30_days_most_recent_first(world, client):
+    from django.utils import timezone
+
+    pipeline = make_pipeline()
+    won = _stage(pipeline, "Closed won")
+    for title, days_ago in (("Week ago", 7), ("Yesterday", 1), ("Last quarter", 90)):
+        deal = deal_move(make_deal(owner=world["ada"], title=title), actor=world["ada"], stage=won)
+        closed = timezone.now() - dt.timedelta(days=days_ago)
+        Deal.objects.filter(pk=deal.pk).update(closed_at=closed)
+    client.force_login(world["ada"])
+
+    columns = {c.stage.name: c for c in client.get("/sales/").context["columns"]}
+
+    assert [deal.title for deal in columns["Closed won"].deals] == ["Yesterday", "Week ago"]
+    assert columns["Closed won"].count == 2 and columns["Closed won"].totals["NGN"] == 500000
+    assert "closed_from=" in columns["Closed won"].list_url
 
 
 def test_the_board_makes_as_many_queries_for_twelve_deals_as_for_two(world, client):
