@@ -66,8 +66,9 @@ def exchange_rate_set(*, currency: str, rate: Decimal, valid_on: dt.date) -> Exc
         raise ValidationError({"currency": _("This is the business's own currency.")})
     if rate <= 0:
         raise ValidationError({"rate": _("A rate is more than 0.")})
+    # Judged before anything is written (a rate too long for the column is a clear error).
+    ExchangeRate(currency=currency, rate=rate, valid_on=valid_on).full_clean(validate_unique=False)
     found, _created = ExchangeRate.objects.update_or_create(
         currency=currency, valid_on=valid_on, defaults={"rate": rate}
     )
-    found.full_clean()
     return found

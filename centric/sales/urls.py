@@ -1,7 +1,7 @@
 from django.urls import path
 
 from centric.core.kit.pages import record_urls
-from centric.sales import pipeline_views, report_views, views
+from centric.sales import exchange_views, pipeline_views, report_views, views
 from centric.sales.models import Deal
 
 app_name = "sales"
@@ -19,6 +19,7 @@ urlpatterns = [
         pipeline_views.stage_save,
         name="stage_save",
     ),
+    path("exchange-rates/", exchange_views.exchange_rates, name="exchange_rates"),
     path("reports/", report_views.sales_reports, name="reports"),
     path(
         "reports/results/",

@@ -40,6 +40,16 @@ def _month(text: str) -> dt.date | None:
         return None
 
 
+def _deals_path() -> str:
+    """The path a deal's page and move form hang under (`/sales/deals/`): the board writes its
+    cards' links as this plus the id, instead of reversing two URLs per card."""
+    detail = reverse("sales:deal_detail", args=[0])
+    move = reverse("sales:deal_move", args=[0])
+    path = detail.removesuffix("0/")
+    assert detail == f"{path}0/" and move == f"{path}0/move/", (detail, move)  # noqa: S101 - the URLs' shape, checked in every request
+    return path
+
+
 def _add_move_options(columns: list[BoardColumn]) -> None:
     """Each card's "move to" picker lists the stages with its own chosen: rendered once per
     column, not once per card (300 cards would render 1,800 options)."""
@@ -108,6 +118,7 @@ def deal_board(request: HttpRequest) -> HttpResponse:
             "can_edit_pipelines": has_model_permission(request.user, Pipeline, "change"),
             "base_currency": settings.CENTRIC_DEFAULT_CURRENCY,
             "query": request.GET.urlencode(),
+            "deals_path": _deals_path(),
         },
     )
 

@@ -138,3 +138,39 @@ def test_the_deal_page_adds_a_person_with_a_role(world, client):
 
     (contact,) = visible_contacts(world["ada"], deal)
     assert (contact.person, contact.role, contact.note) == (person, "decision_maker", "MD")
+
+
+def test_the_exchange_rates_page_shows_todays_rates_and_sets_one(world, client):
+    from centric.sales.models import ExchangeRate
+
+    make_deal(owner=world["ada"], amount=Decimal("100"), currency="GHS")
+    exchange_rate_set(currency="USD", rate=Decimal("1500"), valid_on=dt.date(2026, 1, 1))
+    client.force_login(world["ada"])
+
+    page = client.get("/sales/exchange-rates/")
+    assert page.status_code == 200
+    assert dict(page.context["today_rates"]) == {"GHS": None, "USD": Decimal("1500")}
+    assert "No rate yet" in page.text and 'name="rate"' not in page.text  # a seller reads
+    assert client.post("/sales/exchange-rates/", {"currency": "GHS"}).status_code == 403
+
+    client.force_login(world["admin"])
+    today = timezone.localdate().isoformat()
+    for bad, field_words in (
+        ({"currency": "cedi", "rate": "120", "valid_on": today}, "ISO code"),
+        ({"currency": "GHS", "rate": "-1", "valid_on": today}, "more than 0"),
+        ({"currency": "GHS", "rate": "1e999", "valid_on": today}, "digits"),
+        ({"currency": "GHS", "rate": "abc", "valid_on": today}, "as a number"),
+        ({"currency": "GHS", "rate": "120", "valid_on": "yesterday"}, "day the rate"),
+        ({"currency": "NGN", "rate": "1", "valid_on": today}, "own currency"),
+    ):
+        refused = client.post("/sales/exchange-rates/", bad)
+        assert refused.status_code == 200 and field_words in refused.text, bad
+    assert not ExchangeRate.objects.filter(currency__in=["GHS", "NGN"]).exists()
+
+    done = client.post(
+        "/sales/exchange-rates/", {"currency": "ghs", "rate": "1,120.50", "valid_on": today}
+    )
+    assert done.status_code == 302
+    assert ExchangeRate.objects.get(currency="GHS").rate == Decimal("1120.50")
+    again = client.get("/sales/exchange-rates/")
+    assert dict(again.context["today_rates"])["GHS"] == Decimal("1120.50")
