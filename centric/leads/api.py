@@ -10,7 +10,9 @@ from typing import Any, Literal
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from centric.core.api.permissions import require_model_perm
@@ -19,6 +21,7 @@ from centric.core.api.types import ApiRequest, Id
 from centric.core.records import registry
 from centric.customers.models import Person
 from centric.leads.conversion import lead_convert, matching_people
+from centric.leads.importing import FIELDS, import_leads
 from centric.leads.models import AssignmentRule, Lead, ScoringRule
 from centric.leads.services import lead_event_record, scoring_rule_save
 from centric.sales.models import Pipeline
@@ -26,6 +29,7 @@ from centric.sales.models import Pipeline
 actions_router = Router()
 scoring_router = Router()
 assignment_router = Router()
+import_router = Router()
 
 
 def _lead(request: ApiRequest, lead_id: Id) -> Lead:
@@ -157,6 +161,75 @@ def record_event(request: ApiRequest, lead_id: Id, payload: EventIn) -> Status:
         "score": lead.score,
     }
     return Status(201 if created else 200, body)
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+class ImportedRowOut(Schema):
+    line: int = Field(description="The row's line in the file (the header is line 1).")
+    message: str
+
+
+class ImportedLeadsOut(Schema):
+    created: int
+    skipped: list[ImportedRowOut] = Field(description="Rows naming a lead already held.")
+    rejected: list[ImportedRowOut] = Field(description="Rows that could not make a lead.")
+    kept_aside: list[ImportedRowOut] = Field(
+        description="Values a lead was made without (kept as typed in its notes)."
+    )
+
+
+@import_router.post(
+    "",
+    response={200: ImportedLeadsOut},
+    summary="Import leads from a CSV or Excel file",
+    description=(
+        "multipart/form-data: `file` (CSV or .xlsx, up to 5,000 rows), optionally `mapping` "
+        '(JSON: column header → lead field, e.g. {"Full Name": "full_name"}; default: '
+        "the suggested fields) and `owner` (a username; default: the assignment rules). "
+        "Rows naming a lead already held (email, phone or external id) are skipped, so a retry "
+        "adds nothing. Fields: " + ", ".join(FIELDS) + "."
+    ),
+)
+def import_file(
+    request: ApiRequest,
+    file: File[UploadedFile],
+    mapping: Form[str] = "",
+    owner: Form[str] = "",
+) -> dict[str, Any]:
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from centric.core.kit.forms import staff_named
+    from centric.imports.parsing import check_size, format_of
+
+    require_model_perm(request.auth, Lead, "add")
+    try:
+        chosen = json.loads(mapping) if mapping else None
+    except json.JSONDecodeError:
+        raise ValidationError({"mapping": _("Give the mapping as a JSON object.")}) from None
+    if chosen is not None and not (
+        isinstance(chosen, dict) and all(isinstance(v, str) for v in chosen.values())
+    ):
+        raise ValidationError({"mapping": _('Give the mapping as {"column": "field"}.')})
+    person = staff_named(owner) if owner else None
+    if owner and person is None:
+        raise ValidationError(
+            {"owner": _("No staff member is called “%(name)s”.") % {"name": owner}}
+        )
+    file_format = format_of(file.name or "")
+    check_size(file.size or 0)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"leads.{file_format}"
+        with path.open("wb") as target:
+            for chunk in file.chunks():
+                target.write(chunk)
+        result = import_leads(
+            actor=request.auth, path=path, file_format=file_format, mapping=chosen, owner=person
+        )
+    return result.as_dict()
 
 
 # --- rules -----------------------------------------------------------------------------------

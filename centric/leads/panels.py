@@ -30,6 +30,13 @@ def detail_actions(request: HttpRequest, record: Any) -> list[DetailAction]:
     ]
 
 
+def list_actions(request: HttpRequest) -> list[DetailAction]:
+    """The leads list's Import button, for those who may add leads."""
+    if not has_model_permission(request.user, Lead, "add"):
+        return []
+    return [DetailAction(_("Import"), reverse("leads:lead_import"), icon="upload")]
+
+
 def score_panel(request: HttpRequest, record: models.Model | None) -> dict[str, Any] | None:
     if not isinstance(record, Lead):
         return None

@@ -56,6 +56,7 @@ register_record(
         default_sort="-created",
         search_fields=("last_name", "first_name", "organisation_name", "email", "phone"),
         actions=panels.detail_actions,
+        list_actions=panels.list_actions,
         filters=(
             by_choice("status", _("Status"), "status", LeadStatus.choices),
             by_choice("source", _("Source"), "source", LeadSource.choices),
@@ -91,6 +92,7 @@ register_record(
 )
 register_urls("leads/", "centric.leads.urls", position=22)
 register_api("/lead-scoring-rules", "centric.leads.api.scoring_router", tags=("leads",))
+register_api("/lead-imports", "centric.leads.api.import_router", tags=("leads",))
 register_api("/lead-assignment-rules", "centric.leads.api.assignment_router", tags=("leads",))
 
 register_panel(

@@ -127,6 +127,8 @@ class RecordPages:
     history: Callable[[Any], list[HistoryEntry]] | None = None
     # Buttons of the detail page besides history, edit and delete: `(request, record)`.
     actions: Callable[[HttpRequest, Any], list[DetailAction]] | None = None
+    # Buttons of the list page besides "New …" (an import, an export): `(request)`.
+    list_actions: Callable[[HttpRequest], list[DetailAction]] | None = None
     # The list's own filters, by query parameter name.
     filters: tuple[ListFilter, ...] = ()
 
@@ -292,6 +294,7 @@ def record_list(request: HttpRequest, record_type: RecordType) -> HttpResponse:
         "list_url": _url(record_type, "list"),
         "create_url": _url(record_type, "create"),
         "bulk_url": _url(record_type, "bulk"),
+        "list_actions": pages.list_actions(request) if pages.list_actions else [],
     }
     return render_page(request, pages.template("list"), context, partial="table")
 
