@@ -21,6 +21,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, migrations, models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 
 from centric.core.visibility import VisibleQuerySet, visibility_q
 from centric.customers.models import Organisation, Person
@@ -222,6 +224,18 @@ def stale_copies() -> dict[str, int]:
             if count:
                 found[model._meta.label] = count
     return found
+
+
+@receiver(pre_delete, sender=Person)
+@receiver(pre_delete, sender=Organisation)
+def _clear_copies(sender: type[models.Model], instance: models.Model, **_kwargs: Any) -> None:
+    """A deleted customer leaves its records without a customer (SET_NULL, written by Django's
+    collector, not through `update`): their copies are cleared first, in the same transaction."""
+    name = next(name for name, customer in CUSTOMER_FIELDS if customer is sender)
+    for about in about_customer_models():
+        about._default_manager.filter(**{f"{name}_id": instance.pk}).update(
+            **{f"{name}_owner_id": None, f"{name}_team_id": None}
+        )
 
 
 def fill_copies(table: str) -> migrations.RunSQL:

@@ -139,6 +139,13 @@ def test_a_deleted_team_or_user_clears_the_copies_as_it_clears_the_customer(worl
     deal = Deal.objects.get(person=person)
     assert (deal.person_owner_id, deal.person_team_id) == (None, None)
 
+    other = make_person(owner=world["ada"], team=world["sales"])
+    kept = make_deal(owner=world["ada"], person=other)
+    Person.objects.filter(pk=other.pk).delete()  # a deleted customer: no customer, no copies
+    kept.refresh_from_db()
+    assert kept.person_id is None and (kept.person_owner_id, kept.person_team_id) == (None, None)
+    assert _stale() == {}
+
 
 def test_the_copies_are_left_out_of_history_and_rebuilt_by_the_command(world):
     person = make_person(owner=world["bola"], team=world["service"])
