@@ -9,7 +9,9 @@ The business chooses a level per record type (`VisibilityPolicy`):
 - public_read: everyone may view; changing follows the team rule;
 - public_read_write: everyone may view and change.
 A user also needs the model's Django permission (`view_…`/`change_…`); without it nothing is
-visible. Superusers and holders of `core.see_all_records` see everything.
+visible. Superusers and holders of `core.see_all_records` see everything; a role holding a
+model's `view_all_<model>` permission (people and organisations declare one: a service desk
+finds every caller) views every record of that type, and changes them by the rule above.
 """
 
 from __future__ import annotations
@@ -66,6 +68,13 @@ def sees_everything(user: Any) -> bool:
     return bool(user.is_superuser or user.has_perm("core.see_all_records"))
 
 
+def views_all(user: Any, model: type[models.Model]) -> bool:
+    """Whether the user's role reads every record of the type, whoever owns it (a service desk
+    looks up any caller): the model's `view_all_<model>` permission, where it declares one."""
+    opts = model._meta
+    return bool(user.has_perm(f"{opts.app_label}.view_all_{opts.model_name}"))
+
+
 def visibility_q(
     model: type[models.Model], user: Any, action: str = VIEW, prefix: str = ""
 ) -> Q | None:
@@ -76,7 +85,7 @@ def visibility_q(
     """
     if not has_model_permission(user, model, action):
         return None
-    if sees_everything(user):
+    if sees_everything(user) or (action == VIEW and views_all(user, model)):
         return Q()
     level = policy_level(model)
     if level == VisibilityLevel.PUBLIC_READ_WRITE or (
@@ -114,7 +123,7 @@ def visibility_scope(model: type[models.Model], user: Any, action: str = VIEW) -
     """The scope of `visibility_q(model, user, action)`, built from the same rule."""
     if not has_model_permission(user, model, action):
         return VisibleScope(everything=False, own_records=False)
-    if sees_everything(user):
+    if sees_everything(user) or (action == VIEW and views_all(user, model)):
         return VisibleScope(everything=True)
     level = policy_level(model)
     if level == VisibilityLevel.PUBLIC_READ_WRITE or (

@@ -144,6 +144,9 @@ class Organisation(CustomerRecord):
 
     class Meta(CustomerRecord.Meta):
         ordering = ["name", "id"]
+        permissions = [
+            ("view_all_organisation", "Can view every organisation, whoever owns them"),
+        ]
         indexes = [
             models.Index(fields=["search_name", "id"], name="organisation_search_name"),
             models.Index(fields=["owner", "team"], name="organisation_owner_team"),
@@ -197,6 +200,7 @@ class Person(CustomerRecord):
         permissions = [
             ("export_person", "Can export people"),
             ("import_person", "Can import people"),
+            ("view_all_person", "Can view every person, whoever owns them"),
         ]
         constraints = [
             *CustomerRecord.Meta.constraints,

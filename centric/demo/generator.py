@@ -60,8 +60,8 @@ DEMO_STAFF = [
     StaffSpec("manager", "Tunde", "Bakare", "Manager", "Sales", lead=True),
     StaffSpec("sales", "Chiamaka", "Eze", "Front office", "Sales"),
     StaffSpec("sales2", "Musa", "Abdullahi", "Front office", "Sales"),
-    StaffSpec("service", "Ngozi", "Obi", "Front office", "Service", lead=True),
-    StaffSpec("service2", "Preye", "Alagoa", "Front office", "Service"),
+    StaffSpec("service", "Ngozi", "Obi", "Service desk", "Service", lead=True),
+    StaffSpec("service2", "Preye", "Alagoa", "Service desk", "Service"),
     StaffSpec("marketing", "Efe", "Johnson", "Front office", "Marketing", lead=True),
     StaffSpec("backoffice", "Ibrahim", "Danjuma", "Read only", "Back office", lead=True),
 ]

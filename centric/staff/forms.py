@@ -45,6 +45,11 @@ SPECIAL_PERMISSIONS = [
     ("imports.add_importjob", _("Run imports")),
     ("imports.view_importjob", _("See imports")),
     ("core.see_all_records", _("See all records, whatever their visibility")),
+    ("customers.view_all_person", _("Look up every person, whoever owns them (service desks)")),
+    (
+        "customers.view_all_organisation",
+        _("Look up every organisation, whoever owns them (service desks)"),
+    ),
     ("core.view_auditevent", _("Read the audit log")),
     ("staff.view_user", _("See the staff directory, emails included")),
     ("staff.view_team", _("See the teams")),

@@ -12,6 +12,7 @@ ROLE_RECORD_ACTIONS: dict[str, tuple[str, ...]] = {
     "Administrator": RECORD_ACTIONS,
     "Manager": RECORD_ACTIONS,
     "Front office": ("view", "add", "change"),
+    "Service desk": ("view", "add", "change"),
     "Read only": ("view",),
 }
 
@@ -106,6 +107,16 @@ DEFAULT_ROLES: dict[str, dict[str, Any]] = {
         "permissions": ["extras.add_tag"],
         "requires_mfa": False,
         "description": "Sales, service and marketing staff working their own customers.",
+    },
+    "Service desk": {
+        # Finds every caller; what other teams own about them follows its own rule.
+        "permissions": [
+            "extras.add_tag",
+            "customers.view_all_person",
+            "customers.view_all_organisation",
+        ],
+        "requires_mfa": False,
+        "description": "Service staff: look up any customer who calls, work their own records.",
     },
     "Read only": {
         "permissions": [],

@@ -162,3 +162,27 @@ def test_the_copies_are_left_out_of_history_and_rebuilt_by_the_command(world):
     call_command("refresh_customer_copies", verbosity=0)
     call_command("refresh_customer_copies", check=True, verbosity=0)
     assert _stale() == {}
+
+
+def test_a_service_desk_role_finds_every_customer_but_not_other_teams_records(
+    world, make_user, client, api_client
+):
+    """Issue 11: the service desk looks up any caller; what Sales owns about them stays Sales'."""
+    desk = make_user("desk", role="Service desk", team=world["service"])
+    caller = make_person(owner=world["ada"], team=world["sales"], first_name="Kemi")
+    deal = make_deal(owner=world["ada"], person=caller, title="Kemi's generator")
+
+    assert caller in Person.objects.visible_to(desk)
+    assert not Person.objects.visible_to(desk, "change").filter(pk=caller.pk).exists()
+    assert not Deal.objects.visible_to(desk).filter(pk=deal.pk).exists()
+    client.force_login(desk)
+    assert client.get(f"/people/{caller.pk}/").status_code == 200
+    assert client.get(f"/sales/deals/{deal.pk}/").status_code == 404
+    api = api_client(desk)
+    assert api.get(f"/api/v1/people/{caller.pk}").status_code == 200
+    refused = api.patch(
+        f"/api/v1/people/{caller.pk}", '{"first_name": "K"}', content_type="application/json"
+    )
+    assert refused.status_code in (403, 404)
+    # A front-office seller of another team still finds only their own customers.
+    assert caller not in Person.objects.visible_to(world["bola"])
