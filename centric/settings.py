@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "centric.leads",
     "centric.quotes",
     "centric.orders",
+    "centric.tickets",
     "centric.webhooks",
     "centric.notifications",
     "centric.imports",

@@ -16,6 +16,7 @@ from centric.identity.services.merge import merge_undo, people_merge
 from centric.orders.testing import make_order
 from centric.sales.models import Deal
 from centric.sales.testing import make_deal
+from centric.tickets.testing import make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +42,16 @@ def test_every_record_type_about_customers_keeps_the_copies(world):
     make_deal(owner=world["ada"], person=person)
     make_activity(owner=world["ada"], person=person)
     make_order(owner=world["ada"], person=person)  # and its quote
+    make_ticket(owner=world["ada"], person=person)
 
     labels = {model._meta.label for model in about_customer_models()}
-    assert {"sales.Deal", "activities.Activity", "quotes.Quote", "orders.Order"} <= labels
+    assert {
+        "sales.Deal",
+        "activities.Activity",
+        "quotes.Quote",
+        "orders.Order",
+        "tickets.Ticket",
+    } <= labels
     for model in about_customer_models():
         row = model._default_manager.get(person=person)
         assert (row.person_owner_id, row.person_team_id) == (world["bola"].pk, world["service"].pk)

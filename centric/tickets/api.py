@@ -1,0 +1,85 @@
+"""A ticket's replies and notes in the API: `GET|POST /api/v1/tickets/{id}/messages`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from centric.core.api.types import ApiRequest, Id
+from centric.tickets.models import Ticket
+from centric.tickets.replies import ticket_message_add
+
+actions_router = Router()
+
+
+class MessageIn(Schema):
+    kind: Literal["public", "internal"]
+    body: str = Field(..., min_length=1, max_length=20_000)
+    seen_message_id: int | None = Field(
+        None,
+        description=(
+            "The last message the writer saw: when another agent wrote after it, the reply is "
+            "refused with 409 (send again after reading it, or set send_anyway)."
+        ),
+    )
+    send_anyway: bool = False
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    body: str
+    author: str | None
+    created_at: dt.datetime
+    to_email: str
+    sent_at: dt.datetime | None
+    send_error: str
+
+
+def _body(message: Any) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "kind": message.kind,
+        "body": message.body,
+        "author": message.author.get_username() if message.author else None,
+        "created_at": message.created_at,
+        "to_email": message.to_email,
+        "sent_at": message.sent_at,
+        "send_error": message.send_error,
+    }
+
+
+def _ticket(request: ApiRequest, ticket_id: int, action: str = "view") -> Ticket:
+    from centric.core.api.permissions import require_model_perm
+
+    require_model_perm(request.auth, Ticket, action)
+    return Ticket.objects.visible_to(request.auth, action).get(pk=ticket_id)
+
+
+@actions_router.get(
+    "/{ticket_id}/messages", response=list[MessageOut], summary="A ticket's replies and notes"
+)
+def message_list(request: ApiRequest, ticket_id: Id) -> list[dict[str, Any]]:
+    ticket = _ticket(request, ticket_id)
+    return [_body(m) for m in ticket.messages.select_related("author")]
+
+
+@actions_router.post(
+    "/{ticket_id}/messages",
+    response={201: MessageOut},
+    summary="Reply to the customer (sent by email) or add an internal note",
+)
+def message_add(request: ApiRequest, ticket_id: Id, payload: MessageIn) -> Status:
+    ticket = _ticket(request, ticket_id, "change")
+    message = ticket_message_add(
+        ticket,
+        actor=request.auth,
+        kind=payload.kind,
+        body=payload.body,
+        seen_message_id=payload.seen_message_id,
+        send_anyway=payload.send_anyway,
+    )
+    return Status(201, _body(message))

@@ -1,0 +1,184 @@
+"""The service desk's tickets: a customer's request, worked by a team and an assignee (its owner)
+through the business's statuses, with public replies and internal notes.
+
+A ticket is owned and about a customer (`AboutCustomer`): visible to those its owner and team
+rule allows *and* who may see its person and organisation (decision 0066).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from centric.core.models import OwnedRecord
+from centric.customers.about import (
+    ACCESS_COPIES,
+    RULE_COLUMNS,
+    AboutCustomer,
+    AboutCustomerQuerySet,
+)
+from centric.customers.models import Organisation, Person
+from centric.tickets.choices import Channel, MessageKind, Priority, StatusKind
+
+
+class TicketStatus(models.Model):
+    """A status from the business's list ("Waiting for parts"), each of a kind the clocks read."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    kind = models.CharField(_("meaning"), max_length=30, choices=StatusKind.choices)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = _("ticket statuses")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketCategory(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = _("ticket categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketQuerySet(AboutCustomerQuerySet["Ticket"]):
+    """Tickets: owned, and narrowed by their person and organisation."""
+
+
+TicketManager = models.Manager.from_queryset(TicketQuerySet)
+
+
+class Ticket(OwnedRecord, AboutCustomer):
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=20_000)
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    status = models.ForeignKey(
+        TicketStatus, verbose_name=_("status"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    category = models.ForeignKey(
+        TicketCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    channel = models.CharField(
+        _("came by"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+    )
+    deal = models.ForeignKey(
+        "sales.Deal",
+        verbose_name=_("deal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    quote = models.ForeignKey(
+        "quotes.Quote",
+        verbose_name=_("quote"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("order"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    # Stamped by the services: the first public reply, and when it was last solved/closed.
+    first_response_at = models.DateTimeField(
+        _("first answered at"), null=True, blank=True, editable=False
+    )
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    tags = models.ManyToManyField("extras.Tag", blank=True, related_name="tickets")
+    history = HistoricalRecords(excluded_fields=["updated_at", *ACCESS_COPIES])
+
+    objects = TicketManager()  # type: ignore[assignment,misc]  # narrows OwnedRecord's manager
+
+    class Meta(OwnedRecord.Meta):
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "team"], name="ticket_owner_team"),
+            # A team's and an agent's queue: the tickets not closed, newest first.
+            models.Index(
+                fields=["team", "-created_at", "id"],
+                include=RULE_COLUMNS,
+                condition=Q(closed_at__isnull=True),
+                name="ticket_open_by_team",
+            ),
+            models.Index(
+                fields=["owner", "-created_at", "id"],
+                include=RULE_COLUMNS,
+                condition=Q(closed_at__isnull=True),
+                name="ticket_open_by_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    @property
+    def number(self) -> str:
+        return f"T-{self.pk:05d}" if self.pk else "T-new"
+
+
+class TicketMessage(models.Model):
+    """A public reply (sent to the customer) or an internal note (never sent) on a ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=10, choices=MessageKind.choices)
+    body = models.TextField(max_length=20_000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # A public reply's email: where it went, its Message-ID (the customer's answer refers to
+    # it), when it left, and why it did not.
+    to_email = models.CharField(max_length=254, blank=True)
+    message_id = models.CharField(max_length=250, blank=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="ticket_message_order")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.ticket_id}"

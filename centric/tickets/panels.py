@@ -1,0 +1,29 @@
+"""The ticket page's conversation: public replies and internal notes told apart, and the form
+to add one (for those who may change the ticket)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from centric.tickets.choices import MessageKind
+from centric.tickets.models import Ticket
+
+
+def conversation(request: HttpRequest, record: models.Model | None) -> dict[str, Any] | None:
+    if not isinstance(record, Ticket):
+        return None
+    messages = list(record.messages.select_related("author"))
+    may_change = Ticket.objects.visible_to(request.user, "change").filter(pk=record.pk).exists()
+    return {
+        "ticket": record,
+        "messages": messages,
+        "last_seen": messages[-1].pk if messages else 0,
+        "may_reply": may_change,
+        "kinds": MessageKind.choices,
+        "can_email": bool(record.person and record.person.primary_email),
+        # What the writer had typed when the reply was refused (kept for them to send again).
+        "draft": request.session.get(f"ticket-draft-{record.pk}", ""),
+    }

@@ -1,0 +1,105 @@
+"""Tickets, registered with the record kit (pages, API, visibility, history, custom fields, tags,
+timeline links, exports); the conversation panel and its replies are the app's own."""
+
+from django.utils.translation import gettext_lazy as _
+
+from centric.core.api.records import RecordApi
+from centric.core.kit.list_filters import by_choice, by_id
+from centric.core.kit.pages import Column, RecordPages, RecordServices
+from centric.core.records import (
+    OWNED,
+    NavEntry,
+    Panel,
+    register_panel,
+    register_record,
+    register_urls,
+)
+from centric.tickets import panels, services
+from centric.tickets.choices import Channel, Priority, StatusKind
+from centric.tickets.models import Ticket
+
+TICKET_SERVICES = RecordServices(
+    create=services.ticket_create,
+    update=services.ticket_update,
+    delete=services.ticket_delete,
+)
+TICKET_SORTS = {
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+    "subject": ["subject", "id"],
+}
+TICKET_FIELDS = (
+    "subject",
+    "description",
+    "person",
+    "organisation",
+    "status",
+    "priority",
+    "category",
+    "channel",
+    "deal",
+    "quote",
+    "order",
+)
+
+register_record(
+    Ticket,
+    key="ticket",
+    visibility=OWNED,
+    custom_fields=True,
+    tags=True,
+    history=True,
+    timeline=True,
+    exports=True,
+    navigation=NavEntry(_("Tickets"), "tickets:ticket_list", icon="life-buoy", position=17),
+    pages=RecordPages(
+        services=TICKET_SERVICES,
+        columns=(
+            Column("subject", _("Subject"), link=True),
+            Column("status", _("Status")),
+            Column("priority", _("Priority")),
+            Column("person", _("Person")),
+            Column("owner", _("Assignee")),
+        ),
+        form_fields=(*TICKET_FIELDS, "external_id"),
+        detail_fields=(*TICKET_FIELDS, "first_response_at", "solved_at", "closed_at"),
+        sorts=TICKET_SORTS,
+        default_sort="-created",
+        search_fields=("subject",),
+        related=("owner", "team", "person", "organisation", "status", "category"),
+        filters=(
+            by_id("status", _("Status")),
+            by_choice("state", _("Meaning"), "status__kind", StatusKind.choices),
+            by_choice("priority", _("Priority"), "priority", Priority.choices),
+            by_choice("channel", _("Came by"), "channel", Channel.choices),
+            by_id("category", _("Category")),
+            by_id("person", _("Person")),
+            by_id("organisation", _("Organisation")),
+            by_id("order", _("Order")),
+        ),
+    ),
+    api=RecordApi(
+        services=TICKET_SERVICES,
+        fields=(*TICKET_FIELDS, "first_response_at", "solved_at", "closed_at"),
+        read_only=("first_response_at", "solved_at", "closed_at"),
+        sorts=TICKET_SORTS,
+        default_sort="-created",
+        search_fields=("subject",),
+        filter_fields=("status", "priority", "category", "channel", "person", "organisation"),
+        actions="centric.tickets.api.actions_router",
+    ),
+    api_path="/tickets",
+    test_factory="centric.tickets.testing.make_ticket",
+)
+register_urls("tickets/", "centric.tickets.urls", position=27)
+
+register_panel(
+    "tickets.ticket",
+    Panel(
+        key="ticket_conversation",
+        label=_("Conversation"),
+        template="tickets/partials/conversation.html",
+        context=panels.conversation,
+        position=5,
+    ),
+)

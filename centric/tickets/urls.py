@@ -1,0 +1,13 @@
+from django.urls import path
+
+from centric.core.kit.pages import record_urls
+from centric.tickets import views
+from centric.tickets.models import Ticket
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("<int:pk>/reply/", views.ticket_reply, name="ticket_reply"),
+    # The record kit's list, detail, history, create, edit, delete and bulk pages.
+    *record_urls(Ticket, ""),
+]
