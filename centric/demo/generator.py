@@ -28,6 +28,7 @@ from centric.demo.activities import build_activities
 from centric.demo.leads import build_leads
 from centric.demo.quotes import build_quotes
 from centric.demo.sales import build_sales
+from centric.demo.tickets import build_tickets
 
 if TYPE_CHECKING:
     from centric.customers.models import Person
@@ -107,6 +108,10 @@ def remove_demo() -> None:
     from centric.extras.models import CustomFieldDefinition, Tag
     from centric.staff.models import Team, User
 
+    if apps.is_installed("centric.tickets"):
+        from centric.demo.tickets import remove_tickets
+
+        remove_tickets()
     if apps.is_installed("centric.quotes"):
         from centric.demo.quotes import remove_quotes
 
@@ -699,4 +704,5 @@ def load_demo(
         build_activities(builder)
         build_leads(builder)
         build_quotes(builder)
+        build_tickets(builder)
     return builder.counts

@@ -4,13 +4,9 @@ server on loopback; stale, done and repeated reminders deliver nothing more."""
 from __future__ import annotations
 
 import datetime as dt
-import email
 import io
-import socket
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -23,38 +19,6 @@ from centric.customers.testing import make_person
 from centric.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Sink:
-    """An SMTP server that keeps what it is sent."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        message = email.message_from_bytes(envelope.content, policy=default_policy)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    sink = Sink()
-    with socket.socket() as probe:  # a free port (aiosmtpd's own check cannot use port 0)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=port,
-        ):
-            yield sink
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

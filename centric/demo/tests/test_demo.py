@@ -305,3 +305,22 @@ def test_the_demo_has_a_catalogue_and_quotes(demo, client):
     assert orders.count() == quotes.filter(status="accepted").count()
     assert orders.filter(fulfilment_status="fulfilled").exists()
     assert client.get("/orders/queue/").status_code == 200
+
+
+def test_the_demo_service_desk_has_tickets_with_replies_and_notes(demo, client):
+    from centric.tickets.models import Ticket
+
+    agent = User.objects.get(username="service2")
+    mine = Ticket.objects.visible_to(agent)
+    assert mine.count() >= 20
+    # Callers of every team: the desk looks each of them up.
+    assert mine.exclude(person__team=agent.team).exists()
+    assert mine.filter(messages__kind="public").exists()
+    assert mine.filter(messages__kind="internal").exists()
+    assert mine.filter(solved_at__isnull=False).exists()
+    sales = User.objects.get(username="sales")
+    assert not Ticket.objects.visible_to(sales).exists()  # the Service team's work
+    client.force_login(agent)
+    ticket = mine.filter(messages__kind="public").first()
+    page = client.get(f"/tickets/{ticket.pk}/")
+    assert page.status_code == 200 and "To the customer" in page.text

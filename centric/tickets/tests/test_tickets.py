@@ -6,7 +6,6 @@ through the customer, and the same through the pages and the API."""
 from __future__ import annotations
 
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
 
 from centric.core.api.testing import assert_problem, call
@@ -77,8 +76,9 @@ def test_the_service_desk_sees_its_tickets_and_sales_does_not(world):
     assert not Ticket.objects.visible_to(world["ada"]).exists()  # Sales: not its ticket
 
 
-def test_a_public_reply_is_emailed_with_threading_and_a_note_is_not(world, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+@pytest.mark.django_db(transaction=True)
+def test_a_public_reply_is_emailed_with_threading_and_a_note_is_not(world, smtp):
+    """Through a real SMTP server on loopback, as the worker sends them."""
     ticket = make_ticket(owner=world["ngozi"], person=_caller(world), subject="Inverter beeps")
 
     note = ticket_message_add(ticket, actor=world["ngozi"], kind="internal", body="Check warranty")
@@ -93,16 +93,28 @@ def test_a_public_reply_is_emailed_with_threading_and_a_note_is_not(world, setti
     assert reply_send(first.pk) == "already sent"  # a retried task sends once
 
     assert note.to_email == "" and note.message_id == ""
-    assert len(mail.outbox) == 2
-    one, two = mail.outbox
-    assert one.to == ["kemi.adebayo@example.com"]
-    assert one.subject == f"[{ticket.number}] Inverter beeps"
-    assert one.extra_headers["Message-ID"] == first.message_id
-    assert two.extra_headers["In-Reply-To"] == first.message_id
-    assert "Check warranty" not in one.body + two.body
+    one, two = smtp.messages
+    assert one["X-Envelope-To"] == "kemi.adebayo@example.com"
+    assert one["Subject"] == f"[{ticket.number}] Inverter beeps"
+    assert one["Message-ID"] == first.message_id and two["Message-ID"] == second.message_id
+    assert two["In-Reply-To"] == first.message_id and two["References"] == first.message_id
+    assert one["X-Centric-Ticket"] == ticket.number
+    bodies = one.get_content() + two.get_content()
+    assert "Please send a photo." in bodies and "Check warranty" not in bodies
     ticket.refresh_from_db()
     assert ticket.first_response_at is not None
     assert TicketMessage.objects.get(pk=first.pk).sent_at is not None
+
+
+def test_a_reply_the_mail_server_refuses_stays_with_its_error(world, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    ticket = make_ticket(owner=world["ngozi"], person=_caller(world))
+    reply = ticket_message_add(ticket, actor=world["ngozi"], kind="public", body="Hello")
+
+    assert reply_send(reply.pk) == "failed"
+    reply.refresh_from_db()
+    assert reply.sent_at is None and reply.send_error  # kept, saying why
 
 
 def test_two_agents_answering_at_once_are_warned(world):

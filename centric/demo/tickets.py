@@ -1,0 +1,80 @@
+"""The demo business's service desk: tickets from customers of every team, worked by the
+Service team (who look up any caller), some answered, some with internal notes, some solved —
+so the ticket list, a ticket's conversation and the customers' timelines show something real."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from centric.demo.generator import DemoBuilder
+
+TICKET_PREFIX = "demo-ticket-"
+REQUESTS = [
+    ("Generator will not start after servicing", "phone", "high"),
+    ("Inverter beeps every few minutes", "whatsapp", "normal"),
+    ("Delivery to Lekki has not arrived", "phone", "urgent"),
+    ("Wrong size of solar panel delivered", "email", "normal"),
+    ("Request for a receipt for the last payment", "email", "low"),
+    ("Battery drains overnight", "whatsapp", "high"),
+    ("Installer did not come on the agreed day", "phone", "high"),
+    ("Price list for churches and schools", "walk_in", "low"),
+]
+CATEGORIES = ["Repairs", "Delivery", "Billing", "Installation"]
+REPLIES = [
+    "Sorry about this. Please send a photo of the control panel on WhatsApp and we will book a technician.",
+    "Thank you for your patience: the driver is on his way and will call you.",
+]
+NOTES = [
+    "Checked the warranty: still covered until March.",
+    "Back office confirms the part is in stock.",
+]
+
+
+def build_tickets(builder: DemoBuilder) -> None:
+    from centric.customers.models import Person
+    from centric.tickets.models import TicketCategory, TicketStatus
+    from centric.tickets.replies import ticket_message_add
+    from centric.tickets.services import ticket_create, ticket_update
+    from centric.tickets.statuses import ensure_default_statuses
+
+    rng = builder.rng
+    ensure_default_statuses()
+    categories = [TicketCategory.objects.get_or_create(name=name)[0] for name in CATEGORIES]
+    statuses = {status.kind: status for status in TicketStatus.objects.order_by("-position")}
+    agents = [builder.users["service"], builder.users["service2"]]
+    callers = list(
+        Person.objects.filter(external_id__startswith="demo-p-", merged_into__isnull=True)
+        .exclude(primary_email="")
+        .order_by("id")[:60]
+    )
+    for number, caller in enumerate(callers[:40]):
+        agent = agents[number % 2]
+        subject, channel, priority = REQUESTS[number % len(REQUESTS)]
+        ticket = ticket_create(
+            actor=agent,
+            subject=subject,
+            description=f"{caller.first_name} called about this.",
+            person=caller,
+            channel=channel,
+            priority=priority,
+            category=rng.choice(categories),
+            owner=agent,
+            team=agent.team,
+            external_id=f"{TICKET_PREFIX}{number:03d}",
+        )
+        if number % 3 == 0:
+            ticket_message_add(ticket, actor=agent, kind="internal", body=rng.choice(NOTES))
+        if number % 2 == 0:
+            ticket_message_add(ticket, actor=agent, kind="public", body=rng.choice(REPLIES))
+            ticket = ticket_update(ticket, actor=agent, status=statuses["pending_customer"])
+        if number % 5 == 0:
+            ticket_update(ticket, actor=agent, status=statuses["solved"])
+    builder.counts["tickets"] = min(len(callers), 40)
+
+
+def remove_tickets() -> None:
+    from centric.tickets.models import Ticket
+
+    Ticket.objects.filter(external_id__startswith=TICKET_PREFIX).delete()
+    Ticket.history.filter(external_id__startswith=TICKET_PREFIX).delete()
