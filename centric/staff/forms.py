@@ -37,6 +37,8 @@ SETTINGS_PERMISSION_ROWS = [
     (_("Tags"), "extras", "tag"),
     (_("Custom fields"), "extras", "customfielddefinition"),
     (_("Lifecycle stages"), "customers", "lifecyclestage"),
+    (_("Ticket statuses"), "tickets", "ticketstatus"),
+    (_("Ticket categories"), "tickets", "ticketcategory"),
 ]
 ACTIONS = [("view", _("View")), ("add", _("Add")), ("change", _("Change")), ("delete", _("Delete"))]
 SPECIAL_PERMISSIONS = [

@@ -9,8 +9,9 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from centric.core.api.types import ApiRequest, Id
-from centric.tickets.models import Ticket
+from centric.tickets.models import Ticket, TicketCategory, TicketStatus
 from centric.tickets.replies import ticket_message_add
+from centric.tickets.settings_services import category_save, status_save
 
 actions_router = Router()
 
@@ -83,3 +84,83 @@ def message_add(request: ApiRequest, ticket_id: Id, payload: MessageIn) -> Statu
         send_anyway=payload.send_anyway,
     )
     return Status(201, _body(message))
+
+
+# --- The business's statuses and categories ------------------------------------------------
+
+statuses_router = Router()
+categories_router = Router()
+
+
+class StatusIn(Schema):
+    name: str = Field(..., min_length=1, max_length=60)
+    kind: Literal["new", "open", "pending_customer", "pending_back_office", "solved", "closed"] = (
+        Field(..., description="What the status means (the clocks and reports read it).")
+    )
+    position: int | None = Field(None, ge=0)
+    is_active: bool = True
+
+
+class StatusOut(Schema):
+    id: int
+    name: str
+    kind: str
+    position: int
+    is_active: bool
+
+
+class CategoryIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    is_active: bool = True
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    position: int
+    is_active: bool
+
+
+def _may(request: ApiRequest, model: Any, action: str) -> None:
+    from centric.core.api.permissions import require_model_perm
+
+    require_model_perm(request.auth, model, action)
+
+
+@statuses_router.get("", response=list[StatusOut], summary="The business's ticket statuses")
+def status_list(request: ApiRequest) -> list[Any]:
+    from centric.tickets.statuses import ensure_default_statuses
+
+    _may(request, Ticket, "view")
+    ensure_default_statuses()
+    return list(TicketStatus.objects.order_by("position", "id"))
+
+
+@statuses_router.post("", response={201: StatusOut}, summary="Add a ticket status")
+def status_add(request: ApiRequest, payload: StatusIn) -> Status:
+    _may(request, TicketStatus, "add")
+    return Status(201, status_save(**payload.dict()))
+
+
+@statuses_router.put("/{status_id}", response=StatusOut, summary="Rename, re-order or retire one")
+def status_change(request: ApiRequest, status_id: Id, payload: StatusIn) -> Any:
+    _may(request, TicketStatus, "change")
+    return status_save(status=TicketStatus.objects.get(pk=status_id), **payload.dict())
+
+
+@categories_router.get("", response=list[CategoryOut], summary="The business's ticket categories")
+def category_list(request: ApiRequest) -> list[Any]:
+    _may(request, Ticket, "view")
+    return list(TicketCategory.objects.order_by("position", "name"))
+
+
+@categories_router.post("", response={201: CategoryOut}, summary="Add a ticket category")
+def category_add(request: ApiRequest, payload: CategoryIn) -> Status:
+    _may(request, TicketCategory, "add")
+    return Status(201, category_save(**payload.dict()))
+
+
+@categories_router.put("/{category_id}", response=CategoryOut, summary="Rename or retire one")
+def category_change(request: ApiRequest, category_id: Id, payload: CategoryIn) -> Any:
+    _may(request, TicketCategory, "change")
+    return category_save(category=TicketCategory.objects.get(pk=category_id), **payload.dict())

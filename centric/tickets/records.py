@@ -10,6 +10,7 @@ from centric.core.records import (
     OWNED,
     NavEntry,
     Panel,
+    register_api,
     register_panel,
     register_record,
     register_urls,
@@ -92,6 +93,8 @@ register_record(
     test_factory="centric.tickets.testing.make_ticket",
 )
 register_urls("tickets/", "centric.tickets.urls", position=27)
+register_api("/ticket-statuses", "centric.tickets.api.statuses_router", tags=("tickets",))
+register_api("/ticket-categories", "centric.tickets.api.categories_router", tags=("tickets",))
 
 register_panel(
     "tickets.ticket",

@@ -1,13 +1,14 @@
 from django.urls import path
 
 from centric.core.kit.pages import record_urls
-from centric.tickets import views
+from centric.tickets import settings_views, views
 from centric.tickets.models import Ticket
 
 app_name = "tickets"
 
 urlpatterns = [
     path("<int:pk>/reply/", views.ticket_reply, name="ticket_reply"),
+    path("settings/", settings_views.ticket_settings, name="settings"),
     # The record kit's list, detail, history, create, edit, delete and bulk pages.
     *record_urls(Ticket, ""),
 ]

@@ -1,0 +1,59 @@
+"""The service desk's settings page: the statuses (with what each means) and the categories."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from centric.core.visibility import has_model_permission
+from centric.tickets.choices import StatusKind
+from centric.tickets.models import TicketCategory, TicketStatus
+from centric.tickets.settings_services import category_save, status_save
+from centric.tickets.statuses import ensure_default_statuses
+
+
+@login_required
+def ticket_settings(request: HttpRequest) -> HttpResponse:
+    if not has_model_permission(request.user, TicketStatus, "change"):
+        return render(request, "403.html", status=403)
+    ensure_default_statuses()
+    if request.method == "POST":
+        post = request.POST
+        try:
+            if post.get("form") == "status":
+                found = post.get("pk", "")
+                status_save(
+                    status=get_object_or_404(TicketStatus, pk=found) if found.isdigit() else None,
+                    name=post.get("name", ""),
+                    kind=post.get("kind", ""),
+                    position=int(post["position"]) if post.get("position", "").isdigit() else None,
+                    is_active=post.get("is_active", "on") == "on",
+                )
+            else:
+                found = post.get("pk", "")
+                category_save(
+                    category=get_object_or_404(TicketCategory, pk=found)
+                    if found.isdigit()
+                    else None,
+                    name=post.get("name", ""),
+                    is_active=post.get("is_active", "on") == "on",
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("tickets:settings")
+    return render(
+        request,
+        "tickets/settings.html",
+        {
+            "title": _("Service desk settings"),
+            "statuses": TicketStatus.objects.order_by("position", "id"),
+            "categories": TicketCategory.objects.order_by("position", "name"),
+            "kinds": StatusKind.choices,
+        },
+    )
