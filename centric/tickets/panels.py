@@ -8,8 +8,20 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from centric.core.kit.pages import DetailAction
+from centric.core.visibility import has_model_permission
 from centric.tickets.choices import MessageKind
-from centric.tickets.models import Ticket
+from centric.tickets.models import Ticket, TicketStatus
+
+
+def list_actions(request: HttpRequest) -> list[DetailAction]:
+    """The ticket list's Settings button, for those who set the statuses up."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if not has_model_permission(request.user, TicketStatus, "change"):
+        return []
+    return [DetailAction(_("Settings"), reverse("tickets:settings"), icon="settings")]
 
 
 def conversation(request: HttpRequest, record: models.Model | None) -> dict[str, Any] | None:

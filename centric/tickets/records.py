@@ -68,6 +68,7 @@ register_record(
         default_sort="-created",
         search_fields=("subject",),
         related=("owner", "team", "person", "organisation", "status", "category"),
+        list_actions=panels.list_actions,
         filters=(
             by_id("status", _("Status")),
             by_choice("state", _("Meaning"), "status__kind", StatusKind.choices),

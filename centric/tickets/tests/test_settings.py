@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_an_administrator_renames_adds_and_retires_statuses_on_the_page(admin_user, client):
     client.force_login(admin_user)
+    assert "/tickets/settings/" in client.get("/tickets/").text  # the list's Settings button
     page = client.get("/tickets/settings/")
     assert page.status_code == 200
     assert [s.name for s in page.context["statuses"]][:2] == ["New", "Open"]
