@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from centric.core.api.types import ApiRequest, Id
-from centric.tickets.models import Ticket, TicketCategory, TicketStatus
+from centric.tickets.models import Macro, Ticket, TicketCategory, TicketStatus
 from centric.tickets.replies import ticket_message_add
 from centric.tickets.settings_services import category_save, status_save
 
@@ -164,3 +166,69 @@ def category_add(request: ApiRequest, payload: CategoryIn) -> Status:
 def category_change(request: ApiRequest, category_id: Id, payload: CategoryIn) -> Any:
     _may(request, TicketCategory, "change")
     return category_save(category=TicketCategory.objects.get(pk=category_id), **payload.dict())
+
+
+# --- Canned replies and macros -------------------------------------------------------------
+
+macros_router = Router()
+
+
+class MacroIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    body: str = Field("", max_length=10_000, description="The reply, with {placeholders}.")
+    set_status_id: int | None = None
+    set_priority: Literal["", "low", "normal", "high", "urgent"] = ""
+    is_active: bool = True
+
+
+class MacroOut(MacroIn):
+    id: int
+
+
+class ApplyIn(Schema):
+    macro_id: int
+
+
+class AppliedOut(Schema):
+    reply: str = Field(description="The macro's reply, filled in: send it with POST .../messages.")
+    status_id: int
+    priority: str
+    version: int
+
+
+@macros_router.get("", response=list[MacroOut], summary="Canned replies and macros")
+def macro_list(request: ApiRequest) -> list[Any]:
+    _may(request, Ticket, "view")
+    return list(Macro.objects.all())
+
+
+@macros_router.post("", response={201: MacroOut}, summary="Add a canned reply or macro")
+def macro_add(request: ApiRequest, payload: MacroIn) -> Status:
+    from centric.tickets.macros import macro_save
+
+    _may(request, TicketStatus, "change")
+    values = payload.dict()
+    status_id = values.pop("set_status_id")
+    status = TicketStatus.objects.filter(pk=status_id).first() if status_id else None
+    if status_id and status is None:
+        raise ValidationError({"set_status_id": _("No such status.")})
+    return Status(201, macro_save(set_status=status, **values))
+
+
+@actions_router.post(
+    "/{ticket_id}/apply-macro",
+    response=AppliedOut,
+    summary="Apply a macro: set its fields, and get its reply filled in (not sent)",
+)
+def macro_use(request: ApiRequest, ticket_id: Id, payload: ApplyIn) -> dict[str, Any]:
+    from centric.tickets.macros import macro_apply
+
+    ticket = _ticket(request, ticket_id, "change")
+    macro = Macro.objects.get(pk=payload.macro_id)
+    ticket, reply = macro_apply(ticket, actor=request.auth, macro=macro)
+    return {
+        "reply": reply,
+        "status_id": ticket.status_id,
+        "priority": ticket.priority,
+        "version": ticket.version,
+    }

@@ -182,3 +182,31 @@ class TicketMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.ticket_id}"
+
+
+class Macro(models.Model):
+    """A canned reply, and what it sets on the ticket ("Asked for a photo": pending customer).
+
+    The reply's placeholders name the customer's and the ticket's data — `{first_name}`,
+    `{first_name|there}` with a fallback for a missing value (see `tickets.macros`)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    body = models.TextField(_("reply"), blank=True, max_length=10_000)
+    set_status = models.ForeignKey(
+        TicketStatus,
+        verbose_name=_("sets the status to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_priority = models.CharField(
+        _("sets the priority to"), max_length=10, choices=Priority.choices, blank=True
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

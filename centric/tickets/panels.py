@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from centric.core.kit.pages import DetailAction
 from centric.core.visibility import has_model_permission
 from centric.tickets.choices import MessageKind
-from centric.tickets.models import Ticket, TicketStatus
+from centric.tickets.models import Macro, Ticket, TicketStatus
 
 
 def list_actions(request: HttpRequest) -> list[DetailAction]:
@@ -38,4 +38,5 @@ def conversation(request: HttpRequest, record: models.Model | None) -> dict[str,
         "can_email": bool(record.person and record.person.primary_email),
         # What the writer had typed when the reply was refused (kept for them to send again).
         "draft": request.session.get(f"ticket-draft-{record.pk}", ""),
+        "macros": list(Macro.objects.filter(is_active=True)) if may_change else [],
     }

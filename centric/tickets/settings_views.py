@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from centric.core.visibility import has_model_permission
-from centric.tickets.choices import StatusKind
-from centric.tickets.models import TicketCategory, TicketStatus
+from centric.tickets.choices import Priority, StatusKind
+from centric.tickets.macros import PLACEHOLDERS, macro_save
+from centric.tickets.models import Macro, TicketCategory, TicketStatus
 from centric.tickets.settings_services import category_save, status_save
 from centric.tickets.statuses import ensure_default_statuses
 
@@ -24,7 +27,9 @@ def ticket_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         post = request.POST
         try:
-            if post.get("form") == "status":
+            if post.get("form") == "macro":
+                _save_macro(post)
+            elif post.get("form") == "status":
                 found = post.get("pk", "")
                 status_save(
                     status=get_object_or_404(TicketStatus, pk=found) if found.isdigit() else None,
@@ -55,5 +60,20 @@ def ticket_settings(request: HttpRequest) -> HttpResponse:
             "statuses": TicketStatus.objects.order_by("position", "id"),
             "categories": TicketCategory.objects.order_by("position", "name"),
             "kinds": StatusKind.choices,
+            "macros": Macro.objects.select_related("set_status"),
+            "priorities": Priority.choices,
+            "placeholders": [f"{{{name}}}" for name in PLACEHOLDERS],
         },
+    )
+
+
+def _save_macro(post: Any) -> None:
+    found, status = post.get("pk", ""), post.get("set_status", "")
+    macro_save(
+        macro=get_object_or_404(Macro, pk=found) if found.isdigit() else None,
+        name=post.get("name", ""),
+        body=post.get("body", ""),
+        set_status=get_object_or_404(TicketStatus, pk=status) if status.isdigit() else None,
+        set_priority=post.get("set_priority", ""),
+        is_active=post.get("is_active", "on") == "on",
     )

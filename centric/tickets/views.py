@@ -40,3 +40,29 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Sent to the customer.") if message.to_email else _("Note added.")
         )
     return redirect("tickets:ticket_detail", pk=ticket.pk)
+
+
+@login_required
+@require_POST
+def ticket_macro(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply a macro: its fields are set, its reply goes in the reply box to check and send."""
+    from centric.tickets.macros import macro_apply
+    from centric.tickets.models import Macro
+
+    ticket = get_object_or_404(Ticket.objects.visible_to(request.user, "change"), pk=pk)
+    chosen = request.POST.get("macro", "")
+    macro = Macro.objects.filter(pk=int(chosen) if chosen.isdigit() else 0).first()
+    if macro is None:
+        messages.error(request, _("Choose a macro."))
+        return redirect("tickets:ticket_detail", pk=ticket.pk)
+    try:
+        ticket, reply = macro_apply(ticket, actor=request.user, macro=macro)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if reply:
+            request.session[f"ticket-draft-{ticket.pk}"] = reply
+        messages.success(
+            request, _("“%(name)s” applied: check the reply, then send it.") % {"name": macro.name}
+        )
+    return redirect("tickets:ticket_detail", pk=ticket.pk)
