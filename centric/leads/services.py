@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -95,18 +94,17 @@ def rescore(
 def _assign(lead: Lead) -> Any:
     """The owner the first matching assignment rule gives a new lead (round-robin within the
     rule's team), or None."""
-    User: Any = get_user_model()
+    from centric.staff.assignment import next_in_turn
+
     for rule in AssignmentRule.objects.filter(is_active=True):
         if rule.source and rule.source != lead.source:
             continue
         if rule.territory and rule.territory.strip().lower() != lead.territory.strip().lower():
             continue
         rule = AssignmentRule.objects.select_for_update().get(pk=rule.pk)
-        members = list(User.objects.filter(team_id=rule.team_id, is_active=True).order_by("id"))
-        if not members:
+        chosen = next_in_turn(rule.team_id, rule.last_assignee_id)  # away members passed over
+        if chosen is None:
             continue
-        after = [m for m in members if rule.last_assignee_id and m.pk > rule.last_assignee_id]
-        chosen = after[0] if after else members[0]
         rule.last_assignee = chosen
         rule.save(update_fields=["last_assignee"])
         return chosen

@@ -49,6 +49,10 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     # Folded "first last username" for the type-ahead owner picker (word prefixes, any accent).
     search_name = models.CharField(max_length=400, blank=True, db_index=True, editable=False)
+    # Away (leave, off sick): assignment rules pass them over; what they own stays theirs.
+    is_away = models.BooleanField(
+        _("away"), default=False, help_text=_("Assignment rules give them no new work.")
+    )
 
     class Meta:
         ordering = ["username"]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("roles/new/", views.role_create, name="role_create"),
     path("roles/<int:pk>/", views.role_edit, name="role_edit"),
     path("tokens/", views.tokens, name="tokens"),
+    path("away/", views.away, name="away"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit_log, name="audit"),
 ]

@@ -448,3 +448,15 @@ def audit_log(request):
             "kinds": dict(AuditEvent.Kind.choices),
         },
     )
+
+
+@login_required
+@require_POST
+def away(request):
+    """The signed-in member says they are away, or back (the sidebar's button)."""
+    user_services.user_set_away(request.user, away=request.POST.get("away") == "1")
+    if request.user.is_away:
+        messages.success(request, _("You are away: no new tickets or leads come to you."))
+    else:
+        messages.success(request, _("Welcome back: new work comes to you again."))
+    return redirect("core:home")

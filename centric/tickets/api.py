@@ -11,14 +11,14 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from centric.core.api.types import ApiRequest, Id
-from centric.tickets.models import Macro, Ticket, TicketCategory, TicketStatus
+from centric.tickets.models import AssignmentRule, Macro, Ticket, TicketCategory, TicketStatus
 from centric.tickets.replies import ticket_message_add
 from centric.tickets.settings_services import category_save, status_save
 
 actions_router = Router()
 
 
-class MessageIn(Schema):
+class TicketMessageIn(Schema):
     kind: Literal["public", "internal"]
     body: str = Field(..., min_length=1, max_length=20_000)
     seen_message_id: int | None = Field(
@@ -31,7 +31,7 @@ class MessageIn(Schema):
     send_anyway: bool = False
 
 
-class MessageOut(Schema):
+class TicketMessageOut(Schema):
     id: int
     kind: str
     body: str
@@ -63,7 +63,7 @@ def _ticket(request: ApiRequest, ticket_id: int, action: str = "view") -> Ticket
 
 
 @actions_router.get(
-    "/{ticket_id}/messages", response=list[MessageOut], summary="A ticket's replies and notes"
+    "/{ticket_id}/messages", response=list[TicketMessageOut], summary="A ticket's replies and notes"
 )
 def message_list(request: ApiRequest, ticket_id: Id) -> list[dict[str, Any]]:
     ticket = _ticket(request, ticket_id)
@@ -72,10 +72,10 @@ def message_list(request: ApiRequest, ticket_id: Id) -> list[dict[str, Any]]:
 
 @actions_router.post(
     "/{ticket_id}/messages",
-    response={201: MessageOut},
+    response={201: TicketMessageOut},
     summary="Reply to the customer (sent by email) or add an internal note",
 )
-def message_add(request: ApiRequest, ticket_id: Id, payload: MessageIn) -> Status:
+def message_add(request: ApiRequest, ticket_id: Id, payload: TicketMessageIn) -> Status:
     ticket = _ticket(request, ticket_id, "change")
     message = ticket_message_add(
         ticket,
@@ -94,7 +94,7 @@ statuses_router = Router()
 categories_router = Router()
 
 
-class StatusIn(Schema):
+class TicketStatusIn(Schema):
     name: str = Field(..., min_length=1, max_length=60)
     kind: Literal["new", "open", "pending_customer", "pending_back_office", "solved", "closed"] = (
         Field(..., description="What the status means (the clocks and reports read it).")
@@ -103,7 +103,7 @@ class StatusIn(Schema):
     is_active: bool = True
 
 
-class StatusOut(Schema):
+class TicketStatusOut(Schema):
     id: int
     name: str
     kind: str
@@ -111,12 +111,12 @@ class StatusOut(Schema):
     is_active: bool
 
 
-class CategoryIn(Schema):
+class TicketCategoryIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     is_active: bool = True
 
 
-class CategoryOut(Schema):
+class TicketCategoryOut(Schema):
     id: int
     name: str
     position: int
@@ -129,7 +129,7 @@ def _may(request: ApiRequest, model: Any, action: str) -> None:
     require_model_perm(request.auth, model, action)
 
 
-@statuses_router.get("", response=list[StatusOut], summary="The business's ticket statuses")
+@statuses_router.get("", response=list[TicketStatusOut], summary="The business's ticket statuses")
 def status_list(request: ApiRequest) -> list[Any]:
     from centric.tickets.statuses import ensure_default_statuses
 
@@ -138,32 +138,36 @@ def status_list(request: ApiRequest) -> list[Any]:
     return list(TicketStatus.objects.order_by("position", "id"))
 
 
-@statuses_router.post("", response={201: StatusOut}, summary="Add a ticket status")
-def status_add(request: ApiRequest, payload: StatusIn) -> Status:
+@statuses_router.post("", response={201: TicketStatusOut}, summary="Add a ticket status")
+def status_add(request: ApiRequest, payload: TicketStatusIn) -> Status:
     _may(request, TicketStatus, "add")
     return Status(201, status_save(**payload.dict()))
 
 
-@statuses_router.put("/{status_id}", response=StatusOut, summary="Rename, re-order or retire one")
-def status_change(request: ApiRequest, status_id: Id, payload: StatusIn) -> Any:
+@statuses_router.put(
+    "/{status_id}", response=TicketStatusOut, summary="Rename, re-order or retire one"
+)
+def status_change(request: ApiRequest, status_id: Id, payload: TicketStatusIn) -> Any:
     _may(request, TicketStatus, "change")
     return status_save(status=TicketStatus.objects.get(pk=status_id), **payload.dict())
 
 
-@categories_router.get("", response=list[CategoryOut], summary="The business's ticket categories")
+@categories_router.get(
+    "", response=list[TicketCategoryOut], summary="The business's ticket categories"
+)
 def category_list(request: ApiRequest) -> list[Any]:
     _may(request, Ticket, "view")
     return list(TicketCategory.objects.order_by("position", "name"))
 
 
-@categories_router.post("", response={201: CategoryOut}, summary="Add a ticket category")
-def category_add(request: ApiRequest, payload: CategoryIn) -> Status:
+@categories_router.post("", response={201: TicketCategoryOut}, summary="Add a ticket category")
+def category_add(request: ApiRequest, payload: TicketCategoryIn) -> Status:
     _may(request, TicketCategory, "add")
     return Status(201, category_save(**payload.dict()))
 
 
-@categories_router.put("/{category_id}", response=CategoryOut, summary="Rename or retire one")
-def category_change(request: ApiRequest, category_id: Id, payload: CategoryIn) -> Any:
+@categories_router.put("/{category_id}", response=TicketCategoryOut, summary="Rename or retire one")
+def category_change(request: ApiRequest, category_id: Id, payload: TicketCategoryIn) -> Any:
     _may(request, TicketCategory, "change")
     return category_save(category=TicketCategory.objects.get(pk=category_id), **payload.dict())
 
@@ -173,7 +177,7 @@ def category_change(request: ApiRequest, category_id: Id, payload: CategoryIn) -
 macros_router = Router()
 
 
-class MacroIn(Schema):
+class TicketMacroIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     body: str = Field("", max_length=10_000, description="The reply, with {placeholders}.")
     set_status_id: int | None = None
@@ -181,29 +185,29 @@ class MacroIn(Schema):
     is_active: bool = True
 
 
-class MacroOut(MacroIn):
+class TicketMacroOut(TicketMacroIn):
     id: int
 
 
-class ApplyIn(Schema):
+class MacroApplyIn(Schema):
     macro_id: int
 
 
-class AppliedOut(Schema):
+class MacroAppliedOut(Schema):
     reply: str = Field(description="The macro's reply, filled in: send it with POST .../messages.")
     status_id: int
     priority: str
     version: int
 
 
-@macros_router.get("", response=list[MacroOut], summary="Canned replies and macros")
+@macros_router.get("", response=list[TicketMacroOut], summary="Canned replies and macros")
 def macro_list(request: ApiRequest) -> list[Any]:
     _may(request, Ticket, "view")
     return list(Macro.objects.all())
 
 
-@macros_router.post("", response={201: MacroOut}, summary="Add a canned reply or macro")
-def macro_add(request: ApiRequest, payload: MacroIn) -> Status:
+@macros_router.post("", response={201: TicketMacroOut}, summary="Add a canned reply or macro")
+def macro_add(request: ApiRequest, payload: TicketMacroIn) -> Status:
     from centric.tickets.macros import macro_save
 
     _may(request, TicketStatus, "change")
@@ -217,10 +221,10 @@ def macro_add(request: ApiRequest, payload: MacroIn) -> Status:
 
 @actions_router.post(
     "/{ticket_id}/apply-macro",
-    response=AppliedOut,
+    response=MacroAppliedOut,
     summary="Apply a macro: set its fields, and get its reply filled in (not sent)",
 )
-def macro_use(request: ApiRequest, ticket_id: Id, payload: ApplyIn) -> dict[str, Any]:
+def macro_use(request: ApiRequest, ticket_id: Id, payload: MacroApplyIn) -> dict[str, Any]:
     from centric.tickets.macros import macro_apply
 
     ticket = _ticket(request, ticket_id, "change")
@@ -232,3 +236,49 @@ def macro_use(request: ApiRequest, ticket_id: Id, payload: ApplyIn) -> dict[str,
         "priority": ticket.priority,
         "version": ticket.version,
     }
+
+
+# --- Assignment rules ----------------------------------------------------------------------
+
+assignment_router = Router()
+
+
+class TicketAssignmentRuleIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    team_id: int
+    method: Literal["round_robin", "least_loaded", "team"] = "round_robin"
+    category_id: int | None = None
+    channel: str = Field("", max_length=10)
+    keyword: str = Field("", max_length=60)
+    customer_tag: str = Field("", max_length=60)
+    position: int = Field(0, ge=0)
+
+
+class TicketAssignmentRuleOut(TicketAssignmentRuleIn):
+    id: int
+    is_active: bool
+
+
+@assignment_router.get(
+    "", response=list[TicketAssignmentRuleOut], summary="Ticket assignment rules"
+)
+def assignment_rule_list(request: ApiRequest) -> list[Any]:
+    _may(request, Ticket, "view")
+    return list(AssignmentRule.objects.filter(is_active=True))
+
+
+@assignment_router.post(
+    "", response={201: TicketAssignmentRuleOut}, summary="Add an assignment rule"
+)
+def assignment_rule_add(request: ApiRequest, payload: TicketAssignmentRuleIn) -> Status:
+    from centric.tickets.settings_services import assignment_rule_save
+
+    _may(request, TicketStatus, "change")
+    return Status(201, assignment_rule_save(**payload.dict()))
+
+
+@assignment_router.delete("/{rule_id}", response={204: None}, summary="Switch a rule off")
+def assignment_rule_off(request: ApiRequest, rule_id: Id) -> Status:
+    _may(request, TicketStatus, "change")
+    AssignmentRule.objects.filter(pk=rule_id).update(is_active=False)
+    return Status(204, None)

@@ -210,3 +210,43 @@ class Macro(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AssignmentRule(models.Model):
+    """Which team gets a new ticket without an assignee, and who in it: the first active rule
+    whose conditions all hold (blank: any) — category, channel, a word in the subject or
+    description, a tag on the customer (their tier: "VIP") — gives it to the team, in turn or
+    to the member with the fewest open tickets; members marked away are passed over."""
+
+    class Method(models.TextChoices):
+        ROUND_ROBIN = "round_robin", _("In turn")
+        LEAST_LOADED = "least_loaded", _("Fewest open tickets")
+        TEAM = "team", _("The team only (someone picks it up)")
+
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+    category = models.ForeignKey(
+        TicketCategory, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(_("came by"), max_length=10, choices=Channel.choices, blank=True)
+    keyword = models.CharField(_("word in the subject or description"), max_length=60, blank=True)
+    customer_tag = models.CharField(_("customer's tag (tier)"), max_length=60, blank=True)
+    team = models.ForeignKey(
+        settings.CENTRIC_TEAM_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    method = models.CharField(max_length=20, choices=Method.choices, default=Method.ROUND_ROBIN)
+    last_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name

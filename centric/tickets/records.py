@@ -97,6 +97,7 @@ register_urls("tickets/", "centric.tickets.urls", position=27)
 register_api("/ticket-statuses", "centric.tickets.api.statuses_router", tags=("tickets",))
 register_api("/ticket-categories", "centric.tickets.api.categories_router", tags=("tickets",))
 register_api("/ticket-macros", "centric.tickets.api.macros_router", tags=("tickets",))
+register_api("/ticket-assignment-rules", "centric.tickets.api.assignment_router", tags=("tickets",))
 
 register_panel(
     "tickets.ticket",

@@ -96,13 +96,37 @@ def ticket_create(
         ticket.priority = priority
     if channel:
         ticket.channel = channel
-    default_ownership(ticket, actor)
+    assigned = False
+    if owner is None and team is None:  # nobody named: the assignment rules decide
+        from centric.tickets.assignment import assign
+
+        found_team, member, _rule = assign(ticket)
+        if found_team is not None:
+            ticket.team, ticket.owner, assigned = found_team, member, True
+    if not assigned:
+        default_ownership(ticket, actor)
     ticket.custom_fields = clean_custom_fields(ticket, custom_fields)
     _check(ticket, actor)
     _stamp(ticket)
     save_record(ticket, actor=actor)
     set_tags(ticket, tags)
+    if assigned and ticket.owner_id and ticket.owner_id != getattr(actor, "pk", None):
+        _tell_assignee(ticket)
     return ticket
+
+
+def _tell_assignee(ticket: Ticket) -> None:
+    from django.urls import reverse
+
+    from centric.notifications.services import notify
+
+    notify(
+        user=ticket.owner,
+        title=_("New ticket: %(ticket)s") % {"ticket": str(ticket)},
+        body=ticket.get_priority_display(),
+        url=reverse("tickets:ticket_detail", args=[ticket.pk]),
+        key=f"ticket-assigned:{ticket.pk}:{ticket.owner_id}",
+    )
 
 
 @transaction.atomic

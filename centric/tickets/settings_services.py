@@ -65,3 +65,47 @@ def category_save(
     category.is_active = is_active
     category.save()
     return category
+
+
+@transaction.atomic
+def assignment_rule_save(
+    *,
+    name: str,
+    team_id: int,
+    method: str = "round_robin",
+    category_id: int | None = None,
+    channel: str = "",
+    keyword: str = "",
+    customer_tag: str = "",
+    position: int = 0,
+) -> Any:
+    from django.apps import apps
+    from django.conf import settings
+
+    from centric.tickets.choices import Channel
+    from centric.tickets.models import AssignmentRule
+
+    team_model: Any = apps.get_model(settings.CENTRIC_TEAM_MODEL)
+    errors: dict[str, str] = {}
+    if not team_model.objects.filter(pk=team_id).exists():
+        errors["team_id"] = _("Choose a team.")
+    if category_id and not TicketCategory.objects.filter(pk=category_id).exists():
+        errors["category_id"] = _("Choose a category.")
+    if channel and channel not in Channel.values:
+        errors["channel"] = _("Choose a channel.")
+    if method not in AssignmentRule.Method.values:
+        errors["method"] = _("Choose how the team shares the tickets.")
+    if not " ".join((name or "").split()):
+        errors["name"] = _("Give it a name.")
+    if errors:
+        raise ValidationError(errors)
+    return AssignmentRule.objects.create(
+        name=" ".join(name.split()),
+        team_id=team_id,
+        method=method,
+        category_id=category_id,
+        channel=channel,
+        keyword=keyword.strip(),
+        customer_tag=customer_tag.strip(),
+        position=position,
+    )

@@ -369,3 +369,11 @@ def role_update(
             },
         )
     return role
+
+
+@transaction.atomic
+def user_set_away(user: Any, *, away: bool) -> Any:
+    """Say one is away (leave, off sick) or back: assignment rules pass over who is away."""
+    user.is_away = away
+    user.save(update_fields=["is_away"])
+    return user
