@@ -282,3 +282,67 @@ def assignment_rule_off(request: ApiRequest, rule_id: Id) -> Status:
     _may(request, TicketStatus, "change")
     AssignmentRule.objects.filter(pk=rule_id).update(is_active=False)
     return Status(204, None)
+
+
+# --- Merge, split, link ----------------------------------------------------------------------
+
+
+class TicketMergeIn(Schema):
+    into_id: int = Field(description="The ticket that stays; this one is closed into it.")
+
+
+class TicketSplitIn(Schema):
+    message_id: int
+    subject: str = Field("", max_length=200)
+
+
+class TicketRelatedIn(Schema):
+    other_id: int
+
+
+class TicketRefOut(Schema):
+    id: int
+    number: str
+    subject: str
+
+
+def _ref(ticket: Ticket) -> dict[str, Any]:
+    return {"id": ticket.pk, "number": ticket.number, "subject": ticket.subject}
+
+
+@actions_router.post("/{ticket_id}/merge", response=TicketRefOut, summary="Merge a duplicate")
+def merge(request: ApiRequest, ticket_id: Id, payload: TicketMergeIn) -> dict[str, Any]:
+    from centric.tickets.merging import ticket_merge
+
+    duplicate = _ticket(request, ticket_id, "change")
+    into = _ticket(request, payload.into_id, "change")
+    return _ref(ticket_merge(duplicate, into=into, actor=request.auth))
+
+
+@actions_router.post(
+    "/{ticket_id}/split", response={201: TicketRefOut}, summary="Split a message off"
+)
+def split(request: ApiRequest, ticket_id: Id, payload: TicketSplitIn) -> Status:
+    from centric.tickets.merging import ticket_split
+
+    ticket = _ticket(request, ticket_id, "change")
+    message = ticket.messages.get(pk=payload.message_id)
+    return Status(201, _ref(ticket_split(message, actor=request.auth, subject=payload.subject)))
+
+
+@actions_router.get(
+    "/{ticket_id}/related", response=list[TicketRefOut], summary="Related tickets one may see"
+)
+def related_list(request: ApiRequest, ticket_id: Id) -> list[dict[str, Any]]:
+    ticket = _ticket(request, ticket_id)
+    visible = Ticket.objects.visible_to(request.auth).filter(related=ticket)
+    return [_ref(t) for t in visible.order_by("id")]
+
+
+@actions_router.post("/{ticket_id}/related", response={204: None}, summary="Link a related one")
+def related_add(request: ApiRequest, ticket_id: Id, payload: TicketRelatedIn) -> Status:
+    from centric.tickets.merging import ticket_link
+
+    ticket = _ticket(request, ticket_id, "change")
+    ticket_link(ticket, other=_ticket(request, payload.other_id), actor=request.auth)
+    return Status(204, None)

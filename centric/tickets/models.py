@@ -128,6 +128,16 @@ class Ticket(OwnedRecord, AboutCustomer):
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     tags = models.ManyToManyField("extras.Tag", blank=True, related_name="tickets")
+    # Tickets about the same thing (both ways), and the one this duplicate was merged into.
+    related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_tickets",
+        editable=False,
+    )
     history = HistoricalRecords(excluded_fields=["updated_at", *ACCESS_COPIES])
 
     objects = TicketManager()  # type: ignore[assignment,misc]  # narrows OwnedRecord's manager

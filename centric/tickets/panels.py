@@ -39,4 +39,9 @@ def conversation(request: HttpRequest, record: models.Model | None) -> dict[str,
         # What the writer had typed when the reply was refused (kept for them to send again).
         "draft": request.session.get(f"ticket-draft-{record.pk}", ""),
         "macros": list(Macro.objects.filter(is_active=True)) if may_change else [],
+        "related": list(Ticket.objects.visible_to(request.user).filter(related=record)),
+        "merged_into": record.merged_into
+        if record.merged_into_id
+        and Ticket.objects.visible_to(request.user).filter(pk=record.merged_into_id).exists()
+        else None,
     }

@@ -9,6 +9,7 @@ app_name = "tickets"
 urlpatterns = [
     path("<int:pk>/reply/", views.ticket_reply, name="ticket_reply"),
     path("<int:pk>/macro/", views.ticket_macro, name="ticket_macro"),
+    path("<int:pk>/relate/", views.ticket_relate, name="ticket_relate"),
     path("settings/", settings_views.ticket_settings, name="settings"),
     # The record kit's list, detail, history, create, edit, delete and bulk pages.
     *record_urls(Ticket, ""),

@@ -66,3 +66,40 @@ def ticket_macro(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("“%(name)s” applied: check the reply, then send it.") % {"name": macro.name}
         )
     return redirect("tickets:ticket_detail", pk=ticket.pk)
+
+
+def _other(request: HttpRequest, text: str, action: str = "change") -> Ticket | None:
+    """A ticket named by its number ("T-00042") or id, among those the user may act on."""
+    digits = text.strip().upper().removeprefix("T-").lstrip("0") or "0"
+    if not digits.isdigit():
+        return None
+    return Ticket.objects.visible_to(request.user, action).filter(pk=int(digits)).first()
+
+
+@login_required
+@require_POST
+def ticket_relate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge this ticket into another, link another, or split a message off."""
+    from centric.tickets.merging import ticket_link, ticket_merge, ticket_split
+
+    ticket = get_object_or_404(Ticket.objects.visible_to(request.user, "change"), pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "split":
+            chosen = request.POST.get("message", "")
+            message = get_object_or_404(ticket.messages, pk=int(chosen) if chosen.isdigit() else 0)
+            new = ticket_split(message, actor=request.user, subject=request.POST.get("subject", ""))
+            messages.success(request, _("Split off into %(ticket)s.") % {"ticket": new})
+            return redirect("tickets:ticket_detail", pk=new.pk)
+        other = _other(request, request.POST.get("other", ""))
+        if other is None:
+            raise ValidationError(_("No ticket you may change has that number."))
+        if action == "merge":
+            ticket_merge(ticket, into=other, actor=request.user)
+            messages.success(request, _("Merged into %(ticket)s.") % {"ticket": other})
+            return redirect("tickets:ticket_detail", pk=other.pk)
+        ticket_link(ticket, other=other, actor=request.user)
+        messages.success(request, _("Linked to %(ticket)s.") % {"ticket": other})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("tickets:ticket_detail", pk=ticket.pk)
