@@ -55,7 +55,7 @@ def test_admin_creates_colleague_who_turns_on_totp(
     expect(page.locator(".messages")).to_contain_text("Staff user “Tunde” created.")
     tunde = User.objects.get(username="tunde")
     assert tunde.team == team
-    page.locator(".nav-footer button").click()
+    page.get_by_role("button", name="Sign out").click()
 
     # The colleague signs in and turns on two-factor sign-in from Settings → Security.
     page.goto(f"{live_server.url}/accounts/login/")
@@ -74,7 +74,7 @@ def test_admin_creates_colleague_who_turns_on_totp(
     expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
     page.goto(f"{live_server.url}/accounts/2fa/")
     expect(page.locator(".badge", has_text="Active")).to_be_visible()
-    page.locator(".nav-footer button").click()
+    page.get_by_role("button", name="Sign out").click()
 
     # Signing in again needs the password and then a code (a later window's: a code works once).
     page.goto(f"{live_server.url}/accounts/login/")
