@@ -107,6 +107,13 @@ class AboutCustomerQuerySet(VisibleQuerySet[_M]):
         return super().update(**values)
 
 
+def _copy(to: str) -> Any:
+    """One copied column: a customer's owner or team, cleared with it, never edited by hand."""
+    return models.ForeignKey(
+        to, null=True, on_delete=models.SET_NULL, related_name="+", editable=False, db_index=False
+    )
+
+
 class AboutCustomer(models.Model):
     """A record about a person and/or an organisation, with its copies of their owner and team.
 
@@ -114,38 +121,10 @@ class AboutCustomer(models.Model):
     related name) and a manager from `AboutCustomerQuerySet`; its Meta declares the indexes its
     pages need, the copies included."""
 
-    person_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
-    person_team = models.ForeignKey(
-        settings.CENTRIC_TEAM_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
-    organisation_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
-    organisation_team = models.ForeignKey(
-        settings.CENTRIC_TEAM_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-        db_index=False,
-    )
+    person_owner = _copy(settings.AUTH_USER_MODEL)
+    person_team = _copy(settings.CENTRIC_TEAM_MODEL)
+    organisation_owner = _copy(settings.AUTH_USER_MODEL)
+    organisation_team = _copy(settings.CENTRIC_TEAM_MODEL)
 
     class Meta:
         abstract = True
