@@ -8,6 +8,7 @@ many. The immediate backend (development) cannot defer: there nothing is booked.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -31,3 +32,21 @@ def ensure_scheduled(task: Any, when: dt.datetime) -> bool:
         return False
     task.using(run_after=when).enqueue()
     return True
+
+
+# Work that repeats on its own once booked (the SLA scan, every minute): each app registers
+# how to book its first run, and `centric worker` books them all when it starts, so a fresh
+# install, or a chain broken by a crash, starts again with the worker.
+_ON_WORKER_START: list[Callable[[], Any]] = []
+
+
+def repeat_on_worker_start(book: Callable[[], Any]) -> None:
+    """Register how to book a repeating task's first run (from an app's `ready`)."""
+    if book not in _ON_WORKER_START:
+        _ON_WORKER_START.append(book)
+
+
+def book_repeating() -> None:
+    """Book every registered repeating task that has no run waiting."""
+    for book in _ON_WORKER_START:
+        book()

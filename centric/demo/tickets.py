@@ -31,6 +31,41 @@ NOTES = [
 ]
 
 
+def build_service_levels(builder: DemoBuilder) -> None:
+    """A Lagos office calendar (weekdays 8–5, Saturday mornings, Nigeria's public holidays)
+    and four policies; skipped when the business has set its own."""
+    from centric.tickets.models import BusinessCalendar, SlaPolicy
+    from centric.tickets.sla_settings import calendar_save, policy_save
+
+    if not BusinessCalendar.objects.exists():
+        week = {str(day): [["08:00", "17:00"]] for day in range(5)}
+        week["5"] = [["09:00", "13:00"]]
+        calendar_save(
+            name="Lagos office",
+            week=week,
+            holiday_country="NG",
+            is_default=True,
+            team_ids=[builder.teams["Service"].pk],
+        )
+    if SlaPolicy.objects.exists():
+        return
+    escalate = builder.teams["Management"].pk
+    for name, priority, tag, first, solved in (
+        ("Urgent", "urgent", "", 60, 8 * 60),
+        ("VIP customers", "", "VIP", 2 * 60, 16 * 60),
+        ("High", "high", "", 4 * 60, 24 * 60),
+        ("Standard", "", "", 8 * 60, 40 * 60),
+    ):
+        policy_save(
+            name=name,
+            priority=priority,
+            customer_tag=tag,
+            first_response_minutes=first,
+            resolution_minutes=solved,
+            escalate_to_team_id=escalate if priority == "urgent" else None,
+        )
+
+
 def build_tickets(builder: DemoBuilder) -> None:
     from centric.customers.models import Person
     from centric.tickets.models import TicketCategory, TicketStatus
@@ -40,6 +75,7 @@ def build_tickets(builder: DemoBuilder) -> None:
 
     rng = builder.rng
     ensure_default_statuses()
+    build_service_levels(builder)
     categories = [TicketCategory.objects.get_or_create(name=name)[0] for name in CATEGORIES]
     statuses = {status.kind: status for status in TicketStatus.objects.order_by("-position")}
     agents = [builder.users["service"], builder.users["service2"]]

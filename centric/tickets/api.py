@@ -346,3 +346,50 @@ def related_add(request: ApiRequest, ticket_id: Id, payload: TicketRelatedIn) ->
     ticket = _ticket(request, ticket_id, "change")
     ticket_link(ticket, other=_ticket(request, payload.other_id), actor=request.auth)
     return Status(204, None)
+
+
+# --- SLA clocks ------------------------------------------------------------------------------
+
+
+class TicketSlaClockOut(Schema):
+    label: str
+    state: Literal["running", "warning", "late", "paused", "met", "late_met"]
+    due: dt.datetime | None
+    seconds_left: int | None = Field(
+        None, description="To the due time; while paused, the business seconds left."
+    )
+
+
+class TicketSlaStepOut(Schema):
+    clock: str
+    step: str
+    at: dt.datetime
+    detail: str
+
+
+class TicketSlaOut(Schema):
+    policy: str | None
+    clocks: list[TicketSlaClockOut]
+    steps: list[TicketSlaStepOut]
+
+
+@actions_router.get(
+    "/{ticket_id}/sla", response=TicketSlaOut, summary="The ticket's SLA: time left, and each step"
+)
+def sla_view(request: ApiRequest, ticket_id: Id) -> dict[str, Any]:
+    from centric.tickets.sla import clocks
+
+    ticket = _ticket(request, ticket_id)
+    return {
+        "policy": str(ticket.sla_policy) if ticket.sla_policy_id else None,
+        "clocks": [
+            {
+                "label": view.label,
+                "state": view.state,
+                "due": view.due,
+                "seconds_left": int(view.left.total_seconds()) if view.left is not None else None,
+            }
+            for view in clocks(ticket)
+        ],
+        "steps": list(ticket.sla_events.values("clock", "step", "at", "detail")),
+    }

@@ -10,6 +10,9 @@ class TicketsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from centric.core.schedule import repeat_on_worker_start
         from centric.tickets.statuses import ensure_default_statuses
+        from centric.tickets.tasks import book_sla_scan
 
         post_migrate.connect(ensure_default_statuses, sender=self)
+        repeat_on_worker_start(book_sla_scan)

@@ -24,15 +24,17 @@ def _matches(rule: AssignmentRule, ticket: Ticket) -> bool:
         words = f"{ticket.subject} {ticket.description}".casefold()
         if rule.keyword.casefold() not in words:
             return False
-    if rule.customer_tag:
-        customers = [c for c in (ticket.person, ticket.organisation) if c is not None]
-        wanted = rule.customer_tag.casefold()
-        if not any(
-            wanted in {name.casefold() for name in c.tags.values_list("name", flat=True)}
-            for c in customers
-        ):
-            return False
-    return True
+    return not rule.customer_tag or customer_has_tag(ticket, rule.customer_tag)
+
+
+def customer_has_tag(ticket: Ticket, tag: str) -> bool:
+    """Whether the ticket's person or organisation carries a tag (their tier: "VIP")."""
+    customers = [c for c in (ticket.person, ticket.organisation) if c is not None]
+    wanted = tag.casefold()
+    return any(
+        wanted in {name.casefold() for name in c.tags.values_list("name", flat=True)}
+        for c in customers
+    )
 
 
 def _open_tickets(team_id: int) -> dict[int, int]:

@@ -7,6 +7,8 @@ rule allows *and* who may see its person and organisation (decision 0066).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -138,7 +140,47 @@ class Ticket(OwnedRecord, AboutCustomer):
         related_name="merged_tickets",
         editable=False,
     )
-    history = HistoricalRecords(excluded_fields=["updated_at", *ACCESS_COPIES])
+    # The SLA's clocks (`tickets.sla`): the policy that applies, the business seconds counted
+    # while the clocks ran (up to `sla_clock_at`; null while paused or stopped), the targets'
+    # due times (null when paused, met or not set), warnings and breaches, and the next moment
+    # the worker's scan must look at the ticket (indexed: the scan reads only those due).
+    sla_policy = models.ForeignKey(
+        "tickets.SlaPolicy",
+        verbose_name=_("service level"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+        editable=False,
+    )
+    sla_used_seconds = models.PositiveIntegerField(default=0, editable=False)
+    sla_clock_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_response_due_at = models.DateTimeField(
+        _("first answer due"), null=True, blank=True, editable=False
+    )
+    resolution_due_at = models.DateTimeField(
+        _("solution due"), null=True, blank=True, editable=False
+    )
+    first_response_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_response_breached_at = models.DateTimeField(
+        _("first answer late since"), null=True, blank=True, editable=False
+    )
+    resolution_breached_at = models.DateTimeField(
+        _("solution late since"), null=True, blank=True, editable=False
+    )
+    sla_next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=[
+            "updated_at",
+            *ACCESS_COPIES,
+            "sla_used_seconds",
+            "sla_clock_at",
+            "sla_next_check_at",
+            "first_response_warned_at",
+            "resolution_warned_at",
+        ]
+    )
 
     objects = TicketManager()  # type: ignore[assignment,misc]  # narrows OwnedRecord's manager
 
@@ -158,6 +200,11 @@ class Ticket(OwnedRecord, AboutCustomer):
                 include=RULE_COLUMNS,
                 condition=Q(closed_at__isnull=True),
                 name="ticket_open_by_owner",
+            ),
+            models.Index(
+                fields=["sla_next_check_at"],
+                condition=Q(sla_next_check_at__isnull=False),
+                name="ticket_sla_next_check",
             ),
         ]
 
@@ -260,3 +307,99 @@ class AssignmentRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BusinessCalendar(models.Model):
+    """When a team is at work: weekly opening hours in a time zone, the country's public
+    holidays (the `holidays` package) and the business's own closed days. SLA targets count
+    only these hours; a team without a calendar uses the default one, and with none at all the
+    clocks run round the clock."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=60, default="Africa/Lagos")
+    # {"0": [["08:00", "17:00"]], …, "6": []}: Monday is 0; several spans a day for a break.
+    week = models.JSONField(_("opening hours"), default=dict)
+    always_open = models.BooleanField(_("open round the clock"), default=False)
+    holiday_country = models.CharField(_("public holidays of"), max_length=2, blank=True)
+    holiday_subdivision = models.CharField(_("state or region"), max_length=10, blank=True)
+    # [{"date": "2026-12-24", "name": "Stock count"}]; with "open": true, a public holiday the
+    # business works after all (an estimated Eid the government declared on another day).
+    closed_days = models.JSONField(_("closed days"), default=list, blank=True)
+    is_default = models.BooleanField(_("default for teams without one"), default=False)
+    teams: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        settings.CENTRIC_TEAM_MODEL, blank=True, related_name="business_calendars"
+    )
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlaPolicy(models.Model):
+    """Targets a ticket is held to, in business hours: the first active policy (by position)
+    whose conditions hold — priority, a tag on the customer (their tier) — applies."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    customer_tag = models.CharField(_("customer's tag (tier)"), max_length=60, blank=True)
+    first_response_minutes = models.PositiveIntegerField(
+        _("first answer within (business minutes)"), null=True, blank=True
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("solved within (business minutes)"), null=True, blank=True
+    )
+    warn_before_minutes = models.PositiveIntegerField(
+        _("warn this many minutes before"), default=30
+    )
+    escalate_to_team = models.ForeignKey(
+        settings.CENTRIC_TEAM_MODEL,
+        verbose_name=_("on breach, move to team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = _("SLA policies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlaEvent(models.Model):
+    """A step of a ticket's SLA, shown on the ticket: started, paused, warned, breached…"""
+
+    class Clock(models.TextChoices):
+        FIRST_RESPONSE = "first_response", _("First answer")
+        RESOLUTION = "resolution", _("Solution")
+        BOTH = "both", _("Both clocks")
+
+    class Step(models.TextChoices):
+        STARTED = "started", _("started")
+        PAUSED = "paused", _("paused while pending the customer")
+        RESUMED = "resumed", _("resumed")
+        STOPPED = "stopped", _("stopped")
+        POLICY = "policy", _("policy changed")
+        MET = "met", _("met")
+        WARNED = "warned", _("about to be late")
+        BREACHED = "breached", _("late")
+        ESCALATED = "escalated", _("escalated")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_events")
+    clock = models.CharField(max_length=20, choices=Clock.choices)
+    step = models.CharField(max_length=20, choices=Step.choices)
+    at = models.DateTimeField(default=timezone.now)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at"], name="sla_event_by_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.get_clock_display()} {self.get_step_display()}"

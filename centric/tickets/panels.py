@@ -45,3 +45,16 @@ def conversation(request: HttpRequest, record: models.Model | None) -> dict[str,
         and Ticket.objects.visible_to(request.user).filter(pk=record.merged_into_id).exists()
         else None,
     }
+
+
+def service_level(request: HttpRequest, record: models.Model | None) -> dict[str, Any] | None:
+    """The ticket's SLA: each clock's time left (or how late), and every step so far."""
+    from centric.tickets.sla import clocks
+
+    if not isinstance(record, Ticket) or record.sla_policy_id is None:
+        return None
+    return {
+        "policy": record.sla_policy,
+        "clocks": clocks(record),
+        "steps": list(record.sla_events.all()),
+    }

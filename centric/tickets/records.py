@@ -28,6 +28,7 @@ TICKET_SORTS = {
     "-created": ["-created_at", "-id"],
     "created": ["created_at", "id"],
     "subject": ["subject", "id"],
+    "due": ["first_response_due_at", "resolution_due_at", "id"],
 }
 TICKET_FIELDS = (
     "subject",
@@ -41,6 +42,13 @@ TICKET_FIELDS = (
     "deal",
     "quote",
     "order",
+)
+STAMPS = ("first_response_at", "solved_at", "closed_at")
+SLA_STAMPS = (
+    "first_response_due_at",
+    "resolution_due_at",
+    "first_response_breached_at",
+    "resolution_breached_at",
 )
 
 register_record(
@@ -61,13 +69,14 @@ register_record(
             Column("priority", _("Priority")),
             Column("person", _("Person")),
             Column("owner", _("Assignee")),
+            Column("first_response_due_at", _("Answer due"), sort="due"),
         ),
         form_fields=(*TICKET_FIELDS, "external_id"),
-        detail_fields=(*TICKET_FIELDS, "first_response_at", "solved_at", "closed_at"),
+        detail_fields=(*TICKET_FIELDS, *STAMPS),
         sorts=TICKET_SORTS,
         default_sort="-created",
         search_fields=("subject",),
-        related=("owner", "team", "person", "organisation", "status", "category"),
+        related=("owner", "team", "person", "organisation", "status", "category", "sla_policy"),
         list_actions=panels.list_actions,
         filters=(
             by_id("status", _("Status")),
@@ -82,8 +91,8 @@ register_record(
     ),
     api=RecordApi(
         services=TICKET_SERVICES,
-        fields=(*TICKET_FIELDS, "first_response_at", "solved_at", "closed_at"),
-        read_only=("first_response_at", "solved_at", "closed_at"),
+        fields=(*TICKET_FIELDS, *STAMPS, *SLA_STAMPS),
+        read_only=(*STAMPS, *SLA_STAMPS),
         sorts=TICKET_SORTS,
         default_sort="-created",
         search_fields=("subject",),
@@ -98,7 +107,19 @@ register_api("/ticket-statuses", "centric.tickets.api.statuses_router", tags=("t
 register_api("/ticket-categories", "centric.tickets.api.categories_router", tags=("tickets",))
 register_api("/ticket-macros", "centric.tickets.api.macros_router", tags=("tickets",))
 register_api("/ticket-assignment-rules", "centric.tickets.api.assignment_router", tags=("tickets",))
+register_api("/business-calendars", "centric.tickets.sla_api.calendars_router", tags=("tickets",))
+register_api("/sla-policies", "centric.tickets.sla_api.policies_router", tags=("tickets",))
 
+register_panel(
+    "tickets.ticket",
+    Panel(
+        key="ticket_service_level",
+        label=_("Service level"),
+        template="tickets/partials/service_level.html",
+        context=panels.service_level,
+        position=4,
+    ),
+)
 register_panel(
     "tickets.ticket",
     Panel(

@@ -89,8 +89,12 @@ def ticket_message_add(
         message.to_email = email
         message.message_id = make_msgid(idstring=f"ticket{locked.pk}", domain=_domain())
         if locked.first_response_at is None:
+            from centric.tickets import sla
+
             locked.first_response_at = timezone.now()
-            locked.save(update_fields=["first_response_at", "updated_at"])
+            steps = sla.first_answered(locked, locked.first_response_at)
+            locked.save(update_fields=["first_response_at", "updated_at", *sla.ANSWER_FIELDS])
+            sla.record(steps)
     message.save()
     if kind == MessageKind.PUBLIC:
         pk = message.pk

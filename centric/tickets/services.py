@@ -22,6 +22,7 @@ from centric.core.kit.services import (
     set_given,
     set_tags,
 )
+from centric.tickets import sla
 from centric.tickets.choices import StatusKind
 from centric.tickets.models import Ticket
 from centric.tickets.statuses import first_status
@@ -108,8 +109,10 @@ def ticket_create(
     ticket.custom_fields = clean_custom_fields(ticket, custom_fields)
     _check(ticket, actor)
     _stamp(ticket)
+    steps = sla.follow(ticket, was_team_id=None, was_kind=None, now=timezone.now())
     save_record(ticket, actor=actor)
     set_tags(ticket, tags)
+    sla.record(steps)
     if assigned and ticket.owner_id and ticket.owner_id != getattr(actor, "pk", None):
         _tell_assignee(ticket)
     return ticket
@@ -155,6 +158,7 @@ def ticket_update(
     ticket = lock(Ticket, ticket.pk)
     check_version(ticket, expected_version)
     ticket._status_read = ticket.status_id  # type: ignore[attr-defined]  # a retired status may stay
+    was_team_id, was_kind = ticket.team_id, ticket.status.kind
     set_given(
         ticket,
         subject=subject,
@@ -176,8 +180,10 @@ def ticket_update(
         ticket.custom_fields = clean_custom_fields(ticket, custom_fields, partial=True)
     _check(ticket, actor)
     _stamp(ticket)
+    steps = sla.follow(ticket, was_team_id=was_team_id, was_kind=was_kind, now=timezone.now())
     bump_version(ticket)
     save_record(ticket, actor=actor)
+    sla.record(steps)
     if is_set(tags):
         set_tags(ticket, tags)
     return ticket

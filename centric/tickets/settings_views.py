@@ -76,7 +76,7 @@ def ticket_settings(request: HttpRequest) -> HttpResponse:
             ),
             "methods": AssignmentRule.Method.choices,
             "channels": Channel.choices,
-            "teams": _teams(),
+            "teams": teams_choices(),
         },
     )
 
@@ -93,7 +93,7 @@ def _save_macro(post: Any) -> None:
     )
 
 
-def _teams() -> list[tuple[int, str]]:
+def teams_choices() -> list[tuple[int, str]]:
     from django.apps import apps
     from django.conf import settings
 

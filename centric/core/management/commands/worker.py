@@ -79,6 +79,9 @@ class Command(BaseCommand):
         if options["max_tasks"] is not None:
             arguments["max_tasks"] = options["max_tasks"]
         if not options["batch"]:
+            from centric.core.schedule import book_repeating
+
+            book_repeating()
             call_command("db_worker", **arguments)
             return
         # The worker installs its own signal handlers; a batch run inside another program (a test,
