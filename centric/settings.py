@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "centric.quotes",
     "centric.orders",
     "centric.tickets",
+    "centric.goodwill",
     "centric.webhooks",
     "centric.notifications",
     "centric.imports",

@@ -4,7 +4,7 @@ so the ticket list, a ticket's conversation and the customers' timelines show so
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from centric.demo.generator import DemoBuilder
@@ -66,6 +66,48 @@ def build_service_levels(builder: DemoBuilder) -> None:
         )
 
 
+GOODWILL_REASONS = ["Late delivery", "Faulty item", "Installer missed the visit", "Billing error"]
+
+
+def build_goodwill(builder: DemoBuilder, tickets: list[Any]) -> None:
+    """Reasons, the Service desk's limits (₦20,000 a time, ₦100,000 a month each), and goodwill
+    on some tickets: most within the limit, one waiting for the admin's approval."""
+    from decimal import Decimal
+
+    from django.contrib.auth.models import Group
+
+    from centric.goodwill.models import GoodwillReason
+    from centric.goodwill.services import goodwill_answer, goodwill_create
+    from centric.goodwill.settings_services import limit_save
+
+    reasons = [GoodwillReason.objects.get_or_create(name=name)[0] for name in GOODWILL_REASONS]
+    limit_save(
+        role=Group.objects.get(name="Service desk"),
+        per_action=Decimal("20000"),
+        per_period=Decimal("100000"),
+    )
+    plan = [
+        ("credit", "5000"),
+        ("discount", "10000"),
+        ("replacement", "18000"),
+        ("refund", "45000"),
+    ]
+    for number, ticket in enumerate(tickets[: len(plan) * 2]):
+        kind, amount = plan[number % len(plan)]
+        action = goodwill_create(
+            actor=ticket.owner,
+            kind=kind,
+            amount=amount,
+            reason=reasons[number % len(reasons)],
+            ticket=ticket,
+            note="Offered on the phone; the customer accepted.",
+        )
+        if action.status == "pending" and number >= len(plan):
+            goodwill_answer(
+                action, actor=builder.users["admin"], approve=True, note="Loyal customer"
+            )
+
+
 def build_tickets(builder: DemoBuilder) -> None:
     from centric.customers.models import Person
     from centric.tickets.models import TicketCategory, TicketStatus
@@ -84,6 +126,7 @@ def build_tickets(builder: DemoBuilder) -> None:
         .exclude(primary_email="")
         .order_by("id")[:60]
     )
+    made = []
     for number, caller in enumerate(callers[:40]):
         agent = agents[number % 2]
         subject, channel, priority = REQUESTS[number % len(REQUESTS)]
@@ -99,6 +142,7 @@ def build_tickets(builder: DemoBuilder) -> None:
             team=agent.team,
             external_id=f"{TICKET_PREFIX}{number:03d}",
         )
+        made.append(ticket)
         if number % 3 == 0:
             ticket_message_add(ticket, actor=agent, kind="internal", body=rng.choice(NOTES))
         if number % 2 == 0:
@@ -107,10 +151,13 @@ def build_tickets(builder: DemoBuilder) -> None:
         if number % 5 == 0:
             ticket_update(ticket, actor=agent, status=statuses["solved"])
     builder.counts["tickets"] = min(len(callers), 40)
+    build_goodwill(builder, made)
 
 
 def remove_tickets() -> None:
+    from centric.goodwill.models import GoodwillAction
     from centric.tickets.models import Ticket
 
+    GoodwillAction.objects.filter(ticket__external_id__startswith=TICKET_PREFIX).delete()
     Ticket.objects.filter(external_id__startswith=TICKET_PREFIX).delete()
     Ticket.history.filter(external_id__startswith=TICKET_PREFIX).delete()

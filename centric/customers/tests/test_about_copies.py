@@ -12,6 +12,7 @@ from centric.customers.about import ACCESS_COPIES, about_customer_models, stale_
 from centric.customers.models import Person
 from centric.customers.services import person_update
 from centric.customers.testing import make_organisation, make_person
+from centric.goodwill.testing import make_goodwill
 from centric.identity.services.merge import merge_undo, people_merge
 from centric.orders.testing import make_order
 from centric.sales.models import Deal
@@ -43,6 +44,7 @@ def test_every_record_type_about_customers_keeps_the_copies(world):
     make_activity(owner=world["ada"], person=person)
     make_order(owner=world["ada"], person=person)  # and its quote
     make_ticket(owner=world["ada"], person=person)
+    make_goodwill(owner=world["ada"], person=person)
 
     labels = {model._meta.label for model in about_customer_models()}
     assert {
@@ -51,6 +53,7 @@ def test_every_record_type_about_customers_keeps_the_copies(world):
         "quotes.Quote",
         "orders.Order",
         "tickets.Ticket",
+        "goodwill.GoodwillAction",
     } <= labels
     for model in about_customer_models():
         row = model._default_manager.get(person=person)
