@@ -7,6 +7,7 @@
     python -m bench identity             # identity resolution only (bench/identity, no database)
     python -m bench hostile              # peak memory of 50 MB and hostile uploads (no database)
     python -m bench sales                # issue 10: 200k open + 2M closed deals, 1M activities
+    python -m bench service              # issue 11: 2M tickets (200k open), queues, SLA scan
 
 The data lives in its own PostgreSQL database (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/centric_bench), never the dev database.
@@ -20,7 +21,7 @@ import sys
 import time
 import traceback
 
-BENCHMARKS = ["search", "person", "list", "api", "import", "sales"]
+BENCHMARKS = ["search", "person", "list", "api", "import", "sales", "service"]
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -539,6 +539,12 @@ def sales(run: Run, args: Any) -> None:
     sales_run(run, args)
 
 
+def service(run: Run, args: Any) -> None:
+    from bench.service import run as service_run
+
+    service_run(run, args)
+
+
 BY_NAME = {
     "search": search,
     "person": person,
@@ -546,4 +552,5 @@ BY_NAME = {
     "api": api,
     "import": import_,
     "sales": sales,
+    "service": service,
 }

@@ -170,6 +170,8 @@ class Ticket(OwnedRecord, AboutCustomer):
         _("solution late since"), null=True, blank=True, editable=False
     )
     sla_next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the satisfaction survey went to the customer (once per solving).
+    rating_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords(
         excluded_fields=[
             "updated_at",
@@ -179,6 +181,7 @@ class Ticket(OwnedRecord, AboutCustomer):
             "sla_next_check_at",
             "first_response_warned_at",
             "resolution_warned_at",
+            "rating_asked_at",
         ]
     )
 
@@ -403,3 +406,35 @@ class SlaEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_clock_display()} {self.get_step_display()}"
+
+
+class SatisfactionRating(models.Model):
+    """A customer's rating of a solved ticket (CSAT, 1–5, with an optional comment), given from
+    the signed link in the email sent when it was solved. One per ticket: rating again changes
+    it. The agent, team and category are kept as they were, for the results."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True, max_length=2_000)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    team = models.ForeignKey(
+        settings.CENTRIC_TEAM_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    category = models.ForeignKey(
+        TicketCategory, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(max_length=10, blank=True)
+    rated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["rated_at"], name="rating_by_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}/5 on {self.ticket_id}"

@@ -15,13 +15,14 @@ from centric.tickets.models import Macro, Ticket, TicketStatus
 
 
 def list_actions(request: HttpRequest) -> list[DetailAction]:
-    """The ticket list's Settings button, for those who set the statuses up."""
+    """The ticket list's Satisfaction button, and Settings for those who set the statuses up."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    if not has_model_permission(request.user, TicketStatus, "change"):
-        return []
-    return [DetailAction(_("Settings"), reverse("tickets:settings"), icon="settings")]
+    actions = [DetailAction(_("Satisfaction"), reverse("tickets:satisfaction"), icon="smile")]
+    if has_model_permission(request.user, TicketStatus, "change"):
+        actions.append(DetailAction(_("Settings"), reverse("tickets:settings"), icon="settings"))
+    return actions
 
 
 def conversation(request: HttpRequest, record: models.Model | None) -> dict[str, Any] | None:

@@ -1,11 +1,13 @@
 """Tickets, registered with the record kit (pages, API, visibility, history, custom fields, tags,
 timeline links, exports); the conversation panel and its replies are the app's own."""
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.api.records import RecordApi
 from centric.core.kit.list_filters import by_choice, by_id
-from centric.core.kit.pages import Column, RecordPages, RecordServices
+from centric.core.kit.pages import Column, ListFilter, RecordPages, RecordServices
 from centric.core.records import (
     OWNED,
     NavEntry,
@@ -44,6 +46,13 @@ TICKET_FIELDS = (
     "order",
 )
 STAMPS = ("first_response_at", "solved_at", "closed_at")
+
+
+def _open_or_closed(queryset: Any, value: str) -> Any:
+    """`?open=1`: the queue (not closed); `?open=0`: the closed ones."""
+    return queryset.filter(closed_at__isnull=value not in ("0", "no", "false"))
+
+
 SLA_STAMPS = (
     "first_response_due_at",
     "resolution_due_at",
@@ -87,6 +96,7 @@ register_record(
             by_id("person", _("Person")),
             by_id("organisation", _("Organisation")),
             by_id("order", _("Order")),
+            ListFilter("open", _("Not closed"), _open_or_closed),
         ),
     ),
     api=RecordApi(
@@ -103,6 +113,7 @@ register_record(
     test_factory="centric.tickets.testing.make_ticket",
 )
 register_urls("tickets/", "centric.tickets.urls", position=27)
+register_urls("rate/", "centric.tickets.rating_urls", position=27)
 register_api("/ticket-statuses", "centric.tickets.api.statuses_router", tags=("tickets",))
 register_api("/ticket-categories", "centric.tickets.api.categories_router", tags=("tickets",))
 register_api("/ticket-macros", "centric.tickets.api.macros_router", tags=("tickets",))

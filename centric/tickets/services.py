@@ -25,6 +25,7 @@ from centric.core.kit.services import (
 from centric.tickets import sla
 from centric.tickets.choices import StatusKind
 from centric.tickets.models import Ticket
+from centric.tickets.satisfaction import ask_when_solved
 from centric.tickets.statuses import first_status
 
 LINKS = ("deal", "quote", "order")
@@ -184,6 +185,7 @@ def ticket_update(
     bump_version(ticket)
     save_record(ticket, actor=actor)
     sla.record(steps)
+    ask_when_solved(ticket, was_kind)
     if is_set(tags):
         set_tags(ticket, tags)
     return ticket

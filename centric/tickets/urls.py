@@ -1,7 +1,7 @@
 from django.urls import path
 
 from centric.core.kit.pages import record_urls
-from centric.tickets import settings_views, sla_views, views
+from centric.tickets import satisfaction_views, settings_views, sla_views, views
 from centric.tickets.models import Ticket
 
 app_name = "tickets"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/relate/", views.ticket_relate, name="ticket_relate"),
     path("settings/", settings_views.ticket_settings, name="settings"),
     path("settings/sla/", sla_views.sla_settings, name="sla_settings"),
+    path("satisfaction/", satisfaction_views.satisfaction, name="satisfaction"),
     # The record kit's list, detail, history, create, edit, delete and bulk pages.
     *record_urls(Ticket, ""),
 ]
