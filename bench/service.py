@@ -1,7 +1,7 @@
 """Issue 11's service benchmark: 2,000,000 tickets (200,000 open) on the people dataset, worked
 by two service teams of ten agents each; then an agent's queue, a ticket's page and the SLA scan.
 
-Open tickets carry their SLA clocks as the application plans them (a policy, the business
+Open tickets are the newest (the last rows, as in real use) and carry their SLA clocks as the application plans them (a policy, the business
 seconds used, due times spread over the next days, the next look); 1% of them are due for a
 warning or a breach at the measuring instant, as after a worker stopped for a while. Each
 ticket copies its person's owner and team (decision 0070), as the application writes them.
@@ -108,7 +108,7 @@ def generate(generator: Any, *, total: int, open_count: int, seed: int) -> dict:
             person, p_owner, p_team = people[rng.randrange(len(people))]
             side = rng.randrange(2)
             team, owner = teams[side].pk, members[side][rng.randrange(AGENTS_PER_TEAM)].pk
-            is_open = number < open_count
+            is_open = number >= total - open_count  # the newest, at the table's end
             created = NOW - dt.timedelta(days=rng.uniform(0, 30 if is_open else 720))
             answered = created + dt.timedelta(hours=rng.uniform(0.2, 8))
             values: dict[str, Any] = {}

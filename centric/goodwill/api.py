@@ -49,7 +49,9 @@ class GoodwillAnsweredOut(Schema):
     response=GoodwillAnsweredOut,
     summary="Approve or decline goodwill waiting for approval (approvers only, never the asker)",
 )
-def answer(request: ApiRequest, action_id: Id, payload: GoodwillAnswerIn) -> dict[str, Any]:
+def goodwill_answer_post(
+    request: ApiRequest, action_id: Id, payload: GoodwillAnswerIn
+) -> dict[str, Any]:
     action = GoodwillAction.objects.visible_to(request.auth).get(pk=action_id)
     done = goodwill_answer(
         action, actor=request.auth, approve=payload.answer == "approve", note=payload.note
@@ -192,7 +194,7 @@ def _row(row: Any) -> dict[str, Any]:
 
 
 @report_router.get("", response=GoodwillReportOut, summary="Goodwill by agent and by reason")
-def report(
+def goodwill_report_get(
     request: ApiRequest, start: dt.date | None = None, end: dt.date | None = None
 ) -> dict[str, Any]:
     from centric.goodwill.report import goodwill_report

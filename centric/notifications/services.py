@@ -30,6 +30,25 @@ def notify(
     return notification, True
 
 
+def notify_many(items: list[dict[str, Any]]) -> int:
+    """Many notifications at once (the SLA scan's): each a dict of `notify`'s arguments with a
+    `key`; one already made with its key is skipped. Returns how many were offered."""
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user=item["user"],
+                title=item["title"][:200],
+                body=item.get("body", "")[:500],
+                url=item.get("url", "")[:300],
+                key=item["key"],
+            )
+            for item in items
+        ],
+        ignore_conflicts=True,
+    )
+    return len(items)
+
+
 def notifications_mark_read(*, user: Any, ids: list[int] | None = None) -> int:
     """Mark `user`'s notifications read (those of `ids`, or all); returns how many changed.
     Ids of another user's notifications change nothing."""

@@ -56,6 +56,11 @@ class TicketCategory(models.Model):
         return self.name
 
 
+# What the queues' filters read besides their keys: the visibility rule's columns and whether a
+# ticket was merged away (the list hides those), so counting a queue never visits the table.
+QUEUE_COLUMNS = [*RULE_COLUMNS, "merged_into"]
+
+
 class TicketQuerySet(AboutCustomerQuerySet["Ticket"]):
     """Tickets: owned, and narrowed by their person and organisation."""
 
@@ -170,6 +175,8 @@ class Ticket(OwnedRecord, AboutCustomer):
         _("solution late since"), null=True, blank=True, editable=False
     )
     sla_next_check_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How often a solved or closed ticket was opened again (the reopen rate reads it).
+    reopened_count = models.PositiveIntegerField(_("reopened"), default=0, editable=False)
     # When the satisfaction survey went to the customer (once per solving).
     rating_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords(
@@ -194,15 +201,22 @@ class Ticket(OwnedRecord, AboutCustomer):
             # A team's and an agent's queue: the tickets not closed, newest first.
             models.Index(
                 fields=["team", "-created_at", "id"],
-                include=RULE_COLUMNS,
+                include=QUEUE_COLUMNS,
                 condition=Q(closed_at__isnull=True),
                 name="ticket_open_by_team",
             ),
             models.Index(
                 fields=["owner", "-created_at", "id"],
-                include=RULE_COLUMNS,
+                include=QUEUE_COLUMNS,
                 condition=Q(closed_at__isnull=True),
                 name="ticket_open_by_owner",
+            ),
+            # The queue by due time: open tickets, the next target first (NULLs last).
+            models.Index(
+                fields=["first_response_due_at", "resolution_due_at", "id"],
+                include=QUEUE_COLUMNS,
+                condition=Q(closed_at__isnull=True),
+                name="ticket_open_by_due",
             ),
             models.Index(
                 fields=["sla_next_check_at"],
@@ -438,3 +452,47 @@ class SatisfactionRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/5 on {self.ticket_id}"
+
+
+class NpsSurvey(models.Model):
+    """A Net Promoter survey sent by email to a chosen group: the people with a tag and/or in a
+    lifecycle stage (among those its sender may see, never to one who refused marketing email)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    question = models.CharField(_("question"), max_length=300)
+    tag = models.CharField(_("people tagged"), max_length=60, blank=True)
+    lifecycle_stage = models.CharField(_("in the lifecycle stage"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NpsResponse(models.Model):
+    """One person's invitation to a survey, and their answer (0–10) once given."""
+
+    survey = models.ForeignKey(NpsSurvey, on_delete=models.CASCADE, related_name="responses")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="nps_responses")
+    email = models.CharField(max_length=254)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True, max_length=2_000)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "person"], name="nps_one_per_person"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=10), name="nps_score_0_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: {self.person_id} {self.score}"

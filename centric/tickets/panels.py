@@ -19,7 +19,10 @@ def list_actions(request: HttpRequest) -> list[DetailAction]:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    actions = [DetailAction(_("Satisfaction"), reverse("tickets:satisfaction"), icon="smile")]
+    actions = [
+        DetailAction(_("Reports"), reverse("tickets:reports"), icon="bar-chart-3"),
+        DetailAction(_("Satisfaction"), reverse("tickets:satisfaction"), icon="smile"),
+    ]
     if has_model_permission(request.user, TicketStatus, "change"):
         actions.append(DetailAction(_("Settings"), reverse("tickets:settings"), icon="settings"))
     return actions

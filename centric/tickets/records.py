@@ -3,10 +3,11 @@ timeline links, exports); the conversation panel and its replies are the app's o
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from centric.core.api.records import RecordApi
-from centric.core.kit.list_filters import by_choice, by_id
+from centric.core.kit.list_filters import by_choice, by_id, on_or_after, on_or_before
 from centric.core.kit.pages import Column, ListFilter, RecordPages, RecordServices
 from centric.core.records import (
     OWNED,
@@ -48,6 +49,18 @@ TICKET_FIELDS = (
 STAMPS = ("first_response_at", "solved_at", "closed_at")
 
 
+def _backlog(queryset: Any, value: str) -> Any:
+    """`?backlog=1`: neither solved nor closed (the report's backlog)."""
+    return queryset.filter(solved_at__isnull=True, closed_at__isnull=True)
+
+
+def _late(queryset: Any, value: str) -> Any:
+    """`?late=1`: tickets that missed a first-answer or solution target."""
+    return queryset.filter(
+        Q(first_response_breached_at__isnull=False) | Q(resolution_breached_at__isnull=False)
+    )
+
+
 def _open_or_closed(queryset: Any, value: str) -> Any:
     """`?open=1`: the queue (not closed); `?open=0`: the closed ones."""
     return queryset.filter(closed_at__isnull=value not in ("0", "no", "false"))
@@ -86,6 +99,8 @@ register_record(
         default_sort="-created",
         search_fields=("subject",),
         related=("owner", "team", "person", "organisation", "status", "category", "sla_policy"),
+        # Queues are a slice of all tickets: counted through the open-ticket indexes.
+        count_cap=250_000,
         list_actions=panels.list_actions,
         filters=(
             by_id("status", _("Status")),
@@ -97,6 +112,11 @@ register_record(
             by_id("organisation", _("Organisation")),
             by_id("order", _("Order")),
             ListFilter("open", _("Not closed"), _open_or_closed),
+            by_id("team", _("Team")),
+            on_or_after("from", _("Made on or after"), "created_at"),
+            on_or_before("to", _("Made on or before"), "created_at"),
+            ListFilter("backlog", _("Not solved"), _backlog),
+            ListFilter("late", _("Missed a target"), _late),
         ),
     ),
     api=RecordApi(
@@ -114,12 +134,14 @@ register_record(
 )
 register_urls("tickets/", "centric.tickets.urls", position=27)
 register_urls("rate/", "centric.tickets.rating_urls", position=27)
+register_urls("nps/", "centric.tickets.nps_urls", position=27)
 register_api("/ticket-statuses", "centric.tickets.api.statuses_router", tags=("tickets",))
 register_api("/ticket-categories", "centric.tickets.api.categories_router", tags=("tickets",))
 register_api("/ticket-macros", "centric.tickets.api.macros_router", tags=("tickets",))
 register_api("/ticket-assignment-rules", "centric.tickets.api.assignment_router", tags=("tickets",))
 register_api("/business-calendars", "centric.tickets.sla_api.calendars_router", tags=("tickets",))
 register_api("/sla-policies", "centric.tickets.sla_api.policies_router", tags=("tickets",))
+register_api("/service-reports", "centric.tickets.report_api.router", tags=("tickets",))
 
 register_panel(
     "tickets.ticket",

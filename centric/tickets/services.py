@@ -181,6 +181,8 @@ def ticket_update(
         ticket.custom_fields = clean_custom_fields(ticket, custom_fields, partial=True)
     _check(ticket, actor)
     _stamp(ticket)
+    if was_kind in sla.STOPPED and ticket.status.kind not in sla.STOPPED:
+        ticket.reopened_count += 1
     steps = sla.follow(ticket, was_team_id=was_team_id, was_kind=was_kind, now=timezone.now())
     bump_version(ticket)
     save_record(ticket, actor=actor)

@@ -74,7 +74,13 @@ CLOCK_FIELDS = [
     "resolution_warned_at",
     "sla_next_check_at",
 ]
-ANSWER_FIELDS = ["first_response_due_at", "first_response_warned_at", "sla_next_check_at"]
+ANSWER_FIELDS = [
+    "first_response_due_at",
+    "first_response_warned_at",
+    "first_response_breached_at",
+    "resolution_breached_at",
+    "sla_next_check_at",
+]
 SCAN_FIELDS = [
     "first_response_warned_at",
     "resolution_warned_at",
@@ -193,7 +199,7 @@ def follow(
     """Bring the clocks up to a ticket's change (new, status, priority, team, customer); the
     steps to record once the ticket is saved. `was_kind` is None for a new ticket."""
     book = book or Calendars.load()
-    events: list[SlaEvent] = []
+    events: list[SlaEvent] = _late_by_now(ticket, now) if was_kind is not None else []
     if ticket.sla_clock_at is not None:  # count what ran, in the hours it ran in
         ran = book.for_team(was_team_id).between(ticket.sla_clock_at, now)
         ticket.sla_used_seconds += int(ran)
@@ -226,9 +232,21 @@ def follow(
     return events
 
 
+def _late_by_now(ticket: Ticket, now: dt.datetime) -> list[SlaEvent]:
+    """A running clock already past its due time is late, whether or not the scan has come
+    by yet (an answer two minutes late between two scans is late)."""
+    events = []
+    for clock in CLOCKS:
+        due = getattr(ticket, clock.due)
+        if due is not None and due <= now and getattr(ticket, clock.breached) is None:
+            setattr(ticket, clock.breached, due)
+            events.append(_event(ticket, clock.clock, Step.BREACHED, now, _local(due)))
+    return events
+
+
 def first_answered(ticket: Ticket, now: dt.datetime) -> list[SlaEvent]:
     """The first public reply: the first-answer clock is met (or was already late)."""
-    events = []
+    events = _late_by_now(ticket, now)
     if ticket.first_response_due_at is not None and ticket.first_response_breached_at is None:
         events.append(_event(ticket, Clock.FIRST_RESPONSE, Step.MET, now))
     ticket.first_response_due_at = None
@@ -263,19 +281,26 @@ def _local(moment: dt.datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "D j M, H:i")
 
 
-def _notify(users: list[Any], ticket: Ticket, title: str, body: str, key: str) -> None:
-    from centric.notifications.services import notify
+Outbox = list[dict[str, Any]]  # the scan's notifications, made in one insert per batch
 
+
+def _notify(
+    outbox: Outbox, users: list[Any], ticket: Ticket, title: str, body: str, key: str
+) -> None:
     url = reverse("tickets:ticket_detail", args=[ticket.pk])
     seen = set()
     for user in users:
         if user is None or user.pk in seen:
             continue
         seen.add(user.pk)
-        notify(user=user, title=title, body=body, url=url, key=f"{key}:{user.pk}")
+        outbox.append(
+            {"user": user, "title": title, "body": body, "url": url, "key": f"{key}:{user.pk}"}
+        )
 
 
-def _escalate(ticket: Ticket, clock: ClockFields, now: dt.datetime) -> SlaEvent | None:
+def _escalate(
+    ticket: Ticket, clock: ClockFields, now: dt.datetime, outbox: Outbox
+) -> SlaEvent | None:
     """Tell the assignee and the team's lead; move the ticket to the policy's team and lead."""
     policy = ticket.sla_policy
     assert policy is not None  # only clocks of a policy are scanned
@@ -283,21 +308,25 @@ def _escalate(ticket: Ticket, clock: ClockFields, now: dt.datetime) -> SlaEvent 
     title = _("Late: %(ticket)s") % {"ticket": ticket}
     body = _("%(clock)s was due %(due)s.") % {"clock": _(clock.label), "due": _local(due)}
     lead = ticket.team.lead if ticket.team is not None else None
-    _notify([ticket.owner, lead], ticket, title, body, f"sla-breach:{ticket.pk}:{clock.clock}")
+    _notify(
+        outbox, [ticket.owner, lead], ticket, title, body, f"sla-breach:{ticket.pk}:{clock.clock}"
+    )
     target = policy.escalate_to_team
     if target is None or target.pk == ticket.team_id:
         return None
     ticket.team = target
     if target.lead is not None:
         ticket.owner = target.lead
-    _notify([target.lead], ticket, title, body, f"sla-escalated:{ticket.pk}:{clock.clock}")
+    _notify(outbox, [target.lead], ticket, title, body, f"sla-escalated:{ticket.pk}:{clock.clock}")
     detail = _("Moved to %(team)s") % {"team": target}
     if target.lead is not None:
         detail += _(", assigned to %(user)s") % {"user": target.lead}
     return _event(ticket, clock.clock, Step.ESCALATED, now, detail)
 
 
-def _check(ticket: Ticket, now: dt.datetime, result: ScanResult) -> tuple[list[SlaEvent], bool]:
+def _check(
+    ticket: Ticket, now: dt.datetime, result: ScanResult, outbox: Outbox
+) -> tuple[list[SlaEvent], bool]:
     policy = ticket.sla_policy
     events: list[SlaEvent] = []
     moved = False
@@ -312,7 +341,7 @@ def _check(ticket: Ticket, now: dt.datetime, result: ScanResult) -> tuple[list[S
             setattr(ticket, clock.breached, due)
             result.breached += 1
             events.append(_event(ticket, clock.clock, Step.BREACHED, now, _local(due)))
-            escalation = _escalate(ticket, clock, now)
+            escalation = _escalate(ticket, clock, now, outbox)
             if escalation is not None:
                 events.append(escalation)
                 result.escalated += 1
@@ -329,7 +358,8 @@ def _check(ticket: Ticket, now: dt.datetime, result: ScanResult) -> tuple[list[S
             body = _("%(clock)s is due %(due)s.") % {"clock": _(clock.label), "due": _local(due)}
             lead = ticket.team.lead if ticket.team is not None else None
             users = [ticket.owner] if ticket.owner_id else [lead]
-            _notify(users, ticket, title, body, f"sla-warn:{ticket.pk}:{clock.clock}:{due:%s}")
+            key = f"sla-warn:{ticket.pk}:{clock.clock}:{due:%s}"
+            _notify(outbox, users, ticket, title, body, key)
     ticket.sla_next_check_at = next_check(ticket)
     return events, moved
 
@@ -337,6 +367,8 @@ def _check(ticket: Ticket, now: dt.datetime, result: ScanResult) -> tuple[list[S
 def scan(*, now: dt.datetime | None = None, batch: int = 500) -> ScanResult:
     """Warn and escalate every ticket whose next look has come; safe to run twice at once
     (rows are locked, skipping those another worker holds)."""
+    from centric.notifications.services import notify_many
+
     now = now or timezone.now()
     result = ScanResult()
     while True:
@@ -351,9 +383,10 @@ def scan(*, now: dt.datetime | None = None, batch: int = 500) -> ScanResult:
                 return result
             result.looked_at += len(tickets)
             events: list[SlaEvent] = []
+            outbox: Outbox = []
             quiet = []
             for ticket in tickets:
-                found, moved = _check(ticket, now, result)
+                found, moved = _check(ticket, now, result, outbox)
                 events.extend(found)
                 if moved:  # a new team and assignee: saved with its history
                     ticket.save()
@@ -361,6 +394,7 @@ def scan(*, now: dt.datetime | None = None, batch: int = 500) -> ScanResult:
                     quiet.append(ticket)
             Ticket.objects.bulk_update(quiet, SCAN_FIELDS)
             SlaEvent.objects.bulk_create(events)
+            notify_many(outbox)
 
 
 # --- What the ticket page shows ---------------------------------------------------------------

@@ -57,6 +57,14 @@ def before(name: str, label: Any, field: str) -> ListFilter:
     )
 
 
+def on_or_before(name: str, label: Any, field: str) -> ListFilter:
+    """Rows whose date or moment `field` falls on or before the day in the link (a report's
+    period, both ends included)."""
+    return ListFilter(
+        name, label, lambda qs, value: qs.filter(**{f"{field}__date__lte": _day(value)})
+    )
+
+
 def in_month(name: str, label: Any, field: str) -> ListFilter:
     """Rows whose date `field` falls in the month in the link (YYYY-MM)."""
 

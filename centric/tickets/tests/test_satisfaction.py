@@ -54,7 +54,9 @@ def test_the_link_opens_the_page_with_the_score_and_one_click_sends_it(solved, c
     token = rating_token(solved["ticket"])
     page = client.get(f"/rate/{token}/?score=4")
     assert page.status_code == 200 and 'value="4" id="score-4" checked' in page.text
-    assert not SatisfactionRating.objects.exists()  # opening the link (a mail scanner) records nothing
+    assert (
+        not SatisfactionRating.objects.exists()
+    )  # opening the link (a mail scanner) records nothing
     sent = client.post(f"/rate/{token}/", {"score": "4", "comment": "Fixed the same day"})
     assert "You rated" in sent.text
     rating = SatisfactionRating.objects.get()
