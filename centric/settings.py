@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "centric.orders",
     "centric.tickets",
     "centric.goodwill",
+    "centric.knowledge",
     "centric.webhooks",
     "centric.notifications",
     "centric.imports",

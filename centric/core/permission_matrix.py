@@ -234,6 +234,18 @@ class Matrix:
         return record
 
     def check_preconditions(self) -> None:
+        from centric.core.cache import forget
+        from centric.core.models import VisibilityPolicy
+        from centric.core.visibility import default_level, record_type_of
+
+        label = record_type_of(self.record_type.model)
+        if default_level(label) != DEFAULT_LEVEL:
+            # A type read by everyone by default (the knowledge base): the matrix checks the
+            # owner-and-team rule it has when the business chooses the team's level.
+            VisibilityPolicy.objects.update_or_create(
+                record_type=label, defaults={"level": DEFAULT_LEVEL}
+            )
+            forget("visibility:")
         level = policy_level(self.record_type.model)
         assert level == DEFAULT_LEVEL, (
             f"the matrix assumes the default visibility level {DEFAULT_LEVEL!r}, not {level!r}"

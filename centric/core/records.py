@@ -49,9 +49,12 @@ RECORD_ROUTER = "centric.core.api.records.record_router"
 
 @dataclass(frozen=True)
 class Owned:
-    """Visibility by the record's own owner and team, at the level the business chooses."""
+    """Visibility by the record's own owner and team, at the level the business chooses;
+    `default_level` is the level before it chooses (blank: the team's, `DEFAULT_LEVEL`) — a
+    knowledge base is read by everyone, written by its authors' teams."""
 
     configurable: bool = True
+    default_level: str = ""
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,17 @@ def record_type_of(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
+def default_level(record_type: str) -> str:
+    """A record type's level until the business chooses one (its registration may say)."""
+    from centric.core.records import Owned, registry
+
+    if registry.is_registered(record_type):
+        visibility = registry.get(record_type).visibility
+        if isinstance(visibility, Owned) and visibility.default_level:
+            return str(visibility.default_level)
+    return str(DEFAULT_LEVEL)
+
+
 def policy_level(model: type[models.Model]) -> str:
     from centric.core.cache import remember
     from centric.core.models import VisibilityPolicy
@@ -52,8 +63,9 @@ def policy_level(model: type[models.Model]) -> str:
     def load() -> dict[str, str]:
         return dict(VisibilityPolicy.objects.values_list("record_type", "level"))
 
-    level: str = remember("visibility:policies", load).get(record_type_of(model), DEFAULT_LEVEL)
-    return level
+    label = record_type_of(model)
+    stored: str | None = remember("visibility:policies", load).get(label)
+    return stored if stored is not None else default_level(label)
 
 
 def has_model_permission(user: Any, model: type[models.Model], action: str) -> bool:

@@ -108,6 +108,57 @@ def build_goodwill(builder: DemoBuilder, tickets: list[Any]) -> None:
             )
 
 
+ARTICLES = [
+    (
+        "Inverter beeps every few minutes",
+        "Repairs",
+        "public",
+        "A beep every few minutes means the **battery is low**.\n\n1. Switch off heavy loads "
+        "(pressing iron, pumping machine).\n2. Check that the battery terminals are tight.\n"
+        "3. If it still beeps after an hour of NEPA light, call us on WhatsApp.",
+    ),
+    (
+        "Delivery times in Lagos",
+        "Delivery",
+        "public",
+        "| Area | Usual time |\n|---|---|\n| Lekki, Ajah | 1–2 days |\n| Ikeja, Yaba | next day |"
+        "\n| Outside Lagos | 3–5 days |",
+    ),
+    (
+        "How to ask for a receipt",
+        "Billing",
+        "public",
+        "Reply to your order email with the word *receipt*, or ask us on WhatsApp.",
+    ),
+    (
+        "Warranty check before booking a technician",
+        "Repairs",
+        "internal",
+        "Look up the order's date: panels carry **2 years**, inverters **1 year**. Out of "
+        "warranty: quote the call-out fee before booking.",
+    ),
+]
+
+
+def build_knowledge(builder: DemoBuilder) -> None:
+    """A few articles, public (the help pages) and internal, skipped when some exist."""
+    from centric.knowledge.models import Article, ArticleCategory
+    from centric.knowledge.services import article_create
+
+    if Article.objects.exists():
+        return
+    author = builder.users["service"]
+    for title, category, audience, body in ARTICLES:
+        article_create(
+            actor=author,
+            title=title,
+            body=body,
+            category=ArticleCategory.objects.get_or_create(name=category)[0],
+            audience=audience,
+            status="published",
+        )
+
+
 def build_tickets(builder: DemoBuilder) -> None:
     from centric.customers.models import Person
     from centric.tickets.models import TicketCategory, TicketStatus
@@ -152,6 +203,7 @@ def build_tickets(builder: DemoBuilder) -> None:
             ticket_update(ticket, actor=agent, status=statuses["solved"])
     builder.counts["tickets"] = min(len(callers), 40)
     build_goodwill(builder, made)
+    build_knowledge(builder)
 
 
 def remove_tickets() -> None:

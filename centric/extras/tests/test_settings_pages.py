@@ -270,8 +270,11 @@ def test_visibility_page_saves_levels_and_audits(admin_user, logged_in_client):
     assert {"customers.person", "customers.organisation", "kit_app.voucher", "sales.deal"} <= set(
         owned
     )
-    assert page.context["form"].initial == {label.replace(".", "__"): "team" for label in owned}
-    chosen = {label.replace(".", "__"): "team" for label in owned}
+    # Each starts at the team level, but the knowledge base, read by everyone (decision 0072).
+    expected = {label.replace(".", "__"): "team" for label in owned}
+    expected["knowledge__article"] = "public_read"
+    assert page.context["form"].initial == expected
+    chosen = dict(expected)
     chosen.update(customers__person="private", customers__organisation="public_read_write")
 
     response = client.post("/settings/visibility/", chosen)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from centric.core.audit import audit
 from centric.core.models import AuditEvent, VisibilityPolicy
 from centric.core.records import registry
-from centric.core.visibility import DEFAULT_LEVEL, VisibilityLevel
+from centric.core.visibility import VisibilityLevel, default_level
 from centric.staff.models import User
 
 
@@ -30,7 +30,7 @@ def visibility_levels() -> dict[str, str]:
             "record_type", "level"
         )
     )
-    return {rt: stored.get(rt, str(DEFAULT_LEVEL)) for rt in record_types}
+    return {rt: stored.get(rt, default_level(rt)) for rt in record_types}
 
 
 @transaction.atomic
@@ -40,7 +40,7 @@ def visibility_policy_set(*, record_type: str, level: str, actor: User | None) -
     if level not in VisibilityLevel.values:
         raise ValidationError({"level": _("Choose one of the visibility levels.")})
     policy = VisibilityPolicy.objects.select_for_update().filter(record_type=record_type).first()
-    before = policy.level if policy else str(DEFAULT_LEVEL)
+    before = policy.level if policy else default_level(record_type)
     if policy is None:
         policy = VisibilityPolicy(record_type=record_type, level=level)
     policy.level = level
