@@ -142,6 +142,8 @@ register_api("/ticket-assignment-rules", "centric.tickets.api.assignment_router"
 register_api("/business-calendars", "centric.tickets.sla_api.calendars_router", tags=("tickets",))
 register_api("/sla-policies", "centric.tickets.sla_api.policies_router", tags=("tickets",))
 register_api("/service-reports", "centric.tickets.report_api.router", tags=("tickets",))
+register_api("/nps-surveys", "centric.tickets.nps_api.router", tags=("tickets",))
+register_api("/satisfaction", "centric.tickets.nps_api.satisfaction_router", tags=("tickets",))
 
 register_panel(
     "tickets.ticket",

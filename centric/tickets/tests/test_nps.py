@@ -87,3 +87,19 @@ def test_a_survey_needs_a_group_somebody_in_it_and_the_right(group, client, make
     client.force_login(group["lead"])
     sent = client.post("/tickets/nps/", {"name": "From the page", "tag": "VIP"})
     assert sent.status_code == 302
+
+
+def test_the_api_sends_a_survey_and_reads_its_result(group, api_client, make_user):
+    from centric.core.api.testing import assert_problem, call
+
+    api = api_client(group["lead"])
+    made = call(api, "post", "/api/v1/nps-surveys", {"name": "By API", "tag": "VIP"})
+    assert made.status_code == 201, made.content
+    assert made.json()["invited"] == 3 and made.json()["nps"] is None
+    one = call(api, "get", f"/api/v1/nps-surveys/{made.json()['id']}").json()
+    assert one["by_score"] == [0] * 11
+    assert_problem(call(api, "post", "/api/v1/nps-surveys", {"name": "Nobody"}), 422, field="tag")
+    agent = api_client(make_user("agent", role="Service desk"))
+    assert (
+        call(agent, "post", "/api/v1/nps-surveys", {"name": "X", "tag": "VIP"}).status_code == 403
+    )

@@ -91,3 +91,12 @@ def test_the_results_by_agent_team_category_and_month(solved, client, admin_user
     csv = client.get("/tickets/satisfaction/?format=csv").content.decode()
     assert "agent,ngozi,1,1,100" in csv
     assert "/tickets/satisfaction/" in client.get("/tickets/").text
+
+
+def test_the_api_gives_the_same_results(solved, client, api_client):
+    from centric.core.api.testing import call
+
+    client.post(f"/rate/{rating_token(solved['ticket'])}/", {"score": "3"})
+    found = call(api_client(solved["agent"]), "get", "/api/v1/satisfaction").json()
+    assert (found["total"]["ratings"], found["total"]["csat"]) == (1, 0)
+    assert found["by_category"][0]["name"] == "Repairs"

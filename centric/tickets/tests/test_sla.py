@@ -235,3 +235,14 @@ def test_the_worker_task_scans_and_books_its_next_run(desk, clock):
         assert sla_scan.call() == {"warned": 0, "breached": 1, "escalated": 1}
     assert book.call_args.args[1] == clock.now + dt.timedelta(minutes=1)
     assert Ticket.objects.get(pk=ticket.pk).first_response_breached_at is not None
+
+
+def test_the_worker_books_the_scan_when_it_starts_once(db):
+    from django_tasks_db.models import DBTaskResult
+
+    from centric.core.schedule import book_repeating
+
+    book_repeating()
+    book_repeating()  # a second worker starting finds it booked
+    waiting = DBTaskResult.objects.filter(task_path__endswith="sla_scan", status="READY")
+    assert waiting.count() == 1
